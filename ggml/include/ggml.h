@@ -1,0 +1,312 @@
+/*
+ * ggml: a small tensor library for quantized LLM inference on the CPU.
+ *
+ * Plain C11 header, C++20 inside. A context owns one memory arena in which
+ * tensors are created; operations on tensors build a graph lazily; a planner
+ * gives the graph's intermediate results memory (reusing it once a result's
+ * last reader has run) and a thread pool computes it.
+ *
+ * Conventions (as in ggml): ne[0] is the fastest-varying dimension (the row
+ * length), nb[i] is the byte stride of dimension i, and
+ * ggml_mul_mat(a, b) computes a * b^T over rows: result[i1][j] = dot(a row j,
+ * b row i1), shape [a->ne[1], b->ne[1], b->ne[2], b->ne[3]].
+ */
+#ifndef GGML_H
+#define GGML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GGML_MAX_DIMS 4
+#define GGML_MAX_SRC 4
+#define GGML_MAX_OP_PARAMS 8
+#define GGML_MAX_NAME 64
+
+/* ---------------------------------------------------------------- types */
+
+/* Ids are the GGUF tensor type ids. Ids below 1024 are ggml's own; the
+ * project's formats start at 1024 so other readers refuse them. */
+enum ggml_type {
+    GGML_TYPE_F32 = 0,
+    GGML_TYPE_F16 = 1,
+    GGML_TYPE_Q4_0 = 2,
+    GGML_TYPE_Q4_1 = 3,
+    GGML_TYPE_Q8_0 = 8,
+    GGML_TYPE_Q8_1 = 9,
+    GGML_TYPE_I32 = 26,
+    GGML_TYPE_Q4_Z = 1024,
+    GGML_TYPE_Q3_Z = 1025,
+};
+
+typedef uint16_t ggml_fp16_t;
+
+/* False for ids that are not a type this library knows. */
+bool ggml_type_is_valid(uint32_t type);
+/* "F32", "Q4_Z", ...; NULL for an unknown type. */
+const char *ggml_type_name(enum ggml_type type);
+/* Case-insensitive lookup by name; returns false if there is none. */
+bool ggml_type_from_name(const char *name, enum ggml_type *type);
+/* Number of elements in one block (1 for F32, F16, I32). */
+int64_t ggml_blck_size(enum ggml_type type);
+/* Bytes in one block. */
+size_t ggml_type_size(enum ggml_type type);
+bool ggml_is_quantized(enum ggml_type type);
+/* Bytes of a row of ne elements; ne must be a multiple of the block size. */
+size_t ggml_row_size(enum ggml_type type, int64_t ne);
+/* The type mul_mat converts activations to before the dot product with
+ * weights of this type (F32 for F32 weights). */
+enum ggml_type ggml_vec_dot_type(enum ggml_type type);
+
+/* IEEE half precision, round to nearest even. */
+float ggml_fp16_to_fp32(ggml_fp16_t h);
+ggml_fp16_t ggml_fp32_to_fp16(float f);
+void ggml_fp16_to_fp32_row(const ggml_fp16_t *x, float *y, int64_t n);
+void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
+
+/* Reference (bit-exact, portable) conversion of nrows rows of n_per_row
+ * floats into blocks of `type` (any type, F32 included). Returns the bytes
+ * written, or 0 when n_per_row is not a multiple of the block size, in which
+ * case nothing is written. */
+size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst,
+                          int64_t nrows, int64_t n_per_row);
+/* Decodes n elements (a multiple of the block size) of `type` to floats. */
+void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
+
+/* ---------------------------------------------------------------- cpu */
+
+/* Instruction set levels of the kernels. The best level the CPU supports is
+ * chosen at start-up; GGML_CPU=scalar|avx2|avx512|neon in the environment
+ * forces one (if the CPU has it). */
+enum ggml_cpu_level {
+    GGML_CPU_SCALAR = 0,
+    GGML_CPU_AVX2 = 1,
+    GGML_CPU_AVX512 = 2,
+    GGML_CPU_NEON = 3,
+};
+const char *ggml_cpu_level_name(enum ggml_cpu_level level);
+bool ggml_cpu_has_level(enum ggml_cpu_level level);
+enum ggml_cpu_level ggml_cpu_get_level(void);
+/* Selects the kernels of `level` for the whole process; false (and no
+ * change) if the CPU or this build lacks it. Not thread-safe with compute. */
+bool ggml_cpu_set_level(enum ggml_cpu_level level);
+
+/* ---------------------------------------------------------------- tensors */
+
+enum ggml_op {
+    GGML_OP_NONE = 0,
+    /* views: share the source's memory */
+    GGML_OP_VIEW,
+    GGML_OP_RESHAPE,
+    GGML_OP_PERMUTE,
+    GGML_OP_TRANSPOSE,
+    /* copies and conversions */
+    GGML_OP_CPY,      /* src0 converted into the memory of src1 (a view of it) */
+    GGML_OP_CONT,     /* contiguous copy of a strided tensor */
+    GGML_OP_QUANTIZE, /* rows of an F32 tensor converted to another type */
+    /* element-wise */
+    GGML_OP_ADD,
+    GGML_OP_MUL,
+    GGML_OP_SCALE,
+    GGML_OP_SILU,
+    GGML_OP_SWIGLU, /* silu(src0) * src1 */
+    /* rows */
+    GGML_OP_RMS_NORM,
+    GGML_OP_ROPE,
+    GGML_OP_SOFT_MAX,
+    GGML_OP_GET_ROWS,
+    GGML_OP_MUL_MAT,
+    GGML_OP_COUNT,
+};
+
+enum ggml_tensor_flag {
+    GGML_TENSOR_FLAG_INPUT = 1,  /* set by the caller after planning */
+    GGML_TENSOR_FLAG_OUTPUT = 2, /* read by the caller after compute: never reused */
+};
+
+struct ggml_tensor {
+    enum ggml_type type;
+    int64_t ne[GGML_MAX_DIMS]; /* elements per dimension */
+    size_t nb[GGML_MAX_DIMS];  /* byte stride per dimension */
+
+    enum ggml_op op;
+    int32_t op_params[GGML_MAX_OP_PARAMS];
+    int32_t flags;
+    struct ggml_tensor *src[GGML_MAX_SRC];
+
+    /* A view's memory is view_src's (never itself a view) from view_offs. */
+    struct ggml_tensor *view_src;
+    size_t view_offs;
+
+    void *data;
+    char name[GGML_MAX_NAME];
+};
+
+struct ggml_context;
+
+struct ggml_init_params {
+    size_t mem_size;   /* bytes of the arena */
+    void *mem_buffer;  /* NULL: the context allocates (and frees) it */
+    bool no_alloc;     /* true: leaf tensors get no data (caller points them) */
+};
+
+struct ggml_context *ggml_init(struct ggml_init_params params);
+void ggml_free(struct ggml_context *ctx);
+/* Drops every tensor and graph of the context, keeping its arena. */
+void ggml_reset(struct ggml_context *ctx);
+size_t ggml_used_mem(const struct ggml_context *ctx);
+/* Arena bytes taken by one tensor's header, and by a graph of n nodes. */
+size_t ggml_tensor_overhead(void);
+size_t ggml_graph_overhead(size_t n_nodes);
+
+/* New leaf tensor, contiguous. Its data lives in the arena unless the
+ * context is no_alloc (then data is NULL until the caller sets it, or until
+ * the planner allocates it for a tensor flagged as input). */
+struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type,
+                                    int n_dims, const int64_t *ne);
+struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type,
+                                       int64_t ne0);
+struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type,
+                                       int64_t ne0, int64_t ne1);
+struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type,
+                                       int64_t ne0, int64_t ne1, int64_t ne2);
+struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type,
+                                       int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
+
+struct ggml_tensor *ggml_set_name(struct ggml_tensor *t, const char *name);
+struct ggml_tensor *ggml_format_name(struct ggml_tensor *t, const char *fmt, ...);
+void ggml_set_input(struct ggml_tensor *t);
+void ggml_set_output(struct ggml_tensor *t);
+
+int64_t ggml_nelements(const struct ggml_tensor *t);
+int64_t ggml_nrows(const struct ggml_tensor *t);
+/* Bytes spanned by the tensor's elements (for a contiguous tensor, its size). */
+size_t ggml_nbytes(const struct ggml_tensor *t);
+bool ggml_is_contiguous(const struct ggml_tensor *t);
+bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
+int ggml_n_dims(const struct ggml_tensor *t);
+
+/* ---------------------------------------------------------------- views */
+
+struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 int64_t ne0, size_t offset);
+struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 int64_t ne0, int64_t ne1, size_t nb1, size_t offset);
+struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 int64_t ne0, int64_t ne1, int64_t ne2, size_t nb1,
+                                 size_t nb2, size_t offset);
+struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3,
+                                 size_t nb1, size_t nb2, size_t nb3, size_t offset);
+/* Reshapes need a contiguous source. */
+struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                    int64_t ne0);
+struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                    int64_t ne0, int64_t ne1);
+struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                    int64_t ne0, int64_t ne1, int64_t ne2);
+struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                    int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
+/* Source dimension i becomes dimension axis_i of the result. */
+struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 int axis0, int axis1, int axis2, int axis3);
+/* Swaps dimensions 0 and 1. */
+struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggml_tensor *a);
+
+/* ---------------------------------------------------------------- ops */
+
+/* a copied into b's memory, converting F32 <-> F16 (b is usually a view into
+ * a cache); the result is a view of b that depends on the copy. */
+struct ggml_tensor *ggml_cpy(struct ggml_context *ctx, struct ggml_tensor *a,
+                             struct ggml_tensor *b);
+/* Contiguous copy of any view (same type). */
+struct ggml_tensor *ggml_cont(struct ggml_context *ctx, struct ggml_tensor *a);
+/* Rows of F32 `a` converted to `type` (the activation conversion mul_mat
+ * inserts; shared by every mul_mat on the same input). */
+struct ggml_tensor *ggml_quantize(struct ggml_context *ctx, struct ggml_tensor *a,
+                                  enum ggml_type type);
+
+/* a + b and a * b, b broadcast over a (each b->ne[i] divides a->ne[i]); F32. */
+struct ggml_tensor *ggml_add(struct ggml_context *ctx, struct ggml_tensor *a,
+                             struct ggml_tensor *b);
+struct ggml_tensor *ggml_mul(struct ggml_context *ctx, struct ggml_tensor *a,
+                             struct ggml_tensor *b);
+struct ggml_tensor *ggml_scale(struct ggml_context *ctx, struct ggml_tensor *a, float s);
+struct ggml_tensor *ggml_silu(struct ggml_context *ctx, struct ggml_tensor *a);
+/* silu(a) * b, the SwiGLU gate, fused. */
+struct ggml_tensor *ggml_swiglu(struct ggml_context *ctx, struct ggml_tensor *a,
+                                struct ggml_tensor *b);
+
+/* x / sqrt(mean(x^2) + eps) over each row. */
+struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a,
+                                  float eps);
+/* Rotary embedding of a [head_dim, n_head, n_tokens] with positions pos
+ * (I32 [n_tokens]): the first n_dims of each head rotate as adjacent pairs
+ * (x[2i], x[2i+1]) by angle pos * freq_base^(-2i/n_dims). */
+struct ggml_tensor *ggml_rope(struct ggml_context *ctx, struct ggml_tensor *a,
+                              struct ggml_tensor *pos, int n_dims, float freq_base);
+/* softmax(scale * a) over each row; with causal, row i1 of a
+ * [n_kv, n_tokens, ...] sees only columns <= n_past + i1. */
+struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a,
+                                  float scale, bool causal, int n_past);
+/* Rows idx[i] of a (any type) as F32: [a->ne[0], ne(idx)]. */
+struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
+                                  struct ggml_tensor *idx);
+/* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
+ * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
+ * how grouped-query attention shares KV heads. a may be of any type; b is F32
+ * and is converted (once, by a shared ggml_quantize node) to a's
+ * ggml_vec_dot_type. */
+struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
+                                 struct ggml_tensor *b);
+
+/* ---------------------------------------------------------------- graphs */
+
+struct ggml_cgraph;
+
+#define GGML_DEFAULT_GRAPH_SIZE 4096
+
+/* A graph in the context's arena holding at most max_nodes tensors. */
+struct ggml_cgraph *ggml_new_graph(struct ggml_context *ctx);
+struct ggml_cgraph *ggml_new_graph_custom(struct ggml_context *ctx, size_t max_nodes);
+/* Adds t and everything it depends on, in topological order. */
+void ggml_build_forward_expand(struct ggml_cgraph *graph, struct ggml_tensor *t);
+/* Nodes are the tensors computed by an op; leafs have no op. */
+int ggml_graph_n_nodes(const struct ggml_cgraph *graph);
+struct ggml_tensor *ggml_graph_node(const struct ggml_cgraph *graph, int i);
+int ggml_graph_n_leafs(const struct ggml_cgraph *graph);
+struct ggml_tensor *ggml_graph_leaf(const struct ggml_cgraph *graph, int i);
+struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const char *name);
+
+/* Memory planner: gives every node (and every input leaf without data) its
+ * place in one buffer that it owns and keeps across graphs, growing it when a
+ * graph needs more. With reuse, a result's memory is given to later results
+ * once its last reader has run (outputs are never reused). */
+struct ggml_planner;
+struct ggml_planner *ggml_planner_new(bool reuse);
+void ggml_planner_free(struct ggml_planner *planner);
+/* Plans and allocates; false (with a message on stderr) if a leaf has no data
+ * or memory runs out. Tensor data pointers are valid until the next call. */
+bool ggml_planner_alloc_graph(struct ggml_planner *planner, struct ggml_cgraph *graph);
+/* Bytes the last planned graph needed, and the most any graph needed. */
+size_t ggml_planner_graph_bytes(const struct ggml_planner *planner);
+size_t ggml_planner_buffer_bytes(const struct ggml_planner *planner);
+
+/* Worker threads, created once and reused; thread 0 is the caller's. */
+struct ggml_threadpool;
+struct ggml_threadpool *ggml_threadpool_new(int n_threads);
+void ggml_threadpool_free(struct ggml_threadpool *pool);
+int ggml_threadpool_n_threads(const struct ggml_threadpool *pool);
+
+/* Computes an allocated graph. pool may be NULL (single-threaded). */
+void ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GGML_H */

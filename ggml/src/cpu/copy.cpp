@@ -1,0 +1,79 @@
+// Ops that move and convert data: cpy/cont between F32 and F16 with any
+// strides, activation conversion to a block format, and row lookup.
+#include "cpu/ops.h"
+#include "formats/traits.h"
+#include "fp16.h"
+
+namespace ggml::cpu {
+
+namespace {
+
+inline float load_float(const char *p, ggml_type type) {
+    return type == GGML_TYPE_F32 ? *reinterpret_cast<const float *>(p)
+                                 : fp16_to_fp32(*reinterpret_cast<const uint16_t *>(p));
+}
+
+inline void store_float(char *p, ggml_type type, float v) {
+    if (type == GGML_TYPE_F32) *reinterpret_cast<float *>(p) = v;
+    else *reinterpret_cast<uint16_t *>(p) = fp32_to_fp16(v);
+}
+
+} // namespace
+
+// Element k of src goes to element k of dst, both counted in row-major order
+// of their own shapes (which hold the same number of elements).
+void forward_copy(const compute_params &p, ggml_tensor *dst) {
+    const ggml_tensor *src = dst->src[0];
+    // rows are split by the destination's rows; when the shapes differ, the
+    // source is walked element by element through its own indices
+    const bool same_rows = src->ne[0] == dst->ne[0] && src->ne[1] == dst->ne[1] &&
+                           src->ne[2] == dst->ne[2];
+    const auto [begin, end] = split_rows(ggml_nrows(dst), p);
+    for (int64_t r = begin; r < end; r++) {
+        char *out = row_ptr(dst, r);
+        if (same_rows) {
+            const char *in = row_ptr(src, r);
+            for (int64_t i = 0; i < dst->ne[0]; i++)
+                store_float(out + i * dst->nb[0], dst->type,
+                            load_float(in + i * src->nb[0], src->type));
+            continue;
+        }
+        for (int64_t i = 0; i < dst->ne[0]; i++) {
+            int64_t k = r * dst->ne[0] + i; // flat index, decomposed in src's shape
+            const int64_t s0 = k % src->ne[0];
+            k /= src->ne[0];
+            const int64_t s1 = k % src->ne[1];
+            k /= src->ne[1];
+            const int64_t s2 = k % src->ne[2];
+            const int64_t s3 = k / src->ne[2];
+            const char *in = static_cast<const char *>(src->data) + s0 * src->nb[0] +
+                             s1 * src->nb[1] + s2 * src->nb[2] + s3 * src->nb[3];
+            store_float(out + i * dst->nb[0], dst->type, load_float(in, src->type));
+        }
+    }
+}
+
+void forward_quantize(const compute_params &p, ggml_tensor *dst) {
+    const ggml_tensor *src = dst->src[0];
+    const quantize_row_fn quantize = kernels_of(dst->type).quantize_row;
+    const auto [begin, end] = split_rows(ggml_nrows(dst), p);
+    for (int64_t r = begin; r < end; r++)
+        quantize(reinterpret_cast<const float *>(row_ptr(src, r)), row_ptr(dst, r), src->ne[0]);
+}
+
+void forward_get_rows(const compute_params &p, ggml_tensor *dst) {
+    const ggml_tensor *a = dst->src[0];
+    const ggml_tensor *idx = dst->src[1];
+    const dequantize_row_fn dequantize = traits_of(a->type).dequantize_row;
+    const auto [begin, end] = split_rows(dst->ne[1], p);
+    for (int64_t r = begin; r < end; r++) {
+        const int32_t row = *reinterpret_cast<const int32_t *>(static_cast<const char *>(idx->data) +
+                                                              r * idx->nb[0]);
+        GGML_ASSERT(row >= 0 && row < a->ne[1], "get_rows: index %d is outside '%s' (%lld rows)",
+                    row, a->name, (long long)a->ne[1]);
+        dequantize(static_cast<const char *>(a->data) + row * a->nb[1],
+                   reinterpret_cast<float *>(row_ptr(dst, r)), a->ne[0]);
+    }
+}
+
+} // namespace ggml::cpu

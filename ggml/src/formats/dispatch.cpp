@@ -1,0 +1,103 @@
+// Which kernels run: the best instruction-set level the CPU has, read once at
+// start-up, or the one GGML_CPU names (so one machine can test every path).
+#include "formats/traits.h"
+#include "internal.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+bool built_with(ggml_cpu_level level) {
+    switch (level) {
+    case GGML_CPU_SCALAR: return true;
+#if defined(GGML_KERNELS_X86)
+    case GGML_CPU_AVX2:
+    case GGML_CPU_AVX512: return true;
+#endif
+#if defined(GGML_KERNELS_NEON)
+    case GGML_CPU_NEON: return true;
+#endif
+    default: return false;
+    }
+}
+
+bool cpu_supports(ggml_cpu_level level) {
+    switch (level) {
+    case GGML_CPU_SCALAR: return true;
+#if defined(__x86_64__) || defined(__i386__)
+    case GGML_CPU_AVX2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+               __builtin_cpu_supports("f16c");
+    case GGML_CPU_AVX512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma") &&
+               __builtin_cpu_supports("f16c");
+#endif
+#if defined(__aarch64__)
+    case GGML_CPU_NEON: return true;
+#endif
+    default: return false;
+    }
+}
+
+ggml_cpu_level best_level() {
+    for (ggml_cpu_level l : {GGML_CPU_AVX512, GGML_CPU_AVX2, GGML_CPU_NEON})
+        if (ggml_cpu_has_level(l)) return l;
+    return GGML_CPU_SCALAR;
+}
+
+ggml_cpu_level current = GGML_CPU_SCALAR;
+
+// The level at start-up: the best one, unless GGML_CPU names another.
+ggml_cpu_level startup_level() {
+        ggml_cpu_level level = best_level();
+        if (const char *forced = std::getenv("GGML_CPU"); forced && *forced) {
+            bool known = false;
+            for (ggml_cpu_level l : {GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {
+                if (strcasecmp(forced, ggml_cpu_level_name(l)) == 0) {
+                    known = true;
+                    if (ggml_cpu_has_level(l)) level = l;
+                    else std::fprintf(stderr, "ggml: GGML_CPU=%s is not available here, using %s\n",
+                                      forced, ggml_cpu_level_name(level));
+                }
+            }
+            if (!known)
+                std::fprintf(stderr, "ggml: GGML_CPU=%s is not one of scalar, avx2, avx512, neon; using %s\n",
+                             forced, ggml_cpu_level_name(level));
+        }
+        return level;
+}
+
+} // namespace
+
+void ggml::ensure_kernels_selected() {
+    // thread-safe once; ggml_cpu_set_level can change the choice later
+    static const bool selected = ggml_cpu_set_level(startup_level());
+    (void)selected;
+}
+
+const char *ggml_cpu_level_name(ggml_cpu_level level) {
+    switch (level) {
+    case GGML_CPU_SCALAR: return "scalar";
+    case GGML_CPU_AVX2: return "avx2";
+    case GGML_CPU_AVX512: return "avx512";
+    case GGML_CPU_NEON: return "neon";
+    }
+    return "unknown";
+}
+
+bool ggml_cpu_has_level(ggml_cpu_level level) { return built_with(level) && cpu_supports(level); }
+
+ggml_cpu_level ggml_cpu_get_level(void) {
+    ggml::ensure_kernels_selected();
+    return current;
+}
+
+bool ggml_cpu_set_level(ggml_cpu_level level) {
+    if (!ggml_cpu_has_level(level)) return false;
+    current = level;
+    ggml::select_kernels(level);
+    return true;
+}

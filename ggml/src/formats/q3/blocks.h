@@ -1,0 +1,28 @@
+// Q3_Z: 3-bit weights with an integer zero point, 32 per block, 15 bytes.
+// Bit planes rather than GPTQ's 32-in-3-words order, because planes unpack
+// with a few shifts and masks in SIMD:
+//   ql[i] bits 2k..2k+1 = low two bits of element 8k + i   (i < 8, k < 4)
+//   qh[j / 8] bit j % 8 = high bit of element j            (j < 32)
+#pragma once
+
+#include "q8/blocks.h"
+
+#include <cstdint>
+
+namespace ggml {
+
+constexpr int QK3 = 32;
+
+struct block_q3_z {
+    uint16_t d; // fp16: value = d * (q - z), q in 0..7
+    uint8_t z;  // 0..8
+    uint8_t ql[8];
+    uint8_t qh[4];
+} __attribute__((packed));
+static_assert(sizeof(block_q3_z) == 15);
+
+void quantize_row_q3_z_ref(const float *x, void *y, int64_t n);
+void dequantize_row_q3_z(const void *x, float *y, int64_t n);
+void vec_dot_q3_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
+
+} // namespace ggml

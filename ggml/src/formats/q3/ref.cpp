@@ -1,0 +1,75 @@
+// Scalar reference of Q3_Z: the specification its SIMD kernels are tested
+// against. Round-to-nearest as for Q4_Z, with 7 levels above the zero point's.
+#include "q3/blocks.h"
+
+#include "fp16.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace ggml {
+
+namespace {
+
+inline int q3_get(const block_q3_z &b, int j) {
+    const int lo = (b.ql[j % 8] >> (2 * (j / 8))) & 3;
+    const int hi = (b.qh[j / 8] >> (j % 8)) & 1;
+    return lo | (hi << 2);
+}
+
+inline block_q3_z load(const block_q3_z *x) {
+    block_q3_z b;
+    std::memcpy(&b, x, sizeof b);
+    return b;
+}
+
+} // namespace
+
+void quantize_row_q3_z_ref(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<block_q3_z *>(vy);
+    for (int64_t b = 0; b < n / QK3; b++, x += QK3) {
+        float lo = 0.0f, hi = 0.0f;
+        for (int j = 0; j < QK3; j++) {
+            lo = std::min(lo, x[j]);
+            hi = std::max(hi, x[j]);
+        }
+        const float d = (hi - lo) / 7.0f;
+        block_q3_z blk{};
+        blk.d = fp32_to_fp16(d);
+        if (d != 0.0f) {
+            const int z = int(std::roundf(-lo / d));
+            blk.z = uint8_t(z);
+            for (int j = 0; j < QK3; j++) {
+                const int q = std::clamp(int(std::roundf(x[j] / d)) + z, 0, 7);
+                blk.ql[j % 8] |= uint8_t((q & 3) << (2 * (j / 8)));
+                blk.qh[j / 8] |= uint8_t((q >> 2) << (j % 8));
+            }
+        }
+        std::memcpy(&y[b], &blk, sizeof blk);
+    }
+}
+
+void dequantize_row_q3_z(const void *vx, float *y, int64_t n) {
+    const auto *x = static_cast<const block_q3_z *>(vx);
+    for (int64_t b = 0; b < n / QK3; b++) {
+        const block_q3_z blk = load(&x[b]);
+        const float d = fp16_to_fp32(blk.d);
+        for (int j = 0; j < QK3; j++) y[b * QK3 + j] = float(q3_get(blk, j) - blk.z) * d;
+    }
+}
+
+void vec_dot_q3_z_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
+    const auto *x = static_cast<const block_q3_z *>(vx);
+    const auto *y = static_cast<const block_q8_0 *>(vy);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / QK3; b++) {
+        const block_q3_z blk = load(&x[b]);
+        int sumi = 0;
+        for (int j = 0; j < QK3; j++) sumi += (q3_get(blk, j) - blk.z) * y[b].qs[j];
+        sum += float(sumi) * (fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
+    }
+    *s = sum;
+}
+
+} // namespace ggml

@@ -1,0 +1,49 @@
+// 4-bit blocks of 32 weights. Q4_0 and Q4_1 are byte-identical with ggml's;
+// Q4_Z is this project's: an integer zero point, so 0.0 is exact and GPTQ's
+// (scale, zero) groups are stored without loss.
+//
+// Nibble order (all three): qs[i] holds element i in its low nibble and
+// element i + 16 in its high nibble.
+#pragma once
+
+#include "q8/blocks.h"
+
+#include <cstdint>
+
+namespace ggml {
+
+constexpr int QK4 = 32;
+
+struct block_q4_0 {
+    uint16_t d; // fp16: value = d * (q - 8)
+    uint8_t qs[QK4 / 2];
+};
+static_assert(sizeof(block_q4_0) == 18);
+
+struct block_q4_1 {
+    uint16_t d; // fp16: value = d * q + m
+    uint16_t m;
+    uint8_t qs[QK4 / 2];
+};
+static_assert(sizeof(block_q4_1) == 20);
+
+// Packed: blocks follow each other every 19 bytes, so d is read unaligned.
+struct block_q4_z {
+    uint16_t d; // fp16: value = d * (q - z)
+    uint8_t z;  // 0..16 (16 only from old GPTQ checkpoints)
+    uint8_t qs[QK4 / 2];
+} __attribute__((packed));
+static_assert(sizeof(block_q4_z) == 19);
+
+void quantize_row_q4_0_ref(const float *x, void *y, int64_t n);
+void quantize_row_q4_1_ref(const float *x, void *y, int64_t n);
+void quantize_row_q4_z_ref(const float *x, void *y, int64_t n);
+void dequantize_row_q4_0(const void *x, float *y, int64_t n);
+void dequantize_row_q4_1(const void *x, float *y, int64_t n);
+void dequantize_row_q4_z(const void *x, float *y, int64_t n);
+// Scalar references: Q4_0 and Q4_Z against Q8_0 activations, Q4_1 against Q8_1.
+void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
+void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *x, const void *y);
+void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
+
+} // namespace ggml

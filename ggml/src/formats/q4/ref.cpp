@@ -1,0 +1,158 @@
+// Scalar reference of the 4-bit blocks: the specification the SIMD kernels
+// are tested against. Q4_0 and Q4_1 round exactly as ggml's reference
+// quantizer does (so our files match its bytes); Q4_Z follows formats.md.
+#include "q4/blocks.h"
+
+#include "fp16.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+
+namespace ggml {
+
+namespace {
+
+// Element j of a block from its 16 nibble bytes.
+inline int nibble(const uint8_t *qs, int j) {
+    return j < QK4 / 2 ? qs[j] & 0x0f : qs[j - QK4 / 2] >> 4;
+}
+
+inline void pack_nibbles(const uint8_t q[QK4], uint8_t *qs) {
+    for (int i = 0; i < QK4 / 2; i++) qs[i] = uint8_t(q[i] | (q[i + QK4 / 2] << 4));
+}
+
+} // namespace
+
+void quantize_row_q4_0_ref(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<block_q4_0 *>(vy);
+    for (int64_t b = 0; b < n / QK4; b++, x += QK4) {
+        // the element of largest magnitude, with its sign, maps to -8
+        float amax = 0.0f, max = 0.0f;
+        for (int j = 0; j < QK4; j++) {
+            if (amax < std::fabs(x[j])) {
+                amax = std::fabs(x[j]);
+                max = x[j];
+            }
+        }
+        const float d = max / -8.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = fp32_to_fp16(d);
+        uint8_t q[QK4];
+        for (int j = 0; j < QK4; j++) q[j] = uint8_t(std::min(15, int(int8_t(x[j] * id + 8.5f))));
+        pack_nibbles(q, y[b].qs);
+    }
+}
+
+void quantize_row_q4_1_ref(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<block_q4_1 *>(vy);
+    for (int64_t b = 0; b < n / QK4; b++, x += QK4) {
+        float min = FLT_MAX, max = -FLT_MAX;
+        for (int j = 0; j < QK4; j++) {
+            min = std::min(min, x[j]);
+            max = std::max(max, x[j]);
+        }
+        const float d = (max - min) / 15.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[b].d = fp32_to_fp16(d);
+        y[b].m = fp32_to_fp16(min);
+        uint8_t q[QK4];
+        for (int j = 0; j < QK4; j++)
+            q[j] = uint8_t(std::min(15, int(int8_t((x[j] - min) * id + 0.5f))));
+        pack_nibbles(q, y[b].qs);
+    }
+}
+
+void quantize_row_q4_z_ref(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<block_q4_z *>(vy);
+    for (int64_t b = 0; b < n / QK4; b++, x += QK4) {
+        // the range always includes 0, so the zero point z is a level
+        float lo = 0.0f, hi = 0.0f;
+        for (int j = 0; j < QK4; j++) {
+            lo = std::min(lo, x[j]);
+            hi = std::max(hi, x[j]);
+        }
+        const float d = (hi - lo) / 15.0f;
+        block_q4_z blk{};
+        uint8_t q[QK4] = {};
+        if (d != 0.0f) {
+            const int z = int(std::roundf(-lo / d));
+            for (int j = 0; j < QK4; j++)
+                q[j] = uint8_t(std::clamp(int(std::roundf(x[j] / d)) + z, 0, 15));
+            blk.z = uint8_t(z);
+        }
+        blk.d = fp32_to_fp16(d);
+        pack_nibbles(q, blk.qs);
+        std::memcpy(&y[b], &blk, sizeof blk);
+    }
+}
+
+void dequantize_row_q4_0(const void *vx, float *y, int64_t n) {
+    const auto *x = static_cast<const block_q4_0 *>(vx);
+    for (int64_t b = 0; b < n / QK4; b++) {
+        const float d = fp16_to_fp32(x[b].d);
+        for (int j = 0; j < QK4; j++) y[b * QK4 + j] = float(nibble(x[b].qs, j) - 8) * d;
+    }
+}
+
+void dequantize_row_q4_1(const void *vx, float *y, int64_t n) {
+    const auto *x = static_cast<const block_q4_1 *>(vx);
+    for (int64_t b = 0; b < n / QK4; b++) {
+        const float d = fp16_to_fp32(x[b].d);
+        const float m = fp16_to_fp32(x[b].m);
+        for (int j = 0; j < QK4; j++) y[b * QK4 + j] = float(nibble(x[b].qs, j)) * d + m;
+    }
+}
+
+void dequantize_row_q4_z(const void *vx, float *y, int64_t n) {
+    const auto *x = static_cast<const block_q4_z *>(vx);
+    for (int64_t b = 0; b < n / QK4; b++) {
+        const float d = fp16_to_fp32(x[b].d);
+        const int z = x[b].z;
+        // |q - z| <= 16 and d has 11 significant bits: the product is exact
+        for (int j = 0; j < QK4; j++) y[b * QK4 + j] = float(nibble(x[b].qs, j) - z) * d;
+    }
+}
+
+void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
+    const auto *x = static_cast<const block_q4_0 *>(vx);
+    const auto *y = static_cast<const block_q8_0 *>(vy);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / QK4; b++) {
+        int sumi = 0;
+        for (int j = 0; j < QK4; j++) sumi += (nibble(x[b].qs, j) - 8) * y[b].qs[j];
+        sum += float(sumi) * (fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+    }
+    *s = sum;
+}
+
+void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) {
+    const auto *x = static_cast<const block_q4_1 *>(vx);
+    const auto *y = static_cast<const block_q8_1 *>(vy);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / QK4; b++) {
+        int sumi = 0;
+        for (int j = 0; j < QK4; j++) sumi += nibble(x[b].qs, j) * y[b].qs[j];
+        // sum_j (d q_j + m) dy y_j = d dy sumi + m (dy sum_j y_j)
+        sum += float(sumi) * (fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d)) +
+               fp16_to_fp32(x[b].m) * fp16_to_fp32(y[b].s);
+    }
+    *s = sum;
+}
+
+void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
+    const auto *x = static_cast<const block_q4_z *>(vx);
+    const auto *y = static_cast<const block_q8_0 *>(vy);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / QK4; b++) {
+        block_q4_z blk;
+        std::memcpy(&blk, &x[b], sizeof blk);
+        int sumi = 0;
+        for (int j = 0; j < QK4; j++) sumi += (nibble(blk.qs, j) - blk.z) * y[b].qs[j];
+        sum += float(sumi) * (fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
+    }
+    *s = sum;
+}
+
+} // namespace ggml

@@ -1,0 +1,141 @@
+// The type-traits table: one row per format. Adding a format is a row here
+// plus its block header, reference and kernel files.
+#include "formats/traits.h"
+
+#include "float/blocks.h"
+#include "q3/blocks.h"
+#include "q4/blocks.h"
+#include "q8/blocks.h"
+
+#include "internal.h"
+
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <mutex>
+
+namespace ggml {
+
+namespace {
+
+constexpr format_kernels f32_scalar{nullptr, vec_dot_f32_ref, nullptr};
+constexpr format_kernels f16_scalar{nullptr, vec_dot_f16_ref, nullptr};
+constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, nullptr};
+constexpr format_kernels q8_1_scalar{nullptr, nullptr, nullptr};
+constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, nullptr};
+constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, nullptr};
+constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, nullptr};
+constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
+
+// Per row: kernels for scalar, avx2, avx512, neon (null: not in this build).
+constexpr format_traits table[] = {
+    {GGML_TYPE_F32, "F32", 1, 4, false, GGML_TYPE_F32, quantize_row_f32_ref, dequantize_row_f32,
+     {&f32_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
+     {&f16_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
+     dequantize_row_q4_0, {&q4_0_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
+     dequantize_row_q4_1, {&q4_1_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
+     dequantize_row_q8_0, {&q8_0_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
+     dequantize_row_q8_1, {&q8_1_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_I32, "I32", 1, 4, false, GGML_TYPE_I32, nullptr, nullptr,
+     {nullptr, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
+     dequantize_row_q4_z, {&q4_z_scalar, nullptr, nullptr, nullptr}},
+    {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
+     dequantize_row_q3_z, {&q3_z_scalar, nullptr, nullptr, nullptr}},
+};
+constexpr int n_types = int(std::size(table));
+
+const format_traits *find(uint32_t type) {
+    for (const auto &row : table)
+        if (uint32_t(row.type) == type) return &row;
+    return nullptr;
+}
+
+int index_of(ggml_type type) {
+    const format_traits *row = find(uint32_t(type));
+    GGML_ASSERT(row != nullptr, "unknown tensor type %u", unsigned(type));
+    return int(row - table);
+}
+
+std::array<active_kernels, n_types> active;
+
+} // namespace
+
+const format_traits &traits_of(ggml_type type) { return table[index_of(type)]; }
+
+const active_kernels &kernels_of(ggml_type type) {
+    ensure_kernels_selected();
+    return active[index_of(type)];
+}
+
+void select_kernels(ggml_cpu_level level) {
+    for (int i = 0; i < n_types; i++) {
+        const format_traits &row = table[i];
+        const format_kernels *scalar = row.kernels[GGML_CPU_SCALAR];
+        const format_kernels *chosen = row.kernels[level];
+        active_kernels k{row.quantize_row_ref, nullptr, nullptr};
+        if (scalar) k.vec_dot = scalar->vec_dot;
+        if (chosen) {
+            if (chosen->quantize_row) k.quantize_row = chosen->quantize_row;
+            if (chosen->vec_dot) k.vec_dot = chosen->vec_dot;
+            k.gemm = chosen->gemm;
+        }
+        active[i] = k;
+    }
+}
+
+} // namespace ggml
+
+using namespace ggml;
+
+bool ggml_type_is_valid(uint32_t type) { return find(type) != nullptr; }
+
+const char *ggml_type_name(ggml_type type) {
+    const format_traits *row = find(uint32_t(type));
+    return row ? row->name : nullptr;
+}
+
+bool ggml_type_from_name(const char *name, ggml_type *type) {
+    for (const auto &row : table) {
+        if (strcasecmp(row.name, name) == 0) {
+            *type = row.type;
+            return true;
+        }
+    }
+    return false;
+}
+
+int64_t ggml_blck_size(ggml_type type) { return traits_of(type).blck_size; }
+size_t ggml_type_size(ggml_type type) { return traits_of(type).type_size; }
+bool ggml_is_quantized(ggml_type type) { return traits_of(type).is_quantized; }
+ggml_type ggml_vec_dot_type(ggml_type type) { return traits_of(type).vec_dot_type; }
+
+size_t ggml_row_size(ggml_type type, int64_t ne) {
+    const format_traits &t = traits_of(type);
+    GGML_ASSERT(ne % t.blck_size == 0, "row of %lld elements does not fit %s blocks of %lld",
+                (long long)ne, t.name, (long long)t.blck_size);
+    return size_t(ne / t.blck_size) * t.type_size;
+}
+
+size_t ggml_quantize_rows(ggml_type type, const float *src, void *dst, int64_t nrows,
+                          int64_t n_per_row) {
+    const format_traits &t = traits_of(type);
+    if (!t.quantize_row_ref || n_per_row % t.blck_size != 0) return 0;
+    const size_t row_size = ggml_row_size(type, n_per_row);
+    for (int64_t r = 0; r < nrows; r++)
+        t.quantize_row_ref(src + r * n_per_row, static_cast<char *>(dst) + r * row_size,
+                           n_per_row);
+    return row_size * size_t(nrows);
+}
+
+void ggml_dequantize_row(ggml_type type, const void *src, float *dst, int64_t n) {
+    const format_traits &t = traits_of(type);
+    GGML_ASSERT(t.dequantize_row != nullptr, "%s has no float form", t.name);
+    GGML_ASSERT(n % t.blck_size == 0, "%lld elements do not fit %s blocks", (long long)n, t.name);
+    t.dequantize_row(src, dst, n);
+}

@@ -1,0 +1,65 @@
+// The type-traits table: everything the rest of ggml knows about a tensor
+// format. Ops, the GGUF code and the quantize tool go through this table and
+// never name a format; adding one is a row in registry.cpp plus its kernels.
+#pragma once
+
+#include "ggml.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ggml {
+
+// Converts n floats (a multiple of the block size) to blocks.
+using quantize_row_fn = void (*)(const float *x, void *y, int64_t n);
+// Decodes n elements (a multiple of the block size) to floats.
+using dequantize_row_fn = void (*)(const void *x, float *y, int64_t n);
+// *s = dot product of n elements: x a row of this format, y a row of its
+// activation type (format_traits::vec_dot_type).
+using vec_dot_fn = void (*)(int64_t n, float *s, const void *x, const void *y);
+// A tile of dot products for matrix-matrix products: for i < nx, j < ny,
+// s[j * bs + i] = dot(x + i * bx, y + j * by) over n elements (bx, by in
+// bytes, bs in floats). Each result must be bit-identical to vec_dot's, so
+// results never depend on how rows are tiled or split among threads.
+using gemm_fn = void (*)(int64_t n, float *s, size_t bs, const void *x, size_t bx, int nx,
+                         const void *y, size_t by, int ny);
+
+// The kernels of one format at one instruction-set level.
+struct format_kernels {
+    // F32 -> this format, byte-identical to the reference quantizer (used
+    // for activations, so it must be fast). Null where the reference is
+    // fast enough.
+    quantize_row_fn quantize_row;
+    vec_dot_fn vec_dot; // null for types that are never weights (Q8_1, I32)
+    gemm_fn gemm;       // null: mul_mat calls vec_dot per element
+};
+
+struct format_traits {
+    ggml_type type;
+    const char *name;
+    int64_t blck_size;  // elements per block
+    size_t type_size;   // bytes per block
+    bool is_quantized;
+    ggml_type vec_dot_type; // what activations are converted to for vec_dot
+    quantize_row_fn quantize_row_ref; // the specification; null for I32
+    dequantize_row_fn dequantize_row; // null for I32
+    // Kernels per ggml_cpu_level; null where the level has no kernels of its
+    // own for this format (the scalar ones are used). The scalar entry is
+    // always set for types that can be weights.
+    const format_kernels *kernels[4];
+};
+
+// The row of a valid type (aborts on an unknown one: check ggml_type_is_valid
+// first when the id comes from a file).
+const format_traits &traits_of(ggml_type type);
+
+// The kernels in use for a type: those of the selected CPU level, with any
+// missing entry taken from the scalar level.
+struct active_kernels {
+    quantize_row_fn quantize_row; // never null for a type with a reference quantizer
+    vec_dot_fn vec_dot;
+    gemm_fn gemm; // may be null
+};
+const active_kernels &kernels_of(ggml_type type);
+
+} // namespace ggml

@@ -1,0 +1,178 @@
+// Op constructors: check shapes and types, record sources and parameters.
+// The arithmetic lives in cpu/.
+#include "internal.h"
+
+#include <cstring>
+
+namespace {
+
+ggml_tensor *result_like(ggml_context *ctx, const ggml_tensor *a, ggml_type type, ggml_op op) {
+    return ggml_new_result(ctx, type, GGML_MAX_DIMS, a->ne, op);
+}
+
+void set_param_f32(ggml_tensor *t, int i, float v) { std::memcpy(&t->op_params[i], &v, sizeof v); }
+
+void expect_f32(const ggml_tensor *t, const char *op) {
+    GGML_ASSERT(t->type == GGML_TYPE_F32, "%s needs F32, '%s' is %s", op, t->name,
+                ggml_type_name(t->type));
+}
+
+void expect_rows_contiguous(const ggml_tensor *t, const char *op) {
+    GGML_ASSERT(t->nb[0] == ggml_type_size(t->type) || t->ne[0] == 1,
+                "%s needs rows that are contiguous in memory ('%s')", op, t->name);
+}
+
+bool can_broadcast(const ggml_tensor *a, const ggml_tensor *b) {
+    for (int i = 0; i < GGML_MAX_DIMS; i++)
+        if (b->ne[i] == 0 || a->ne[i] % b->ne[i] != 0) return false;
+    return true;
+}
+
+ggml_tensor *binary(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_op op,
+                    const char *name) {
+    expect_f32(a, name);
+    expect_f32(b, name);
+    GGML_ASSERT(can_broadcast(a, b), "%s: '%s' does not broadcast over '%s'", name, b->name,
+                a->name);
+    ggml_tensor *t = result_like(ctx, a, GGML_TYPE_F32, op);
+    t->src[0] = a;
+    t->src[1] = b;
+    return t;
+}
+
+ggml_tensor *unary(ggml_context *ctx, ggml_tensor *a, ggml_op op, const char *name) {
+    expect_f32(a, name);
+    expect_rows_contiguous(a, name);
+    ggml_tensor *t = result_like(ctx, a, GGML_TYPE_F32, op);
+    t->src[0] = a;
+    return t;
+}
+
+bool is_float(ggml_type type) { return type == GGML_TYPE_F32 || type == GGML_TYPE_F16; }
+
+} // namespace
+
+ggml_tensor *ggml_cpy(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
+    GGML_ASSERT(ggml_nelements(a) == ggml_nelements(b), "cpy: '%s' and '%s' differ in size",
+                a->name, b->name);
+    GGML_ASSERT(is_float(a->type) && is_float(b->type), "cpy converts between F32 and F16 only");
+    // the result is b's memory, with the copy recorded as the op that fills it
+    ggml_tensor *t = ggml_view_4d(ctx, b, b->ne[0], b->ne[1], b->ne[2], b->ne[3], b->nb[1],
+                                  b->nb[2], b->nb[3], 0);
+    t->op = GGML_OP_CPY;
+    t->src[0] = a;
+    t->src[1] = b;
+    ggml_format_name(t, "%s (copy of %s)", b->name, a->name);
+    return t;
+}
+
+ggml_tensor *ggml_cont(ggml_context *ctx, ggml_tensor *a) {
+    GGML_ASSERT(!ggml_is_quantized(a->type) && a->type != GGML_TYPE_I32,
+                "cont copies F32 or F16 tensors");
+    ggml_tensor *t = result_like(ctx, a, a->type, GGML_OP_CONT);
+    t->src[0] = a;
+    return t;
+}
+
+ggml_tensor *ggml_quantize(ggml_context *ctx, ggml_tensor *a, ggml_type type) {
+    expect_f32(a, "quantize");
+    expect_rows_contiguous(a, "quantize");
+    GGML_ASSERT(a->ne[0] % ggml_blck_size(type) == 0, "quantize: rows of %lld do not fit %s blocks",
+                (long long)a->ne[0], ggml_type_name(type));
+    for (ggml_tensor *q : ctx->quantized)
+        if (q->src[0] == a && q->type == type) return q;
+    ggml_tensor *t = result_like(ctx, a, type, GGML_OP_QUANTIZE);
+    t->src[0] = a;
+    ggml_format_name(t, "%s (%s)", a->name, ggml_type_name(type));
+    ctx->quantized.push_back(t);
+    return t;
+}
+
+ggml_tensor *ggml_add(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
+    return binary(ctx, a, b, GGML_OP_ADD, "add");
+}
+
+ggml_tensor *ggml_mul(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
+    return binary(ctx, a, b, GGML_OP_MUL, "mul");
+}
+
+ggml_tensor *ggml_scale(ggml_context *ctx, ggml_tensor *a, float s) {
+    ggml_tensor *t = unary(ctx, a, GGML_OP_SCALE, "scale");
+    set_param_f32(t, 0, s);
+    return t;
+}
+
+ggml_tensor *ggml_silu(ggml_context *ctx, ggml_tensor *a) {
+    return unary(ctx, a, GGML_OP_SILU, "silu");
+}
+
+ggml_tensor *ggml_swiglu(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
+    GGML_ASSERT(ggml_are_same_shape(a, b), "swiglu: '%s' and '%s' differ in shape", a->name,
+                b->name);
+    expect_f32(b, "swiglu");
+    expect_rows_contiguous(b, "swiglu");
+    ggml_tensor *t = unary(ctx, a, GGML_OP_SWIGLU, "swiglu");
+    t->src[1] = b;
+    return t;
+}
+
+ggml_tensor *ggml_rms_norm(ggml_context *ctx, ggml_tensor *a, float eps) {
+    ggml_tensor *t = unary(ctx, a, GGML_OP_RMS_NORM, "rms_norm");
+    set_param_f32(t, 0, eps);
+    return t;
+}
+
+ggml_tensor *ggml_rope(ggml_context *ctx, ggml_tensor *a, ggml_tensor *pos, int n_dims,
+                       float freq_base) {
+    GGML_ASSERT(pos->type == GGML_TYPE_I32 && ggml_nelements(pos) == a->ne[2],
+                "rope: positions must be I32, one per token (dim 2 of '%s')", a->name);
+    GGML_ASSERT(n_dims > 0 && n_dims % 2 == 0 && n_dims <= a->ne[0],
+                "rope: n_dims %d must be even and at most the head size %lld", n_dims,
+                (long long)a->ne[0]);
+    ggml_tensor *t = unary(ctx, a, GGML_OP_ROPE, "rope");
+    t->src[1] = pos;
+    t->op_params[0] = n_dims;
+    set_param_f32(t, 1, freq_base);
+    return t;
+}
+
+ggml_tensor *ggml_soft_max(ggml_context *ctx, ggml_tensor *a, float scale, bool causal,
+                           int n_past) {
+    ggml_tensor *t = unary(ctx, a, GGML_OP_SOFT_MAX, "soft_max");
+    set_param_f32(t, 0, scale);
+    t->op_params[1] = causal ? 1 : 0;
+    t->op_params[2] = n_past;
+    return t;
+}
+
+ggml_tensor *ggml_get_rows(ggml_context *ctx, ggml_tensor *a, ggml_tensor *idx) {
+    GGML_ASSERT(idx->type == GGML_TYPE_I32 && ggml_n_dims(idx) == 1,
+                "get_rows: indices must be a 1-d I32 tensor");
+    GGML_ASSERT(a->type != GGML_TYPE_I32 && ggml_n_dims(a) <= 2, "get_rows: '%s' is not a matrix",
+                a->name);
+    const int64_t ne[] = {a->ne[0], idx->ne[0]};
+    ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 2, ne, GGML_OP_GET_ROWS);
+    t->src[0] = a;
+    t->src[1] = idx;
+    return t;
+}
+
+ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
+    GGML_ASSERT(a->ne[0] == b->ne[0], "mul_mat: rows of '%s' (%lld) and '%s' (%lld) differ",
+                a->name, (long long)a->ne[0], b->name, (long long)b->ne[0]);
+    GGML_ASSERT(b->ne[2] % a->ne[2] == 0 && b->ne[3] % a->ne[3] == 0,
+                "mul_mat: '%s' does not broadcast over '%s'", a->name, b->name);
+    expect_rows_contiguous(a, "mul_mat");
+    expect_f32(b, "mul_mat");
+    const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
+    if (vec_dot_type != GGML_TYPE_F32) {
+        b = ggml_quantize(ctx, b, vec_dot_type);
+    } else {
+        expect_rows_contiguous(b, "mul_mat");
+    }
+    const int64_t ne[] = {a->ne[1], b->ne[1], b->ne[2], b->ne[3]};
+    ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 4, ne, GGML_OP_MUL_MAT);
+    t->src[0] = a;
+    t->src[1] = b;
+    return t;
+}

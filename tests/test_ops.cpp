@@ -1,0 +1,284 @@
+// Every op against a naive double-precision reference on random inputs,
+// with odd shapes and non-contiguous views, on 1 and 3 threads.
+#include "tensor_util.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <memory>
+
+namespace {
+
+using test::get;
+
+struct Ctx {
+    ggml_context *ctx = ggml_init({64 << 20, nullptr, false});
+    ~Ctx() { ggml_free(ctx); }
+    operator ggml_context *() const { return ctx; }
+};
+
+struct PlannerDeleter {
+    void operator()(ggml_planner *p) const { ggml_planner_free(p); }
+};
+using Planner = std::unique_ptr<ggml_planner, PlannerDeleter>;
+
+class Ops : public ::testing::TestWithParam<int> {
+  protected:
+    std::mt19937 rng{1234};
+    int threads() const { return GetParam(); }
+
+    // Runs out's graph and checks every element against ref(i0..i3) with an
+    // absolute tolerance of tol * (1 + |ref|).
+    void expect_matches(ggml_context *ctx, ggml_tensor *out,
+                        const std::function<double(int64_t, int64_t, int64_t, int64_t)> &ref,
+                        double tol) {
+        Planner planner(test::compute(ctx, out, threads()));
+        ASSERT_TRUE(planner);
+        int64_t bad = 0;
+        double worst = 0.0;
+        test::for_each_index(out, [&](int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+            const double want = ref(i0, i1, i2, i3);
+            const double got = get(out, i0, i1, i2, i3);
+            const double err = std::fabs(got - want);
+            worst = std::max(worst, err);
+            if (!(err <= tol * (1.0 + std::fabs(want))) && bad++ < 5)
+                ADD_FAILURE() << "element (" << i0 << "," << i1 << "," << i2 << "," << i3
+                              << "): got " << got << ", want " << want;
+        });
+        EXPECT_EQ(bad, 0) << "largest error " << worst;
+    }
+};
+
+TEST_P(Ops, AddBroadcastsOverEveryDimension) {
+    Ctx ctx;
+    ggml_tensor *a = ggml_new_tensor_4d(ctx, GGML_TYPE_F32, 7, 5, 3, 2);
+    ggml_tensor *b = ggml_new_tensor_4d(ctx, GGML_TYPE_F32, 7, 1, 3, 1);
+    test::fill_uniform(a, rng);
+    test::fill_uniform(b, rng);
+    expect_matches(ctx, ggml_add(ctx, a, b),
+                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+                       return get(a, i0, i1, i2, i3) + get(b, i0, 0, i2, 0);
+                   },
+                   1e-6);
+}
+
+TEST_P(Ops, MulOfTransposedViewWithColumnBroadcast) {
+    Ctx ctx;
+    ggml_tensor *base = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 6, 9);
+    ggml_tensor *b = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 1, 6);
+    test::fill_uniform(base, rng);
+    test::fill_uniform(b, rng);
+    ggml_tensor *a = ggml_transpose(ctx, base); // [9, 6], non-contiguous
+    expect_matches(ctx, ggml_mul(ctx, a, b),
+                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                       return get(base, i1, i0) * get(b, 0, i1);
+                   },
+                   1e-6);
+}
+
+TEST_P(Ops, ScaleSiluSwiglu) {
+    Ctx ctx;
+    ggml_tensor *a = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 13, 3, 2);
+    ggml_tensor *b = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 13, 3, 2);
+    test::fill_uniform(a, rng, -6.0f, 6.0f);
+    test::fill_uniform(b, rng);
+    auto silu = [](double x) { return x / (1.0 + std::exp(-x)); };
+    expect_matches(ctx, ggml_scale(ctx, a, 0.37f),
+                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                       return get(a, i0, i1, i2) * 0.37;
+                   },
+                   1e-6);
+    expect_matches(ctx, ggml_silu(ctx, a),
+                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                       return silu(get(a, i0, i1, i2));
+                   },
+                   1e-6);
+    expect_matches(ctx, ggml_swiglu(ctx, a, b),
+                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                       return silu(get(a, i0, i1, i2)) * get(b, i0, i1, i2);
+                   },
+                   1e-6);
+}
+
+TEST_P(Ops, RmsNorm) {
+    Ctx ctx;
+    ggml_tensor *a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 33, 4);
+    test::fill_uniform(a, rng, -3.0f, 3.0f);
+    expect_matches(ctx, ggml_rms_norm(ctx, a, 1e-5f),
+                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                       double ss = 0.0;
+                       for (int64_t i = 0; i < a->ne[0]; i++) ss += get(a, i, i1) * get(a, i, i1);
+                       return get(a, i0, i1) / std::sqrt(ss / double(a->ne[0]) + 1e-5);
+                   },
+                   1e-5);
+}
+
+TEST_P(Ops, RopeRotatesAdjacentPairs) {
+    for (int n_dims : {16, 8}) { // whole head, and only its first half
+        Ctx ctx;
+        ggml_tensor *a = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 16, 3, 5); // head, heads, tokens
+        ggml_tensor *pos = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, 5);
+        test::fill_uniform(a, rng);
+        for (int t = 0; t < 5; t++) test::set(pos, 7 * t + 3, t);
+        expect_matches(ctx, ggml_rope(ctx, a, pos, n_dims, 10000.0f),
+                       [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                           if (i0 >= n_dims) return get(a, i0, i1, i2);
+                           const int64_t pair = i0 / 2 * 2;
+                           const double theta =
+                               get(pos, i2) * std::pow(10000.0, -double(pair) / n_dims);
+                           const double x0 = get(a, pair, i1, i2), x1 = get(a, pair + 1, i1, i2);
+                           return i0 % 2 == 0 ? x0 * std::cos(theta) - x1 * std::sin(theta)
+                                              : x0 * std::sin(theta) + x1 * std::cos(theta);
+                       },
+                       1e-4); // float angles at positions up to 31
+    }
+}
+
+TEST_P(Ops, SoftMaxWithCausalMask) {
+    for (bool causal : {true, false}) {
+        Ctx ctx;
+        const int n_past = 5;
+        ggml_tensor *a = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 9, 4, 3); // kv, tokens, heads
+        test::fill_uniform(a, rng, -4.0f, 4.0f);
+        const double scale = 0.3;
+        expect_matches(ctx, ggml_soft_max(ctx, a, float(scale), causal, n_past),
+                       [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                           const int64_t seen = causal ? n_past + i1 + 1 : a->ne[0];
+                           if (i0 >= seen) return 0.0;
+                           double max = -INFINITY, sum = 0.0;
+                           for (int64_t i = 0; i < seen; i++) max = std::max(max, scale * get(a, i, i1, i2));
+                           for (int64_t i = 0; i < seen; i++) sum += std::exp(scale * get(a, i, i1, i2) - max);
+                           return std::exp(scale * get(a, i0, i1, i2) - max) / sum;
+                       },
+                       1e-6);
+    }
+}
+
+TEST_P(Ops, CpyIntoStridedF16ViewAndBack) {
+    Ctx ctx;
+    // a cache of 10 rows of 8; the copy fills column block [2, 6) of rows 1..7
+    ggml_tensor *src = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 4, 7);
+    ggml_tensor *cache = ggml_new_tensor_2d(ctx, GGML_TYPE_F16, 8, 10);
+    test::fill_uniform(src, rng);
+    test::fill_uniform(cache, rng);
+    ggml_tensor *dst = ggml_view_2d(ctx, cache, 4, 7, cache->nb[1], cache->nb[1] + 2 * 2);
+    ggml_tensor *copied = ggml_cpy(ctx, src, dst);
+    expect_matches(ctx, copied,
+                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                       return double(ggml_fp16_to_fp32(ggml_fp32_to_fp16(float(get(src, i0, i1)))));
+                   },
+                   0.0);
+    // and back to F32 through a transposed view
+    ggml_tensor *back = ggml_cont(ctx, ggml_transpose(ctx, cache));
+    ggml_tensor *as_f32 = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 10, 8);
+    expect_matches(ctx, ggml_cpy(ctx, back, as_f32),
+                   [&](int64_t i0, int64_t i1, int64_t, int64_t) { return get(cache, i1, i0); },
+                   0.0);
+}
+
+TEST_P(Ops, CpyBetweenDifferentShapesKeepsElementOrder) {
+    Ctx ctx;
+    ggml_tensor *src = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 6, 2, 2);
+    ggml_tensor *dst = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 4, 6);
+    test::fill_uniform(src, rng);
+    expect_matches(ctx, ggml_cpy(ctx, ggml_permute(ctx, src, 1, 0, 2, 3), dst),
+                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                       // flat index over the permuted shape [2, 6, 2]
+                       const int64_t k = i1 * 4 + i0;
+                       const int64_t p0 = k % 2, p1 = (k / 2) % 6, p2 = k / 12;
+                       return get(src, p1, p0, p2);
+                   },
+                   0.0);
+}
+
+TEST_P(Ops, QuantizeNodeMatchesReferenceBytes) {
+    for (ggml_type type : {GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q8_1}) {
+        Ctx ctx;
+        ggml_tensor *a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 96, 5);
+        test::fill_uniform(a, rng, -2.0f, 2.0f);
+        ggml_tensor *q = ggml_quantize(ctx, a, type);
+        Planner planner(test::compute(ctx, q, threads()));
+        ASSERT_TRUE(planner);
+        std::vector<uint8_t> want(ggml_row_size(type, 96) * 5);
+        ASSERT_EQ(ggml_quantize_rows(type, static_cast<const float *>(a->data), want.data(), 5, 96),
+                  want.size());
+        EXPECT_EQ(0, std::memcmp(want.data(), q->data, want.size())) << ggml_type_name(type);
+    }
+}
+
+TEST_P(Ops, GetRowsDequantizesEveryType) {
+    for (ggml_type type : {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
+                           GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        Ctx ctx;
+        const int64_t n = 64, rows = 11;
+        std::vector<float> values = test::random_floats(size_t(n * rows), rng);
+        ggml_tensor *table = ggml_new_tensor_2d(ctx, type, n, rows);
+        ggml_quantize_rows(type, values.data(), table->data, rows, n);
+        ggml_tensor *idx = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, 4);
+        const int32_t picks[] = {10, 0, 3, 3};
+        std::memcpy(idx->data, picks, sizeof picks);
+        std::vector<float> want(static_cast<size_t>(n));
+        expect_matches(ctx, ggml_get_rows(ctx, table, idx),
+                       [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                           ggml_dequantize_row(type,
+                                               static_cast<const char *>(table->data) +
+                                                   picks[i1] * table->nb[1],
+                                               want.data(), n);
+                           return double(want[size_t(i0)]);
+                       },
+                       0.0);
+    }
+}
+
+// Reference of mul_mat: a dequantized, b rounded through a's activation type.
+struct MulMatCase {
+    ggml_type type;
+    double tol; // per element of the row
+};
+
+TEST_P(Ops, MulMatEveryWeightTypeWithBroadcastAndStridedActivations) {
+    for (MulMatCase c : {MulMatCase{GGML_TYPE_F32, 1e-6}, MulMatCase{GGML_TYPE_F16, 1e-5},
+                         MulMatCase{GGML_TYPE_Q8_0, 1e-5}, MulMatCase{GGML_TYPE_Q4_0, 1e-5},
+                         MulMatCase{GGML_TYPE_Q4_1, 1e-3}, MulMatCase{GGML_TYPE_Q4_Z, 1e-5},
+                         MulMatCase{GGML_TYPE_Q3_Z, 1e-5}}) {
+        SCOPED_TRACE(ggml_type_name(c.type));
+        Ctx ctx;
+        const int64_t K = c.type == GGML_TYPE_F32 || c.type == GGML_TYPE_F16 ? 37 : 96;
+        const int64_t M = 7, N = 5;
+        // a: [K, M, 2] broadcast over b: [K, N, 4], a permuted view with strided rows
+        std::vector<float> a_values = test::random_floats(size_t(K * M * 2), rng);
+        ggml_tensor *a = ggml_new_tensor_3d(ctx, c.type, K, M, 2);
+        ggml_quantize_rows(c.type, a_values.data(), a->data, M * 2, K);
+        ggml_tensor *b_base = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, K, 4, N);
+        test::fill_uniform(b_base, rng);
+        ggml_tensor *b = ggml_permute(ctx, b_base, 0, 2, 1, 3); // [K, N, 4], strided rows
+        ggml_tensor *out = ggml_mul_mat(ctx, a, b);
+        ASSERT_EQ(out->ne[0], M);
+        ASSERT_EQ(out->ne[1], N);
+        ASSERT_EQ(out->ne[2], 4);
+
+        const ggml_type act = ggml_vec_dot_type(c.type);
+        std::vector<float> a_row(static_cast<size_t>(K)), b_row(a_row), b_round(a_row);
+        std::vector<uint8_t> b_q(ggml_row_size(act, K));
+        expect_matches(ctx, out,
+                       [&](int64_t m, int64_t n, int64_t i2, int64_t) {
+                           ggml_dequantize_row(c.type,
+                                               static_cast<const char *>(a->data) +
+                                                   (i2 / 2) * a->nb[2] + m * a->nb[1],
+                                               a_row.data(), K);
+                           for (int64_t k = 0; k < K; k++) b_row[size_t(k)] = float(get(b, k, n, i2));
+                           ggml_quantize_rows(act, b_row.data(), b_q.data(), 1, K);
+                           ggml_dequantize_row(act, b_q.data(), b_round.data(), K);
+                           double sum = 0.0;
+                           for (size_t k = 0; k < size_t(K); k++) sum += double(a_row[k]) * b_round[k];
+                           return sum;
+                       },
+                       c.tol * double(K)); // |products| <= 1: float error grows with K
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Ops, ::testing::Values(1, 3),
+                         [](const auto &info) { return std::to_string(info.param) + "_threads"; });
+
+} // namespace
