@@ -10,11 +10,17 @@ namespace {
 constexpr std::string_view SPACE_MARK = "\xE2\x96\x81"; // U+2581, SentencePiece's space
 constexpr std::string_view UNKNOWN_SURFACE = " \xE2\x81\x87 "; // U+2047 with spaces
 
-// Bytes of the UTF-8 character starting with lead byte c, from its top four
-// bits. Stray continuation bytes count as one character, as in sentencepiece.
-size_t utf8_length(uint8_t c) {
-    static constexpr uint8_t lengths[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
-    return lengths[c >> 4];
+// Bytes of the UTF-8 character at the start of s: 1 to 4 by the lead byte,
+// if that many continuation bytes follow. Otherwise (invalid UTF-8) 1, so a
+// stray byte never swallows the characters after it (llama.cpp's table
+// would, and then a following space is lost in decoding).
+size_t utf8_length(std::string_view s) {
+    const auto lead = uint8_t(s[0]);
+    const size_t n = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF8 ? 4 : 1;
+    if (n > s.size()) return 1;
+    for (size_t i = 1; i < n; i++)
+        if ((uint8_t(s[i]) & 0xC0) != 0x80) return 1;
+    return n;
 }
 
 std::string surface_of(const std::string &piece, token_type type) {
@@ -110,7 +116,7 @@ std::vector<token_id> tokenizer::encode(std::string_view text, bool add_bos) con
 void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const {
     std::vector<symbol> symbols;
     for (size_t pos = 0; pos < text.size();) {
-        const size_t length = std::min(utf8_length(uint8_t(text[pos])), text.size() - pos);
+        const size_t length = utf8_length(text.substr(pos));
         const int index = int(symbols.size());
         symbols.push_back({index - 1, pos + length < text.size() ? index + 1 : -1, pos, length});
         pos += length;
