@@ -40,9 +40,10 @@ class temp_dir {
 public:
     temp_dir() {
         const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
+        static int count = 0; // several may live at once within a test
         path_ = std::filesystem::temp_directory_path() /
                 ("llamaz-" + std::string(info ? info->name() : "test") + "-" +
-                 std::to_string(getpid()));
+                 std::to_string(getpid()) + "-" + std::to_string(count++));
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }
