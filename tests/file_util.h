@@ -37,7 +37,7 @@ inline void write_bytes(const std::string &path, const std::vector<uint8_t> &byt
 
 // A fresh folder removed with everything in it at the end of the test.
 class temp_dir {
-public:
+  public:
     temp_dir() {
         const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
         static int count = 0; // several may live at once within a test
@@ -53,7 +53,7 @@ public:
 
     std::string file(const std::string &name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -62,11 +62,20 @@ std::vector<uint32_t> score_bits(const gguf_array &scores) {
     return bits;
 }
 
-TEST(ConvertLlama2c, TensorsEqualLlamaCppConversion) {
+// stories260K converted by us, next to llama.cpp's conversion.
+class ConvertStories : public ::testing::Test {
+  protected:
+    void convert_as(convert::out_type type) {
+        ours = convert_llama2c(MODEL, TOK512, type, dir.file("stories.gguf"));
+        theirs = open_ok(LLAMACPP_STORIES);
+        ASSERT_TRUE(ours && theirs);
+    }
     test::temp_dir dir;
-    auto ours = convert_llama2c(MODEL, TOK512, convert::out_type::F32, dir.file("s.gguf"));
-    auto theirs = open_ok(LLAMACPP_STORIES);
-    ASSERT_TRUE(ours && theirs);
+    std::unique_ptr<gguf_file> ours, theirs;
+};
+
+TEST_F(ConvertStories, TensorsEqualLlamaCppConversion) {
+    ASSERT_NO_FATAL_FAILURE(convert_as(convert::out_type::F32));
     // llama.cpp stores the shared classifier again as output.weight; we
     // leave it out, as a tied embedding.
     EXPECT_EQ(ours->tensors().size() + 1, theirs->tensors().size());
@@ -77,16 +86,14 @@ TEST(ConvertLlama2c, TensorsEqualLlamaCppConversion) {
         ASSERT_NE(mine, nullptr) << t.name;
         EXPECT_EQ(mine->type, GGML_TYPE_F32) << t.name;
         EXPECT_EQ(mine->n_dims, t.n_dims) << t.name;
-        for (int d = 0; d < GGML_MAX_DIMS; d++) EXPECT_EQ(mine->ne[d], t.ne[d]) << t.name;
+        for (int d = 0; d < GGML_MAX_DIMS; d++)
+            EXPECT_EQ(mine->ne[d], t.ne[d]) << t.name;
         EXPECT_TRUE(same_bytes(*mine, t)) << t.name;
     }
 }
 
-TEST(ConvertLlama2c, MetadataMatchesLlamaCppKeys) {
-    test::temp_dir dir;
-    auto ours = convert_llama2c(MODEL, TOK512, convert::out_type::F32, dir.file("s.gguf"));
-    auto theirs = open_ok(LLAMACPP_STORIES);
-    ASSERT_TRUE(ours && theirs);
+TEST_F(ConvertStories, MetadataMatchesLlamaCppKeys) {
+    ASSERT_NO_FATAL_FAILURE(convert_as(convert::out_type::F32));
     std::string e;
     EXPECT_EQ(gguf_get_string(*ours, "general.architecture", &e), "llama");
     EXPECT_EQ(gguf_get_string(*ours, "general.name", &e), "stories260K");
@@ -94,22 +101,20 @@ TEST(ConvertLlama2c, MetadataMatchesLlamaCppKeys) {
     EXPECT_EQ(ours->find("general.alignment"), nullptr);
     EXPECT_EQ(ours->alignment(), 32u);
     EXPECT_EQ(gguf_get_uint(*ours, "llama.context_length", &e), 512u); // seq_len
-    for (const char *key : {"llama.embedding_length", "llama.block_count",
-                            "llama.feed_forward_length", "llama.attention.head_count",
-                            "llama.attention.head_count_kv", "llama.rope.dimension_count",
-                            "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
-                            "tokenizer.ggml.unknown_token_id"})
+    for (const char *key :
+         {"llama.embedding_length", "llama.block_count", "llama.feed_forward_length",
+          "llama.attention.head_count", "llama.attention.head_count_kv",
+          "llama.rope.dimension_count", "tokenizer.ggml.bos_token_id",
+          "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id"})
         EXPECT_EQ(gguf_get_uint(*ours, key, &e), gguf_get_uint(*theirs, key, &e)) << key;
     EXPECT_EQ(gguf_get_float(*ours, "llama.attention.layer_norm_rms_epsilon", &e),
               gguf_get_float(*theirs, "llama.attention.layer_norm_rms_epsilon", &e));
     EXPECT_EQ(gguf_get_float(*ours, "llama.rope.freq_base", &e), 10000.0);
     EXPECT_EQ(gguf_get_string(*ours, "tokenizer.ggml.model", &e), "llama");
     EXPECT_EQ(*ours->find("tokenizer.ggml.tokens"), *theirs->find("tokenizer.ggml.tokens"));
-    EXPECT_EQ(*ours->find("tokenizer.ggml.token_type"),
-              *theirs->find("tokenizer.ggml.token_type"));
+    EXPECT_EQ(*ours->find("tokenizer.ggml.token_type"), *theirs->find("tokenizer.ggml.token_type"));
     const gguf_array *s1 = gguf_get_array(*ours, "tokenizer.ggml.scores", gguf_type::FLOAT32, &e);
-    const gguf_array *s2 =
-        gguf_get_array(*theirs, "tokenizer.ggml.scores", gguf_type::FLOAT32, &e);
+    const gguf_array *s2 = gguf_get_array(*theirs, "tokenizer.ggml.scores", gguf_type::FLOAT32, &e);
     ASSERT_TRUE(s1 && s2);
     EXPECT_EQ(score_bits(*s1), score_bits(*s2));
     EXPECT_EQ(e, "");
@@ -117,15 +122,12 @@ TEST(ConvertLlama2c, MetadataMatchesLlamaCppKeys) {
     EXPECT_TRUE(load_vocab(*ours, &v, &e)) << e;
 }
 
-TEST(ConvertLlama2c, F16StoresMatricesAsHalfAndNormsAsF32) {
-    test::temp_dir dir;
-    auto half = convert_llama2c(MODEL, TOK512, convert::out_type::F16, dir.file("h.gguf"));
-    auto full = open_ok(LLAMACPP_STORIES);
-    ASSERT_TRUE(half && full);
+TEST_F(ConvertStories, F16StoresMatricesAsHalfAndNormsAsF32) {
+    ASSERT_NO_FATAL_FAILURE(convert_as(convert::out_type::F16));
     std::string e;
-    EXPECT_EQ(gguf_get_uint(*half, "general.file_type", &e), 1u);
-    for (const gguf_tensor &t : half->tensors()) {
-        const gguf_tensor *f32 = full->find_tensor(t.name);
+    EXPECT_EQ(gguf_get_uint(*ours, "general.file_type", &e), 1u);
+    for (const gguf_tensor &t : ours->tensors()) {
+        const gguf_tensor *f32 = theirs->find_tensor(t.name);
         ASSERT_NE(f32, nullptr) << t.name;
         if (t.n_dims == 1) {
             EXPECT_EQ(t.type, GGML_TYPE_F32) << t.name;
@@ -163,8 +165,8 @@ TEST(ConvertLlama2c, Llama2TokenizerEqualsLlamaCppVocabulary) {
 // ------------------------------------------------------------------ synthetic checkpoints
 
 struct header {
-    int32_t dim = 8, hidden_dim = 16, n_layers = 2, n_heads = 2, n_kv_heads = 1,
-            vocab_size = 512, seq_len = 4;
+    int32_t dim = 8, hidden_dim = 16, n_layers = 2, n_heads = 2, n_kv_heads = 1, vocab_size = 512,
+            seq_len = 4;
 };
 
 // Floats of the arrays after the header, counted here independently of the
@@ -265,8 +267,9 @@ TEST(ConvertLlama2c, RejectsBadCheckpoints) {
     separate.vocab_size = -512;
     std::vector<uint8_t> wrong_sign = checkpoint_bytes(separate);
     std::memcpy(wrong_sign.data() + 20, &good[20], 4); // vocab_size +512, yet a classifier follows
-    EXPECT_NE(open_error(wrong_sign).find("that size fits a separate classifier: should "
-                                          "vocab_size be negative?"),
+    EXPECT_NE(open_error(wrong_sign)
+                  .find("that size fits a separate classifier: should "
+                        "vocab_size be negative?"),
               std::string::npos)
         << open_error(wrong_sign);
 
@@ -283,7 +286,11 @@ TEST(ConvertLlama2c, RejectsBadCheckpoints) {
         {[](header &h) { h.n_kv_heads = 3; }, "n_kv_heads 3 does not divide n_heads 2"},
         {[](header &h) { h.n_kv_heads = 4; }, "n_kv_heads 4 does not divide n_heads 2"},
         {[](header &h) { h.n_heads = 3; }, "dim 8 is not a multiple of n_heads 3"},
-        {[](header &h) { h.n_heads = 8; h.n_kv_heads = 8; }, "the head size 1 is odd"},
+        {[](header &h) {
+             h.n_heads = 8;
+             h.n_kv_heads = 8;
+         },
+         "the head size 1 is odd"},
     };
     for (const auto &[edit, message] : cases) {
         const std::string error = header_error(edit);
@@ -354,8 +361,8 @@ TEST(ConvertTool, BundledModelIsWhatConvertWrites) {
 TEST(ConvertTool, HelpAndUsageErrors) {
     std::string output;
     EXPECT_EQ(run_convert("-h", &output), 0);
-    for (const char *flag : {"--llama2c", "--tokenizer", "--outtype f32|f16", "-o, --output",
-                             "--name"})
+    for (const char *flag :
+         {"--llama2c", "--tokenizer", "--outtype f32|f16", "-o, --output", "--name"})
         EXPECT_NE(output.find(flag), std::string::npos) << flag;
     EXPECT_EQ(run_convert("", &output), 1);
     EXPECT_NE(output.find("no source model"), std::string::npos) << output;
@@ -365,9 +372,8 @@ TEST(ConvertTool, HelpAndUsageErrors) {
                           &output),
               1);
     EXPECT_NE(output.find("--outtype must be f32 or f16, not 'q4'"), std::string::npos) << output;
-    EXPECT_EQ(run_convert("--llama2c " + MODEL + " --tokenizer " + TOK512 + " -o " + TOK512,
-                          &output),
-              1);
+    EXPECT_EQ(
+        run_convert("--llama2c " + MODEL + " --tokenizer " + TOK512 + " -o " + TOK512, &output), 1);
     EXPECT_NE(output.find("is the input"), std::string::npos) << output;
     EXPECT_EQ(run_convert("--frobnicate", &output), 1);
     EXPECT_NE(output.find("unknown argument '--frobnicate'"), std::string::npos) << output;
