@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 
 using namespace llama;
 
@@ -366,6 +367,13 @@ TEST(GgufWriter, FailedWriteLeavesExistingFileUntouched) {
     std::string error;
     EXPECT_FALSE(w.write(out, &error));
     EXPECT_EQ(test::read_bytes(out), (std::vector<uint8_t>{1, 2, 3}));
+
+    gguf_writer throws;
+    throws.add_tensor("t", GGML_TYPE_F32, 1, ne,
+                      [](void *) { throw std::runtime_error("source unreadable"); });
+    EXPECT_THROW(throws.write(out, &error), std::runtime_error);
+    EXPECT_EQ(test::read_bytes(out), (std::vector<uint8_t>{1, 2, 3}));
+    EXPECT_FALSE(std::filesystem::exists(gguf_writer::temp_path(out)));
 
     gguf_writer ok;
     ok.set_string("general.name", "x");

@@ -141,18 +141,59 @@ uint32_t alignment_of(const std::vector<gguf_kv> &kvs) {
     return DEFAULT_ALIGNMENT;
 }
 
-// Writes all of buf to fd; false with errno set on failure.
-bool write_all(int fd, const void *buf, size_t n) {
-    const auto *p = static_cast<const uint8_t *>(buf);
-    while (n > 0) {
-        const ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= size_t(w);
+// The temporary file of a write. Unless committed, it is removed when this
+// goes out of scope, also when a fill callback throws.
+class temp_file {
+  public:
+    explicit temp_file(std::string path) : path_(std::move(path)) {
+        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
-    return true;
-}
+    ~temp_file() {
+        if (fd_ < 0) return;
+        ::close(fd_);
+        std::remove(path_.c_str());
+    }
+    temp_file(const temp_file &) = delete;
+    temp_file &operator=(const temp_file &) = delete;
+
+    bool created() const { return fd_ >= 0; }
+    const std::string &path() const { return path_; }
+
+    // All of n bytes; false with errno set on failure.
+    bool write(const void *buf, size_t n) {
+        const auto *p = static_cast<const uint8_t *>(buf);
+        while (n > 0) {
+            const ssize_t w = ::write(fd_, p, n);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) return false;
+            p += w;
+            n -= size_t(w);
+        }
+        return true;
+    }
+
+    // Flushes the file to disk and renames it to dest.
+    bool commit(const std::string &dest, std::string *error) {
+        const bool synced = fsync(fd_) == 0;
+        int err = errno;
+        const bool closed = ::close(fd_) == 0;
+        if (!closed) err = errno;
+        fd_ = -1;
+        bool ok = synced && closed;
+        if (!ok) {
+            *error = path_ + ": cannot write: " + std::strerror(err);
+        } else if (std::rename(path_.c_str(), dest.c_str()) != 0) {
+            *error = "cannot rename " + path_ + " to " + dest + ": " + std::strerror(errno);
+            ok = false;
+        }
+        if (!ok) std::remove(path_.c_str());
+        return ok;
+    }
+
+  private:
+    std::string path_;
+    int fd_ = -1;
+};
 
 } // namespace
 
@@ -287,13 +328,12 @@ bool gguf_writer::write(const std::string &path, std::string *error) const {
     }
     head.resize(align_up(head.size(), alignment), 0);
 
-    const std::string tmp = temp_path(path);
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        *error = tmp + ": cannot create: " + std::strerror(errno);
+    temp_file out(temp_path(path));
+    if (!out.created()) {
+        *error = out.path() + ": cannot create: " + std::strerror(errno);
         return false;
     }
-    bool ok = write_all(fd, head.data(), head.size());
+    bool ok = out.write(head.data(), head.size());
     std::vector<uint8_t> buffer;
     for (size_t i = 0; ok && i < tensors_.size(); i++) {
         const pending_tensor &t = tensors_[i];
@@ -301,28 +341,18 @@ bool gguf_writer::write(const std::string &path, std::string *error) const {
         if (t.fill) {
             buffer.assign(padded, 0);
             t.fill(buffer.data());
-            ok = write_all(fd, buffer.data(), padded);
+            ok = out.write(buffer.data(), padded);
         } else {
             buffer.assign(padded - sizes[i], 0);
-            ok = write_all(fd, t.bytes.data(), t.bytes.size()) &&
-                 write_all(fd, buffer.data(), buffer.size());
+            ok = out.write(t.bytes.data(), t.bytes.size()) &&
+                 out.write(buffer.data(), buffer.size());
         }
     }
-    if (ok && fsync(fd) != 0) ok = false;
-    int err = ok ? 0 : errno;
-    if (::close(fd) != 0 && ok) {
-        ok = false;
-        err = errno;
-    }
     if (!ok) {
-        *error = tmp + ": cannot write: " + std::strerror(err);
-    } else if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        *error = "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno);
-    } else {
-        return true;
+        *error = out.path() + ": cannot write: " + std::strerror(errno);
+        return false;
     }
-    std::remove(tmp.c_str());
-    return false;
+    return out.commit(path, error);
 }
 
 } // namespace llama
