@@ -4,13 +4,18 @@
 #include "file_util.h"
 #include "gguf.h"
 #include "llama2c_checkpoint.h"
+#include "output_guard.h"
 #include "vocab.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <sys/wait.h>
+#include <unistd.h>
 
 using namespace llama;
 
@@ -328,6 +333,45 @@ TEST(ConvertLlama2c, RejectsMismatchedTokenizers) {
     test::write_bytes(dir.file("bos.bin"), bytes);
     EXPECT_FALSE(convert::read_llama2c_tokenizer(dir.file("bos.bin"), 512, &v, &error));
     EXPECT_NE(error.find("token 1 must be <s>, as run.c assumes"), std::string::npos) << error;
+}
+
+// ------------------------------------------------------------------ output safety
+
+// Runs `body` in a child process that then gets SIGINT; returns how it ended.
+int status_after_interrupt(const std::function<void()> &body) {
+    const pid_t child = fork();
+    if (child == 0) {
+        body();
+        raise(SIGINT);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return status;
+}
+
+void create_file(const std::string &path) { std::fclose(std::fopen(path.c_str(), "w")); }
+
+TEST(OutputGuard, InterruptRemovesTheTemporaryFile) {
+    test::temp_dir dir;
+    const std::string tmp = dir.file("out.gguf.tmp");
+    const int status = status_after_interrupt([&] {
+        create_file(tmp);
+        static convert::remove_on_interrupt guard(tmp); // alive when the signal comes
+    });
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "dies of the signal";
+    EXPECT_FALSE(std::filesystem::exists(tmp));
+}
+
+TEST(OutputGuard, FinishedGuardRemovesNothing) {
+    test::temp_dir dir;
+    const std::string done = dir.file("out.gguf");
+    const int status = status_after_interrupt([&] {
+        create_file(done);
+        const convert::remove_on_interrupt guard(done);
+    });
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    EXPECT_TRUE(std::filesystem::exists(done));
 }
 
 // ------------------------------------------------------------------ the tool
