@@ -52,8 +52,8 @@ std::string surface_of(const std::string &piece, token_type type) {
 // One piece of the text during merging: a byte range of the normalized
 // text, in a linked list of the pieces still standing.
 struct symbol {
-    int prev;
-    int next;
+    int64_t prev;
+    int64_t next;
     size_t begin;
     size_t length; // 0 once merged into its left neighbour
 };
@@ -61,8 +61,8 @@ struct symbol {
 // A possible merge of two adjacent symbols into a vocabulary piece.
 struct merge_candidate {
     float score;
-    int left;
-    int right;
+    int64_t left;
+    int64_t right;
     size_t length; // of the merged piece: stale if the symbols changed since
 };
 
@@ -120,27 +120,30 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
     std::vector<symbol> symbols;
     for (size_t pos = 0; pos < text.size();) {
         const size_t length = utf8_length(text.substr(pos));
-        const int index = int(symbols.size());
+        const auto index = int64_t(symbols.size());
         symbols.push_back({index - 1, pos + length < text.size() ? index + 1 : -1, pos, length});
         pos += length;
     }
-    auto piece = [&](int s) { return text.substr(symbols[s].begin, symbols[s].length); };
+    auto piece = [&](int64_t s) {
+        return text.substr(symbols[size_t(s)].begin, symbols[size_t(s)].length);
+    };
 
     // Merges into UNUSED pieces are undone at the end (sentencepiece's
     // resegmentation): they still block other merges meanwhile.
     std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> unmerge;
     std::priority_queue<merge_candidate, std::vector<merge_candidate>, lower_priority> agenda;
-    auto consider = [&](int left, int right) {
+    auto consider = [&](int64_t left, int64_t right) {
         if (left < 0 || right < 0) return;
         const std::string_view merged =
-            text.substr(symbols[left].begin, symbols[left].length + symbols[right].length);
+            text.substr(symbols[size_t(left)].begin,
+                        symbols[size_t(left)].length + symbols[size_t(right)].length);
         const token_id id = find_mergeable(merged);
         if (id < 0) return;
         agenda.push({vocab_.scores[size_t(id)], left, right, merged.size()});
         if (vocab_.types[size_t(id)] == token_type::UNUSED)
             unmerge[merged] = {piece(left), piece(right)};
     };
-    for (int i = 1; i < int(symbols.size()); i++)
+    for (int64_t i = 1; i < int64_t(symbols.size()); i++)
         consider(i - 1, i);
 
     while (!agenda.empty()) {
@@ -173,7 +176,7 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
         }
         out->push_back(id);
     };
-    for (int s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next)
+    for (int64_t s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next)
         emit(piece(s));
 }
 
