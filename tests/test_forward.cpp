@@ -37,7 +37,7 @@ std::string rstrip_newlines(std::string s) {
 }
 
 class Forward : public ::testing::TestWithParam<ModelFile> {
-  protected:
+  public:
     void SetUp() override {
         model = llama_model_load(GetParam().path.c_str());
         ASSERT_NE(model, nullptr) << llama_last_error();

@@ -212,7 +212,7 @@ llama_model *llama_model_load(const char *path) {
     }
     vocab v;
     if (!load_vocab(f, &v, &err)) {
-        set_error(file_error(f, err));
+        set_error(err);
         return nullptr;
     }
     model->hp.n_vocab = int32_t(v.tokens.size());
