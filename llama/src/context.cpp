@@ -80,8 +80,8 @@ llama_context *llama_context_new(llama_model *model, llama_context_params params
     if (!ctx->kv.init(model->hp, params.n_ctx, params.kv_type)) return nullptr;
     ctx->pool = ggml_threadpool_new(params.n_threads);
     ctx->planner = ggml_planner_new(true);
-    ctx->graph_arena.resize(ggml_tensor_overhead() * llama::MAX_GRAPH_NODES +
-                            ggml_graph_overhead(llama::MAX_GRAPH_NODES));
+    const size_t graph_size = llama::forward_graph_size(model->hp);
+    ctx->graph_arena.resize(ggml_tensor_overhead() * graph_size + ggml_graph_overhead(graph_size));
     return ctx.release();
 }
 

@@ -86,7 +86,7 @@ struct builder {
 forward_graph build_forward(ggml_context *ctx, const llama_model &model, const kv_cache &kv,
                             int32_t n_tokens, bool all_logits) {
     forward_graph fg{};
-    fg.graph = ggml_new_graph_custom(ctx, MAX_GRAPH_NODES);
+    fg.graph = ggml_new_graph_custom(ctx, forward_graph_size(model.hp));
     fg.tokens = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "tokens");
     fg.positions = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "positions");
     ggml_set_input(fg.tokens);

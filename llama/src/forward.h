@@ -18,7 +18,7 @@ struct forward_graph {
 forward_graph build_forward(ggml_context *ctx, const llama_model &model, const kv_cache &kv,
                             int32_t n_tokens, bool all_logits);
 
-// Graph nodes a forward pass may need: generous for 80 layers.
-constexpr size_t MAX_GRAPH_NODES = 8192;
+// Tensors in the forward graph of a model: about 40 per layer, with room.
+inline size_t forward_graph_size(const hparams &hp) { return 128 + size_t(hp.n_layer) * 64; }
 
 } // namespace llama
