@@ -97,7 +97,8 @@ const option_spec OPTIONS[] = {
                     ? std::string()
                     : "--outtype must be f32 or f16, not '" + v + "'";
      }},
-    {"--name", "NAME", "general.name of the model (default: the model file's name without extension)",
+    {"--name", "NAME",
+     "general.name of the model (default: the model file's name without extension)",
      [](options &o, const std::string &v) {
          o.name = v;
          return std::string();
@@ -151,9 +152,11 @@ void print_help() {
         "as tokenizer.ggml.* keys. The output may not be one of the input files.\n"
         "\n"
         "source (exactly one):\n");
-    for (const source_format &s : SOURCES) print_entry(s.flag, s.arg, s.help);
+    for (const source_format &s : SOURCES)
+        print_entry(s.flag, s.arg, s.help);
     std::printf("\noptions:\n");
-    for (const option_spec &o : OPTIONS) print_entry(o.flags, o.arg, o.help);
+    for (const option_spec &o : OPTIONS)
+        print_entry(o.flags, o.arg, o.help);
     std::printf("\nexample:\n"
                 "  convert --llama2c stories260K.bin --tokenizer tok512.bin -o stories260K.gguf\n");
 }
@@ -170,8 +173,7 @@ std::string parse_args(int argc, char **argv, options *o) {
         bool known = false;
         for (const source_format &s : SOURCES) {
             if (arg != s.flag) continue;
-            if (!o->source.empty())
-                return "give one source, not both " + o->source + " and " + arg;
+            if (!o->source.empty()) return "give one source, not both " + o->source + " and " + arg;
             o->source = arg;
             if (std::string e = value(&o->model); !e.empty()) return e;
             known = true;

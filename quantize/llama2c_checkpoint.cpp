@@ -22,7 +22,7 @@ constexpr float ROPE_FREQ_BASE = 10000.0f; // run.c's RoPE
 // Counts floats with overflow detection: the header's int32 sizes multiply
 // to far more than 64 bits in a hostile file.
 class float_layout {
-public:
+  public:
     // Reserves an array of a * b * c floats; returns its offset in floats.
     uint64_t add(uint64_t a, uint64_t b = 1, uint64_t c = 1) {
         uint64_t n = 0;
@@ -34,7 +34,7 @@ public:
     uint64_t total() const { return total_; }
     bool overflow() const { return overflow_ || total_ > (UINT64_MAX - HEADER_BYTES) / 4; }
 
-private:
+  private:
     uint64_t total_ = 0;
     bool overflow_ = false;
 };
@@ -71,19 +71,18 @@ std::string check_header(const int32_t h[7], llama2c_config *c) {
                                          "n_kv_heads", "vocab_size", "seq_len"};
     for (int i = 0; i < 7; i++) {
         if (i == 5) continue;
-        if (h[i] <= 0) return string_printf("header: %s is %d; it must be positive", names[i], h[i]);
+        if (h[i] <= 0)
+            return string_printf("header: %s is %d; it must be positive", names[i], h[i]);
     }
     if (h[5] == 0 || h[5] == INT32_MIN) return string_printf("header: vocab_size is %d", h[5]);
     *c = {h[0], h[1], h[2], h[3], h[4], h[5] > 0 ? h[5] : -h[5], h[6], h[5] > 0};
     if (c->dim % c->n_heads != 0)
-        return string_printf("header: dim %d is not a multiple of n_heads %d", c->dim,
-                             c->n_heads);
+        return string_printf("header: dim %d is not a multiple of n_heads %d", c->dim, c->n_heads);
     if (c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads != 0)
         return string_printf("header: n_kv_heads %d does not divide n_heads %d", c->n_kv_heads,
                              c->n_heads);
     if (c->head_size() % 2 != 0)
-        return string_printf("header: the head size %d is odd; RoPE rotates pairs",
-                             c->head_size());
+        return string_printf("header: the head size %d is odd; RoPE rotates pairs", c->head_size());
     return "";
 }
 
@@ -142,7 +141,8 @@ std::unique_ptr<llama2c_checkpoint> llama2c_checkpoint::open(const std::string &
 
     float_layout layout;
     const weight_offsets o = layout_of(c, c.shared_classifier, &layout);
-    if (layout.overflow()) return fail("header: the sizes are impossibly large (" + describe(c) + ")");
+    if (layout.overflow())
+        return fail("header: the sizes are impossibly large (" + describe(c) + ")");
     const uint64_t expected = HEADER_BYTES + layout.total() * sizeof(float);
     if (map->size() != expected) {
         float_layout other;
@@ -160,10 +160,18 @@ std::unique_ptr<llama2c_checkpoint> llama2c_checkpoint::open(const std::string &
 
     std::unique_ptr<llama2c_checkpoint> ckpt(new llama2c_checkpoint());
     const auto *base = reinterpret_cast<const float *>(map->data() + HEADER_BYTES);
-    ckpt->weights_ = {base + o.token_embedding, base + o.rms_att, base + o.wq,
-                      base + o.wk,              base + o.wv,      base + o.wo,
-                      base + o.rms_ffn,         base + o.w1,      base + o.w2,
-                      base + o.w3,              base + o.rms_final, base + o.wcls};
+    ckpt->weights_ = {base + o.token_embedding,
+                      base + o.rms_att,
+                      base + o.wq,
+                      base + o.wk,
+                      base + o.wv,
+                      base + o.wo,
+                      base + o.rms_ffn,
+                      base + o.w1,
+                      base + o.w2,
+                      base + o.w3,
+                      base + o.rms_final,
+                      base + o.wcls};
     ckpt->config_ = c;
     ckpt->map_ = std::move(map);
     return ckpt;
@@ -187,17 +195,17 @@ bool read_llama2c_tokenizer(const std::string &path, int32_t n_vocab, llama::voc
         float score;
         int32_t length;
         if (size - pos < sizeof(score) + sizeof(length))
-            return fail(string_printf("the file ends after %d of the model's %d tokens", i,
-                                      n_vocab));
+            return fail(
+                string_printf("the file ends after %d of the model's %d tokens", i, n_vocab));
         std::memcpy(&score, data + pos, sizeof(score));
         std::memcpy(&length, data + pos + sizeof(score), sizeof(length));
         pos += sizeof(score) + sizeof(length);
         if (length < 0) return fail(string_printf("token %d has length %d", i, length));
         if (size_t(length) > size - pos)
-            return fail(string_printf("token %d (%d bytes) runs past the end of the file", i,
-                                      length));
-        v.tokens.push_back(spm_piece(std::string(reinterpret_cast<const char *>(data + pos),
-                                                 size_t(length))));
+            return fail(
+                string_printf("token %d (%d bytes) runs past the end of the file", i, length));
+        v.tokens.push_back(
+            spm_piece(std::string(reinterpret_cast<const char *>(data + pos), size_t(length))));
         v.scores.push_back(score);
         v.types.push_back(type_of(v.tokens.back()));
         pos += size_t(length);

@@ -51,13 +51,13 @@ struct llama2c_weights {
 // mapped read-only. open() checks the header and that the file is exactly
 // as long as that header implies.
 class llama2c_checkpoint {
-public:
+  public:
     static std::unique_ptr<llama2c_checkpoint> open(const std::string &path, std::string *error);
 
     const llama2c_config &config() const { return config_; }
     const llama2c_weights &weights() const { return weights_; }
 
-private:
+  private:
     llama2c_checkpoint() = default;
     std::unique_ptr<llama::mapped_file> map_;
     llama2c_config config_{};

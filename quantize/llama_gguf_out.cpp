@@ -47,7 +47,8 @@ void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writ
 void add_weight(std::string name, int n_dims, const int64_t *ne, const float *src, out_type type,
                 llama::gguf_writer *w) {
     int64_t n = 1;
-    for (int d = 0; d < n_dims; d++) n *= ne[d];
+    for (int d = 0; d < n_dims; d++)
+        n *= ne[d];
     if (n_dims == 1 || type == out_type::F32) {
         w->add_tensor(std::move(name), GGML_TYPE_F32, n_dims, ne,
                       [src, n](void *dst) { std::memcpy(dst, src, size_t(n) * sizeof(float)); });

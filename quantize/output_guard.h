@@ -13,7 +13,7 @@ bool is_same_file(const std::string &a, const std::string &b);
 // being written) before the process dies of the signal as it would have.
 // One at a time per process.
 class remove_on_interrupt {
-public:
+  public:
     explicit remove_on_interrupt(const std::string &path);
     ~remove_on_interrupt();
     remove_on_interrupt(const remove_on_interrupt &) = delete;

@@ -37,12 +37,13 @@ inline void write_bytes(const std::string &path, const std::vector<uint8_t> &byt
 
 // A fresh folder removed with everything in it at the end of the test.
 class temp_dir {
-public:
+  public:
     temp_dir() {
         const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
+        static int count = 0; // several may live at once within a test
         path_ = std::filesystem::temp_directory_path() /
                 ("llamaz-" + std::string(info ? info->name() : "test") + "-" +
-                 std::to_string(getpid()));
+                 std::to_string(getpid()) + "-" + std::to_string(count++));
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }
@@ -52,7 +53,7 @@ public:
 
     std::string file(const std::string &name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

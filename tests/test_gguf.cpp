@@ -44,8 +44,8 @@ TEST(GgufReader, ReadsLlamaCppStories260K) {
     EXPECT_EQ(gguf_get_uint(*f, "tokenizer.ggml.padding_token_id", &error), 4294967295u);
     EXPECT_FLOAT_EQ(float(*gguf_get_float(*f, "llama.attention.layer_norm_rms_epsilon", &error)),
                     1e-5f);
-    const gguf_array *tokens = gguf_get_array(*f, "tokenizer.ggml.tokens", gguf_type::STRING,
-                                              &error);
+    const gguf_array *tokens =
+        gguf_get_array(*f, "tokenizer.ggml.tokens", gguf_type::STRING, &error);
     ASSERT_NE(tokens, nullptr);
     ASSERT_EQ(tokens->values.size(), 512u);
     EXPECT_EQ(std::get<std::string>(tokens->values[1]), "<s>");
@@ -119,8 +119,7 @@ TEST(GgufReader, TypedGettersReportWrongTypesAndMissingKeys) {
     error.clear();
     EXPECT_EQ(gguf_require_uint(*f, "llama.block_count", &error), 5u);
     EXPECT_EQ(gguf_require_string(*f, "general.name", &error), "llama");
-    EXPECT_NE(gguf_require_array(*f, "tokenizer.ggml.scores", gguf_type::FLOAT32, &error),
-              nullptr);
+    EXPECT_NE(gguf_require_array(*f, "tokenizer.ggml.scores", gguf_type::FLOAT32, &error), nullptr);
     EXPECT_EQ(error, "");
 }
 
@@ -141,8 +140,10 @@ TEST(GgufReader, OpenReportsMissingAndEmptyFiles) {
 // Copies every key and tensor of `f` into a writer.
 gguf_writer copy_of(const gguf_file &f) {
     gguf_writer w;
-    for (const gguf_kv &kv : f.metadata()) w.set(kv.key, kv.value);
-    for (const gguf_tensor &t : f.tensors()) w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    for (const gguf_kv &kv : f.metadata())
+        w.set(kv.key, kv.value);
+    for (const gguf_tensor &t : f.tensors())
+        w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
     return w;
 }
 
@@ -184,18 +185,22 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorType) {
     w.set_string("last", "end");
 
     std::vector<float> f32(8 * 3);
-    for (size_t i = 0; i < f32.size(); i++) f32[i] = float(i) * 0.25f - 2.0f;
-    std::vector<uint8_t> q4(ggml_row_size(GGML_TYPE_Q4_0, 64) * 2), q8(ggml_row_size(GGML_TYPE_Q8_0, 32));
-    for (size_t i = 0; i < q4.size(); i++) q4[i] = uint8_t(i * 7);
-    for (size_t i = 0; i < q8.size(); i++) q8[i] = uint8_t(i * 13);
+    for (size_t i = 0; i < f32.size(); i++)
+        f32[i] = float(i) * 0.25f - 2.0f;
+    std::vector<uint8_t> q4(ggml_row_size(GGML_TYPE_Q4_0, 64) * 2),
+        q8(ggml_row_size(GGML_TYPE_Q8_0, 32));
+    for (size_t i = 0; i < q4.size(); i++)
+        q4[i] = uint8_t(i * 7);
+    for (size_t i = 0; i < q8.size(); i++)
+        q8[i] = uint8_t(i * 13);
     const int64_t ne_f32[2] = {8, 3}, ne_q4[3] = {64, 1, 2}, ne_q8[1] = {32}, ne_f16[1] = {5};
     w.add_tensor("f32", GGML_TYPE_F32, 2, ne_f32, f32.data());
     w.add_tensor("q4", GGML_TYPE_Q4_0, 3, ne_q4, q4.data());
-    w.add_tensor("q8", GGML_TYPE_Q8_0, 1, ne_q8, [&](void *dst) {
-        std::memcpy(dst, q8.data(), q8.size());
-    });
+    w.add_tensor("q8", GGML_TYPE_Q8_0, 1, ne_q8,
+                 [&](void *dst) { std::memcpy(dst, q8.data(), q8.size()); });
     w.add_tensor("f16", GGML_TYPE_F16, 1, ne_f16, [](void *dst) {
-        for (int i = 0; i < 5; i++) static_cast<ggml_fp16_t *>(dst)[i] = ggml_fp32_to_fp16(float(i));
+        for (int i = 0; i < 5; i++)
+            static_cast<ggml_fp16_t *>(dst)[i] = ggml_fp32_to_fp16(float(i));
     });
 
     test::temp_dir dir;
@@ -206,12 +211,30 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorType) {
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->alignment(), 64u);
 
-    const std::vector<std::string> keys = {"general.alignment", "u8", "i8", "u16", "i16", "u32",
-                                           "i32", "u64", "i64", "f32", "f64", "bool", "string",
-                                           "empty", "strings", "f32s", "i32s", "bools", "u8s",
-                                           "replaced", "last"};
+    const std::vector<std::string> keys = {"general.alignment",
+                                           "u8",
+                                           "i8",
+                                           "u16",
+                                           "i16",
+                                           "u32",
+                                           "i32",
+                                           "u64",
+                                           "i64",
+                                           "f32",
+                                           "f64",
+                                           "bool",
+                                           "string",
+                                           "empty",
+                                           "strings",
+                                           "f32s",
+                                           "i32s",
+                                           "bools",
+                                           "u8s",
+                                           "replaced",
+                                           "last"};
     ASSERT_EQ(f->metadata().size(), keys.size());
-    for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(f->metadata()[i].key, keys[i]);
+    for (size_t i = 0; i < keys.size(); i++)
+        EXPECT_EQ(f->metadata()[i].key, keys[i]);
     EXPECT_EQ(*f->find("u8"), (gguf_value{gguf_type::UINT8, uint64_t(255)}));
     EXPECT_EQ(*f->find("i8"), (gguf_value{gguf_type::INT8, int64_t(-128)}));
     EXPECT_EQ(*f->find("u16"), (gguf_value{gguf_type::UINT16, uint64_t(65535)}));
@@ -298,11 +321,17 @@ TEST(GgufWriter, RefusesWhatTheReaderWouldRefuse) {
         {[&](gguf_writer &w) { w.add_tensor("t", ggml_type(77), 2, ne, data); },
          "unknown tensor type id 77"},
         {[&](gguf_writer &w) { w.add_tensor("t", GGML_TYPE_F32, 2, ne, nullptr); }, "has no data"},
-        {[](gguf_writer &w) { w.set("k", {gguf_type::UINT8, uint64_t(256)}); },
+        {[](gguf_writer &w) {
+             w.set("k", {gguf_type::UINT8, uint64_t(256)});
+         },
          "key 'k': 256 does not fit UINT8"},
-        {[](gguf_writer &w) { w.set("k", {gguf_type::INT16, int64_t(-40000)}); },
+        {[](gguf_writer &w) {
+             w.set("k", {gguf_type::INT16, int64_t(-40000)});
+         },
          "does not fit INT16"},
-        {[](gguf_writer &w) { w.set("k", {gguf_type::UINT32, std::string("x")}); },
+        {[](gguf_writer &w) {
+             w.set("k", {gguf_type::UINT32, std::string("x")});
+         },
          "the type is UINT32 but the value holds a string"},
         {[](gguf_writer &w) {
              w.set("k", {gguf_type::ARRAY, gguf_array{gguf_type::STRING, {"a", int64_t(1)}}});
@@ -315,7 +344,9 @@ TEST(GgufWriter, RefusesWhatTheReaderWouldRefuse) {
         {[](gguf_writer &w) { w.set_string("", "x"); }, "empty"},
         {[](gguf_writer &w) { w.set_u32("general.alignment", 48); }, "power of two"},
         {[](gguf_writer &w) { w.set_u32("general.alignment", 0); }, "power of two"},
-        {[](gguf_writer &w) { w.set("general.alignment", {gguf_type::UINT64, uint64_t(32)}); },
+        {[](gguf_writer &w) {
+             w.set("general.alignment", {gguf_type::UINT64, uint64_t(32)});
+         },
          "must be a UINT32"},
     };
     for (const auto &[build, message] : cases) {
@@ -362,8 +393,7 @@ struct raw_bytes {
     }
 };
 
-constexpr uint32_t T_UINT8 = 0, T_UINT32 = 4, T_BOOL = 7, T_STRING = 8, T_ARRAY = 9,
-                   T_UINT64 = 10;
+constexpr uint32_t T_UINT8 = 0, T_UINT32 = 4, T_BOOL = 7, T_STRING = 8, T_ARRAY = 9, T_UINT64 = 10;
 
 struct raw_tensor {
     std::string name;
@@ -385,9 +415,10 @@ struct raw_file {
 
     raw_file() {
         kvs.push_back(raw_bytes().str("general.name").u32(T_STRING).str("tiny"));
-        kvs.push_back(raw_bytes().str("tokens").u32(T_ARRAY).u32(T_STRING).u64(2).str("a").str("b"));
+        kvs.push_back(
+            raw_bytes().str("tokens").u32(T_ARRAY).u32(T_STRING).u64(2).str("a").str("b"));
         kvs.push_back(raw_bytes().str("count").u32(T_UINT32).u32(7));
-        tensors.push_back({"t0", 2, {8, 2}, GGML_TYPE_F32, 0});  // 64 bytes
+        tensors.push_back({"t0", 2, {8, 2}, GGML_TYPE_F32, 0}); // 64 bytes
         tensors.push_back({"t1", 1, {32}, GGML_TYPE_Q4_0, 64}); // 18 bytes
     }
 
@@ -395,14 +426,17 @@ struct raw_file {
         raw_bytes r;
         r.u32(magic).u32(version);
         r.u64(n_tensors.value_or(tensors.size())).u64(n_kv.value_or(kvs.size()));
-        for (const raw_bytes &kv : kvs) r.append(kv);
+        for (const raw_bytes &kv : kvs)
+            r.append(kv);
         for (const raw_tensor &t : tensors) {
             r.str(t.name).u32(t.n_dims);
-            for (uint64_t n : t.ne) r.u64(n);
+            for (uint64_t n : t.ne)
+                r.u64(n);
             r.u32(t.type).u64(t.offset);
         }
         r.b.resize((r.b.size() + alignment - 1) / alignment * alignment, 0);
-        for (uint64_t i = 0; i < data_bytes; i++) r.u8(uint8_t(i));
+        for (uint64_t i = 0; i < data_bytes; i++)
+            r.u8(uint8_t(i));
         return r.b;
     }
 };
@@ -453,14 +487,15 @@ TEST(GgufMalformed, EachDefectGivesItsMessage) {
          "key 'tokens': an array of 2305843009213693952 UINT32 elements"},
         {"string array element too long",
          [](raw_file &f) {
-             f.kvs[1] = raw_bytes().str("tokens").u32(T_ARRAY).u32(T_STRING).u64(2).str("a").u64(
-                 1000);
+             f.kvs[1] =
+                 raw_bytes().str("tokens").u32(T_ARRAY).u32(T_STRING).u64(2).str("a").u64(1000);
          },
          "key 'tokens', element 1: a string of 1000 bytes"},
         {"nested array",
          [](raw_file &f) {
-             f.kvs[1] = raw_bytes().str("tokens").u32(T_ARRAY).u32(T_ARRAY).u64(1).u32(T_UINT8).u64(
-                 1).u8(0);
+             f.kvs[1] =
+                 raw_bytes().str("tokens").u32(T_ARRAY).u32(T_ARRAY).u64(1).u32(T_UINT8).u64(1).u8(
+                     0);
          },
          "key 'tokens': nested arrays are not allowed"},
         {"unknown value type",
@@ -491,25 +526,44 @@ TEST(GgufMalformed, EachDefectGivesItsMessage) {
              f.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT64).u64(32));
          },
          "key 'general.alignment': the type is UINT64; it must be UINT32"},
-        {"duplicate tensor", [](raw_file &f) { f.tensors[1] = {"t0", 1, {32}, GGML_TYPE_Q4_0, 64}; },
+        {"duplicate tensor",
+         [](raw_file &f) {
+             f.tensors[1] = {"t0", 1, {32}, GGML_TYPE_Q4_0, 64};
+         },
          "tensor 't0': duplicate tensor name (tensors 0 and 1)"},
         {"empty tensor name", [](raw_file &f) { f.tensors[1].name = ""; },
          "tensor 1: the name is empty"},
         {"tensor name 64 bytes", [](raw_file &f) { f.tensors[1].name = std::string(64, 'n'); },
          "the name is 64 bytes long; the limit is 63"},
-        {"n_dims 0", [](raw_file &f) { f.tensors[1] = {"t1", 0, {}, GGML_TYPE_Q4_0, 64}; },
+        {"n_dims 0",
+         [](raw_file &f) {
+             f.tensors[1] = {"t1", 0, {}, GGML_TYPE_Q4_0, 64};
+         },
          "tensor 't1': n_dims is 0; it must be 1 to 4"},
         {"n_dims 5",
-         [](raw_file &f) { f.tensors[1] = {"t1", 5, {32, 1, 1, 1, 1}, GGML_TYPE_Q4_0, 64}; },
+         [](raw_file &f) {
+             f.tensors[1] = {"t1", 5, {32, 1, 1, 1, 1}, GGML_TYPE_Q4_0, 64};
+         },
          "tensor 't1': n_dims is 5; it must be 1 to 4"},
-        {"ne zero", [](raw_file &f) { f.tensors[0].ne = {8, 0}; }, "tensor 't0': ne[1] is 0"},
-        {"ne negative", [](raw_file &f) { f.tensors[0].ne = {8, ~0ull}; },
+        {"ne zero",
+         [](raw_file &f) {
+             f.tensors[0].ne = {8, 0};
+         },
+         "tensor 't0': ne[1] is 0"},
+        {"ne negative",
+         [](raw_file &f) {
+             f.tensors[0].ne = {8, ~0ull};
+         },
          "tensor 't0': ne[1] is 18446744073709551615 (negative as int64)"},
         {"ne product overflows",
-         [](raw_file &f) { f.tensors[0] = {"t0", 3, {1ull << 32, 1ull << 20, 1ull << 20}, 0, 0}; },
+         [](raw_file &f) {
+             f.tensors[0] = {"t0", 3, {1ull << 32, 1ull << 20, 1ull << 20}, 0, 0};
+         },
          "tensor 't0': the number of elements overflows int64"},
         {"size overflows",
-         [](raw_file &f) { f.tensors[0] = {"t0", 2, {1ull << 32, 1ull << 30}, 0, 0}; },
+         [](raw_file &f) {
+             f.tensors[0] = {"t0", 2, {1ull << 32, 1ull << 30}, 0, 0};
+         },
          "tensor 't0': the data size overflows 64 bits"},
         {"ne[0] not a block multiple", [](raw_file &f) { f.tensors[1].ne = {48}; },
          "tensor 't1': the row length ne[0] = 48 is not a multiple of the Q4_0 block size 32"},
@@ -552,8 +606,10 @@ TEST(GgufMalformed, TruncationsOfTheRealFileAreErrors) {
     const std::vector<uint8_t> whole = test::read_bytes(STORIES);
     ASSERT_GT(whole.size(), 14176u);
     std::vector<size_t> cuts;
-    for (size_t n = 0; n <= 14176; n++) cuts.push_back(n);
-    for (size_t n = 14177; n < whole.size(); n += 997) cuts.push_back(n);
+    for (size_t n = 0; n <= 14176; n++)
+        cuts.push_back(n);
+    for (size_t n = 14177; n < whole.size(); n += 997)
+        cuts.push_back(n);
     cuts.push_back(whole.size() - 1);
     for (size_t n : cuts) {
         const std::string error =

@@ -49,7 +49,8 @@ std::vector<std::vector<token_id>> read_outputs(const std::string &path) {
     for (std::string line; std::getline(lines, line);) {
         std::istringstream ids(line);
         outputs.emplace_back();
-        for (token_id id; ids >> id;) outputs.back().push_back(id);
+        for (token_id id; ids >> id;)
+            outputs.back().push_back(id);
     }
     return outputs;
 }
@@ -91,10 +92,10 @@ TEST(Tokenizer, TokenToPiece) {
     const tokenizer &t = llama_spm();
     EXPECT_EQ(t.token_to_piece(15043), " Hello"); // "▁Hello"
     EXPECT_EQ(t.token_to_piece(29871), " ");
-    EXPECT_EQ(t.token_to_piece(13), "\n"); // <0x0A>
-    EXPECT_EQ(t.token_to_piece(243), "\xF0"); // <0xF0>: part of a character
-    EXPECT_EQ(t.token_to_piece(1), "");     // <s>
-    EXPECT_EQ(t.token_to_piece(2), "");     // </s>
+    EXPECT_EQ(t.token_to_piece(13), "\n");            // <0x0A>
+    EXPECT_EQ(t.token_to_piece(243), "\xF0");         // <0xF0>: part of a character
+    EXPECT_EQ(t.token_to_piece(1), "");               // <s>
+    EXPECT_EQ(t.token_to_piece(2), "");               // </s>
     EXPECT_EQ(t.token_to_piece(0), " \xE2\x81\x87 "); // <unk>
     EXPECT_EQ(t.token_to_piece(-1), "");
     EXPECT_EQ(t.token_to_piece(32000), "");
@@ -126,11 +127,18 @@ TEST(Tokenizer, WholeFileCountsMatchLlamaCpp) {
 vocab tiny_vocab() {
     vocab v;
     const std::vector<std::tuple<std::string, float, token_type>> tokens = {
-        {"<unk>", 0, token_type::UNKNOWN}, {"<s>", 0, token_type::CONTROL},
-        {"</s>", 0, token_type::CONTROL},  {"\xE2\x96\x81", -1, token_type::NORMAL},
-        {"a", -2, token_type::NORMAL},     {"b", -2, token_type::NORMAL},
-        {"ab", 5, token_type::UNUSED},     {"\xE2\x96\x81" "a", 1, token_type::NORMAL},
-        {"c", -3, token_type::NORMAL},     {"<0x63>", 0, token_type::BYTE},
+        {"<unk>", 0, token_type::UNKNOWN},
+        {"<s>", 0, token_type::CONTROL},
+        {"</s>", 0, token_type::CONTROL},
+        {"\xE2\x96\x81", -1, token_type::NORMAL},
+        {"a", -2, token_type::NORMAL},
+        {"b", -2, token_type::NORMAL},
+        {"ab", 5, token_type::UNUSED},
+        {"\xE2\x96\x81"
+         "a",
+         1, token_type::NORMAL},
+        {"c", -3, token_type::NORMAL},
+        {"<0x63>", 0, token_type::BYTE},
         {"bc", 4, token_type::CONTROL},
     };
     for (const auto &[piece, score, type] : tokens) {
@@ -219,9 +227,13 @@ TEST(Vocab, LoadReportsWhatIsWrong) {
         {[](gguf_writer &) {}, "(no error)"},
         {[](gguf_writer &w) { w.set_string("tokenizer.ggml.model", "gpt2"); },
          "tokenizer.ggml.model is 'gpt2'; only 'llama'"},
-        {[](gguf_writer &w) { w.set_f32s("tokenizer.ggml.scores", {1, 2}); },
+        {[](gguf_writer &w) {
+             w.set_f32s("tokenizer.ggml.scores", {1, 2});
+         },
          "11 tokens but 2 scores and 11 token types"},
-        {[](gguf_writer &w) { w.set_i32s("tokenizer.ggml.token_type", {1, 2, 3}); },
+        {[](gguf_writer &w) {
+             w.set_i32s("tokenizer.ggml.token_type", {1, 2, 3});
+         },
          "11 tokens but 11 scores and 3 token types"},
         {[](gguf_writer &w) { w.set_strings("tokenizer.ggml.scores", {"x"}); },
          "key 'tokenizer.ggml.scores' has type ARRAY of STRING, expected ARRAY of FLOAT32"},
@@ -248,8 +260,8 @@ TEST(Vocab, LoadReportsWhatIsWrong) {
     };
     for (const auto &[edit, message] : cases) {
         const std::string error = load_error(edit);
-        EXPECT_NE(error.find(message), std::string::npos) << "expected '" << message << "' in '"
-                                                          << error << "'";
+        EXPECT_NE(error.find(message), std::string::npos)
+            << "expected '" << message << "' in '" << error << "'";
     }
     gguf_writer empty;
     empty.set_string("general.name", "x");

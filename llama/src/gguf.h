@@ -77,7 +77,7 @@ struct gguf_tensor {
 // file, is aligned and overlaps no other) and fails with a message naming the
 // file and what is wrong; afterwards every accessor is safe.
 class gguf_file {
-public:
+  public:
     static std::unique_ptr<gguf_file> open(const std::string &path, std::string *error);
     // The same checks on bytes in memory; `name` stands for the path in
     // messages. The bytes are kept, and tensors point into them.
@@ -100,7 +100,7 @@ public:
     const std::vector<gguf_tensor> &tensors() const { return tensors_; }
     const gguf_tensor *find_tensor(std::string_view name) const;
 
-private:
+  private:
     friend class gguf_parser;
     gguf_file();
     std::string path_;
@@ -144,14 +144,14 @@ std::optional<double> gguf_require_float(const gguf_file &f, std::string_view ke
                                          std::string *error);
 std::optional<std::string> gguf_require_string(const gguf_file &f, std::string_view key,
                                                std::string *error);
-const gguf_array *gguf_require_array(const gguf_file &f, std::string_view key,
-                                     gguf_type elem_type, std::string *error);
+const gguf_array *gguf_require_array(const gguf_file &f, std::string_view key, gguf_type elem_type,
+                                     std::string *error);
 
 // Builds a GGUF file: metadata in insertion order, then tensor infos, then
 // the data, each tensor padded to the alignment, as llama.cpp writes them.
 // The alignment is 32, or the value of a "general.alignment" UINT32 key.
 class gguf_writer {
-public:
+  public:
     void set(std::string key, gguf_value value); // replaces an existing key in place
     void set_u32(std::string key, uint32_t v);
     void set_i32(std::string key, int32_t v);
@@ -179,7 +179,7 @@ public:
     // can remove it from a signal handler if interrupted mid-write.
     static std::string temp_path(const std::string &path);
 
-private:
+  private:
     struct pending_tensor {
         std::string name;
         ggml_type type;

@@ -8,19 +8,32 @@ namespace llama {
 
 const char *gguf_type_name(gguf_type type) {
     switch (type) {
-    case gguf_type::UINT8: return "UINT8";
-    case gguf_type::INT8: return "INT8";
-    case gguf_type::UINT16: return "UINT16";
-    case gguf_type::INT16: return "INT16";
-    case gguf_type::UINT32: return "UINT32";
-    case gguf_type::INT32: return "INT32";
-    case gguf_type::FLOAT32: return "FLOAT32";
-    case gguf_type::BOOL: return "BOOL";
-    case gguf_type::STRING: return "STRING";
-    case gguf_type::ARRAY: return "ARRAY";
-    case gguf_type::UINT64: return "UINT64";
-    case gguf_type::INT64: return "INT64";
-    case gguf_type::FLOAT64: return "FLOAT64";
+    case gguf_type::UINT8:
+        return "UINT8";
+    case gguf_type::INT8:
+        return "INT8";
+    case gguf_type::UINT16:
+        return "UINT16";
+    case gguf_type::INT16:
+        return "INT16";
+    case gguf_type::UINT32:
+        return "UINT32";
+    case gguf_type::INT32:
+        return "INT32";
+    case gguf_type::FLOAT32:
+        return "FLOAT32";
+    case gguf_type::BOOL:
+        return "BOOL";
+    case gguf_type::STRING:
+        return "STRING";
+    case gguf_type::ARRAY:
+        return "ARRAY";
+    case gguf_type::UINT64:
+        return "UINT64";
+    case gguf_type::INT64:
+        return "INT64";
+    case gguf_type::FLOAT64:
+        return "FLOAT64";
     }
     return "unknown";
 }
@@ -33,17 +46,22 @@ size_t fixed_size(gguf_type type) {
     switch (type) {
     case gguf_type::UINT8:
     case gguf_type::INT8:
-    case gguf_type::BOOL: return 1;
+    case gguf_type::BOOL:
+        return 1;
     case gguf_type::UINT16:
-    case gguf_type::INT16: return 2;
+    case gguf_type::INT16:
+        return 2;
     case gguf_type::UINT32:
     case gguf_type::INT32:
-    case gguf_type::FLOAT32: return 4;
+    case gguf_type::FLOAT32:
+        return 4;
     case gguf_type::UINT64:
     case gguf_type::INT64:
-    case gguf_type::FLOAT64: return 8;
+    case gguf_type::FLOAT64:
+        return 8;
     case gguf_type::STRING:
-    case gguf_type::ARRAY: return 0;
+    case gguf_type::ARRAY:
+        return 0;
     }
     return 0;
 }
@@ -68,8 +86,8 @@ std::string printable(std::string_view name) {
     return out;
 }
 
-std::string check_tensor(std::string_view name, uint32_t type, uint32_t n_dims,
-                         const uint64_t *ne, uint64_t *nbytes) {
+std::string check_tensor(std::string_view name, uint32_t type, uint32_t n_dims, const uint64_t *ne,
+                         uint64_t *nbytes) {
     if (name.empty()) return "a tensor has an empty name";
     const std::string who = "tensor '" + printable(name) + "'";
     if (name.size() > MAX_NAME_BYTES)

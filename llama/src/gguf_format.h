@@ -34,7 +34,7 @@ std::string printable(std::string_view name);
 // Checks a tensor's name, dimensions and type as a file would hold them.
 // Returns "" and sets *nbytes to its data size, or says what is wrong
 // ("tensor 'x': ne[1] is 0").
-std::string check_tensor(std::string_view name, uint32_t type, uint32_t n_dims,
-                         const uint64_t *ne, uint64_t *nbytes);
+std::string check_tensor(std::string_view name, uint32_t type, uint32_t n_dims, const uint64_t *ne,
+                         uint64_t *nbytes);
 
 } // namespace llama::gguf_format

@@ -43,16 +43,15 @@ std::optional<uint64_t> gguf_get_uint(const gguf_file &f, std::string_view key,
     if (const auto *u = std::get_if<uint64_t>(&v->v)) return *u;
     if (const auto *i = std::get_if<int64_t>(&v->v)) {
         if (*i >= 0) return uint64_t(*i);
-        *error = f.path() + ": key '" + gguf_format::printable(key) + "' is " +
-                 std::to_string(*i) + ", expected a value >= 0";
+        *error = f.path() + ": key '" + gguf_format::printable(key) + "' is " + std::to_string(*i) +
+                 ", expected a value >= 0";
         return std::nullopt;
     }
     *error = wrong_type(f, key, *v, "an integer");
     return std::nullopt;
 }
 
-std::optional<double> gguf_get_float(const gguf_file &f, std::string_view key,
-                                     std::string *error) {
+std::optional<double> gguf_get_float(const gguf_file &f, std::string_view key, std::string *error) {
     if (const double *d = get_as<double>(f, key, error, "FLOAT32 or FLOAT64")) return *d;
     return std::nullopt;
 }
@@ -94,12 +93,12 @@ std::optional<std::string> gguf_require_string(const gguf_file &f, std::string_v
     return require(f, key, error, gguf_get_string);
 }
 
-const gguf_array *gguf_require_array(const gguf_file &f, std::string_view key,
-                                     gguf_type elem_type, std::string *error) {
-    return require(f, key, error, [elem_type](const gguf_file &file, std::string_view k,
-                                              std::string *e) {
-        return gguf_get_array(file, k, elem_type, e);
-    });
+const gguf_array *gguf_require_array(const gguf_file &f, std::string_view key, gguf_type elem_type,
+                                     std::string *error) {
+    return require(f, key, error,
+                   [elem_type](const gguf_file &file, std::string_view k, std::string *e) {
+                       return gguf_get_array(file, k, elem_type, e);
+                   });
 }
 
 } // namespace llama

@@ -36,7 +36,7 @@ struct format_error : std::runtime_error {
 // Reads the file front to back into a gguf_file; throws format_error with a
 // message that names what was being read.
 class gguf_parser {
-public:
+  public:
     explicit gguf_parser(gguf_file &f) : f_(f), data_(f.bytes_), size_(f.size_) {}
 
     void parse() {
@@ -47,7 +47,7 @@ public:
         place_tensors();
     }
 
-private:
+  private:
     gguf_file &f_;
     const uint8_t *data_;
     size_t size_;
@@ -96,13 +96,10 @@ private:
     void read_header() {
         context_ = "header";
         const uint8_t *magic = take(4);
-        if (std::memcmp(magic, "GGUF", 4) != 0) {
-            std::string shown;
-            for (int i = 0; i < 4; i++)
-                shown += magic[i] >= 0x20 && magic[i] < 0x7f ? std::string(1, char(magic[i]))
-                                                             : string_printf("\\x%02x", magic[i]);
-            fail("not a GGUF file: it starts with '" + shown + "', not 'GGUF' (bad magic)");
-        }
+        if (std::memcmp(magic, "GGUF", 4) != 0)
+            fail("not a GGUF file: it starts with '" +
+                 printable(std::string_view(reinterpret_cast<const char *>(magic), 4)) +
+                 "', not 'GGUF' (bad magic)");
         const uint32_t version = read<uint32_t>();
         if (version == 1 || version == 2)
             fail(string_printf("GGUF version %u is not supported, only version 3: convert the "
@@ -135,23 +132,35 @@ private:
 
     gguf_scalar read_scalar(gguf_type type) {
         switch (type) {
-        case gguf_type::UINT8: return uint64_t(read<uint8_t>());
-        case gguf_type::UINT16: return uint64_t(read<uint16_t>());
-        case gguf_type::UINT32: return uint64_t(read<uint32_t>());
-        case gguf_type::UINT64: return read<uint64_t>();
-        case gguf_type::INT8: return int64_t(read<int8_t>());
-        case gguf_type::INT16: return int64_t(read<int16_t>());
-        case gguf_type::INT32: return int64_t(read<int32_t>());
-        case gguf_type::INT64: return read<int64_t>();
-        case gguf_type::FLOAT32: return double(read<float>());
-        case gguf_type::FLOAT64: return read<double>();
+        case gguf_type::UINT8:
+            return uint64_t(read<uint8_t>());
+        case gguf_type::UINT16:
+            return uint64_t(read<uint16_t>());
+        case gguf_type::UINT32:
+            return uint64_t(read<uint32_t>());
+        case gguf_type::UINT64:
+            return read<uint64_t>();
+        case gguf_type::INT8:
+            return int64_t(read<int8_t>());
+        case gguf_type::INT16:
+            return int64_t(read<int16_t>());
+        case gguf_type::INT32:
+            return int64_t(read<int32_t>());
+        case gguf_type::INT64:
+            return read<int64_t>();
+        case gguf_type::FLOAT32:
+            return double(read<float>());
+        case gguf_type::FLOAT64:
+            return read<double>();
         case gguf_type::BOOL: {
             const uint8_t b = read<uint8_t>();
             if (b > 1) fail(string_printf("a BOOL value is %u; it must be 0 or 1", b));
             return b == 1;
         }
-        case gguf_type::STRING: return read_string();
-        case gguf_type::ARRAY: break;
+        case gguf_type::STRING:
+            return read_string();
+        case gguf_type::ARRAY:
+            break;
         }
         fail("internal error: not a scalar type");
     }
@@ -227,7 +236,8 @@ private:
             if (n_dims < 1 || n_dims > GGML_MAX_DIMS)
                 fail(string_printf("n_dims is %u; it must be 1 to %d", n_dims, GGML_MAX_DIMS));
             uint64_t ne[GGML_MAX_DIMS] = {1, 1, 1, 1};
-            for (uint32_t d = 0; d < n_dims; d++) ne[d] = read<uint64_t>();
+            for (uint32_t d = 0; d < n_dims; d++)
+                ne[d] = read<uint64_t>();
             const uint32_t type = read<uint32_t>();
             t.offset = read<uint64_t>();
 
@@ -246,7 +256,8 @@ private:
                                    t.offset, f_.alignment_));
             t.type = ggml_type(type);
             t.n_dims = int(n_dims);
-            for (int d = 0; d < GGML_MAX_DIMS; d++) t.ne[d] = int64_t(ne[d]);
+            for (int d = 0; d < GGML_MAX_DIMS; d++)
+                t.ne[d] = int64_t(ne[d]);
             t.size = size_t(nbytes);
             f_.tensors_.push_back(std::move(t));
             f_.tensor_index_.emplace(f_.tensors_.back().name, f_.tensors_.size() - 1);
@@ -274,7 +285,8 @@ private:
         }
         context_.clear();
         std::vector<const gguf_tensor *> by_offset;
-        for (const gguf_tensor &t : f_.tensors_) by_offset.push_back(&t);
+        for (const gguf_tensor &t : f_.tensors_)
+            by_offset.push_back(&t);
         std::sort(by_offset.begin(), by_offset.end(),
                   [](const gguf_tensor *a, const gguf_tensor *b) { return a->offset < b->offset; });
         for (size_t i = 1; i < by_offset.size(); i++) {

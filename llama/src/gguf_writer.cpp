@@ -38,8 +38,8 @@ void put_string(std::vector<uint8_t> &out, std::string_view s) {
 // What a value variant holds, for messages; the alternatives of gguf_scalar
 // and gguf_value::v are in the same order.
 const char *held(size_t index) {
-    static const char *const names[] = {"an unsigned integer", "a signed integer", "a float",
-                                        "a bool", "a string", "an array"};
+    static const char *const names[] = {
+        "an unsigned integer", "a signed integer", "a float", "a bool", "a string", "an array"};
     return names[index];
 }
 
@@ -60,8 +60,8 @@ void put_scalar(std::vector<uint8_t> &out, gguf_type type, const Variant &v) {
         const uint64_t *u = std::get_if<uint64_t>(&v);
         if (!u) mismatch();
         if (size < 8 && *u >> (8 * size) != 0)
-            throw invalid_content(string_printf("%" PRIu64 " does not fit %s", *u,
-                                                gguf_type_name(type)));
+            throw invalid_content(
+                string_printf("%" PRIu64 " does not fit %s", *u, gguf_type_name(type)));
         out.insert(out.end(), reinterpret_cast<const uint8_t *>(u),
                    reinterpret_cast<const uint8_t *>(u) + size); // little endian: low bytes
         return;
@@ -74,8 +74,8 @@ void put_scalar(std::vector<uint8_t> &out, gguf_type type, const Variant &v) {
         if (!i) mismatch();
         const int64_t max = size < 8 ? (int64_t(1) << (8 * size - 1)) - 1 : INT64_MAX;
         if (*i > max || *i < -max - 1)
-            throw invalid_content(string_printf("%" PRId64 " does not fit %s", *i,
-                                                gguf_type_name(type)));
+            throw invalid_content(
+                string_printf("%" PRId64 " does not fit %s", *i, gguf_type_name(type)));
         out.insert(out.end(), reinterpret_cast<const uint8_t *>(i),
                    reinterpret_cast<const uint8_t *>(i) + size);
         return;
@@ -102,7 +102,8 @@ void put_scalar(std::vector<uint8_t> &out, gguf_type type, const Variant &v) {
         put_string(out, *s);
         return;
     }
-    case gguf_type::ARRAY: break;
+    case gguf_type::ARRAY:
+        break;
     }
     throw invalid_content(string_printf("unknown value type %u", uint32_t(type)));
 }
@@ -115,8 +116,8 @@ void put_value(std::vector<uint8_t> &out, const gguf_value &value) {
     }
     const gguf_array *array = std::get_if<gguf_array>(&value.v);
     if (!array)
-        throw invalid_content(string_printf("the type is ARRAY but the value holds %s",
-                                            held(value.v.index())));
+        throw invalid_content(
+            string_printf("the type is ARRAY but the value holds %s", held(value.v.index())));
     if (array->elem_type == gguf_type::ARRAY) throw invalid_content("nested arrays are invalid");
     put<uint32_t>(out, uint32_t(array->elem_type));
     put<uint64_t>(out, array->values.size());
@@ -179,25 +180,28 @@ void gguf_writer::set_string(std::string key, std::string v) {
     set(std::move(key), {gguf_type::STRING, std::move(v)});
 }
 
+namespace {
+
+// An ARRAY value of elements widened to the types gguf_scalar holds.
+template <typename Wide, typename Elem>
+gguf_value array_value(gguf_type type, std::vector<Elem> v) {
+    gguf_array array{type, {}};
+    array.values.reserve(v.size());
+    for (Elem &x : v)
+        array.values.emplace_back(Wide(std::move(x)));
+    return {gguf_type::ARRAY, std::move(array)};
+}
+
+} // namespace
+
 void gguf_writer::set_strings(std::string key, std::vector<std::string> v) {
-    gguf_array array{gguf_type::STRING, {}};
-    array.values.reserve(v.size());
-    for (std::string &s : v) array.values.emplace_back(std::move(s));
-    set(std::move(key), {gguf_type::ARRAY, std::move(array)});
+    set(std::move(key), array_value<std::string>(gguf_type::STRING, std::move(v)));
 }
-
 void gguf_writer::set_f32s(std::string key, const std::vector<float> &v) {
-    gguf_array array{gguf_type::FLOAT32, {}};
-    array.values.reserve(v.size());
-    for (float x : v) array.values.emplace_back(double(x));
-    set(std::move(key), {gguf_type::ARRAY, std::move(array)});
+    set(std::move(key), array_value<double>(gguf_type::FLOAT32, v));
 }
-
 void gguf_writer::set_i32s(std::string key, const std::vector<int32_t> &v) {
-    gguf_array array{gguf_type::INT32, {}};
-    array.values.reserve(v.size());
-    for (int32_t x : v) array.values.emplace_back(int64_t(x));
-    set(std::move(key), {gguf_type::ARRAY, std::move(array)});
+    set(std::move(key), array_value<int64_t>(gguf_type::INT32, v));
 }
 
 namespace {
@@ -214,7 +218,8 @@ void file_shape(int n_dims, const int64_t *ne, uint64_t out[GGML_MAX_DIMS]) {
 void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const int64_t *ne,
                              const void *data) {
     pending_tensor t{std::move(name), type, n_dims, {1, 1, 1, 1}, {}, {}};
-    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++) t.ne[d] = ne[d];
+    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++)
+        t.ne[d] = ne[d];
     uint64_t shape[GGML_MAX_DIMS], nbytes = 0;
     file_shape(n_dims, ne, shape);
     // An invalid tensor keeps no bytes; write() reports what is wrong.
@@ -227,7 +232,8 @@ void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const
 void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const int64_t *ne,
                              std::function<void(void *dst)> fill) {
     pending_tensor t{std::move(name), type, n_dims, {1, 1, 1, 1}, {}, std::move(fill)};
-    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++) t.ne[d] = ne[d];
+    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++)
+        t.ne[d] = ne[d];
     tensors_.push_back(std::move(t));
 }
 
@@ -268,7 +274,8 @@ bool gguf_writer::write(const std::string &path, std::string *error) const {
                 throw invalid_content("tensor '" + printable(t.name) + "' has no data");
             put_string(head, t.name);
             put<uint32_t>(head, uint32_t(t.n_dims));
-            for (int d = 0; d < t.n_dims; d++) put<uint64_t>(head, shape[d]);
+            for (int d = 0; d < t.n_dims; d++)
+                put<uint64_t>(head, shape[d]);
             put<uint32_t>(head, uint32_t(t.type));
             put<uint64_t>(head, offset);
             offset = align_up(offset + nbytes, alignment);

@@ -10,7 +10,7 @@
 namespace llama {
 
 class mapped_file {
-public:
+  public:
     // Fails (nullptr, *error naming the path) for a missing, unreadable,
     // non-regular or empty file.
     static std::unique_ptr<mapped_file> open(const std::string &path, std::string *error);
@@ -21,7 +21,7 @@ public:
     const uint8_t *data() const { return data_; }
     size_t size() const { return size_; }
 
-private:
+  private:
     mapped_file(const uint8_t *data, size_t size) : data_(data), size_(size) {}
     const uint8_t *data_;
     size_t size_;

@@ -7,7 +7,7 @@ namespace llama {
 
 namespace {
 
-constexpr std::string_view SPACE_MARK = "\xE2\x96\x81"; // U+2581, SentencePiece's space
+constexpr std::string_view SPACE_MARK = "\xE2\x96\x81";        // U+2581, SentencePiece's space
 constexpr std::string_view UNKNOWN_SURFACE = " \xE2\x81\x87 "; // U+2047 with spaces
 
 // Bytes of the UTF-8 character at the start of s: 1 to 4 by the lead byte,
@@ -25,14 +25,17 @@ size_t utf8_length(std::string_view s) {
 
 std::string surface_of(const std::string &piece, token_type type) {
     switch (type) {
-    case token_type::CONTROL: return "";
-    case token_type::UNKNOWN: return std::string(UNKNOWN_SURFACE);
+    case token_type::CONTROL:
+        return "";
+    case token_type::UNKNOWN:
+        return std::string(UNKNOWN_SURFACE);
     case token_type::BYTE: {
         uint8_t byte = 0;
         parse_byte_piece(piece, &byte);
         return std::string(1, char(byte));
     }
-    default: break;
+    default:
+        break;
     }
     std::string text;
     for (size_t i = 0; i < piece.size();) {
@@ -137,7 +140,8 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
         if (vocab_.types[size_t(id)] == token_type::UNUSED)
             unmerge[merged] = {piece(left), piece(right)};
     };
-    for (int i = 1; i < int(symbols.size()); i++) consider(i - 1, i);
+    for (int i = 1; i < int(symbols.size()); i++)
+        consider(i - 1, i);
 
     while (!agenda.empty()) {
         const merge_candidate best = agenda.top();
@@ -169,7 +173,8 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
         }
         out->push_back(id);
     };
-    for (int s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next) emit(piece(s));
+    for (int s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next)
+        emit(piece(s));
 }
 
 // A symbol no piece covers (a single character): its bytes as byte tokens,
@@ -181,7 +186,8 @@ void tokenizer::emit_bytes(std::string_view symbol, std::vector<token_id> *out) 
             return;
         }
     }
-    for (char c : symbol) out->push_back(byte_tokens_[uint8_t(c)]);
+    for (char c : symbol)
+        out->push_back(byte_tokens_[uint8_t(c)]);
 }
 
 std::string tokenizer::token_to_piece(token_id id) const {

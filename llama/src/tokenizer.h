@@ -16,7 +16,7 @@
 namespace llama {
 
 class tokenizer {
-public:
+  public:
     // Throws std::invalid_argument if check_vocab(v) fails (load_vocab
     // never returns such a vocabulary).
     explicit tokenizer(vocab v);
@@ -40,7 +40,7 @@ public:
     // 256 byte tokens (Llama's has).
     std::string decode(std::span<const token_id> ids) const;
 
-private:
+  private:
     struct string_hash {
         using is_transparent = void;
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

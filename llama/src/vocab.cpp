@@ -12,7 +12,9 @@ namespace {
 
 constexpr uint64_t NO_TOKEN = UINT32_MAX; // how GGUF files say "none" for an id
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
+bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
 
 int hex_value(char c) {
     if (c <= '9') return c - '0';
@@ -36,8 +38,8 @@ bool read_id(const gguf_file &f, const char *key, token_id fallback, token_id *o
     if (*id == NO_TOKEN) {
         *out = -1;
     } else if (*id > uint64_t(std::numeric_limits<token_id>::max())) {
-        *error = string_printf("%s: key '%s' is %" PRIu64 ", not a token id", f.path().c_str(),
-                               key, *id);
+        *error = string_printf("%s: key '%s' is %" PRIu64 ", not a token id", f.path().c_str(), key,
+                               *id);
         return false;
     } else {
         *out = token_id(*id);
@@ -48,8 +50,8 @@ bool read_id(const gguf_file &f, const char *key, token_id fallback, token_id *o
 } // namespace
 
 bool parse_byte_piece(std::string_view piece, uint8_t *byte) {
-    if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>' ||
-        !is_hex(piece[3]) || !is_hex(piece[4]))
+    if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>' || !is_hex(piece[3]) ||
+        !is_hex(piece[4]))
         return false;
     *byte = uint8_t(hex_value(piece[3]) * 16 + hex_value(piece[4]));
     return true;
@@ -75,10 +77,11 @@ std::string check_vocab(const vocab &v) {
         const char *name;
         token_id id;
         bool required;
-    } specials[] = {{"BOS", v.bos_id, v.add_bos}, {"EOS", v.eos_id, false},
-                    {"unknown", v.unk_id, true}};
+    } specials[] = {
+        {"BOS", v.bos_id, v.add_bos}, {"EOS", v.eos_id, false}, {"unknown", v.unk_id, true}};
     for (const auto &s : specials) {
-        if (s.id == -1 && s.required) return string_printf("the vocabulary has no %s token", s.name);
+        if (s.id == -1 && s.required)
+            return string_printf("the vocabulary has no %s token", s.name);
         if (s.id < -1 || s.id >= token_id(n))
             return string_printf("the %s token id %d is not below the vocabulary size %zu", s.name,
                                  s.id, n);
@@ -103,11 +106,14 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
 
     vocab v;
     v.tokens.reserve(tokens->values.size());
-    for (const gguf_scalar &s : tokens->values) v.tokens.push_back(std::get<std::string>(s));
+    for (const gguf_scalar &s : tokens->values)
+        v.tokens.push_back(std::get<std::string>(s));
     v.scores.reserve(scores->values.size());
-    for (const gguf_scalar &s : scores->values) v.scores.push_back(float(std::get<double>(s)));
+    for (const gguf_scalar &s : scores->values)
+        v.scores.push_back(float(std::get<double>(s)));
     v.types.reserve(types->values.size());
-    for (const gguf_scalar &s : types->values) v.types.push_back(token_type(std::get<int64_t>(s)));
+    for (const gguf_scalar &s : types->values)
+        v.types.push_back(token_type(std::get<int64_t>(s)));
 
     if (!read_id(f, keys::BOS_ID, 1, &v.bos_id, error) ||
         !read_id(f, keys::EOS_ID, 2, &v.eos_id, error) ||
@@ -136,7 +142,8 @@ void store_vocab(const vocab &v, gguf_writer *w) {
     w->set_f32s(keys::SCORES, v.scores);
     std::vector<int32_t> types;
     types.reserve(v.types.size());
-    for (token_type t : v.types) types.push_back(int32_t(t));
+    for (token_type t : v.types)
+        types.push_back(int32_t(t));
     w->set_i32s(keys::TOKEN_TYPE, types);
     w->set_u32(keys::BOS_ID, id(v.bos_id));
     w->set_u32(keys::EOS_ID, id(v.eos_id));
