@@ -1,0 +1,194 @@
+// quantize: converts the weights of a GGUF model to another type. The plan
+// (tensor_plan) decides each tensor's type, a weight_quantizer converts, and
+// quantized_model_writer writes the file; this is the command line around
+// them.
+#include "args.h"
+#include "file_type.h"
+#include "gguf.h"
+#include "model_size.h"
+#include "output_guard.h"
+#include "quantized_model_writer.h"
+#include "tensor_plan.h"
+#include "weight_quantizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace {
+
+struct options {
+    std::string input, output, type_name;
+    quantize::plan_options plan;
+    int32_t n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
+};
+
+// --embd-type and --output-type: a type or "keep".
+args::flag type_override_flag(std::vector<std::string> names, std::string help,
+                              quantize::type_override *target) {
+    return {std::move(names), "TYPE|keep", std::move(help), [target](const std::string &v) {
+                if (v == "keep") {
+                    target->how = quantize::type_override::mode::KEEP;
+                    return std::string();
+                }
+                const std::optional<ggml_type> type = quantize::file_type_from_name(v);
+                if (!type)
+                    return "'" + v + "' is not keep or one of " + quantize::file_type_names();
+                *target = {quantize::type_override::mode::SET, *type};
+                return std::string();
+            }};
+}
+
+std::string description() {
+    std::string types;
+    for (const quantize::file_type &f : quantize::file_types()) {
+        char line[128];
+        std::snprintf(line, sizeof line, "  %-6s %5.2f  %4u  %s\n", ggml_type_name(f.type),
+                      8.0 * double(ggml_type_size(f.type)) / double(ggml_blck_size(f.type)), f.id,
+                      f.about);
+        types += line;
+    }
+    return "Converts the weights of the GGUF model IN (F32 or F16; other types with\n"
+           "--allow-requantize) to TYPE and writes OUT.\n"
+           "\n"
+           "TYPE (any case), its bits per weight and general.file_type:\n" +
+           types +
+           "Files of llama.cpp's types load in llama.cpp; Q4_Z and Q3_Z only here (their\n"
+           "ids are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
+           "\n"
+           "Tensor types:\n"
+           "  1-D tensors (norms)  F32\n"
+           "  token_embd.weight    Q8_0 if TYPE is quantized, else TYPE (--embd-type)\n"
+           "  output.weight        Q8_0 if TYPE is quantized, else TYPE (--output-type)\n"
+           "  all others           TYPE\n"
+           "A tensor whose rows do not fit TYPE's blocks of 32 weights (stories260K's\n"
+           "ffn_down is 172 wide) is stored as F16 instead, and the tool names it. A\n"
+           "tensor already of its type is copied unchanged; the others are rounded block\n"
+           "by block with ggml's reference quantizers, giving the same bytes for any -t.\n"
+           "\n"
+           "OUT has all of IN's metadata, with general.file_type and\n"
+           "general.quantization_version = 2, and IN's alignment; tensors in llama.cpp's\n"
+           "order (those outside the layers, then blk.0, blk.1, ..., by name within\n"
+           "each). It is written to OUT.tmp and renamed when complete, so a failure or\n"
+           "Ctrl-C leaves no partial OUT. OUT may not be IN. At the end the tool prints\n"
+           "the sizes before and after and the bits per weight of all tensor data.\n"
+           "\n"
+           "example:\n"
+           "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z -t 2";
+}
+
+int fail(const std::string &message) {
+    std::fprintf(stderr, "quantize: %s\n", message.c_str());
+    return 1;
+}
+
+// "12 F32, 30 Q4_0, ..." in the order the types first occur.
+std::string count_types(const quantize::quantize_plan &plan) {
+    std::vector<std::pair<ggml_type, int>> counts;
+    for (const quantize::planned_tensor &t : plan.tensors) {
+        auto it = std::find_if(counts.begin(), counts.end(),
+                               [&](const auto &c) { return c.first == t.type; });
+        if (it == counts.end())
+            counts.emplace_back(t.type, 1);
+        else
+            it->second++;
+    }
+    std::string s;
+    for (const auto &[type, n] : counts)
+        s += (s.empty() ? "" : ", ") + std::to_string(n) + " " + ggml_type_name(type);
+    return s;
+}
+
+void print_summary(const options &o, const quantize::quantize_plan &plan,
+                   const quantize::model_size &before, const quantize::model_size &after,
+                   double seconds) {
+    constexpr double MIB = 1024.0 * 1024.0;
+    std::printf("wrote %s: %s, general.file_type %u; %zu tensors: %s\n", o.output.c_str(),
+                ggml_type_name(o.plan.type), plan.file_type, plan.tensors.size(),
+                count_types(plan).c_str());
+    std::printf("tensor data: %.3f MiB -> %.3f MiB, %.2f -> %.2f bits per weight (%llu weights)\n",
+                double(before.tensor_bytes) / MIB, double(after.tensor_bytes) / MIB,
+                before.bits_per_weight(), after.bits_per_weight(),
+                (unsigned long long)after.n_weights);
+    std::printf("file size:   %.3f MiB -> %.3f MiB (%llu -> %llu bytes)\n",
+                double(before.file_bytes) / MIB, double(after.file_bytes) / MIB,
+                (unsigned long long)before.file_bytes, (unsigned long long)after.file_bytes);
+    std::string fell_back;
+    for (const std::string &name : plan.fell_back)
+        fell_back += " " + name;
+    std::printf("fell back to F16:%s\n", fell_back.empty() ? " none" : fell_back.c_str());
+    std::printf("took %.2f s with %d threads\n", seconds, o.n_threads);
+}
+
+int run(const options &o) {
+    if (convert::is_same_file(o.input, o.output))
+        return fail("the output " + o.output + " is the input " + o.input +
+                    "; choose another output file");
+    const std::string temp = llama::gguf_writer::temp_path(o.output);
+    if (convert::is_same_file(o.input, temp))
+        return fail("the output's temporary file " + temp + " is the input " + o.input +
+                    "; choose another output file");
+
+    std::string error;
+    const std::unique_ptr<llama::gguf_file> in = llama::gguf_file::open(o.input, &error);
+    if (!in) return fail(error);
+    const std::optional<quantize::quantize_plan> plan =
+        quantize::plan_quantization(*in, o.plan, &error);
+    if (!plan) return fail(error);
+    for (const std::string &note : plan->notes)
+        std::fprintf(stderr, "quantize: %s\n", note.c_str());
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const quantize::round_to_nearest quantizer;
+    {
+        const convert::remove_on_interrupt cleanup(temp);
+        if (!quantize::write_quantized(*in, *plan, quantizer, o.n_threads, o.output, &error))
+            return fail(error);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Read back: the sizes are what the file holds, and it is checked whole.
+    const std::unique_ptr<llama::gguf_file> out = llama::gguf_file::open(o.output, &error);
+    if (!out) return fail("the written file does not read back: " + error);
+    print_summary(o, *plan, quantize::size_of(*in), quantize::size_of(*out), seconds);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    options o;
+    args::parser p("quantize", "IN.gguf OUT.gguf TYPE [options]", description());
+    p.positional({"IN.gguf", "OUT.gguf", "TYPE"}, {&o.input, &o.output, &o.type_name}, 3);
+    p.add(args::threads_flag(&o.n_threads));
+    p.add(type_override_flag({"--embd-type"},
+                             "type of token_embd.weight, or keep its type in IN (default above)",
+                             &o.plan.embd));
+    p.add(type_override_flag({"--output-type"},
+                             "the same for output.weight (a model without one outputs through "
+                             "token_embd.weight)",
+                             &o.plan.output));
+    p.add(args::switch_flag({"--allow-requantize"},
+                            "quantize tensors that are quantized already (their errors add up)",
+                            &o.plan.allow_requantize));
+    int exit_code = 0;
+    if (!p.parse(argc, argv, &exit_code)) return exit_code;
+    const std::optional<ggml_type> type = quantize::file_type_from_name(o.type_name);
+    if (!type) {
+        p.error("unknown TYPE '" + o.type_name + "'; choose one of " + quantize::file_type_names());
+        return 1;
+    }
+    o.plan.type = *type;
+    try {
+        return run(o);
+    } catch (const std::exception &e) { // out of memory, above all
+        return fail(e.what());
+    }
+}

@@ -1,0 +1,50 @@
+#include "quantized_model_writer.h"
+
+#include "gguf_keys.h"
+#include "progress_bar.h"
+#include "tensor_floats.h"
+
+#include <cstring>
+#include <vector>
+
+namespace quantize {
+
+namespace {
+
+// ggml's GGML_QNT_VERSION: the block layouts of the current ggml; files
+// with an older version hold blocks llama.cpp no longer reads.
+constexpr uint32_t QUANTIZATION_VERSION = 2;
+
+} // namespace
+
+bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
+                     const weight_quantizer &quantizer, int n_threads, const std::string &out,
+                     std::string *error) {
+    llama::gguf_writer w;
+    for (const llama::gguf_kv &kv : in.metadata())
+        w.set(kv.key, kv.value);
+    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
+    w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
+
+    progress_bar progress(plan.tensors.size());
+    std::vector<float> floats; // the decoded source of one tensor at a time
+    for (const planned_tensor &p : plan.tensors) {
+        const llama::gguf_tensor &t = *p.source;
+        w.add_tensor(t.name, p.type, t.n_dims, t.ne, [&, p](void *dst) {
+            const llama::gguf_tensor &src = *p.source;
+            if (p.type == src.type) {
+                std::memcpy(dst, src.data, src.size);
+            } else {
+                const float_rows rows{src.name, tensor_floats(src, &floats, n_threads),
+                                      src.ne[1] * src.ne[2] * src.ne[3], src.ne[0]};
+                quantizer.quantize(rows, p.type, dst, n_threads);
+            }
+            progress.tensor_done(src.name, src.type, p.type, src.size);
+        });
+    }
+    const bool ok = w.write(out, error);
+    progress.finish();
+    return ok;
+}
+
+} // namespace quantize

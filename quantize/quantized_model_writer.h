@@ -1,0 +1,22 @@
+// Writing a quantized model: the input's metadata and the planned tensors.
+#pragma once
+
+#include "gguf.h"
+#include "tensor_plan.h"
+#include "weight_quantizer.h"
+
+#include <string>
+
+namespace quantize {
+
+// Writes `out` through its temporary file (llama::gguf_writer::temp_path),
+// renamed only when complete: all metadata of `in` in its order, with
+// general.file_type set to the plan's and general.quantization_version to 2,
+// then the tensors in the plan's order and types, converted by `quantizer`
+// with n_threads (tensors already of their type are copied). Reports
+// progress on stderr. Returns false and *error on failure, leaving no file.
+bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
+                     const weight_quantizer &quantizer, int n_threads, const std::string &out,
+                     std::string *error);
+
+} // namespace quantize
