@@ -1,0 +1,442 @@
+// The quantize tool, run as a program on stories260K: every type gets the
+// tensor types of the plan and exactly the bytes of ggml's reference
+// quantizers, the metadata llama.cpp expects, tensors in llama.cpp's order,
+// the same bytes for any thread count; and the output is never half-written,
+// never the input, and bad input fails with a message.
+#include "file_util.h"
+#include "gguf.h"
+#include "llama.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace llama;
+
+namespace {
+
+const std::string MODEL = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
+const std::string TOOL = LLAMAZ_QUANTIZE_EXE;
+
+struct run_result {
+    int status;
+    std::string output; // stdout and stderr
+};
+
+run_result quantize(const std::string &args) {
+    test::temp_dir dir;
+    const std::string log = dir.file("log.txt");
+    const int status = std::system((TOOL + " " + args + " > " + log + " 2>&1").c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_text(log)};
+}
+
+std::unique_ptr<gguf_file> open_ok(const std::string &path) {
+    std::string error;
+    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
+    EXPECT_NE(f, nullptr) << error;
+    return f;
+}
+
+bool exists(const std::string &path) { return std::filesystem::exists(path); }
+
+int64_t n_rows(const gguf_tensor &t) { return t.ne[1] * t.ne[2] * t.ne[3]; }
+
+// The tensor's values as floats, decoded here one row at a time.
+std::vector<float> floats_of(const gguf_tensor &t) {
+    std::vector<float> x(size_t(t.ne[0] * n_rows(t)));
+    const size_t row = ggml_row_size(t.type, t.ne[0]);
+    for (int64_t r = 0; r < n_rows(t); r++)
+        ggml_dequantize_row(t.type, static_cast<const char *>(t.data) + size_t(r) * row,
+                            x.data() + r * t.ne[0], t.ne[0]);
+    return x;
+}
+
+// What ggml's reference quantizer makes of the source tensor as `type`.
+std::vector<uint8_t> reference_bytes(const gguf_tensor &source, ggml_type type) {
+    const std::vector<float> x = floats_of(source);
+    std::vector<uint8_t> bytes(ggml_row_size(type, source.ne[0]) * size_t(n_rows(source)));
+    EXPECT_EQ(ggml_quantize_rows(type, x.data(), bytes.data(), n_rows(source), source.ne[0]),
+              bytes.size());
+    return bytes;
+}
+
+bool holds(const gguf_tensor &t, const std::vector<uint8_t> &bytes) {
+    return t.size == bytes.size() && std::memcmp(t.data, bytes.data(), bytes.size()) == 0;
+}
+
+bool same_bytes(const gguf_tensor &a, const gguf_tensor &b) {
+    return a.size == b.size && std::memcmp(a.data, b.data, a.size) == 0;
+}
+
+ggml_type type_named(const std::string &name) {
+    ggml_type t = GGML_TYPE_F32;
+    EXPECT_TRUE(ggml_type_from_name(name.c_str(), &t)) << name;
+    return t;
+}
+
+// Decodes a few tokens with the model; true if it loads and every logit is finite.
+void expect_finite_logits(const std::string &path) {
+    llama_model *model = llama_model_load(path.c_str());
+    ASSERT_NE(model, nullptr) << llama_last_error();
+    llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = 64;
+    cp.n_threads = 2;
+    cp.all_logits = true;
+    llama_context *ctx = llama_context_new(model, cp);
+    ASSERT_NE(ctx, nullptr) << llama_last_error();
+    std::vector<llama_token> tokens(64);
+    const int32_t n = llama_tokenize(model, "Once upon a time, there was a little girl", -1,
+                                     tokens.data(), 64, true);
+    ASSERT_GT(n, 5);
+    ASSERT_EQ(llama_decode(ctx, tokens.data(), n), 0) << llama_last_error();
+    for (int32_t i = 0; i < n; i++) {
+        const float *logits = llama_get_logits_ith(ctx, i);
+        for (int32_t v = 0; v < llama_n_vocab(model); v++)
+            ASSERT_TRUE(std::isfinite(logits[v])) << "position " << i << " token " << v;
+    }
+    llama_context_free(ctx);
+    llama_model_free(model);
+}
+
+// stories260K's tensors in llama.cpp's order, written out by hand: those
+// outside the layers by name, then each layer's by name.
+std::vector<std::string> llama_cpp_order() {
+    std::vector<std::string> names = {"output_norm.weight", "token_embd.weight"};
+    for (int l = 0; l < 5; l++)
+        for (const char *n : {"attn_k", "attn_norm", "attn_output", "attn_q", "attn_v", "ffn_down",
+                              "ffn_gate", "ffn_norm", "ffn_up"})
+            names.push_back("blk." + std::to_string(l) + "." + n + ".weight");
+    return names;
+}
+
+// llama.cpp's general.file_type ids, and ours (documented in quantize -h).
+const std::map<std::string, uint64_t> FILE_TYPE_IDS = {
+    {"F32", 0}, {"F16", 1}, {"Q8_0", 7}, {"Q4_0", 2}, {"Q4_1", 3}, {"Q4_Z", 2048}, {"Q3_Z", 2049}};
+
+// ------------------------------------------------------------------ every type
+
+class QuantizeType : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
+    const std::string type_name = GetParam();
+    const ggml_type type = type_named(type_name);
+    const bool quantized = ggml_is_quantized(type);
+    test::temp_dir dir;
+    const std::string out_path = dir.file("out.gguf");
+    // lower case on purpose: TYPE is case-insensitive
+    std::string lower = type_name;
+    for (char &c : lower)
+        c = char(std::tolower(c));
+    const run_result r = quantize(MODEL + " " + out_path + " " + lower + " -t 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    auto in = open_ok(MODEL);
+    auto out = open_ok(out_path);
+    ASSERT_TRUE(in && out);
+
+    // tensors: llama.cpp's order, each of the planned type with the reference bytes
+    std::vector<std::string> names;
+    for (const gguf_tensor &t : out->tensors())
+        names.push_back(t.name);
+    EXPECT_EQ(names, llama_cpp_order());
+    for (const gguf_tensor &t : out->tensors()) {
+        const gguf_tensor *src = in->find_tensor(t.name);
+        ASSERT_NE(src, nullptr) << t.name;
+        ggml_type want = type;
+        if (t.n_dims == 1)
+            want = GGML_TYPE_F32;
+        else if (t.name == "token_embd.weight" && quantized)
+            want = GGML_TYPE_Q8_0;
+        else if (t.ne[0] == 172 && quantized)
+            want = GGML_TYPE_F16; // ffn_down: 172 % 32 != 0
+        EXPECT_EQ(t.type, want) << t.name << " is " << ggml_type_name(t.type);
+        EXPECT_EQ(t.n_dims, src->n_dims) << t.name;
+        for (int d = 0; d < GGML_MAX_DIMS; d++)
+            EXPECT_EQ(t.ne[d], src->ne[d]) << t.name;
+        EXPECT_TRUE(holds(t, reference_bytes(*src, want)))
+            << t.name << " as " << ggml_type_name(want);
+        EXPECT_EQ(t.offset % out->alignment(), 0u) << t.name;
+    }
+    EXPECT_EQ(out->alignment(), in->alignment());
+
+    // the fallback is announced for each layer's ffn_down, and only when it happens
+    for (int l = 0; l < 5; l++) {
+        const std::string message = "blk." + std::to_string(l) +
+                                    ".ffn_down.weight: rows of 172 do not fit " + type_name +
+                                    " blocks of 32; stored as F16 instead";
+        EXPECT_EQ(r.output.find(message) != std::string::npos, quantized) << message << "\n"
+                                                                          << r.output;
+    }
+
+    // metadata: the input's, plus the two keys llama.cpp sets
+    std::string e;
+    EXPECT_EQ(gguf_get_uint(*out, "general.file_type", &e), FILE_TYPE_IDS.at(type_name));
+    EXPECT_EQ(out->find("general.file_type")->type, gguf_type::UINT32);
+    EXPECT_EQ(gguf_get_uint(*out, "general.quantization_version", &e), 2u);
+    EXPECT_EQ(out->find("general.quantization_version")->type, gguf_type::UINT32);
+    EXPECT_EQ(e, "");
+    EXPECT_EQ(out->metadata().size(), in->metadata().size() + 1);
+    for (const gguf_kv &kv : in->metadata()) {
+        const gguf_value *v = out->find(kv.key);
+        ASSERT_NE(v, nullptr) << kv.key;
+        if (kv.key != "general.file_type") {
+            EXPECT_EQ(*v, kv.value) << kv.key;
+        }
+    }
+
+    // the report
+    EXPECT_NE(r.output.find("47/47"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("MB/s"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("bits per weight"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("general.file_type " + std::to_string(FILE_TYPE_IDS.at(type_name))),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(exists(out_path + ".tmp"));
+
+    expect_finite_logits(out_path);
+}
+
+TEST_P(QuantizeType, ThreadCountDoesNotChangeTheBytes) {
+    test::temp_dir dir;
+    std::vector<std::vector<uint8_t>> files;
+    for (int threads : {1, 2, 3}) {
+        const std::string out = dir.file(std::to_string(threads) + "-threads.gguf");
+        const run_result r =
+            quantize(MODEL + " " + out + " " + GetParam() + " -t " + std::to_string(threads));
+        ASSERT_EQ(r.status, 0) << r.output;
+        files.push_back(test::read_bytes(out));
+    }
+    EXPECT_EQ(files[0], files[1]);
+    EXPECT_EQ(files[0], files[2]);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTypes, QuantizeType,
+                         ::testing::Values("F32", "F16", "Q8_0", "Q4_0", "Q4_1", "Q4_Z", "Q3_Z"),
+                         [](const auto &info) { return info.param; });
+
+// ------------------------------------------------------------------ inputs and options
+
+TEST(Quantize, F16InputIsDecodedFirst) {
+    test::temp_dir dir;
+    const std::string f16 = dir.file("f16.gguf"), q = dir.file("q4_z.gguf");
+    ASSERT_EQ(quantize(MODEL + " " + f16 + " F16").status, 0);
+    const run_result r = quantize(f16 + " " + q + " Q4_Z");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find("quantized already"), std::string::npos) << "F16 is no quantization";
+    auto in = open_ok(f16);
+    auto out = open_ok(q);
+    for (const gguf_tensor &t : out->tensors()) {
+        const gguf_tensor *src = in->find_tensor(t.name);
+        ASSERT_NE(src, nullptr);
+        // norms F32, ffn_down F16 in both: copied; the rest converted
+        const bool ok =
+            src->type == t.type ? same_bytes(t, *src) : holds(t, reference_bytes(*src, t.type));
+        EXPECT_TRUE(ok) << t.name;
+    }
+    EXPECT_EQ(out->find_tensor("blk.0.attn_q.weight")->type, GGML_TYPE_Q4_Z);
+}
+
+TEST(Quantize, RequantizingNeedsItsFlag) {
+    test::temp_dir dir;
+    const std::string q4 = dir.file("q4_0.gguf"), q8 = dir.file("q8_0.gguf");
+    ASSERT_EQ(quantize(MODEL + " " + q4 + " Q4_0").status, 0);
+    const run_result refused = quantize(q4 + " " + q8 + " Q8_0");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.output.find("quantized already"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("is Q4_0"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("--allow-requantize"), std::string::npos) << refused.output;
+    EXPECT_FALSE(exists(q8));
+
+    const run_result allowed = quantize(q4 + " " + q8 + " Q8_0 --allow-requantize");
+    ASSERT_EQ(allowed.status, 0) << allowed.output;
+    EXPECT_NE(allowed.output.find("warning: "), std::string::npos) << allowed.output;
+    auto in = open_ok(q4);
+    auto out = open_ok(q8);
+    // already Q8_0: copied, not rounded again
+    EXPECT_TRUE(
+        same_bytes(*out->find_tensor("token_embd.weight"), *in->find_tensor("token_embd.weight")));
+    const gguf_tensor &wq = *out->find_tensor("blk.0.attn_q.weight");
+    EXPECT_EQ(wq.type, GGML_TYPE_Q8_0);
+    EXPECT_TRUE(
+        holds(wq, reference_bytes(*in->find_tensor("blk.0.attn_q.weight"), GGML_TYPE_Q8_0)));
+}
+
+// stories260K with its own output matrix (a copy of the embedding), as
+// models with an untied classifier have.
+void write_with_output_matrix(const std::string &path) {
+    auto in = open_ok(MODEL);
+    gguf_writer w;
+    for (const gguf_kv &kv : in->metadata())
+        w.set(kv.key, kv.value);
+    for (const gguf_tensor &t : in->tensors())
+        w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    const gguf_tensor &embd = *in->find_tensor("token_embd.weight");
+    w.add_tensor("output.weight", embd.type, embd.n_dims, embd.ne, embd.data);
+    std::string error;
+    ASSERT_TRUE(w.write(path, &error)) << error;
+}
+
+TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
+    test::temp_dir dir;
+    const std::string untied = dir.file("untied.gguf");
+    ASSERT_NO_FATAL_FAILURE(write_with_output_matrix(untied));
+    auto in = open_ok(untied);
+    const gguf_tensor &embd = *in->find_tensor("token_embd.weight");
+    struct case_ {
+        std::string flags;
+        ggml_type embd, output;
+    };
+    for (const case_ &c :
+         std::vector<case_>{{"", GGML_TYPE_Q8_0, GGML_TYPE_Q8_0},
+                            {"--embd-type keep --output-type keep", GGML_TYPE_F32, GGML_TYPE_F32},
+                            {"--embd-type q4_z --output-type Q3_Z", GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z},
+                            {"--output-type f16", GGML_TYPE_Q8_0, GGML_TYPE_F16}}) {
+        const std::string out_path = dir.file("out.gguf");
+        const run_result r = quantize(untied + " " + out_path + " Q4_1 " + c.flags);
+        ASSERT_EQ(r.status, 0) << c.flags << "\n" << r.output;
+        auto out = open_ok(out_path);
+        const gguf_tensor &e = *out->find_tensor("token_embd.weight");
+        const gguf_tensor &o = *out->find_tensor("output.weight");
+        EXPECT_EQ(e.type, c.embd) << c.flags;
+        EXPECT_EQ(o.type, c.output) << c.flags;
+        EXPECT_TRUE(holds(e, reference_bytes(embd, c.embd))) << c.flags;
+        EXPECT_TRUE(holds(o, reference_bytes(embd, c.output))) << c.flags;
+        // '.' sorts before '_': llama.cpp writes output.weight first
+        EXPECT_EQ(out->tensors()[0].name, "output.weight");
+        EXPECT_EQ(out->find_tensor("blk.0.attn_q.weight")->type, GGML_TYPE_Q4_1);
+        expect_finite_logits(out_path);
+    }
+    // without an output matrix, --output-type does nothing, and the tool says so
+    const run_result tied =
+        quantize(MODEL + " " + dir.file("tied.gguf") + " Q4_1 --output-type q4_0");
+    ASSERT_EQ(tied.status, 0) << tied.output;
+    EXPECT_NE(tied.output.find("--output-type has no effect"), std::string::npos) << tied.output;
+    const run_result bad = quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.output.find("'q5_k' is not keep or one of F32, F16, Q8_0"), std::string::npos)
+        << bad.output;
+}
+
+// ------------------------------------------------------------------ output safety
+
+TEST(Quantize, OutputThatIsTheInputIsRefused) {
+    test::temp_dir dir;
+    const std::string model = dir.file("model.gguf");
+    std::filesystem::copy_file(MODEL, model);
+    const std::vector<uint8_t> original = test::read_bytes(model);
+    std::filesystem::create_symlink(model, dir.file("symlink.gguf"));
+    std::filesystem::create_hard_link(model, dir.file("hardlink.gguf"));
+    for (const std::string &out :
+         {model, dir.file("symlink.gguf"), dir.file("hardlink.gguf"), dir.file("./model.gguf")}) {
+        const run_result r = quantize(model + " " + out + " Q4_0");
+        EXPECT_EQ(r.status, 1) << out;
+        EXPECT_NE(r.output.find("is the input"), std::string::npos) << r.output;
+        EXPECT_FALSE(exists(out + ".tmp"));
+    }
+    // the temporary file would be the input
+    std::filesystem::copy_file(MODEL, dir.file("m.gguf.tmp"));
+    const run_result r = quantize(dir.file("m.gguf.tmp") + " " + dir.file("m.gguf") + " Q4_0");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("temporary file"), std::string::npos) << r.output;
+    EXPECT_EQ(test::read_bytes(dir.file("m.gguf.tmp")), original);
+    EXPECT_FALSE(exists(dir.file("m.gguf")));
+    EXPECT_EQ(test::read_bytes(model), original);
+}
+
+// Runs the tool on `args`, expecting failure with `message` and no output file.
+void expect_failure(const std::string &args, const std::string &out, const std::string &message) {
+    const run_result r = quantize(args);
+    EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+    EXPECT_FALSE(exists(out)) << args;
+    EXPECT_FALSE(exists(out + ".tmp")) << args;
+}
+
+TEST(Quantize, BadInputFailsWithAMessageAndNoOutput) {
+    test::temp_dir dir;
+    const std::string out = dir.file("out.gguf");
+    expect_failure(MODEL + " " + out + " q5_0", out,
+                   "unknown TYPE 'q5_0'; choose one of F32, F16, Q8_0, Q4_0, Q4_1, Q4_Z, Q3_Z");
+    expect_failure(MODEL + " " + out + " q8_1", out, "unknown TYPE 'q8_1'");
+    expect_failure(dir.file("missing.gguf") + " " + out + " q4_0", out,
+                   "missing.gguf: cannot open");
+
+    std::vector<uint8_t> bytes = test::read_bytes(MODEL);
+    bytes.resize(bytes.size() - 1000);
+    test::write_bytes(dir.file("truncated.gguf"), bytes);
+    expect_failure(dir.file("truncated.gguf") + " " + out + " q4_0", out, "truncated.gguf: ");
+    test::write_bytes(dir.file("text.gguf"), {'h', 'e', 'l', 'l', 'o'});
+    expect_failure(dir.file("text.gguf") + " " + out + " q4_0", out, "text.gguf: ");
+
+    // nonsense on the command line
+    expect_failure(MODEL + " " + out, out, "missing TYPE");
+    expect_failure(MODEL + " " + out + " q4_0 --frobnicate", out, "unknown option '--frobnicate'");
+    expect_failure(MODEL + " " + out + " q4_0 -t 0", out, "'0' is not an integer from 1");
+    expect_failure(MODEL + " " + out + " q4_0 -t", out, "needs a value");
+    expect_failure(MODEL + " " + out + " q4_0 extra", out, "unexpected argument 'extra'");
+
+    // an output that cannot be written
+    const std::string no_dir = dir.file("no/such/dir/out.gguf");
+    expect_failure(MODEL + " " + no_dir + " q4_0", no_dir, "cannot create");
+}
+
+TEST(Quantize, HelpDocumentsEverything) {
+    const run_result r = quantize("-h");
+    EXPECT_EQ(r.status, 0);
+    for (const char *text :
+         {"IN.gguf OUT.gguf TYPE", "-t, --threads N", "--embd-type TYPE|keep",
+          "--output-type TYPE|keep", "--allow-requantize", "Q4_Z    4.75  2048",
+          "Q3_Z    3.75  2049", "Q4_1    5.00     3", "stored as F16", "OUT.tmp"})
+        EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+}
+
+// A GGUF file big enough that quantizing it takes a while: three F32
+// matrices of 2048 x 4096.
+void write_big_model(const std::string &path) {
+    std::vector<float> x(size_t(2048) * 4096);
+    for (size_t i = 0; i < x.size(); i++)
+        x[i] = float(std::sin(double(i)));
+    gguf_writer w;
+    w.set_string("general.architecture", "llama");
+    const int64_t ne[2] = {2048, 4096};
+    for (const char *name : {"a.weight", "b.weight", "c.weight"})
+        w.add_tensor(name, GGML_TYPE_F32, 2, ne, x.data());
+    std::string error;
+    ASSERT_TRUE(w.write(path, &error)) << error;
+}
+
+TEST(Quantize, InterruptLeavesNoFileBehind) {
+    test::temp_dir dir;
+    const std::string in = dir.file("big.gguf"), out = dir.file("out.gguf");
+    ASSERT_NO_FATAL_FAILURE(write_big_model(in));
+    const pid_t child = fork();
+    if (child == 0) {
+        std::freopen("/dev/null", "w", stdout);
+        std::freopen("/dev/null", "w", stderr);
+        execl(TOOL.c_str(), TOOL.c_str(), in.c_str(), out.c_str(), "Q3_Z", "-t", "1",
+              (char *)nullptr);
+        _exit(127);
+    }
+    // interrupt as soon as the temporary file exists, while tensors are written
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!exists(out + ".tmp") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    ASSERT_TRUE(exists(out + ".tmp")) << "the temporary file never appeared";
+    kill(child, SIGINT);
+    int status = 0;
+    waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)
+        << "the tool should die of the signal (did it finish first?)";
+    EXPECT_FALSE(exists(out + ".tmp"));
+    EXPECT_FALSE(exists(out));
+}
+
+} // namespace
