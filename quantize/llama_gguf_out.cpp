@@ -1,19 +1,12 @@
 #include "llama_gguf_out.h"
 
+#include "file_type.h"
 #include "gguf_keys.h"
 
 #include <cstring>
 #include <strings.h>
 
 namespace convert {
-
-namespace {
-
-// llama.cpp's general.file_type numbering.
-constexpr uint32_t FILE_TYPE_ALL_F32 = 0;
-constexpr uint32_t FILE_TYPE_MOSTLY_F16 = 1;
-
-} // namespace
 
 bool parse_out_type(std::string_view name, out_type *type) {
     const std::string s(name);
@@ -32,7 +25,8 @@ void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writ
     namespace keys = llama::keys;
     w->set_string(keys::ARCHITECTURE, "llama");
     w->set_string(keys::NAME, hp.name);
-    w->set_u32(keys::FILE_TYPE, type == out_type::F16 ? FILE_TYPE_MOSTLY_F16 : FILE_TYPE_ALL_F32);
+    w->set_u32(keys::FILE_TYPE,
+               *quantize::file_type_of(type == out_type::F16 ? GGML_TYPE_F16 : GGML_TYPE_F32));
     w->set_u32(keys::CONTEXT_LENGTH, hp.context_length);
     w->set_u32(keys::EMBEDDING_LENGTH, hp.embedding_length);
     w->set_u32(keys::BLOCK_COUNT, hp.block_count);
