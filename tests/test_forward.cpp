@@ -85,7 +85,9 @@ std::string greedy_like_llama2c(Forward &t, llama_context *ctx, const std::strin
         if (next == llama_token_bos(model)) break;
         text += t.piece(prev, next);
         prev = next;
-        if (pos + 1 < steps) EXPECT_EQ(llama_decode(ctx, &next, 1), 0) << llama_last_error();
+        if (pos + 1 < steps) {
+            EXPECT_EQ(llama_decode(ctx, &next, 1), 0) << llama_last_error();
+        }
     }
     return text;
 }
@@ -134,7 +136,9 @@ double max_logit_error(llama_context *ctx, const GoldenLogits &g, bool one_batch
         EXPECT_EQ(llama_decode(ctx, g.tokens.data(), g.n), 0) << llama_last_error();
     }
     for (int32_t i = 0; i < g.n; i++) {
-        if (!one_batch) EXPECT_EQ(llama_decode(ctx, &g.tokens[size_t(i)], 1), 0);
+        if (!one_batch) {
+            EXPECT_EQ(llama_decode(ctx, &g.tokens[size_t(i)], 1), 0);
+        }
         const float *ours = one_batch ? llama_get_logits_ith(ctx, i) : llama_get_logits(ctx);
         if (!ours) {
             ADD_FAILURE() << "no logits for position " << i;

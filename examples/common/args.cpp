@@ -95,7 +95,10 @@ flag switch_flag(std::vector<std::string> names, std::string help, bool *target)
 flag int_list_flag(std::vector<std::string> names, std::string help, int64_t min, int64_t max,
                    std::vector<int32_t> *target) {
     std::string shown;
-    for (int32_t v : *target) shown += (shown.empty() ? "" : ",") + std::to_string(v);
+    for (int32_t v : *target) {
+        if (!shown.empty()) shown += ',';
+        shown += std::to_string(v);
+    }
     return {std::move(names), "N,N,..", with_default(help, shown), [=](const std::string &v) {
                 std::vector<int32_t> values;
                 std::stringstream ss(v);
