@@ -146,6 +146,7 @@ int run(const options &o) {
         std::fprintf(stderr, "quantize: %s\n", note.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
+    // The method: GPTQ (--gptq --calib TEXT) will make its quantizer here.
     const quantize::round_to_nearest quantizer;
     {
         const convert::remove_on_interrupt cleanup(temp);

@@ -75,9 +75,12 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
         plan.tensors.push_back({&t, type});
     }
     if (!requantized.empty()) {
-        const std::string what =
-            std::to_string(requantized.size()) + " tensors are quantized already (the first: '" +
-            requantized[0] + "' is " + ggml_type_name(in.find_tensor(requantized[0])->type) + ")";
+        const std::string count = requantized.size() == 1
+                                      ? std::string("1 tensor is")
+                                      : std::to_string(requantized.size()) + " tensors are";
+        const std::string what = count + " quantized already (the first: '" + requantized[0] +
+                                 "' is " + ggml_type_name(in.find_tensor(requantized[0])->type) +
+                                 ")";
         if (!o.allow_requantize) {
             *error = in.path() + ": " + what +
                      "; quantizing them again adds the errors of both types. Quantize the F32 or "
