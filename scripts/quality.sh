@@ -8,18 +8,24 @@
 #   WORK_DIR   models, logs and the table go here (default: BUILD_DIR/quality)
 # environment:
 #   THREADS=N  threads of each tool (default: 2)
+#   JOBS=N     types measured at once after F32 (default: 1). On a busy
+#              machine JOBS=2 THREADS=1 does more per second than one job of
+#              2 threads, whose threads wait for each other after every op.
 #   CHUNKS=N   score only the first N chunks (default: all 1580; a full run
-#              is one perplexity pass per type, minutes each)
+#              is one perplexity pass per type, 10 to 30 minutes each)
 #   TEXT=FILE  the text (default: ../shared/data/wikitext-2/wiki.test.raw)
 #
 # Not part of the test suite: it takes long. The table is printed and saved
 # as WORK_DIR/quality.md; each tool's output is kept in WORK_DIR/*.log.
+# Running it again resumes: a type whose perplexity log is complete is not
+# measured again (remove WORK_DIR to measure everything anew).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 work=${2:-$build/quality}
 threads=${THREADS:-2}
+jobs=${JOBS:-1}
 text=${TEXT:-$root/../shared/data/wikitext-2/wiki.test.raw}
 model=$root/models/stories260K.gguf
 types="F32 F16 Q8_0 Q4_0 Q4_1 Q4_Z Q3_Z"
@@ -37,21 +43,44 @@ ppl() {
     "$build/bin/perplexity" -f "$text" -c 512 -b 512 -t "$threads" $chunks "$@"
 }
 
-for type in $types; do
+# Quantizes to one type and scores the result: F32 saves the reference
+# log-probabilities, the others are compared with them.
+measure() {
+    type=$1
+    log=$work/perplexity-$type.log
+    if grep -q '^PPL' "$log" 2>/dev/null && { [ "$type" != F32 ] || [ -f "$work/base.logprobs" ]; }; then
+        echo "== $type: measured already" >&2
+        return 0
+    fi
     echo "== $type" >&2
     "$build/bin/quantize" "$model" "$work/stories260K-$type.gguf" "$type" -t "$threads" \
         > "$work/quantize-$type.log" 2>&1
     if [ "$type" = F32 ]; then
-        # the reference: its log-probabilities are what the others are compared with
         rm -f "$work/base.logprobs"
-        ppl -m "$work/stories260K-$type.gguf" --save-logits "$work/base.logprobs" \
-            > "$work/perplexity-$type.log" 2>&1
+        ppl -m "$work/stories260K-$type.gguf" --save-logits "$work/base.logprobs" > "$log" 2>&1
     else
-        ppl -m "$work/stories260K-$type.gguf" --kl-divergence "$work/base.logprobs" \
-            > "$work/perplexity-$type.log" 2>&1
+        ppl -m "$work/stories260K-$type.gguf" --kl-divergence "$work/base.logprobs" > "$log" 2>&1
     fi
-    grep '^PPL' "$work/perplexity-$type.log" >&2
+    echo "== $type: $(grep '^PPL' "$log")" >&2
+}
+
+measure F32
+# The other types in JOBS groups, each measuring its types one after another.
+pids=""
+group=0
+while [ "$group" -lt "$jobs" ]; do
+    (
+        i=0
+        for type in $types; do
+            [ "$type" != F32 ] && [ $((i % jobs)) -eq "$group" ] && measure "$type"
+            [ "$type" != F32 ] && i=$((i + 1))
+        done
+        true
+    ) &
+    pids="$pids $!"
+    group=$((group + 1))
 done
+for pid in $pids; do wait "$pid"; done
 
 # One row per type from the logs, then the tensors that fell back to F16.
 {
