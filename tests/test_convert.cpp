@@ -420,7 +420,7 @@ TEST(ConvertTool, HelpAndUsageErrors) {
         run_convert("--llama2c " + MODEL + " --tokenizer " + TOK512 + " -o " + TOK512, &output), 1);
     EXPECT_NE(output.find("is the input"), std::string::npos) << output;
     EXPECT_EQ(run_convert("--frobnicate", &output), 1);
-    EXPECT_NE(output.find("unknown argument '--frobnicate'"), std::string::npos) << output;
+    EXPECT_NE(output.find("unknown option '--frobnicate'"), std::string::npos) << output;
 }
 
 #endif
