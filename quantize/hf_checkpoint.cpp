@@ -129,7 +129,9 @@ class converter {
         return t;
     }
 
-    // A float tensor written in GGUF order (ne reversed), rows in row_order.
+    // A float tensor written in GGUF order (ne reversed), rows in row_order;
+    // for a 1-D tensor (a bias) row_order orders its elements, which follow
+    // the rows of their weight.
     void add_float(const st_tensor *t, const std::string &gguf, out_type type,
                    std::vector<int32_t> row_order) {
         const int n_dims = int(t->shape.size());
@@ -137,14 +139,20 @@ class converter {
         for (int d = 0; d < n_dims; d++)
             ne[d] = t->shape[size_t(n_dims - 1 - d)];
         const int64_t row = ne[0];
-        add_weight(
-            gguf, n_dims, ne,
-            [t, row, order = std::move(row_order)](int64_t r, float *out) {
+        row_reader read;
+        if (n_dims == 1) {
+            read = [t, row, order = std::move(row_order)](int64_t, float *out) {
+                for (int64_t i = 0; i < row; i++)
+                    out[i] = t->get_float(order.empty() ? i : order[size_t(i)]);
+            };
+        } else {
+            read = [t, row, order = std::move(row_order)](int64_t r, float *out) {
                 const int64_t src = order.empty() ? r : order[size_t(r)];
                 for (int64_t i = 0; i < row; i++)
                     out[i] = t->get_float(src * row + i);
-            },
-            type, w_);
+            };
+        }
+        add_weight(gguf, n_dims, ne, std::move(read), type, w_);
     }
 
     bool dense(const std::string &hf, const std::string &gguf, std::vector<int64_t> shape,
