@@ -7,6 +7,7 @@
 
 #include "file_util.h"
 #include "gguf.h"
+#include "hf_checkpoint.h"
 #include "llama.h"
 
 #include <algorithm>
@@ -86,6 +87,33 @@ inline std::vector<uint8_t> safetensors_bytes(const std::vector<st_entry> &entri
         at += e.bytes.size();
     }
     return out;
+}
+
+inline void write_text(const std::string &path, const std::string &text) {
+    write_bytes(path, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+// Replaces the first `from` in s (which must be there) by `to`.
+inline void replace(std::string &s, const std::string &from, const std::string &to) {
+    const size_t at = s.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    s.replace(at, from.size(), to);
+}
+
+inline std::unique_ptr<llama::gguf_file> open_gguf(const std::string &path) {
+    std::string error;
+    std::unique_ptr<llama::gguf_file> f = llama::gguf_file::open(path, &error);
+    EXPECT_NE(f, nullptr) << error;
+    return f;
+}
+
+// convert --hf DIR as the tool does it, named "test"; false and *error on failure.
+inline bool convert_hf(const std::string &dir, convert::out_type type, const std::string &out,
+                       std::string *error) {
+    std::unique_ptr<convert::hf_checkpoint> ckpt = convert::hf_checkpoint::open(dir, error);
+    if (!ckpt) return false;
+    llama::gguf_writer w;
+    return ckpt->add_to("test", type, &w, error) && w.write(out, error);
 }
 
 // Logits [n_tokens][n_vocab] of a model file for a token sequence, one batch.

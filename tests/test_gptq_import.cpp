@@ -25,20 +25,6 @@ namespace {
 
 const std::string REAL = test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder");
 
-std::unique_ptr<gguf_file> open_ok(const std::string &path) {
-    std::string error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
-    EXPECT_NE(f, nullptr) << error;
-    return f;
-}
-
-bool convert_hf(const std::string &dir, const std::string &out, std::string *error) {
-    std::unique_ptr<convert::hf_checkpoint> ckpt = convert::hf_checkpoint::open(dir, error);
-    if (!ckpt) return false;
-    gguf_writer w;
-    return ckpt->add_to("test", convert::out_type::F32, &w, error) && w.write(out, error);
-}
-
 // ------------------------------------------------------------------ the packer
 
 // Writes `bits`-bit value v at bit position pos of a little-endian stream of
@@ -225,10 +211,6 @@ std::string quantize_config(const gptq_case &c) {
            "\"checkpoint_format\": \"" + (c.v2 ? "gptq_v2" : "gptq") + "\"}";
 }
 
-void write_text(const std::string &path, const std::string &text) {
-    test::write_bytes(path, std::vector<uint8_t>(text.begin(), text.end()));
-}
-
 // The checkpoint as GPTQ tools save it, or (dequantized) as the float model
 // those weights make, with the same biases.
 void write_model(const small_model &m, const gptq_case &c, bool dequantized,
@@ -263,10 +245,10 @@ void write_model(const small_model &m, const gptq_case &c, bool dequantized,
     std::filesystem::copy_file(REAL + "/tokenizer.model", dir + "/tokenizer.model");
     std::string quantization;
     if (!dequantized && c.config_in_own_file)
-        write_text(dir + "/quantize_config.json", quantize_config(c));
+        test::write_text(dir + "/quantize_config.json", quantize_config(c));
     else if (!dequantized)
         quantization = ", \"quantization_config\": " + quantize_config(c);
-    write_text(dir + "/config.json", config_json(quantization));
+    test::write_text(dir + "/config.json", config_json(quantization));
 }
 
 // GGUF row r of Q or K is Hugging Face row rope_src(r) (independently of the
@@ -300,9 +282,13 @@ TEST_P(GptqImport, WeightsAreExactAndLogitsMatchTheDequantizedModel) {
     write_model(m, c, false, dir.file("gptq"));
     write_model(m, c, true, dir.file("float"));
     std::string error;
-    ASSERT_TRUE(convert_hf(dir.file("gptq"), dir.file("q.gguf"), &error)) << error;
-    ASSERT_TRUE(convert_hf(dir.file("float"), dir.file("f.gguf"), &error)) << error;
-    auto f = open_ok(dir.file("q.gguf"));
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("gptq"), convert::out_type::F32, dir.file("q.gguf"), &error))
+        << error;
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("float"), convert::out_type::F32, dir.file("f.gguf"), &error))
+        << error;
+    auto f = test::open_gguf(dir.file("q.gguf"));
     ASSERT_NE(f, nullptr);
     const ggml_type want_type = c.bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z;
 
@@ -414,41 +400,37 @@ std::string error_for(const gptq_case &c,
     write_model(m, c, false, dir.file("m"));
     std::string config = test::read_text(dir.file("m/config.json"));
     edit_config(config);
-    write_text(dir.file("m/config.json"), config);
+    test::write_text(dir.file("m/config.json"), config);
     std::string error;
-    EXPECT_FALSE(convert_hf(dir.file("m"), dir.file("x.gguf"), &error));
+    EXPECT_FALSE(
+        test::convert_hf(dir.file("m"), convert::out_type::F32, dir.file("x.gguf"), &error));
     return error;
-}
-
-void replace(std::string &s, const std::string &from, const std::string &to) {
-    const size_t at = s.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    s.replace(at, from.size(), to);
 }
 
 TEST(GptqImport, RefusesUnsupportedSettingsNamingThem) {
     const gptq_case c{"base", 4, 32, false, true, true, "F16", false, false};
     const std::vector<std::pair<std::function<void(std::string &)>, std::string>> cases = {
-        {[](std::string &s) { replace(s, "\"bits\": 4", "\"bits\": 2"); },
+        {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": 2"); },
          "config.json quantization_config: bits 2 is not supported"},
-        {[](std::string &s) { replace(s, "\"bits\": 4", "\"bits\": 8"); },
+        {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": 8"); },
          "bits 8 is not supported"},
-        {[](std::string &s) { replace(s, "\"group_size\": 32", "\"group_size\": 16"); },
+        {[](std::string &s) { test::replace(s, "\"group_size\": 32", "\"group_size\": 16"); },
          "group_size 16 is not supported: it must be -1 or a multiple of 32"},
         {[](std::string &s) {
-             replace(s, "\"quant_method\": \"gptq\"", "\"quant_method\": \"awq\"");
+             test::replace(s, "\"quant_method\": \"gptq\"", "\"quant_method\": \"awq\"");
          },
          "quant_method \"awq\" is not supported (only \"gptq\")"},
         {[](std::string &s) {
-             replace(s, "\"checkpoint_format\": \"gptq\"", "\"checkpoint_format\": \"marlin\"");
+             test::replace(s, "\"checkpoint_format\": \"gptq\"",
+                           "\"checkpoint_format\": \"marlin\"");
          },
          "checkpoint_format \"marlin\" is not supported (only \"gptq\" and \"gptq_v2\")"},
-        {[](std::string &s) { replace(s, "\"bits\": 4", "\"bits\": \"4\""); },
+        {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": \"4\""); },
          "\"bits\" is a string, not an integer"},
-        {[](std::string &s) { replace(s, "\"group_size\": 32", "\"group_size\": 64"); },
+        {[](std::string &s) { test::replace(s, "\"group_size\": 32", "\"group_size\": 64"); },
          "tensor 'model.layers.0.self_attn.q_proj.scales' has shape [4, 128], expected [2, 128]"},
         {[](std::string &s) {
-             replace(s, ", \"quantization_config\"", ", \"no_quantization_config\"");
+             test::replace(s, ", \"quantization_config\"", ", \"no_quantization_config\"");
          },
          "'model.layers.0.self_attn.q_proj.qweight' is a GPTQ tensor, but neither"},
     };
@@ -534,8 +516,9 @@ quant_layer read_real_layer(const convert::safetensors_set &st, const std::strin
 TEST(GptqRealCheckpoint, ConvertsExactlyAndMatchesTheReferenceLogits) {
     test::temp_dir dir;
     std::string error;
-    ASSERT_TRUE(convert_hf(REAL, dir.file("real.gguf"), &error)) << error;
-    auto f = open_ok(dir.file("real.gguf"));
+    ASSERT_TRUE(test::convert_hf(REAL, convert::out_type::F32, dir.file("real.gguf"), &error))
+        << error;
+    auto f = test::open_gguf(dir.file("real.gguf"));
     auto st = convert::safetensors_set::open_dir(REAL, &error);
     ASSERT_TRUE(f && st) << error;
 
@@ -614,9 +597,10 @@ TEST(GptqRealCheckpoint, ConvertToolTakesTheFolderAsItIs) {
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
     EXPECT_NE(output.find("GPTQ 4-bit, group size 32 (to Q4_Z)"), std::string::npos) << output;
     std::string error;
-    EXPECT_TRUE(convert_hf(REAL, dir.file("lib.gguf"), &error)) << error;
+    EXPECT_TRUE(test::convert_hf(REAL, convert::out_type::F32, dir.file("lib.gguf"), &error))
+        << error;
     // the tool names the model after the folder; the tensors are the library's
-    auto a = open_ok(out), b = open_ok(dir.file("lib.gguf"));
+    auto a = test::open_gguf(out), b = test::open_gguf(dir.file("lib.gguf"));
     ASSERT_TRUE(a && b);
     EXPECT_EQ(gguf_get_string(*a, "general.name", &error), "stories260K-gptq-4bit-g32-actorder");
     ASSERT_EQ(a->tensors().size(), b->tensors().size());

@@ -19,20 +19,13 @@ const std::string STORIES = test::shared_data("llama2c/stories260K.bin");
 const std::string GPTQ_DIR = test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder");
 const std::string BUNDLED = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 
-std::unique_ptr<gguf_file> open_ok(const std::string &path) {
-    std::string error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
-    EXPECT_NE(f, nullptr) << error;
-    return f;
-}
-
 TEST(SentencePieceModel, Llama2TokenizerEqualsLlamaCppVocabulary) {
     std::string error;
     convert::sentencepiece_model m;
     ASSERT_TRUE(convert::read_sentencepiece_model(test::shared_data("tokenizer/tokenizer.model"),
                                                   &m, &error))
         << error;
-    auto f = open_ok(test::shared_data("gguf/ggml-vocab-llama-spm.gguf"));
+    auto f = test::open_gguf(test::shared_data("gguf/ggml-vocab-llama-spm.gguf"));
     ASSERT_NE(f, nullptr);
     vocab theirs;
     ASSERT_TRUE(load_vocab(*f, &theirs, &error)) << error;
@@ -158,15 +151,6 @@ void write_folder(const hf_folder &f, const std::string &dir, int n_shards = 1) 
                       std::vector<uint8_t>(index.begin(), index.end()));
 }
 
-// convert --hf as the tool does; true on success, else *error.
-bool convert_hf(const std::string &dir, convert::out_type type, const std::string &out,
-                std::string *error) {
-    std::unique_ptr<convert::hf_checkpoint> ckpt = convert::hf_checkpoint::open(dir, error);
-    if (!ckpt) return false;
-    gguf_writer w;
-    return ckpt->add_to("stories260K", type, &w, error) && w.write(out, error);
-}
-
 bool same_bytes(const gguf_tensor &a, const gguf_tensor &b) {
     return a.size == b.size && std::memcmp(a.data, b.data, a.size) == 0;
 }
@@ -180,9 +164,10 @@ TEST(ConvertHf, Float32CheckpointEqualsTheLlama2cConversion) {
     test::temp_dir dir;
     write_folder(stories_as_hf("F32", true), dir.file("hf"));
     std::string error;
-    ASSERT_TRUE(convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("hf.gguf"), &error))
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("hf.gguf"), &error))
         << error;
-    auto ours = open_ok(dir.file("hf.gguf")), l2c = open_ok(BUNDLED);
+    auto ours = test::open_gguf(dir.file("hf.gguf")), l2c = test::open_gguf(BUNDLED);
     ASSERT_TRUE(ours && l2c);
     ASSERT_EQ(ours->tensors().size(), l2c->tensors().size());
     for (const gguf_tensor &t : l2c->tensors()) {
@@ -211,12 +196,14 @@ TEST(ConvertHf, ShardedCheckpointGivesTheSameFile) {
     write_folder(f, dir.file("one"));
     write_folder(f, dir.file("three"), 3);
     std::string error;
-    ASSERT_TRUE(convert_hf(dir.file("one"), convert::out_type::F16, dir.file("one.gguf"), &error))
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("one"), convert::out_type::F16, dir.file("one.gguf"), &error))
         << error;
-    ASSERT_TRUE(convert_hf(dir.file("three"), convert::out_type::F16, dir.file("3.gguf"), &error))
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("three"), convert::out_type::F16, dir.file("3.gguf"), &error))
         << error;
     EXPECT_EQ(test::read_bytes(dir.file("one.gguf")), test::read_bytes(dir.file("3.gguf")));
-    auto f16 = open_ok(dir.file("one.gguf"));
+    auto f16 = test::open_gguf(dir.file("one.gguf"));
     ASSERT_NE(f16, nullptr);
     const gguf_tensor *head = f16->find_tensor("output.weight"); // untied: lm_head is kept
     ASSERT_NE(head, nullptr);
@@ -228,9 +215,10 @@ TEST(ConvertHf, Bfloat16ValuesConvertExactly) {
     test::temp_dir dir;
     write_folder(stories_as_hf("BF16", true), dir.file("hf"));
     std::string error;
-    ASSERT_TRUE(convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("bf16.gguf"), &error))
+    ASSERT_TRUE(
+        test::convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("bf16.gguf"), &error))
         << error;
-    auto ours = open_ok(dir.file("bf16.gguf")), l2c = open_ok(BUNDLED);
+    auto ours = test::open_gguf(dir.file("bf16.gguf")), l2c = test::open_gguf(BUNDLED);
     ASSERT_TRUE(ours && l2c);
     for (const gguf_tensor &t : l2c->tensors()) {
         const gguf_tensor *mine = ours->find_tensor(t.name);
@@ -254,40 +242,39 @@ std::string error_for(const std::function<void(hf_folder &)> &edit) {
     edit(f);
     write_folder(f, dir.file("hf"));
     std::string error;
-    EXPECT_FALSE(convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("x.gguf"), &error));
+    EXPECT_FALSE(
+        test::convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("x.gguf"), &error));
     return error;
-}
-
-void replace(std::string &s, const std::string &from, const std::string &to) {
-    const size_t at = s.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    s.replace(at, from.size(), to);
 }
 
 TEST(ConvertHf, RefusesWhatItCannotConvertNamingTheProblem) {
     const std::vector<std::pair<std::function<void(hf_folder &)>, std::string>> cases = {
         {[](hf_folder &f) {
-             replace(f.config, "\"model_type\": \"llama\"", "\"model_type\": \"gpt2\"");
+             test::replace(f.config, "\"model_type\": \"llama\"", "\"model_type\": \"gpt2\"");
          },
          "config.json: model_type \"gpt2\" is not supported"},
         {[](hf_folder &f) {
-             replace(f.config, "\"rope_scaling\": null",
-                     "\"rope_scaling\": {\"type\": \"linear\"}");
+             test::replace(f.config, "\"rope_scaling\": null",
+                           "\"rope_scaling\": {\"type\": \"linear\"}");
          },
          "rope_scaling is set"},
         {[](hf_folder &f) {
-             replace(f.config, "\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\"");
+             test::replace(f.config, "\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\"");
          },
          "hidden_act \"gelu\" is not supported"},
         {[](hf_folder &f) {
-             replace(f.config, "\"num_key_value_heads\": 4", "\"num_key_value_heads\": 3");
+             test::replace(f.config, "\"num_key_value_heads\": 4", "\"num_key_value_heads\": 3");
          },
          "num_key_value_heads 3 does not divide num_attention_heads 8"},
-        {[](hf_folder &f) { replace(f.config, "\"vocab_size\": 512", "\"vocab_size\": 500"); },
+        {[](hf_folder &f) {
+             test::replace(f.config, "\"vocab_size\": 512", "\"vocab_size\": 500");
+         },
          "512 pieces, but config.json's vocab_size is 500"},
-        {[](hf_folder &f) { replace(f.config, "\"hidden_size\": 64", "\"hidden_size\": \"64\""); },
+        {[](hf_folder &f) {
+             test::replace(f.config, "\"hidden_size\": 64", "\"hidden_size\": \"64\"");
+         },
          "\"hidden_size\" is a string, not an integer"},
-        {[](hf_folder &f) { replace(f.config, "\"intermediate_size\": 172,", ""); },
+        {[](hf_folder &f) { test::replace(f.config, "\"intermediate_size\": 172,", ""); },
          "\"intermediate_size\" is missing"},
         {[](hf_folder &f) { f.tensors.pop_back(); }, "missing tensor 'model.norm.weight'"},
         {[](hf_folder &f) {
