@@ -593,6 +593,52 @@ TEST(GptqRealCheckpoint, ConvertsExactlyAndMatchesTheReferenceLogits) {
     EXPECT_LE(q8_err, 0.25);
 }
 
+// The loader's error for the converted real checkpoint with one tensor
+// replaced by (type, values).
+std::string load_error_with(const std::string &name, ggml_type type,
+                            const std::vector<int32_t> &values) {
+    test::temp_dir dir;
+    std::string error;
+    EXPECT_TRUE(test::convert_hf(REAL, convert::out_type::F32, dir.file("real.gguf"), &error))
+        << error;
+    auto f = test::open_gguf(dir.file("real.gguf"));
+    if (!f) return "";
+    gguf_writer w;
+    for (const gguf_kv &kv : f->metadata())
+        w.set(kv.key, kv.value);
+    for (const gguf_tensor &t : f->tensors()) {
+        if (t.name != name) {
+            w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+            continue;
+        }
+        const int64_t n = int64_t(values.size());
+        w.add_tensor(t.name, type, 1, &n, values.data());
+    }
+    EXPECT_TRUE(w.write(dir.file("bad.gguf"), &error)) << error;
+    llama_model *model = llama_model_load(dir.file("bad.gguf").c_str());
+    EXPECT_EQ(model, nullptr);
+    llama_model_free(model);
+    return llama_last_error();
+}
+
+TEST(GptqRealCheckpoint, LoaderRefusesBrokenPermutations) {
+    std::vector<int32_t> perm(64);
+    std::iota(perm.begin(), perm.end(), 0);
+    perm[5] = 7; // 7 twice, 5 never
+    std::string error = load_error_with("blk.2.attn_output.input_perm", GGML_TYPE_I32, perm);
+    EXPECT_NE(error.find("tensor 'blk.2.attn_output.input_perm' is not a permutation of 0..63 "
+                         "(element 7 is 7)"),
+              std::string::npos)
+        << error;
+    perm[5] = 64; // outside the inputs
+    error = load_error_with("blk.2.attn_output.input_perm", GGML_TYPE_I32, perm);
+    EXPECT_NE(error.find("(element 5 is 64)"), std::string::npos) << error;
+    error = load_error_with("blk.0.attn_q.input_perm", GGML_TYPE_I32, std::vector<int32_t>(32, 0));
+    EXPECT_NE(error.find("tensor 'blk.0.attn_q.input_perm' must be I32 [64], not I32 [32]"),
+              std::string::npos)
+        << error;
+}
+
 #ifdef LLAMAZ_CONVERT_EXE
 
 TEST(GptqRealCheckpoint, ConvertToolTakesTheFolderAsItIs) {
