@@ -231,6 +231,27 @@ TEST_P(Ops, GetRowsDequantizesEveryType) {
     }
 }
 
+TEST_P(Ops, GetColsGathersFromStridedRows) {
+    Ctx ctx;
+    // a transposed view: rows are strided and elements are not adjacent
+    ggml_tensor *base = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 5, 9, 3);
+    test::fill_uniform(base, rng);
+    ggml_tensor *a = ggml_transpose(ctx, base); // [9, 5, 3]
+    ggml_tensor *idx = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, 12);
+    const int32_t picks[12] = {8, 0, 3, 3, 1, 7, 2, 6, 5, 4, 0, 8}; // repeats are allowed
+    std::memcpy(idx->data, picks, sizeof picks);
+    ggml_tensor *out = ggml_get_cols(ctx, a, idx);
+    ASSERT_EQ(out->ne[0], 12);
+    ASSERT_EQ(out->ne[1], 5);
+    ASSERT_EQ(out->ne[2], 3);
+    expect_matches(
+        ctx, out,
+        [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+            return get(base, i1, picks[i0], i2); // a[i2][i1][j] = base[i2][j][i1]
+        },
+        0.0);
+}
+
 // Reference of mul_mat: a dequantized, b rounded through a's activation type.
 struct MulMatCase {
     ggml_type type;

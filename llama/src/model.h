@@ -29,16 +29,29 @@ struct hparams {
     int32_t n_embd_kv() const { return head_dim() * n_head_kv; }
 };
 
+// A linear layer y = W x (+ b): GGUF tensors <name>.weight, and optionally
+// <name>.bias and <name>.input_perm. The perm is there when the weight's
+// columns are stored in another order than the inputs come in (GPTQ
+// act-order imports keep each quantization group in whole blocks that way):
+// stored column j multiplies input input_perm[j], so the forward pass
+// gathers x into that order first. Layers with equal perms share one tensor,
+// so that their common input is gathered once.
+struct linear {
+    ggml_tensor *weight = nullptr;     // [n_in, n_out]
+    ggml_tensor *bias = nullptr;       // F32 [n_out]
+    ggml_tensor *input_perm = nullptr; // I32 [n_in], a permutation of 0..n_in-1
+};
+
 struct layer {
     ggml_tensor *attn_norm; // [n_embd]
-    ggml_tensor *wq;        // [n_embd, n_embd]
-    ggml_tensor *wk;        // [n_embd, n_embd_kv]
-    ggml_tensor *wv;        // [n_embd, n_embd_kv]
-    ggml_tensor *wo;        // [n_embd, n_embd]
+    linear wq;              // [n_embd, n_embd]
+    linear wk;              // [n_embd, n_embd_kv]
+    linear wv;              // [n_embd, n_embd_kv]
+    linear wo;              // [n_embd, n_embd]
     ggml_tensor *ffn_norm;  // [n_embd]
-    ggml_tensor *w_gate;    // [n_embd, n_ff]
-    ggml_tensor *w_up;      // [n_embd, n_ff]
-    ggml_tensor *w_down;    // [n_ff, n_embd]
+    linear w_gate;          // [n_embd, n_ff]
+    linear w_up;            // [n_embd, n_ff]
+    linear w_down;          // [n_ff, n_embd]
 };
 
 } // namespace llama
@@ -49,7 +62,7 @@ struct llama_model {
     ggml_context *weights = nullptr; // tensor headers; data lives in the mapping
     ggml_tensor *tok_embd = nullptr;     // [n_embd, n_vocab]
     ggml_tensor *output_norm = nullptr;  // [n_embd]
-    ggml_tensor *output = nullptr;       // [n_embd, n_vocab]; tok_embd when tied
+    llama::linear output;                // [n_embd, n_vocab]; weight tok_embd when tied
     std::vector<llama::layer> layers;
     std::unique_ptr<llama::tokenizer> tok;
     uint64_t n_params = 0;
