@@ -1,12 +1,10 @@
 #include "gptq_import.h"
 
-#include "q3/blocks.h"
-#include "q4/blocks.h"
 #include "string_printf.h"
+#include "z_blocks.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 
 namespace convert {
@@ -15,7 +13,7 @@ using llama::string_printf;
 
 namespace {
 
-constexpr int64_t BLOCK = 32; // weights per Q4_Z / Q3_Z block
+constexpr int64_t BLOCK = quantize::Z_BLOCK; // weights per Q4_Z / Q3_Z block
 
 // Value `index` of a sequence of `bits`-bit fields packed into int32 words,
 // word(i) returning the i-th word. 2, 4 and 8 bits pack 32/bits values per
@@ -249,24 +247,8 @@ void gptq_linear::write_blocks(const std::vector<int32_t> &row_order, void *dst)
             const int64_t g = g_idx_[size_t(order_[size_t(b * BLOCK)])];
             for (int64_t j = 0; j < BLOCK; j++)
                 qv[j] = q(order_[size_t(b * BLOCK + j)], n);
-            const uint16_t d = ggml_fp32_to_fp16(scale(g, n));
-            if (type_ == GGML_TYPE_Q4_Z) {
-                ggml::block_q4_z blk{};
-                blk.d = d;
-                blk.z = zero(g, n);
-                for (int i = 0; i < BLOCK / 2; i++)
-                    blk.qs[i] = uint8_t(qv[i] | (qv[i + BLOCK / 2] << 4));
-                std::memcpy(out + b * sizeof blk, &blk, sizeof blk);
-            } else {
-                ggml::block_q3_z blk{};
-                blk.d = d;
-                blk.z = zero(g, n);
-                for (int j = 0; j < BLOCK; j++) {
-                    blk.ql[j % 8] |= uint8_t((qv[j] & 3) << (2 * (j / 8)));
-                    blk.qh[j / 8] |= uint8_t((qv[j] >> 2) << (j % 8));
-                }
-                std::memcpy(out + b * sizeof blk, &blk, sizeof blk);
-            }
+            quantize::write_z_block(type_, ggml_fp32_to_fp16(scale(g, n)), zero(g, n), qv,
+                                    out + b * ggml_type_size(type_));
         }
     }
 }

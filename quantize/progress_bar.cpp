@@ -1,9 +1,21 @@
 #include "progress_bar.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
 namespace quantize {
+
+namespace {
+
+// "####----": done of total in WIDTH characters
+std::string bar_of(size_t done, size_t total) {
+    constexpr size_t WIDTH = 20;
+    const size_t filled = total ? std::min(done, total) * WIDTH / total : WIDTH;
+    return std::string(filled, '#') + std::string(WIDTH - filled, '-');
+}
+
+} // namespace
 
 progress_bar::progress_bar(size_t n_tensors)
     : total_(n_tensors), start_(std::chrono::steady_clock::now()),
@@ -13,9 +25,7 @@ void progress_bar::tensor_done(const std::string &name, ggml_type from, ggml_typ
                                uint64_t bytes_in) {
     done_++;
     bytes_in_ += bytes_in;
-    constexpr size_t WIDTH = 20;
-    const size_t filled = total_ ? done_ * WIDTH / total_ : WIDTH;
-    const std::string bar = std::string(filled, '#') + std::string(WIDTH - filled, '-');
+    const std::string bar = bar_of(done_, total_);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     char rate[32] = "-";
@@ -29,6 +39,26 @@ void progress_bar::tensor_done(const std::string &name, ggml_type from, ggml_typ
 
 void progress_bar::finish() {
     if (in_place_ && done_ > 0) std::fputc('\n', stderr);
+}
+
+step_progress::step_progress(std::string label, size_t n_steps)
+    : label_(std::move(label)), total_(n_steps), in_place_(isatty(STDERR_FILENO)) {}
+
+void step_progress::step(const std::string &next) {
+    done_++;
+    if (in_place_) draw(next, false);
+}
+
+void step_progress::finish(const std::string &summary) {
+    done_ = total_;
+    draw(summary, true);
+}
+
+void step_progress::draw(const std::string &text, bool final) {
+    std::fprintf(stderr, "%s%s [%s] %s%s", in_place_ ? "\r" : "", label_.c_str(),
+                 bar_of(done_, total_).c_str(), text.c_str(),
+                 final ? (in_place_ ? "\033[K\n" : "\n") : "\033[K");
+    std::fflush(stderr);
 }
 
 } // namespace quantize

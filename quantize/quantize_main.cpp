@@ -5,6 +5,7 @@
 #include "args.h"
 #include "file_type.h"
 #include "gguf.h"
+#include "gptq_model.h"
 #include "model_size.h"
 #include "output_guard.h"
 #include "quantized_model_writer.h"
@@ -28,7 +29,22 @@ struct options {
     std::string input, output, type_name;
     quantize::plan_options plan;
     int32_t n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
+    bool gptq = false;
+    quantize::gptq_options gptq_opts;
+    int32_t group = 32;     // gptq_opts.settings.group_size once checked
+    float damp = 0.01f;     // gptq_opts.settings.damp
+    std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
 };
+
+// A flag that only GPTQ takes: remembers that it was given.
+args::flag gptq_only(args::flag f, std::string *given) {
+    const std::string name = f.names[0];
+    f.set = [set = std::move(f.set), given, name](const std::string &v) {
+        if (given->empty()) *given = name;
+        return set(v);
+    };
+    return f;
+}
 
 // --embd-type and --output-type: a type or "keep".
 args::flag type_override_flag(std::vector<std::string> names, std::string help,
@@ -80,8 +96,19 @@ std::string description() {
            "Ctrl-C leaves no partial OUT. OUT may not be IN. At the end the tool prints\n"
            "the sizes before and after and the bits per weight of all tensor data.\n"
            "\n"
-           "example:\n"
-           "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z -t 2";
+           "GPTQ (--gptq, for Q4_Z and Q3_Z): the linear layers are quantized with\n"
+           "error compensation from calibration text (--calib) instead of each block\n"
+           "on its own. Segments of the text run through the model layer by layer,\n"
+           "each layer's linears quantized in the order the forward pass reads them\n"
+           "with everything before them quantized already; a group's (scale, zero)\n"
+           "is stored in each of its blocks, and with --act-order the inputs are\n"
+           "stored in their quantization order with blk.N.<name>.input_perm (files\n"
+           "that load only here). The embedding and output are rounded as above.\n"
+           "\n"
+           "examples:\n"
+           "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z -t 2\n"
+           "  quantize models/stories260K.gguf stories260K-gptq.gguf q4_z --gptq \\\n"
+           "      --calib ../shared/data/wikitext-2/wiki.valid.tokens --act-order";
 }
 
 int fail(const std::string &message) {
@@ -106,13 +133,15 @@ std::string count_types(const quantize::quantize_plan &plan) {
     return s;
 }
 
-void print_summary(const options &o, const quantize::quantize_plan &plan,
+void print_summary(const options &o, const quantize::quantize_plan &plan, size_t n_added,
                    const quantize::model_size &before, const quantize::model_size &after,
                    double seconds) {
     constexpr double MIB = 1024.0 * 1024.0;
-    std::printf("wrote %s: %s, general.file_type %u; %zu tensors: %s\n", o.output.c_str(),
-                ggml_type_name(o.plan.type), plan.file_type, plan.tensors.size(),
-                count_types(plan).c_str());
+    const std::string added =
+        n_added ? ", " + std::to_string(n_added) + " I32 (input perms)" : std::string();
+    std::printf("wrote %s: %s%s, general.file_type %u; %zu tensors: %s%s\n", o.output.c_str(),
+                ggml_type_name(o.plan.type), o.gptq ? " by GPTQ" : "", plan.file_type,
+                plan.tensors.size() + n_added, count_types(plan).c_str(), added.c_str());
     std::printf("tensor data: %.3f MiB -> %.3f MiB, %.2f -> %.2f bits per weight (%llu weights)\n",
                 double(before.tensor_bytes) / MIB, double(after.tensor_bytes) / MIB,
                 before.bits_per_weight(), after.bits_per_weight(),
@@ -125,6 +154,27 @@ void print_summary(const options &o, const quantize::quantize_plan &plan,
         fell_back += " " + name;
     std::printf("fell back to F16:%s\n", fell_back.empty() ? " none" : fell_back.c_str());
     std::printf("took %.2f s with %d threads\n", seconds, o.n_threads);
+}
+
+// Checks the GPTQ options and completes o->gptq_opts; "" or what is wrong.
+std::string check_gptq(options *o) {
+    if (!o->gptq)
+        return o->gptq_given.empty() ? "" : o->gptq_given + " is an option of --gptq";
+    if (o->plan.type != GGML_TYPE_Q4_Z && o->plan.type != GGML_TYPE_Q3_Z)
+        return std::string("--gptq quantizes to Q4_Z or Q3_Z (their integer zero points hold "
+                           "GPTQ's groups exactly), not ") +
+               ggml_type_name(o->plan.type);
+    if (o->gptq_opts.calib_path.empty())
+        return "--gptq needs --calib TEXT, the calibration text (such as WikiText-2's "
+               "wiki.valid.tokens; not the text you will measure with)";
+    if (o->group != -1 && (o->group <= 0 || o->group % 32 != 0))
+        return "--group " + std::to_string(o->group) +
+               " is not -1 or a multiple of 32 (Q4_Z/Q3_Z blocks hold 32 weights)";
+    quantize::gptq_settings &s = o->gptq_opts.settings;
+    s.type = o->plan.type;
+    s.group_size = o->group;
+    s.damp = double(o->damp);
+    return "";
 }
 
 int run(const options &o) {
@@ -146,8 +196,14 @@ int run(const options &o) {
         std::fprintf(stderr, "quantize: %s\n", note.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
-    // The method: GPTQ (--gptq --calib TEXT) will make its quantizer here.
-    const quantize::round_to_nearest quantizer;
+    const quantize::round_to_nearest rounding;
+    std::unique_ptr<quantize::gptq_quantizer> gptq;
+    if (o.gptq) {
+        gptq = quantize::gptq_quantizer::run(*in, *plan, o.gptq_opts, o.n_threads, &error);
+        if (!gptq) return fail(error);
+    }
+    const quantize::weight_quantizer &quantizer =
+        gptq ? static_cast<const quantize::weight_quantizer &>(*gptq) : rounding;
     {
         const convert::remove_on_interrupt cleanup(temp);
         if (!quantize::write_quantized(*in, *plan, quantizer, o.n_threads, o.output, &error))
@@ -158,7 +214,8 @@ int run(const options &o) {
     // Read back: the sizes are what the file holds, and it is checked whole.
     const std::unique_ptr<llama::gguf_file> out = llama::gguf_file::open(o.output, &error);
     if (!out) return fail("the written file does not read back: " + error);
-    print_summary(o, *plan, quantize::size_of(*in), quantize::size_of(*out), seconds);
+    print_summary(o, *plan, quantizer.added_tensors().size(), quantize::size_of(*in),
+                  quantize::size_of(*out), seconds);
     return 0;
 }
 
@@ -179,6 +236,42 @@ int main(int argc, char **argv) {
     p.add(args::switch_flag({"--allow-requantize"},
                             "quantize tensors that are quantized already (their errors add up)",
                             &o.plan.allow_requantize));
+    p.add(args::switch_flag({"--gptq"},
+                            "quantize the linear layers with GPTQ (Q4_Z and Q3_Z; needs --calib)",
+                            &o.gptq));
+    quantize::gptq_options &g = o.gptq_opts;
+    p.add(gptq_only(args::string_flag({"--calib"}, "TEXT",
+                                      "calibration text for GPTQ (e.g. wiki.valid.tokens)",
+                                      &g.calib_path),
+                    &o.gptq_given));
+    p.add(gptq_only(args::int_flag({"--calib-chunks"}, "random segments of the text to calibrate on",
+                                   1, 1 << 16, &g.chunks),
+                    &o.gptq_given));
+    p.add(gptq_only(args::int_flag({"--calib-ctx"}, "tokens per segment", 2, 1 << 16, &g.ctx),
+                    &o.gptq_given));
+    p.add(gptq_only(args::int_flag({"--group"},
+                                   "inputs per GPTQ group: a multiple of 32, or -1 for whole rows",
+                                   -1, 1 << 30, &o.group),
+                    &o.gptq_given));
+    p.add(gptq_only(args::switch_flag({"--act-order"},
+                                      "quantize the inputs in order of decreasing activation "
+                                      "(stores blk.N.<name>.input_perm)",
+                                      &g.settings.act_order),
+                    &o.gptq_given));
+    p.add(gptq_only(args::switch_flag({"--sym"},
+                                      "zero point fixed at the middle level (8 of 0..15, 4 of "
+                                      "0..7), as GPTQ's sym; default: min/max per group",
+                                      &g.settings.symmetric),
+                    &o.gptq_given));
+    p.add(gptq_only(args::float_flag({"--damp"},
+                                     "added to the Hessian's diagonal, times its mean", 1e-6f,
+                                     10.0f, &o.damp),
+                    &o.gptq_given));
+    p.add(gptq_only(args::uint_flag({"--seed"},
+                                    "seed of the segments' positions (as Python's random.seed, "
+                                    "so the reference GPTQ code picks the same segments)",
+                                    0, UINT32_MAX, &g.seed),
+                    &o.gptq_given));
     int exit_code = 0;
     if (!p.parse(argc, argv, &exit_code)) return exit_code;
     const std::optional<ggml_type> type = quantize::file_type_from_name(o.type_name);
@@ -187,6 +280,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     o.plan.type = *type;
+    if (const std::string gptq_error = check_gptq(&o); !gptq_error.empty()) {
+        p.error(gptq_error);
+        return 1;
+    }
     try {
         return run(o);
     } catch (const std::exception &e) { // out of memory, above all

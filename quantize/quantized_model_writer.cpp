@@ -4,6 +4,7 @@
 #include "progress_bar.h"
 #include "tensor_floats.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -26,9 +27,31 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
     w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
     w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
 
+    // the planned tensors and the quantizer's own, merged in llama.cpp's order
+    const std::vector<added_tensor> added = quantizer.added_tensors();
+    struct entry {
+        const std::string *name;
+        const planned_tensor *planned; // one of the two is set
+        const added_tensor *added;
+    };
+    std::vector<entry> entries;
+    for (const planned_tensor &p : plan.tensors)
+        entries.push_back({&p.source->name, &p, nullptr});
+    for (const added_tensor &a : added)
+        entries.push_back({&a.name, nullptr, &a});
+    std::stable_sort(entries.begin(), entries.end(), [](const entry &a, const entry &b) {
+        return written_before(*a.name, *b.name);
+    });
+
     progress_bar progress(plan.tensors.size());
     std::vector<float> floats; // the decoded source of one tensor at a time
-    for (const planned_tensor &p : plan.tensors) {
+    for (const entry &e : entries) {
+        if (e.added) {
+            w.add_tensor(e.added->name, e.added->type, int(e.added->ne.size()),
+                         e.added->ne.data(), e.added->data);
+            continue;
+        }
+        const planned_tensor &p = *e.planned;
         const llama::gguf_tensor &t = *p.source;
         w.add_tensor(t.name, p.type, t.n_dims, t.ne, [&, p](void *dst) {
             const llama::gguf_tensor &src = *p.source;

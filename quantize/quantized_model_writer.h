@@ -13,7 +13,8 @@ namespace quantize {
 // renamed only when complete: all metadata of `in` in its order, with
 // general.file_type set to the plan's and general.quantization_version to 2,
 // then the tensors in the plan's order and types, converted by `quantizer`
-// with n_threads (tensors already of their type are copied). Reports
+// with n_threads (tensors already of their type are copied), with the
+// quantizer's added tensors among them in the same order. Reports
 // progress on stderr. Returns false and *error on failure, leaving no file.
 bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
                      const weight_quantizer &quantizer, int n_threads, const std::string &out,

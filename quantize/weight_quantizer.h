@@ -5,7 +5,9 @@
 #include "ggml.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace quantize {
 
@@ -17,11 +19,20 @@ struct float_rows {
     int64_t n_per_row;
 };
 
-// How a weight matrix becomes blocks. round_to_nearest is ggml's way; GPTQ
-// will be another implementation, made with the Hessians of its calibration
-// run (looked up by w.name; tensors it has none for, such as the embedding,
-// it can hand to round_to_nearest), quantizing column by column with error
-// compensation. The plan, the threads and the writing stay as they are.
+// A tensor that a method adds to the model besides the planned ones, such
+// as GPTQ's blk.N.<name>.input_perm (see llama/src/model.h).
+struct added_tensor {
+    std::string name;
+    ggml_type type;
+    std::vector<int64_t> ne;
+    const void *data; // valid while the weight_quantizer that made it lives
+};
+
+// How a weight matrix becomes blocks. round_to_nearest is ggml's way;
+// gptq_quantizer (gptq_model.h) hands out what GPTQ made of the linear
+// layers during its calibration run (looked up by w.name) and passes the
+// other tensors, such as the embedding, to round_to_nearest. The plan, the
+// threads and the writing stay as they are.
 class weight_quantizer {
   public:
     virtual ~weight_quantizer() = default;
@@ -29,6 +40,8 @@ class weight_quantizer {
     // block size of `type` divides w.n_per_row. The bytes must not depend on
     // n_threads.
     virtual void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const = 0;
+    // The tensors the method adds, written with the others in their order.
+    virtual std::vector<added_tensor> added_tensors() const { return {}; }
 };
 
 // Each block rounded on its own by ggml's reference quantizers

@@ -13,7 +13,6 @@ namespace {
 struct builder {
     ggml_context *ctx;
     ggml_cgraph *graph;
-    const llama_model &model;
     const hparams &hp;
     const kv_cache &kv;
     int32_t n;          // tokens in the batch
@@ -25,6 +24,8 @@ struct builder {
         ggml_tensor *x, *perm, *result;
     };
     std::vector<gathered> gathers = {};
+    // what the linear layers of the last layer built read, for calibration
+    linear_inputs inputs = {};
 
     ggml_tensor *named(ggml_tensor *t, const char *name, int il) const {
         return il < 0 ? ggml_set_name(t, name) : ggml_format_name(t, "%s.%d", name, il);
@@ -93,14 +94,24 @@ struct builder {
 
         // heads back side by side, then the output projection
         out = ggml_cont(ctx, ggml_permute(ctx, out, 0, 2, 1, 3)); // [hd, n_head, n]
-        return linear(l.wo, ggml_reshape_2d(ctx, out, hp.n_embd, n));
+        inputs.attn_output = ggml_reshape_2d(ctx, out, hp.n_embd, n);
+        return linear(l.wo, inputs.attn_output);
     }
 
     // w_down(silu(w_gate x) * (w_up x))
     ggml_tensor *swiglu_ffn(const layer &l, ggml_tensor *x, int il) {
         ggml_tensor *gate = linear(l.w_gate, x); // [n_ff, n]
         ggml_tensor *up = linear(l.w_up, x);     // [n_ff, n]
-        return linear(l.w_down, named(ggml_swiglu(ctx, gate, up), "ffn_hidden", il));
+        inputs.ffn_down = named(ggml_swiglu(ctx, gate, up), "ffn_hidden", il);
+        return linear(l.w_down, inputs.ffn_down);
+    }
+
+    // One transformer layer on the residual stream x [n_embd, n]
+    ggml_tensor *transformer_layer(const layer &l, ggml_tensor *x, int il) {
+        inputs.attn = rms_norm(x, l.attn_norm);
+        x = ggml_add(ctx, x, attention(l, inputs.attn, il));
+        inputs.ffn = rms_norm(x, l.ffn_norm);
+        return named(ggml_add(ctx, x, swiglu_ffn(l, inputs.ffn, il)), "residual", il);
     }
 };
 
@@ -114,14 +125,11 @@ forward_graph build_forward(ggml_context *ctx, const llama_model &model, const k
     fg.positions = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "positions");
     ggml_set_input(fg.tokens);
     ggml_set_input(fg.positions);
-    builder b{ctx, fg.graph, model, model.hp, kv, n_tokens, kv.n_past, fg.positions};
+    builder b{ctx, fg.graph, model.hp, kv, n_tokens, kv.n_past, fg.positions};
 
     ggml_tensor *x = b.named(ggml_get_rows(ctx, model.tok_embd, fg.tokens), "embedding", -1);
-    for (int il = 0; il < model.hp.n_layer; il++) {
-        const layer &l = model.layers[size_t(il)];
-        x = ggml_add(ctx, x, b.attention(l, b.rms_norm(x, l.attn_norm), il));
-        x = b.named(ggml_add(ctx, x, b.swiglu_ffn(l, b.rms_norm(x, l.ffn_norm), il)), "residual", il);
-    }
+    for (int il = 0; il < model.hp.n_layer; il++)
+        x = b.transformer_layer(model.layers[size_t(il)], x, il);
     if (!all_logits && n_tokens > 1) // only the last position's logits are wanted
         x = ggml_view_2d(ctx, x, model.hp.n_embd, 1, x->nb[1], size_t(n_tokens - 1) * x->nb[1]);
     x = b.rms_norm(x, model.output_norm);
@@ -129,6 +137,25 @@ forward_graph build_forward(ggml_context *ctx, const llama_model &model, const k
     ggml_set_output(fg.logits);
     ggml_build_forward_expand(fg.graph, fg.logits);
     return fg;
+}
+
+layer_graph build_layer(ggml_context *ctx, const hparams &hp, const layer &l, int il,
+                        const kv_cache &kv, int32_t n_tokens) {
+    layer_graph lg{};
+    lg.graph = ggml_new_graph_custom(ctx, layer_graph_size());
+    lg.input = ggml_set_name(ggml_new_tensor_2d(ctx, GGML_TYPE_F32, hp.n_embd, n_tokens), "input");
+    lg.positions = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "positions");
+    ggml_set_input(lg.input);
+    ggml_set_input(lg.positions);
+    builder b{ctx, lg.graph, hp, kv, n_tokens, kv.n_past, lg.positions};
+    lg.output = b.transformer_layer(l, lg.input, il);
+    lg.inputs = b.inputs;
+    for (ggml_tensor *t : {lg.output, lg.inputs.attn, lg.inputs.attn_output, lg.inputs.ffn,
+                           lg.inputs.ffn_down}) {
+        ggml_set_output(t);
+        ggml_build_forward_expand(lg.graph, t);
+    }
+    return lg;
 }
 
 } // namespace llama

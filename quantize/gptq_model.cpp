@@ -1,0 +1,235 @@
+#include "gptq_model.h"
+
+#include "calibration_text.h"
+#include "layer_calibration.h"
+#include "model.h"
+#include "progress_bar.h"
+#include "tensor_floats.h"
+
+#include <chrono>
+#include <cstring>
+#include <list>
+#include <stdexcept>
+
+namespace quantize {
+
+namespace {
+
+using llama::layer;
+using llama::linear;
+using llama::linear_inputs;
+
+// The linears that read one input, quantized together from its Hessian.
+struct linear_group {
+    layer_calibration::input_of input;
+    std::vector<std::pair<linear layer::*, const char *>> linears; // member, GGUF name
+};
+
+// In the order the forward pass reads them.
+const linear_group LINEAR_GROUPS[] = {
+    {&linear_inputs::attn,
+     {{&layer::wq, "attn_q"}, {&layer::wk, "attn_k"}, {&layer::wv, "attn_v"}}},
+    {&linear_inputs::attn_output, {{&layer::wo, "attn_output"}}},
+    {&linear_inputs::ffn, {{&layer::w_gate, "ffn_gate"}, {&layer::w_up, "ffn_up"}}},
+    {&linear_inputs::ffn_down, {{&layer::w_down, "ffn_down"}}},
+};
+constexpr size_t LINEARS_PER_LAYER = 7;
+
+struct model_deleter {
+    void operator()(llama_model *m) const { llama_model_free(m); }
+};
+
+// The bytes the writer stores for t as `type` (rounded to nearest, or t's
+// own); they live in *buffer or in the file.
+const void *stored_bytes(const llama::gguf_tensor &t, ggml_type type, int n_threads,
+                         std::vector<uint8_t> *buffer) {
+    if (type == t.type) return t.data;
+    std::vector<float> floats;
+    const int64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
+    buffer->resize(size_t(rows) * ggml_row_size(type, t.ne[0]));
+    round_to_nearest().quantize({t.name, tensor_floats(t, &floats, n_threads), rows, t.ne[0]}, type,
+                                buffer->data(), n_threads);
+    return buffer->data();
+}
+
+// The residual stream entering the first layer: each segment's token
+// embeddings as the model will store them.
+std::vector<std::vector<float>> embeddings(const llama::gguf_tensor &embd, ggml_type type,
+                                           const std::vector<std::vector<llama_token>> &segments,
+                                           int n_threads) {
+    std::vector<uint8_t> buffer;
+    const auto *rows = static_cast<const uint8_t *>(stored_bytes(embd, type, n_threads, &buffer));
+    const int64_t n_embd = embd.ne[0];
+    const size_t row_size = ggml_row_size(type, n_embd);
+    std::vector<std::vector<float>> hidden;
+    for (const std::vector<llama_token> &segment : segments) {
+        std::vector<float> h(segment.size() * size_t(n_embd));
+        for (size_t i = 0; i < segment.size(); i++)
+            ggml_dequantize_row(type, rows + size_t(segment[i]) * row_size,
+                                h.data() + i * size_t(n_embd), n_embd);
+        hidden.push_back(std::move(h));
+    }
+    return hidden;
+}
+
+std::string layer_name(int il, const char *name) {
+    return "blk." + std::to_string(il) + "." + name + ".weight";
+}
+
+} // namespace
+
+std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
+                                                    const quantize_plan &plan,
+                                                    const gptq_options &o, int n_threads,
+                                                    std::string *error) {
+    for (const llama::gguf_tensor &t : in.tensors()) {
+        if (t.name.ends_with(".input_perm")) {
+            *error = in.path() + ": tensor '" + t.name +
+                     "': the model stores permuted inputs already (a GPTQ import); run --gptq "
+                     "on the float model";
+            return nullptr;
+        }
+    }
+    std::map<std::string, ggml_type> planned;
+    for (const planned_tensor &p : plan.tensors)
+        planned[p.source->name] = p.type;
+
+    const std::unique_ptr<llama_model, model_deleter> model(llama_model_load(in.path().c_str()));
+    if (!model) {
+        *error = llama_last_error();
+        return nullptr;
+    }
+    const std::optional<std::vector<llama_token>> tokens =
+        tokenize_file(model.get(), o.calib_path, error);
+    if (!tokens) return nullptr;
+    if (tokens->size() <= size_t(o.ctx)) {
+        *error = o.calib_path + ": the calibration text has " + std::to_string(tokens->size()) +
+                 " tokens, fewer than one segment of --calib-ctx " + std::to_string(o.ctx) +
+                 " needs (" + std::to_string(o.ctx + 1) + ")";
+        return nullptr;
+    }
+    const std::vector<std::vector<llama_token>> segments =
+        sample_segments(*tokens, o.chunks, o.ctx, o.seed);
+    std::fprintf(stderr, "gptq: %d segments of %d tokens from %s (%zu tokens), seed %u\n", o.chunks,
+                 o.ctx, o.calib_path.c_str(), tokens->size(), o.seed);
+
+    const llama::gguf_tensor &embd = *in.find_tensor("token_embd.weight");
+    layer_calibration calib(
+        model->hp, o.ctx, embeddings(embd, planned.at(embd.name), segments, n_threads), n_threads);
+
+    auto q = std::make_unique<gptq_quantizer>();
+    // the weights as the file will store them, for the passes after theirs
+    const size_t n_tensors = size_t(model->hp.n_layer) * LINEARS_PER_LAYER * 2;
+    ggml_context *ctx = ggml_init({ggml_tensor_overhead() * n_tensors, nullptr, true});
+    std::list<std::vector<uint8_t>> rounded; // bytes of the weights not quantized by GPTQ
+    const ggml_type type = o.settings.type;
+    try {
+        for (int il = 0; il < model->hp.n_layer; il++) {
+            layer cur = model->layers[size_t(il)];
+            const auto t0 = std::chrono::steady_clock::now();
+            // steps: a pass over the segments per group with a GPTQ linear,
+            // one to advance, and one per GPTQ linear
+            const auto by_gptq = [&](const char *name) {
+                const std::string n = layer_name(il, name);
+                return planned.at(n) == type && in.find_tensor(n)->type != type;
+            };
+            size_t n_steps = calib.n_segments();
+            for (const linear_group &g : LINEAR_GROUPS) {
+                size_t n = 0;
+                for (const auto &[member, name] : g.linears)
+                    n += by_gptq(name);
+                if (n > 0) n_steps += calib.n_segments() + n;
+            }
+            step_progress progress("gptq blk." + std::to_string(il), n_steps);
+            std::string doing;
+            calib.on_segment = [&] { progress.step(doing); };
+            std::string losses;
+            for (const linear_group &g : LINEAR_GROUPS) {
+                std::vector<double> h;
+                ggml_tensor *group_perm = nullptr;
+                for (const auto &[member, name] : g.linears) {
+                    const std::string wname = layer_name(il, name);
+                    const llama::gguf_tensor &src = *in.find_tensor(wname);
+                    linear &lin = cur.*member;
+                    if (!by_gptq(name)) {
+                        const ggml_type t = planned.at(wname);
+                        if (t != src.type) {
+                            rounded.emplace_back();
+                            lin.weight = ggml_new_tensor_2d(ctx, t, src.ne[0], src.ne[1]);
+                            lin.weight->data = const_cast<void *>(
+                                stored_bytes(src, t, n_threads, &rounded.back()));
+                        }
+                        continue;
+                    }
+                    if (h.empty()) {
+                        doing = std::string("calibrating ") + name;
+                        h = calib.hessian(cur, il, g.input);
+                    }
+                    doing = std::string("quantizing ") + name;
+                    std::vector<float> floats;
+                    const float_rows w{wname, tensor_floats(src, &floats, n_threads), src.ne[1],
+                                       src.ne[0]};
+                    const gptq_matrix &m =
+                        q->results_.emplace(wname, gptq_quantize(w, h, o.settings, n_threads))
+                            .first->second;
+                    progress.step(doing);
+                    char loss[64];
+                    std::snprintf(loss, sizeof loss, "%s%s %.4g", losses.empty() ? "" : ", ", name,
+                                  m.loss);
+                    losses += loss;
+                    lin.weight = ggml_new_tensor_2d(ctx, type, src.ne[0], src.ne[1]);
+                    lin.weight->data = const_cast<uint8_t *>(m.blocks.data());
+                    lin.input_perm = nullptr;
+                    if (!m.input_perm.empty()) {
+                        // one tensor per distinct perm, so the input is gathered once
+                        if (!group_perm ||
+                            std::memcmp(group_perm->data, m.input_perm.data(),
+                                        m.input_perm.size() * sizeof(int32_t)) != 0) {
+                            ggml_tensor *p = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, src.ne[0]);
+                            p->data = const_cast<int32_t *>(m.input_perm.data());
+                            group_perm = p;
+                        }
+                        lin.input_perm = group_perm;
+                    }
+                }
+            }
+            doing = "running the quantized layer";
+            calib.advance(cur, il);
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            char took[32];
+            std::snprintf(took, sizeof took, "%.2f s", seconds);
+            progress.finish(took + (losses.empty() ? std::string() : "; loss " + losses));
+        }
+    } catch (const std::exception &e) {
+        ggml_free(ctx);
+        *error = e.what();
+        return nullptr;
+    }
+    ggml_free(ctx);
+    return q;
+}
+
+void gptq_quantizer::quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const {
+    const auto it = results_.find(std::string(w.name));
+    if (it == results_.end()) return rest_.quantize(w, type, dst, n_threads);
+    const std::vector<uint8_t> &blocks = it->second.blocks;
+    if (blocks.size() != size_t(w.nrows) * ggml_row_size(type, w.n_per_row))
+        throw std::logic_error(std::string(w.name) + ": GPTQ quantized it to another type");
+    std::memcpy(dst, blocks.data(), blocks.size());
+}
+
+std::vector<added_tensor> gptq_quantizer::added_tensors() const {
+    std::vector<added_tensor> added;
+    for (const auto &[name, m] : results_) {
+        if (m.input_perm.empty()) continue;
+        const std::string base = name.substr(0, name.size() - std::string(".weight").size());
+        added.push_back({base + ".input_perm",
+                         GGML_TYPE_I32,
+                         {int64_t(m.input_perm.size())},
+                         m.input_perm.data()});
+    }
+    return added;
+}
+
+} // namespace quantize

@@ -1,0 +1,50 @@
+// GPTQ on one weight matrix (formats.md section 5; Frantar et al., arXiv
+// 2210.17323): the columns (inputs) are quantized one after another, and
+// each one's rounding error is compensated by the columns not yet quantized,
+// weighted by the inverse Hessian of the layer's calibration inputs.
+#pragma once
+
+#include "ggml.h"
+#include "weight_quantizer.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace quantize {
+
+struct gptq_settings {
+    ggml_type type = GGML_TYPE_Q4_Z; // Q4_Z or Q3_Z
+    int group_size = 32;    // inputs sharing a (scale, zero): a multiple of 32, or -1 for all
+    bool act_order = false; // quantize the inputs in order of decreasing H_ii
+    bool symmetric = false; // zero at the middle level (the reference code's sym)
+    double damp = 0.01;     // added to H's diagonal, as a fraction of its mean (> 0)
+};
+
+struct gptq_matrix {
+    // nrows rows of ggml_row_size(type, n_per_row) bytes, the inputs in the
+    // order of input_perm; a group's blocks repeat its (scale, zero)
+    std::vector<uint8_t> blocks;
+    // stored column j multiplies input input_perm[j]; empty for the identity
+    std::vector<int32_t> input_perm;
+    // sum over the weights of (w - q)^2 / U_cc^2 / 2, the loss the reference
+    // code reports, w being the weight after the updates from earlier columns
+    double loss = 0.0;
+    double damp = 0.0; // the damping used: settings.damp, or more if H needed it
+};
+
+// Quantizes w (rows = outputs, n_per_row = inputs, a multiple of 32) with
+// the Hessian h = 2/N sum x x^T of the layer's N calibration inputs x
+// (n_per_row x n_per_row, row-major, inputs in their original order).
+// Inputs never active (H_ii = 0) get weight 0. Each group's (scale, zero)
+// is chosen from the group's weights as they are when its first column is
+// reached: scale (max - min) / levels (symmetric: 2 max|w| / levels) rounded
+// to fp16, zero an integer, with the range stretched to include 0. The
+// compensation uses exactly the values the blocks decode to; `values`, if
+// given, receives them (nrows x n_per_row, in the stored order). Rows are
+// split among n_threads; the result does not depend on n_threads. Throws
+// std::runtime_error if h is not positive definite even with 10^5 times the
+// damping.
+gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq_settings &s,
+                          int n_threads, std::vector<float> *values = nullptr);
+
+} // namespace quantize
