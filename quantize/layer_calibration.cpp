@@ -28,18 +28,16 @@ layer_calibration::~layer_calibration() {
 
 void layer_calibration::run(
     const llama::layer &l, int il,
-    const std::function<ggml_tensor *(ggml_context *, const llama::layer_graph &)> &extra,
+    const std::function<ggml_tensor *(ggml_context *, const llama::layer_graph &)> &wanted,
     const std::function<void(size_t, const llama::layer_graph &, ggml_tensor *)> &read) {
     std::vector<int32_t> positions(static_cast<size_t>(n_tokens_));
     std::iota(positions.begin(), positions.end(), 0);
     for (size_t s = 0; s < hidden_.size(); s++) {
         ggml_context *ctx = ggml_init({arena_.size(), arena_.data(), true});
         const llama::layer_graph lg = llama::build_layer(ctx, hp_, l, il, kv_, n_tokens_);
-        ggml_tensor *result = extra ? extra(ctx, lg) : nullptr;
-        if (result) {
-            ggml_set_output(result);
-            ggml_build_forward_expand(lg.graph, result);
-        }
+        ggml_tensor *result = wanted(ctx, lg);
+        ggml_set_output(result);
+        ggml_build_forward_expand(lg.graph, result);
         if (!ggml_planner_alloc_graph(planner_, lg.graph)) {
             ggml_free(ctx);
             throw std::runtime_error("cannot allocate memory for the calibration graph of layer " +
@@ -76,8 +74,9 @@ std::vector<double> layer_calibration::hessian(const llama::layer &l, int il, in
 }
 
 void layer_calibration::advance(const llama::layer &l, int il) {
-    run(l, il, nullptr, [&](size_t s, const llama::layer_graph &lg, ggml_tensor *) {
-        std::memcpy(hidden_[s].data(), lg.output->data, hidden_[s].size() * sizeof(float));
+    const auto output = [](ggml_context *, const llama::layer_graph &lg) { return lg.output; };
+    run(l, il, output, [&](size_t s, const llama::layer_graph &, ggml_tensor *out) {
+        std::memcpy(hidden_[s].data(), out->data, hidden_[s].size() * sizeof(float));
     });
 }
 

@@ -37,10 +37,11 @@ class layer_calibration {
     std::function<void()> on_segment;
 
   private:
-    // Runs layer il on each segment with `extra` added to its graph, and
-    // calls read(segment, graph, extra's result) after each.
+    // Runs layer il on each segment, computing what wanted() picks from its
+    // graph (and only what that needs), and calls read(segment, graph,
+    // result) after each.
     void run(const llama::layer &l, int il,
-             const std::function<ggml_tensor *(ggml_context *, const llama::layer_graph &)> &extra,
+             const std::function<ggml_tensor *(ggml_context *, const llama::layer_graph &)> &wanted,
              const std::function<void(size_t, const llama::layer_graph &, ggml_tensor *)> &read);
 
     llama::hparams hp_;

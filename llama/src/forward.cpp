@@ -150,11 +150,6 @@ layer_graph build_layer(ggml_context *ctx, const hparams &hp, const layer &l, in
     builder b{ctx, lg.graph, hp, kv, n_tokens, kv.n_past, lg.positions};
     lg.output = b.transformer_layer(l, lg.input, il);
     lg.inputs = b.inputs;
-    for (ggml_tensor *t : {lg.output, lg.inputs.attn, lg.inputs.attn_output, lg.inputs.ffn,
-                           lg.inputs.ffn_down}) {
-        ggml_set_output(t);
-        ggml_build_forward_expand(lg.graph, t);
-    }
     return lg;
 }
 

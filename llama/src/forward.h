@@ -31,14 +31,16 @@ struct layer_graph {
     ggml_cgraph *graph;
     ggml_tensor *input;     // input: F32 [n_embd, n_tokens], the residual stream entering
     ggml_tensor *positions; // input: I32 [n_tokens]
-    ggml_tensor *output;    // output: F32 [n_embd, n_tokens], the residual stream leaving
-    linear_inputs inputs;   // outputs too
+    ggml_tensor *output;    // F32 [n_embd, n_tokens], the residual stream leaving
+    linear_inputs inputs;
 };
 
-// Builds, in ctx (a no_alloc context), the graph of transformer layer il
-// alone with the weights l, which need not be the model's (a quantizer runs
-// a layer with some of its linears quantized already), as build_forward
-// builds each layer: it writes the keys and values into kv's layer il.
+// Builds, in ctx (a no_alloc context), transformer layer il alone with the
+// weights l, which need not be the model's (a quantizer runs a layer with
+// some of its linears quantized already), as build_forward builds each
+// layer. The graph holds only the writes of the keys and values into kv's
+// layer il: the caller marks as outputs and expands into it what it reads
+// (output, or one of the inputs), so that nothing else is computed.
 layer_graph build_layer(ggml_context *ctx, const hparams &hp, const layer &l, int il,
                         const kv_cache &kv, int32_t n_tokens);
 
