@@ -80,7 +80,7 @@ std::string description() {
            "ids are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
            "\n"
            "Tensor types:\n"
-           "  1-D tensors (norms)  F32\n"
+           "  1-D tensors (norms)  F32 (I32 tensors, e.g. GPTQ's input_perm, as they are)\n"
            "  token_embd.weight    Q8_0 if TYPE is quantized, else TYPE (--embd-type)\n"
            "  output.weight        Q8_0 if TYPE is quantized, else TYPE (--output-type)\n"
            "  all others           TYPE\n"

@@ -23,7 +23,10 @@ long layer_of(std::string_view name) {
 }
 
 ggml_type chosen_type(const llama::gguf_tensor &t, const plan_options &o) {
-    if (t.n_dims == 1) return GGML_TYPE_F32; // norms: small, and the loader wants F32
+    // Integers are indices, not weights (a GPTQ import's input_perm).
+    if (t.type == GGML_TYPE_I32) return t.type;
+    // Norms and biases: small, and the loader wants them F32.
+    if (t.n_dims == 1) return GGML_TYPE_F32;
     const type_override *special = t.name == TOKEN_EMBD ? &o.embd
                                    : t.name == OUTPUT   ? &o.output
                                                         : nullptr;
@@ -66,10 +69,6 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
                                  "; stored as F16 instead");
             plan.fell_back.push_back(t.name);
             type = GGML_TYPE_F16;
-        }
-        if (type != t.type && t.type == GGML_TYPE_I32) {
-            *error = in.path() + ": tensor '" + t.name + "' holds integers (I32), not weights";
-            return std::nullopt;
         }
         if (type != t.type && ggml_is_quantized(t.type)) requantized.push_back(t.name);
         plan.tensors.push_back({&t, type});

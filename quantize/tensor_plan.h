@@ -40,12 +40,12 @@ struct quantize_plan {
     std::vector<std::string> fell_back; // names of the tensors stored as F16 instead
 };
 
-// Types: 1-D tensors (norms) F32; token_embd.weight and output.weight as their
-// override says, by default Q8_0 when `type` is quantized and `type`
-// otherwise; the rest `type`. A tensor whose rows don't fit the chosen
-// type's blocks is stored as F16. Converting an already quantized tensor to
-// another type needs allow_requantize. Returns nullopt and *error when the
-// file cannot be quantized so.
+// Types: I32 tensors (indices) as they are; 1-D tensors (norms, biases) F32;
+// token_embd.weight and output.weight as their override says, by default Q8_0
+// when `type` is quantized and `type` otherwise; the rest `type`. A tensor
+// whose rows don't fit the chosen type's blocks is stored as F16. Converting
+// an already quantized tensor to another type needs allow_requantize. Returns
+// nullopt and *error when the file cannot be quantized so.
 std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const plan_options &o,
                                                std::string *error);
 

@@ -269,6 +269,42 @@ TEST(Quantize, RequantizingNeedsItsFlag) {
         holds(wq, reference_bytes(*in->find_tensor("blk.0.attn_q.weight"), GGML_TYPE_Q8_0)));
 }
 
+#ifdef LLAMAZ_CONVERT_EXE
+
+// A GPTQ checkpoint imported by convert holds Q4_Z matrices, I32 input
+// permutations and F16 leftovers; quantizing it to Q4_Z copies what GPTQ made
+// and converts only the rest, without --allow-requantize.
+TEST(Quantize, GptqImportIsFinishedWithoutRequantizing) {
+    test::temp_dir dir;
+    const std::string imported = dir.file("gptq.gguf"), out = dir.file("q4_z.gguf");
+    const std::string convert = std::string(LLAMAZ_CONVERT_EXE) + " --hf " +
+                                test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder") +
+                                " -o " + imported + " > " + dir.file("log.txt") + " 2>&1";
+    ASSERT_EQ(std::system(convert.c_str()), 0) << test::read_text(dir.file("log.txt"));
+    const run_result r = quantize(imported + " " + out + " Q4_Z");
+    ASSERT_EQ(r.status, 0) << r.output;
+    auto in = open_ok(imported);
+    auto q = open_ok(out);
+    ASSERT_EQ(q->tensors().size(), in->tensors().size());
+    int n_perms = 0;
+    for (const gguf_tensor &t : q->tensors()) {
+        const gguf_tensor &src = *in->find_tensor(t.name);
+        if (src.type == GGML_TYPE_I32 || src.type == GGML_TYPE_Q4_Z) {
+            n_perms += src.type == GGML_TYPE_I32;
+            EXPECT_EQ(t.type, src.type) << t.name;
+            EXPECT_TRUE(same_bytes(t, src)) << t.name;
+        } else if (t.n_dims == 2 && t.ne[0] % 32 == 0) {
+            EXPECT_EQ(t.type, t.name == "token_embd.weight" ? GGML_TYPE_Q8_0 : GGML_TYPE_Q4_Z)
+                << t.name;
+            EXPECT_TRUE(holds(t, reference_bytes(src, t.type))) << t.name;
+        }
+    }
+    EXPECT_GT(n_perms, 0) << "the act-order checkpoint should carry input permutations";
+    expect_finite_logits(out);
+}
+
+#endif
+
 // stories260K with its own output matrix (a copy of the embedding), as
 // models with an untied classifier have.
 void write_with_output_matrix(const std::string &path) {
