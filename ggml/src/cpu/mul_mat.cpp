@@ -3,22 +3,11 @@
 // Threads split the output rows (rows of a); every element is one vec_dot
 // (or a gemm tile entry, which is bit-identical), so the split never changes
 // a result.
+#include "cpu/mul_mat_tiles.h"
 #include "cpu/ops.h"
 #include "formats/traits.h"
 
 namespace ggml::cpu {
-
-namespace {
-
-// Weight rows and activation rows per gemm call. A call decodes each weight
-// block once for its TILE_Y activation rows; its TILE_X weight rows (about
-// 150 KB at K = 4096 for Q4) stay in L2 while every activation tile passes,
-// so each weight byte comes from memory once per thread. For a matrix-vector
-// product the calls simply stream the rows.
-constexpr int64_t TILE_X = 64;
-constexpr int64_t TILE_Y = 4;
-
-} // namespace
 
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
