@@ -32,7 +32,7 @@ inline quants unpack_q3(const char *blk) {
     return {_mm_or_si128(lo, _mm_and_si128(set0, four)), _mm_or_si128(hi, _mm_and_si128(set1, four))};
 }
 
-struct q3_z_codec {
+struct q3_z_codec : sse_codec<q3_z_codec> {
     static constexpr size_t x_size = 15, y_size = 34, y_qs = 2;
     struct weights {
         quants q[4];

@@ -36,7 +36,7 @@ inline int q8_block_sum(const char *qs) {
 }
 
 // value = d * (q - 8); sum((q - 8) y) = sum(q y) - 8 sum(y)
-struct q4_0_codec {
+struct q4_0_codec : sse_codec<q4_0_codec> {
     static constexpr size_t x_size = 18, y_size = q8_0_size, y_qs = 2;
     struct weights {
         nibbles q[4];
@@ -61,7 +61,7 @@ struct q4_0_codec {
 };
 
 // value = d * q + m, against Q8_1 whose s = dy * sum(y) carries the m term
-struct q4_1_codec {
+struct q4_1_codec : sse_codec<q4_1_codec> {
     static constexpr size_t x_size = 20, y_size = q8_1_size, y_qs = 4;
     struct weights {
         nibbles q[4];
@@ -89,7 +89,7 @@ struct q4_1_codec {
 };
 
 // value = d * (q - z); sum((q - z) y) = sum(q y) - z sum(y)
-struct q4_z_codec {
+struct q4_z_codec : sse_codec<q4_z_codec> {
     static constexpr size_t x_size = 19, y_size = q8_0_size, y_qs = 2;
     struct weights {
         nibbles q[4];

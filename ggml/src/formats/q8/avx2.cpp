@@ -30,7 +30,7 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 // Signed weights times signed activations: maddubs needs one unsigned
 // operand, so it takes |x| and y with x's sign (y is never -128: the
 // quantizers produce -127..127).
-struct q8_0_codec {
+struct q8_0_codec : sse_codec<q8_0_codec> {
     static constexpr size_t x_size = q8_0_size, y_size = q8_0_size, y_qs = 2;
     struct weights {
         __m128i abs_lo[4], abs_hi[4];

@@ -1,28 +1,13 @@
-// The x86 driver of the quantized dot products: vec_dot and the gemm tile
-// of every block format, given a codec that decodes a block of 4 weight rows
-// and takes its integer dot products with one activation block.
-//
-// Every result is computed exactly as the scalar reference does: per block
-// the exact integer sum, then sum += float(sumi) * (dx * dy) (plus Q4_1's
-// m * s) in block order, each operation rounded once (ggml is built with
-// -ffp-contract=off). SIMD lanes hold 4 weight rows, never parts of one sum,
-// so vec_dot, any gemm tile and the reference agree bit for bit.
+// The x86 side of the quantized dot products (formats/tiles.h): the
+// accumulator of 4 weight rows and the helpers the codecs share.
 //
 // Internal linkage only (see common.h).
 #pragma once
 
-#include "formats/scratch.h"
+#include "formats/tiles.h"
 #include "formats/x86/common.h"
 
 namespace {
-
-// What a codec needs of one activation block, computed once per call for all
-// the weight rows: its scale and the format's extra term (the block's
-// integer sum for zero-point formats, Q8_1's s for Q4_1).
-struct act_meta {
-    float d;
-    float aux;
-};
 
 // 4 vectors of 8 int16 partial sums (each pair of lanes summing within
 // int16) -> their 4 totals as int32.
@@ -60,70 +45,19 @@ inline __m128 low_halves_to_f32(__m128i heads) {
     return _mm_cvtph_ps(d16);
 }
 
-// Rows i0 .. i0+3 of the tile (the last row repeated past nx) against
-// activation rows j0 .. j0+NY-1, over nb blocks; each weight block is
-// decoded once for all NY activation rows.
-template <class F, int NY>
-void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nvalid,
-               const char *const y[NY], const act_meta *const meta[NY]) {
-    __m128 acc[NY];
-    for (int j = 0; j < NY; j++) acc[j] = _mm_setzero_ps();
-    const char *blk[4];
-    for (int64_t b = 0; b < nb; b++) {
-        for (int r = 0; r < 4; r++) blk[r] = x[r] + b * int64_t(F::x_size);
-        const typename F::weights w = F::decode(blk);
-        for (int j = 0; j < NY; j++) {
-            const char *yq = y[j] + b * int64_t(F::y_size) + F::y_qs;
-            const __m128i dot = F::dot(w, blk, _mm_loadu_si128((const __m128i *)yq),
-                                       _mm_loadu_si128((const __m128i *)(yq + 16)));
-            acc[j] = _mm_add_ps(acc[j], F::term(dot, w, meta[j][b]));
-        }
+// The accumulator side of an x86 codec C: 4 float lanes, one per weight
+// row; a step adds C::term of C::dot for one activation block.
+template <class C>
+struct sse_codec {
+    using acc = __m128;
+    static acc zero() { return _mm_setzero_ps(); }
+    static void store(acc a, float out[4]) { _mm_storeu_ps(out, a); }
+    template <class W>
+    static acc step(acc a, const W &w, const char *const blk[4], const char *yq, act_meta m) {
+        const __m128i dot = C::dot(w, blk, _mm_loadu_si128((const __m128i *)yq),
+                                   _mm_loadu_si128((const __m128i *)(yq + 16)));
+        return _mm_add_ps(a, C::term(dot, w, m));
     }
-    for (int j = 0; j < NY; j++) {
-        float out[4];
-        _mm_storeu_ps(out, acc[j]);
-        for (int r = 0; r < nvalid; r++) s[j * bs + r] = out[r];
-    }
-}
-
-// format_kernels::gemm for codec F (see traits.h for the contract).
-template <class F>
-void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int nx, const void *vy,
-          size_t by, int ny) {
-    const int64_t nb = n / 32;
-    const char *x = static_cast<const char *>(vx);
-    const char *y = static_cast<const char *>(vy);
-    auto *meta = static_cast<act_meta *>(ggml::kernel_scratch(size_t(nb * ny) * sizeof(act_meta)));
-    for (int j = 0; j < ny; j++)
-        for (int64_t b = 0; b < nb; b++) meta[j * nb + b] = F::act(y + j * by + b * F::y_size);
-
-    for (int i0 = 0; i0 < nx; i0 += 4) {
-        const int nvalid = nx - i0 < 4 ? nx - i0 : 4;
-        const char *rows[4];
-        for (int r = 0; r < 4; r++) rows[r] = x + size_t(i0 + (r < nvalid ? r : nvalid - 1)) * bx;
-        for (int j0 = 0; j0 < ny; j0 += 4) {
-            const char *ys[4];
-            const act_meta *ms[4];
-            const int nyc = ny - j0 < 4 ? ny - j0 : 4;
-            for (int j = 0; j < nyc; j++) {
-                ys[j] = y + size_t(j0 + j) * by;
-                ms[j] = meta + (j0 + j) * nb;
-            }
-            float *out = s + size_t(j0) * bs + i0;
-            switch (nyc) {
-            case 1: tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms); break;
-            case 2: tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms); break;
-            case 3: tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms); break;
-            default: tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms); break;
-            }
-        }
-    }
-}
-
-// format_kernels::vec_dot: the 1 x 1 tile.
-template <class F>
-void vec_dot(int64_t n, float *s, const void *x, const void *y) {
-    gemm<F>(n, s, 0, x, 0, 1, y, 0, 1);
-}
+};
 
 } // namespace
