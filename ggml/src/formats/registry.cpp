@@ -33,8 +33,8 @@ constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
 // kernels of that architecture; then those of the levels' extensions
 // (AVX512-VNNI, NEON dot product) for the formats with integer dot products.
 #if defined(GGML_KERNELS_X86)
-#define GGML_X86_KERNELS(f) &f##_avx2, nullptr
-#define GGML_X86_EXT_KERNELS(f) nullptr
+#define GGML_X86_KERNELS(f) &f##_avx2, &f##_avx512
+#define GGML_X86_EXT_KERNELS(f) &f##_avx512_vnni
 #else
 #define GGML_X86_KERNELS(f) nullptr, nullptr
 #define GGML_X86_EXT_KERNELS(f) nullptr

@@ -38,16 +38,11 @@ struct q3_z_codec : sse_codec<q3_z_codec> {
         quants q[4];
         __m128 d, z;
     };
-    static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)),
-                float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + y_qs))))};
-    }
+    static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++) w.q[r] = unpack_q3(blk[r]);
-        const __m128i heads = gather_heads(blk); // d (2 bytes), z, ql[0]
-        w.d = low_halves_to_f32(heads);
-        w.z = _mm_cvtepi32_ps(_mm_and_si128(_mm_srli_epi32(heads, 16), _mm_set1_epi32(0xff)));
+        gather_d_z(blk, &w.d, &w.z);
         return w;
     }
     // maddubs lanes are at most 2 * 7 * 127: sums of four stay in int16
@@ -59,9 +54,7 @@ struct q3_z_codec : sse_codec<q3_z_codec> {
         return reduce4_i16(p[0], p[1], p[2], p[3]);
     }
     static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        // integers below 2^24 throughout: exact
-        const __m128 sumi = _mm_fnmadd_ps(w.z, _mm_set1_ps(a.aux), _mm_cvtepi32_ps(dot));
-        return _mm_mul_ps(sumi, _mm_mul_ps(w.d, _mm_set1_ps(a.d)));
+        return zero_point_term(dot, w.d, w.z, a);
     }
 };
 

@@ -31,10 +31,6 @@ inline __m128i dot_nibbles(const nibbles q[4], __m128i ylo, __m128i yhi) {
     return reduce4_i16(p[0], p[1], p[2], p[3]);
 }
 
-inline int q8_block_sum(const char *qs) {
-    return hsum_i8(_mm256_loadu_si256((const __m256i *)qs));
-}
-
 // value = d * (q - 8); sum((q - 8) y) = sum(q y) - 8 sum(y)
 struct q4_0_codec : sse_codec<q4_0_codec> {
     static constexpr size_t x_size = 18, y_size = q8_0_size, y_qs = 2;
@@ -43,20 +39,20 @@ struct q4_0_codec : sse_codec<q4_0_codec> {
         __m128 d;
     };
     static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)), 8.0f * float(q8_block_sum(yb + y_qs))};
+        const act_meta a = q8_0_act_with_sum(yb);
+        return {a.d, 8.0f * a.aux};
     }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 2);
-        w.d = low_halves_to_f32(gather_heads(blk));
+        w.d = gather_d(blk);
         return w;
     }
     static __m128i dot(const weights &w, const char *const *, __m128i ylo, __m128i yhi) {
         return dot_nibbles(w.q, ylo, yhi);
     }
     static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        const __m128 sumi = _mm_sub_ps(_mm_cvtepi32_ps(dot), _mm_set1_ps(a.aux)); // exact
-        return _mm_mul_ps(sumi, _mm_mul_ps(w.d, _mm_set1_ps(a.d)));
+        return scaled(_mm_sub_ps(_mm_cvtepi32_ps(dot), _mm_set1_ps(a.aux)), w.d, a.d); // exact
     }
 };
 
@@ -73,19 +69,13 @@ struct q4_1_codec : sse_codec<q4_1_codec> {
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 4);
-        const __m256 dm = _mm256_cvtph_ps(gather_heads(blk)); // d0 m0 d1 m1 d2 m2 d3 m3
-        const __m128 lo = _mm256_castps256_ps128(dm), hi = _mm256_extractf128_ps(dm, 1);
-        w.d = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
-        w.m = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+        gather_d_m(blk, &w.d, &w.m);
         return w;
     }
     static __m128i dot(const weights &w, const char *const *, __m128i ylo, __m128i yhi) {
         return dot_nibbles(w.q, ylo, yhi);
     }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        const __m128 qy = _mm_mul_ps(_mm_cvtepi32_ps(dot), _mm_mul_ps(w.d, _mm_set1_ps(a.d)));
-        return _mm_add_ps(qy, _mm_mul_ps(w.m, _mm_set1_ps(a.aux)));
-    }
+    static __m128 term(__m128i dot, const weights &w, act_meta a) { return min_term(dot, w.d, w.m, a); }
 };
 
 // value = d * (q - z); sum((q - z) y) = sum(q y) - z sum(y)
@@ -95,24 +85,18 @@ struct q4_z_codec : sse_codec<q4_z_codec> {
         nibbles q[4];
         __m128 d, z;
     };
-    static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)), float(q8_block_sum(yb + y_qs))};
-    }
+    static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 3);
-        const __m128i heads = gather_heads(blk); // d (2 bytes), z, first quants
-        w.d = low_halves_to_f32(heads);
-        w.z = _mm_cvtepi32_ps(_mm_and_si128(_mm_srli_epi32(heads, 16), _mm_set1_epi32(0xff)));
+        gather_d_z(blk, &w.d, &w.z);
         return w;
     }
     static __m128i dot(const weights &w, const char *const *, __m128i ylo, __m128i yhi) {
         return dot_nibbles(w.q, ylo, yhi);
     }
     static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        // integers below 2^24 throughout: exact
-        const __m128 sumi = _mm_fnmadd_ps(w.z, _mm_set1_ps(a.aux), _mm_cvtepi32_ps(dot));
-        return _mm_mul_ps(sumi, _mm_mul_ps(w.d, _mm_set1_ps(a.d)));
+        return zero_point_term(dot, w.d, w.z, a);
     }
 };
 

@@ -43,7 +43,7 @@ struct q8_0_codec : sse_codec<q8_0_codec> {
             w.abs_lo[r] = _mm_abs_epi8(_mm_loadu_si128((const __m128i *)(blk[r] + 2)));
             w.abs_hi[r] = _mm_abs_epi8(_mm_loadu_si128((const __m128i *)(blk[r] + 18)));
         }
-        w.d = low_halves_to_f32(gather_heads(blk));
+        w.d = gather_d(blk);
         return w;
     }
     // maddubs lanes reach 2 * 128 * 127: widen each before adding
@@ -60,7 +60,7 @@ struct q8_0_codec : sse_codec<q8_0_codec> {
         return reduce4_i32(p[0], p[1], p[2], p[3]);
     }
     static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        return _mm_mul_ps(_mm_cvtepi32_ps(dot), _mm_mul_ps(w.d, _mm_set1_ps(a.d)));
+        return scaled(_mm_cvtepi32_ps(dot), w.d, a.d);
     }
 };
 
