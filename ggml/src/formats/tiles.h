@@ -28,6 +28,10 @@ struct act_meta {
     float aux;
 };
 
+// Blocks between prefetches of a row: at most 21 bytes a block, so every
+// 64-byte line is prefetched.
+constexpr int64_t prefetch_every = 3;
+
 // A codec F provides: x_size, y_size (block bytes), y_qs (offset of the
 // activation quants in their block); act(y block) -> act_meta; weights
 // decode(4 block pointers); acc zero(); acc step(acc, weights, blocks, y
@@ -35,15 +39,19 @@ struct act_meta {
 
 // Rows x[0..3] (the last valid row repeated past nvalid) against activation
 // rows y[0..NY-1] over nb blocks; each weight block is decoded once for all
-// NY activation rows.
+// NY activation rows. Meanwhile the same bytes of the rows `ahead` bytes on
+// (the next group of 4) are prefetched: a group is 4 short streams the
+// hardware prefetcher would only pick up once they are half read.
 template <class F, int NY>
 void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nvalid,
-               const char *const y[NY], const act_meta *const meta[NY]) {
+               const char *const y[NY], const act_meta *const meta[NY], ptrdiff_t ahead) {
     typename F::acc acc[NY];
     for (int j = 0; j < NY; j++) acc[j] = F::zero();
     const char *blk[4];
     for (int64_t b = 0; b < nb; b++) {
         for (int r = 0; r < 4; r++) blk[r] = x[r] + b * int64_t(F::x_size);
+        if (b % prefetch_every == 0)
+            for (int r = 0; r < 4; r++) __builtin_prefetch(blk[r] + ahead);
         const typename F::weights w = F::decode(blk);
         for (int j = 0; j < NY; j++)
             acc[j] = F::step(acc[j], w, blk, y[j] + b * int64_t(F::y_size) + F::y_qs, meta[j][b]);
@@ -80,11 +88,12 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int nx, con
                 ms[j] = meta + (j0 + j) * nb;
             }
             float *out = s + size_t(j0) * bs + i0;
+            const ptrdiff_t ahead = ptrdiff_t(4 * bx);
             switch (nyc) {
-            case 1: tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms); break;
-            case 2: tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms); break;
-            case 3: tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms); break;
-            default: tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms); break;
+            case 1: tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
+            case 2: tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
+            case 3: tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
+            default: tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
             }
         }
     }

@@ -30,27 +30,45 @@ inline __m128i reduce4_i32(__m128i p0, __m128i p1, __m128i p2, __m128i p3) {
     return _mm_add_epi32(_mm_unpacklo_epi64(a, b), _mm_unpackhi_epi64(a, b));
 }
 
-// The first 4 bytes of each of 4 rows' blocks as the 4 lanes of a vector
-// (where the blocks keep d, and z or m).
-inline __m128i gather_heads(const char *const p[4]) {
-    const __m128i r01 = _mm_unpacklo_epi32(_mm_loadu_si32(p[0]), _mm_loadu_si32(p[1]));
-    const __m128i r23 = _mm_unpacklo_epi32(_mm_loadu_si32(p[2]), _mm_loadu_si32(p[3]));
-    return _mm_unpacklo_epi64(r01, r23);
+// The heads (d, and z or m) of 4 rows' blocks are gathered in integer
+// registers: the vector shuffle pipes are the busiest ones in the kernels
+// (Zen1 has two, shared with the shifts), the integer ALUs are idle.
+inline uint32_t load_head(const char *p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
 
-// The fp16 in the low half of each lane, as floats.
-inline __m128 low_halves_to_f32(__m128i heads) {
-    const __m128i d16 = _mm_shuffle_epi8(
-        heads, _mm_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1));
-    return _mm_cvtph_ps(d16);
+// d (fp16 at byte 0) of 4 rows' blocks.
+inline __m128 gather_d(const char *const blk[4]) {
+    uint64_t d16 = 0;
+    for (int r = 0; r < 4; r++) d16 |= uint64_t(load_u16(blk[r])) << (16 * r);
+    return _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
 }
 
-// d (fp16 at byte 0) of 4 rows' blocks; and z (byte 2) for Q4_Z and Q3_Z.
-inline __m128 gather_d(const char *const blk[4]) { return low_halves_to_f32(gather_heads(blk)); }
+// d and z (byte 2) of 4 rows' blocks, for Q4_Z and Q3_Z.
 inline void gather_d_z(const char *const blk[4], __m128 *d, __m128 *z) {
-    const __m128i heads = gather_heads(blk); // d (2 bytes), z, first quants
-    *d = low_halves_to_f32(heads);
-    *z = _mm_cvtepi32_ps(_mm_and_si128(_mm_srli_epi32(heads, 16), _mm_set1_epi32(0xff)));
+    uint64_t d16 = 0;
+    uint32_t z8 = 0;
+    for (int r = 0; r < 4; r++) {
+        const uint32_t head = load_head(blk[r]);
+        d16 |= uint64_t(head & 0xffff) << (16 * r);
+        z8 |= ((head >> 16) & 0xff) << (8 * r);
+    }
+    *d = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
+    *z = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(int(z8))));
+}
+
+// Q4_1's d and m (fp16 at bytes 0 and 2) of 4 rows' blocks.
+inline void gather_d_m(const char *const blk[4], __m128 *d, __m128 *m) {
+    uint64_t d16 = 0, m16 = 0;
+    for (int r = 0; r < 4; r++) {
+        const uint32_t head = load_head(blk[r]);
+        d16 |= uint64_t(head & 0xffff) << (16 * r);
+        m16 |= uint64_t(head >> 16) << (16 * r);
+    }
+    *d = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
+    *m = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(m16)));
 }
 
 // The reference's per-block float operations for 4 rows, from the exact
@@ -66,13 +84,6 @@ inline __m128 zero_point_term(__m128i dot, __m128 d, __m128 z, act_meta a) {
 // Q4_1: + m * s, Q8_1's s = dy * sum(y).
 inline __m128 min_term(__m128i dot, __m128 d, __m128 m, act_meta a) {
     return _mm_add_ps(scaled(_mm_cvtepi32_ps(dot), d, a.d), _mm_mul_ps(m, _mm_set1_ps(a.aux)));
-}
-// Q4_1's d and m (fp16 at bytes 0 and 2) of 4 rows' blocks.
-inline void gather_d_m(const char *const blk[4], __m128 *d, __m128 *m) {
-    const __m256 dm = _mm256_cvtph_ps(gather_heads(blk)); // d0 m0 d1 m1 d2 m2 d3 m3
-    const __m128 lo = _mm256_castps256_ps128(dm), hi = _mm256_extractf128_ps(dm, 1);
-    *d = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
-    *m = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
 }
 
 // The sum of 32 activation quants, the zero-point formats' act_meta::aux.
