@@ -50,10 +50,10 @@ uint32_t bits(float f) { return std::bit_cast<uint32_t>(f); }
 //   (81), 0 -> 0, 3.25 -> 3, -3.75 -> -4 (fc), 100.5 -> 101 (65),
 //   -64 (c0), 63.5 -> 64 (40), then -8 .. 7 (f8 .. 07).
 // sum(q) = 219, so Q8_1's s = fp16(219 * 1) = 0x5ad8.
-const std::vector<float> q8_unit_block = {127,   -2.5f, 2.5f, 0.5f, -0.5f, 1.5f,  -1.5f, 0.49999997f,
-                                          126.5f, -126.5f, 0, 3.25f, -3.75f, 100.5f, -64, 63.5f,
-                                          -8,    -7,    -6,   -5,   -4,    -3,    -2,    -1,
-                                          0,     1,     2,    3,    4,     5,     6,     7};
+const std::vector<float> q8_unit_block = {
+    127,   -2.5f,  2.5f,   0.5f, -0.5f, 1.5f, -1.5f, 0.49999997f, 126.5f, -126.5f, 0,
+    3.25f, -3.75f, 100.5f, -64,  63.5f, -8,   -7,    -6,          -5,     -4,      -3,
+    -2,    -1,     0,      1,    2,     3,    4,     5,           6,      7};
 const bytes q8_unit_qs = {0x7f, 0xfd, 0x03, 0x01, 0xff, 0x02, 0xfe, 0x00, 0x7f, 0x81, 0x00,
                           0x03, 0xfc, 0x65, 0xc0, 0x40, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
                           0xfe, 0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
@@ -63,17 +63,16 @@ const bytes q8_unit_qs = {0x7f, 0xfd, 0x03, 0x01, 0xff, 0x02, 0xfe, 0x00, 0x7f, 
 // 0.0625 -> 31.75 -> 32, 0.1 -> 50.8 -> 51 (and negatives); sum(q) = 51,
 // s = fp16(51 * d) = fp16(0.100394) = 1.6063 * 2^-4, mantissa 620.85 -> 621:
 // 0x2e6d.
-const std::vector<float> q8_small_block = {0.25f, -0.25f, 0.125f, -0.125f, 0, 0.0625f, -0.0625f,
-                                           0.1f,  0,      0,      0,       0, 0,       0,
-                                           0,     0,      0,      0,       0, 0,       0,
-                                           0,     0,      0,      0,       0, 0,       0,
-                                           0,     0,      0,      0};
+const std::vector<float> q8_small_block = {
+    0.25f, -0.25f, 0.125f, -0.125f, 0, 0.0625f, -0.0625f, 0.1f, 0, 0, 0, 0, 0, 0, 0, 0,
+    0,     0,      0,      0,       0, 0,       0,        0,    0, 0, 0, 0, 0, 0, 0, 0};
 const bytes q8_small_qs = {0x7f, 0x81, 0x40, 0xc0, 0x00, 0x20, 0xe0, 0x33, 0, 0, 0, 0, 0, 0, 0, 0,
                            0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0};
 
 bytes concat(std::initializer_list<bytes> parts) {
     bytes out;
-    for (const bytes &p : parts) out.insert(out.end(), p.begin(), p.end());
+    for (const bytes &p : parts)
+        out.insert(out.end(), p.begin(), p.end());
     return out;
 }
 
@@ -83,8 +82,10 @@ TEST(FixedBlocks, Q8_0) {
 }
 
 TEST(FixedBlocks, Q8_1) {
-    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_unit_block), concat({{0x00, 0x3c, 0xd8, 0x5a}, q8_unit_qs}));
-    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_small_block), concat({{0x08, 0x18, 0x6d, 0x2e}, q8_small_qs}));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_unit_block),
+              concat({{0x00, 0x3c, 0xd8, 0x5a}, q8_unit_qs}));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_small_block),
+              concat({{0x08, 0x18, 0x6d, 0x2e}, q8_small_qs}));
 }
 
 TEST(FixedBlocks, Q4_0SignAndClamp) {
@@ -97,10 +98,10 @@ TEST(FixedBlocks, Q4_0SignAndClamp) {
     //   -2 -> 10; 7 -> 1; -7 -> 15; 3.5 -> 5; -3.5 -> 12; 0.75 -> 7; -0.75 -> 9;
     //   6.5 -> 2; -6.5 -> 15
     // qs[i] = q[i] | q[i + 16] << 4.
-    const std::vector<float> x = {8,  -8,    0,     0.5f,  -0.5f, 1.5f, 2.25f, -7.75f,
-                                  7.5f, 7.9f, -3,   3,     1,     -1,   4,     -4,
-                                  6,  -6,    5.5f,  -5.5f, 0.25f, -0.25f, 2,   -2,
-                                  7,  -7,    3.5f,  -3.5f, 0.75f, -0.75f, 6.5f, -6.5f};
+    const std::vector<float> x = {8,    -8,   0,    0.5f,  -0.5f, 1.5f,   2.25f, -7.75f,
+                                  7.5f, 7.9f, -3,   3,     1,     -1,     4,     -4,
+                                  6,    -6,   5.5f, -5.5f, 0.25f, -0.25f, 2,     -2,
+                                  7,    -7,   3.5f, -3.5f, 0.75f, -0.75f, 6.5f,  -6.5f};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_0, x),
               (bytes{0x00, 0xbc, 0x20, 0xef, 0x38, 0xe8, 0x89, 0x87, 0x66, 0xaf, 0x11, 0xf0, 0x5b,
                      0xc5, 0x77, 0x99, 0x24, 0xfc}));
@@ -115,10 +116,10 @@ TEST(FixedBlocks, Q4_0NegativeMaxAndTies) {
     //   -0.5 -> 7; 2 -> 12; -2 -> 4; 3.5 -> 15; -3.5 -> 1; 1.75 -> 12;
     //   -1.75 -> 5; 0.1 -> 8; -0.1 -> 8; 2.25 -> 13; -2.25 -> 4; 3.9 -> 15;
     //   -3.9 -> 0.7 -> 0; 0.3 -> 9
-    const std::vector<float> x = {-4,    4,     0.25f, -0.25f, 0,     1,     -1,    0.75f,
-                                  -0.75f, 3.75f, -3.75f, 2.5f, -2.5f, 1.25f, -1.25f, 3,
-                                  -3,    0.5f,  -0.5f, 2,      -2,    3.5f,  -3.5f, 1.75f,
-                                  -1.75f, 0.1f, -0.1f, 2.25f, -2.25f, 3.9f,  -3.9f, 0.3f};
+    const std::vector<float> x = {-4,     4,     0.25f,  -0.25f, 0,      1,     -1,     0.75f,
+                                  -0.75f, 3.75f, -3.75f, 2.5f,   -2.5f,  1.25f, -1.25f, 3,
+                                  -3,     0.5f,  -0.5f,  2,      -2,     3.5f,  -3.5f,  1.75f,
+                                  -1.75f, 0.1f,  -0.1f,  2.25f,  -2.25f, 3.9f,  -3.9f,  0.3f};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_0, x),
               (bytes{0x00, 0x38, 0x20, 0x9f, 0x79, 0xc8, 0x48, 0xfa, 0x16, 0xca, 0x57, 0x8f, 0x81,
                      0xdd, 0x43, 0xfb, 0x06, 0x9e}));
@@ -129,13 +130,13 @@ TEST(FixedBlocks, Q4_1) {
     // q = min(15, (int8)(x + 1 + 0.5)): -1 -> 0; 14 -> 15; -0.5 -> 1; 0 -> 1;
     //   0.5 -> 2; 6.49 -> 7; 13.5 -> 15; 1..13 -> 2..14; -0.75 -> 0;
     //   0.25 -> 1; 1.5 -> 3; 2.5 -> 4 ... 11.5 -> 13 (ties go up)
-    const std::vector<float> x = {-1,    14,   -0.5f, 0,    0.5f, 6.49f, 13.5f, 1,
-                                  2,     3,    4,     5,    6,    7,     8,     9,
-                                  10,    11,   12,    13,   -0.75f, 0.25f, 1.5f, 2.5f,
-                                  3.5f,  4.5f, 5.5f,  7.5f, 8.5f, 9.5f,  10.5f, 11.5f};
+    const std::vector<float> x = {-1,   14,   -0.5f, 0,    0.5f,   6.49f, 13.5f, 1,
+                                  2,    3,    4,     5,    6,      7,     8,     9,
+                                  10,   11,   12,    13,   -0.75f, 0.25f, 1.5f,  2.5f,
+                                  3.5f, 4.5f, 5.5f,  7.5f, 8.5f,   9.5f,  10.5f, 11.5f};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_1, x),
-              (bytes{0x00, 0x3c, 0x00, 0xbc, 0xb0, 0xcf, 0xd1, 0xe1, 0x02, 0x17, 0x3f, 0x42, 0x53,
-                     0x64, 0x75, 0x96, 0xa7, 0xb8, 0xc9, 0xda}));
+              (bytes{0x00, 0x3c, 0x00, 0xbc, 0xb0, 0xcf, 0xd1, 0xe1, 0x02, 0x17,
+                     0x3f, 0x42, 0x53, 0x64, 0x75, 0x96, 0xa7, 0xb8, 0xc9, 0xda}));
 }
 
 TEST(FixedBlocks, Q4_Z) {
@@ -145,9 +146,10 @@ TEST(FixedBlocks, Q4_Z) {
     //   1..7 -> 6..12; 8, 9 -> 13, 14; -1..-4 -> 4..1; -4.5 -> 0; -3.5 -> 1;
     //   -1.5 -> 3; 1.5 -> 7; 3.5 -> 9; 5.5 -> 11; 7.5 -> 13; 8.5 -> 14;
     //   -0.25 -> 5; 0.25 -> 5
-    const std::vector<float> x = {-5, 10, 2.5f, -2.5f, 0,     9.5f,  0.49f, -0.5f, 0.5f, 1,    2,
-                                  3,  4,  5,    6,     7,     8,     9,     -1,    -2,   -3,   -4,
-                                  -4.5f, -3.5f, -1.5f, 1.5f, 3.5f, 5.5f, 7.5f, 8.5f, -0.25f, 0.25f};
+    const std::vector<float> x = {-5,    10,   2.5f, -2.5f, 0,    9.5f, 0.49f,  -0.5f,
+                                  0.5f,  1,    2,    3,     4,    5,    6,      7,
+                                  8,     9,    -1,   -2,    -3,   -4,   -4.5f,  -3.5f,
+                                  -1.5f, 1.5f, 3.5f, 5.5f,  7.5f, 8.5f, -0.25f, 0.25f};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
               (bytes{0x00, 0x3c, 0x05, 0xd0, 0xef, 0x48, 0x32, 0x25, 0x1f, 0x05, 0x14, 0x36, 0x76,
                      0x97, 0xb8, 0xd9, 0xea, 0x5b, 0x5c}));
@@ -157,9 +159,10 @@ TEST(FixedBlocks, Q4_ZClampsAtTheTop) {
     // lo = -0.5, hi = 14.5: d = 1, z = roundf(0.5) = 1 (tie away from zero),
     // so hi gives roundf(14.5) + 1 = 16, clamped to 15; 13.5 -> 14 + 1 = 15;
     // -0.5 -> -1 + 1 = 0; 0..14 -> 1..15; 0.5 .. 11.5 -> 2 .. 13; -0.25 -> 1
-    const std::vector<float> x = {-0.5f, 14.5f, 0,    1,    2,    3,    4,    5,    6,    7,    8,
-                                  9,     10,    11,   12,   13,   14,   13.5f, 12.5f, 0.5f, 1.5f, 2.5f,
-                                  3.5f,  4.5f,  5.5f, 6.5f, 7.5f, 8.5f, 9.5f, 10.5f, 11.5f, -0.25f};
+    const std::vector<float> x = {-0.5f, 14.5f, 0,     1,    2,    3,     4,     5,
+                                  6,     7,     8,     9,    10,   11,    12,    13,
+                                  14,    13.5f, 12.5f, 0.5f, 1.5f, 2.5f,  3.5f,  4.5f,
+                                  5.5f,  6.5f,  7.5f,  8.5f, 9.5f, 10.5f, 11.5f, -0.25f};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
               (bytes{0x00, 0x3c, 0x01, 0xf0, 0xff, 0xe1, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
                      0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0x1e}));
@@ -173,13 +176,11 @@ TEST(FixedBlocks, Q3_Z) {
     //   q[24..31] = 7 0 3 4 5 6 2 1   (4, -3, 0, 1, 2, 3, -1, -2)
     // ql[i] = sum_k (q[8k + i] & 3) << 2k, e.g. ql[0] = 0 | 0<<2 | 3<<4 | 3<<6 = 0xf0;
     // qh[g] bit b = q[8g + b] >> 2, e.g. qh[0] = bits 1, 3, 5, 7 = 0xaa.
-    const std::vector<float> x = {-3,   4,     0,    0.5f, -0.5f, 1.5f, -1.5f, 2.5f,
-                                  -2.5f, 3.5f, 1,    2,    3,     -1,   -2,    0.49f,
-                                  3.6f, -2.6f, 0.1f, -0.1f, 2.2f, -1.2f, 1.7f, -2.9f,
-                                  4,    -3,    0,    1,    2,     3,    -1,    -2};
-    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, x),
-              (bytes{0x00, 0x3c, 0x03, 0xf0, 0x0f, 0xf3, 0x34, 0x5a, 0xa9, 0x95, 0x4e, 0xaa, 0x1e,
-                     0x51, 0x39}));
+    const std::vector<float> x = {
+        -3,   4,     0,    0.5f,  -0.5f, 1.5f,  -1.5f, 2.5f,  -2.5f, 3.5f, 1, 2, 3, -1, -2, 0.49f,
+        3.6f, -2.6f, 0.1f, -0.1f, 2.2f,  -1.2f, 1.7f,  -2.9f, 4,     -3,   0, 1, 2, 3,  -1, -2};
+    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, x), (bytes{0x00, 0x3c, 0x03, 0xf0, 0x0f, 0xf3, 0x34, 0x5a,
+                                                  0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
 }
 
 // ---------------------------------------------------------------- quantizer properties
@@ -192,7 +193,8 @@ std::vector<float> random_blocks(int n_blocks, std::mt19937 &rng) {
     for (int b = 0; b < n_blocks; b++) {
         const float scale = std::exp2(float(int(rng() % 16)) - 8.0f);
         const float offset = (b % 3 == 0) ? scale * unit(rng) : 0.0f;
-        for (int j = 0; j < 32; j++) x.push_back(offset + scale * unit(rng));
+        for (int j = 0; j < 32; j++)
+            x.push_back(offset + scale * unit(rng));
     }
     return x;
 }
@@ -201,7 +203,8 @@ TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
     std::mt19937 rng(1);
     const int n_blocks = 500;
     std::vector<float> x = random_blocks(n_blocks, rng);
-    for (int b = 0; b < n_blocks; b++) x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
+    for (int b = 0; b < n_blocks; b++)
+        x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
         const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
         for (size_t i = 0; i < x.size(); i++) {
@@ -216,10 +219,13 @@ TEST(Quantizers, Q4_1GenerallyMissesZero) {
     std::mt19937 rng(2);
     const int n_blocks = 500;
     std::vector<float> x = random_blocks(n_blocks, rng);
-    for (int b = 0; b < n_blocks; b++) x[size_t(b * 32)] = 0.0f;
-    const std::vector<float> y = dequantize(GGML_TYPE_Q4_1, quantize(GGML_TYPE_Q4_1, x), int64_t(x.size()));
+    for (int b = 0; b < n_blocks; b++)
+        x[size_t(b * 32)] = 0.0f;
+    const std::vector<float> y =
+        dequantize(GGML_TYPE_Q4_1, quantize(GGML_TYPE_Q4_1, x), int64_t(x.size()));
     int missed = 0;
-    for (int b = 0; b < n_blocks; b++) missed += y[size_t(b * 32)] != 0.0f;
+    for (int b = 0; b < n_blocks; b++)
+        missed += y[size_t(b * 32)] != 0.0f;
     EXPECT_GT(missed, n_blocks * 9 / 10) << missed << " of " << n_blocks << " blocks miss zero";
 }
 
@@ -248,12 +254,16 @@ void expect_round_trip(ggml_type type, int levels) {
         float d = 0;
         double m_err = 0;
         switch (type) {
-        case GGML_TYPE_Q4_0: d = std::fabs(signed_max / -8.0f); break;
+        case GGML_TYPE_Q4_0:
+            d = std::fabs(signed_max / -8.0f);
+            break;
         case GGML_TYPE_Q4_1:
             d = (mx - mn) / 15.0f;
             m_err = std::fabs(double(mn) - ggml_fp16_to_fp32(ggml_fp32_to_fp16(mn)));
             break;
-        default: d = (hi - lo) / float(levels); break;
+        default:
+            d = (hi - lo) / float(levels);
+            break;
         }
         const double d16 = std::fabs(ggml_fp16_to_fp32(ggml_fp32_to_fp16(d)));
         const double slack = std::fabs(d - d16) * 16 + m_err + 1e-6 * d;
@@ -298,7 +308,8 @@ TEST(Quantizers, RowLengthNotAMultipleOf32WritesNothing) {
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
                            GGML_TYPE_Q8_0, GGML_TYPE_Q8_1}) {
         bytes guard(256, 0xa5);
-        EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u) << ggml_type_name(type);
+        EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u)
+            << ggml_type_name(type);
         EXPECT_EQ(guard, bytes(256, 0xa5)) << ggml_type_name(type);
     }
 }
@@ -349,22 +360,28 @@ std::vector<float> activation_rows(int n, std::mt19937 &rng) {
         float *xb = &x[size_t(b * 32)];
         switch (b % 6) {
         case 0: // ties: halves with amax 127
-            for (int j = 0; j < 32; j++) xb[j] = float(int(rng() % 253) - 126) + 0.5f;
+            for (int j = 0; j < 32; j++)
+                xb[j] = float(int(rng() % 253) - 126) + 0.5f;
             xb[rng() % 32] = (rng() & 1) ? 127.0f : -127.0f;
             break;
-        case 1: break; // all zero
+        case 1:
+            break; // all zero
         case 2:
-            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 1e-30f;
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 1e-30f;
             break;
         case 3:
-            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 6e4f;
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 6e4f;
             break;
         case 4: // one outlier
-            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 0.01f;
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 0.01f;
             xb[rng() % 32] = 50.0f;
             break;
         default:
-            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * std::exp2(float(int(rng() % 20)) - 10.0f);
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * std::exp2(float(int(rng() % 20)) - 10.0f);
         }
     }
     return x;
@@ -397,7 +414,8 @@ struct row_pair {
 };
 
 uint16_t random_scale(std::mt19937 &rng) {
-    const float mag = std::exp2(float(int(rng() % 24)) - 16.0f) * (1.0f + float(rng() % 1024) / 1024.0f);
+    const float mag =
+        std::exp2(float(int(rng() % 24)) - 16.0f) * (1.0f + float(rng() % 1024) / 1024.0f);
     return ggml_fp32_to_fp16((rng() & 1) ? mag : -mag);
 }
 
@@ -408,7 +426,8 @@ bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
         ggml_quantize_rows(type, f.data(), row.data(), 1, n);
         return row;
     }
-    for (auto &v : row) v = uint8_t(rng());
+    for (auto &v : row)
+        v = uint8_t(rng());
     const size_t bsize = ggml_type_size(type);
     for (size_t off = 0; off < row.size(); off += bsize) {
         const uint16_t d = random_scale(rng);
@@ -436,7 +455,8 @@ double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const byte
     ggml_dequantize_row(type, x.data(), xf.data(), n);
     ggml_dequantize_row(type, y.data(), yf.data(), n);
     double mag = 0;
-    for (size_t i = 0; i < xf.size(); i++) mag += std::fabs(double(xf[i]) * yf[i]);
+    for (size_t i = 0; i < xf.size(); i++)
+        mag += std::fabs(double(xf[i]) * yf[i]);
     return double(n) * FLT_EPSILON * mag;
 }
 
@@ -452,7 +472,8 @@ TEST_P(Kernels, VecDotMatchesTheScalarReference) {
                     ASSERT_EQ(bits(want), bits(got))
                         << ggml_type_name(type) << " n = " << n << ": " << want << " vs " << got;
                 } else {
-                    ASSERT_NEAR(want, got, float_dot_tolerance(type, n, x, y)) << ggml_type_name(type);
+                    ASSERT_NEAR(want, got, float_dot_tolerance(type, n, x, y))
+                        << ggml_type_name(type);
                 }
             }
         }
@@ -464,8 +485,8 @@ TEST_P(Kernels, VecDotMatchesTheScalarReference) {
 // worked out here from the quants alone.
 TEST_P(Kernels, IntegerPartIsExact) {
     const uint16_t one = ggml_fp32_to_fp16(1.0f);
-    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z,
-                           GGML_TYPE_Q3_Z}) {
+    for (ggml_type type :
+         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
         const int64_t n = 32 * 7;
         bytes x = random_weight_row(type, n, rng);
         bytes y = activation_row(type, n, rng);
@@ -484,9 +505,12 @@ TEST_P(Kernels, IntegerPartIsExact) {
         ggml_dequantize_row(type, x.data(), xf.data(), n); // q - z exactly, as d = 1
         ggml_dequantize_row(ggml_vec_dot_type(type), y.data(), yf.data(), n);
         int64_t want = 0;
-        for (size_t i = 0; i < xf.size(); i++) want += int64_t(xf[i]) * int64_t(yf[i]);
-        EXPECT_EQ(double(active_dot(type, n, x.data(), y.data())), double(want)) << ggml_type_name(type);
-        EXPECT_EQ(double(scalar_dot(type, n, x.data(), y.data())), double(want)) << ggml_type_name(type);
+        for (size_t i = 0; i < xf.size(); i++)
+            want += int64_t(xf[i]) * int64_t(yf[i]);
+        EXPECT_EQ(double(active_dot(type, n, x.data(), y.data())), double(want))
+            << ggml_type_name(type);
+        EXPECT_EQ(double(scalar_dot(type, n, x.data(), y.data())), double(want))
+            << ggml_type_name(type);
     }
 }
 
@@ -511,8 +535,8 @@ TEST_P(Kernels, AdversarialBlocks) {
         {"q8 weights at +127", 0x7f, 0, 127, false},
     };
     const uint16_t scale = ggml_fp32_to_fp16(0.75f);
-    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z,
-                           GGML_TYPE_Q3_Z}) {
+    for (ggml_type type :
+         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
         const ggml_type act = ggml_vec_dot_type(type);
         const size_t xs = ggml_type_size(type), ys = ggml_type_size(act);
         for (const adversarial_case &c : cases) {
@@ -535,9 +559,8 @@ TEST_P(Kernels, AdversarialBlocks) {
                 }
                 const float want = scalar_dot(type, n, x.data(), y.data());
                 const float got = active_dot(type, n, x.data(), y.data());
-                EXPECT_EQ(bits(want), bits(got))
-                    << ggml_type_name(type) << ", " << c.name << ", " << nb << " blocks: " << want
-                    << " vs " << got;
+                EXPECT_EQ(bits(want), bits(got)) << ggml_type_name(type) << ", " << c.name << ", "
+                                                 << nb << " blocks: " << want << " vs " << got;
             }
         }
     }
@@ -549,7 +572,8 @@ TEST_P(Kernels, ZeroPointsAtBothEnds) {
         for (int z : {0, zmax}) {
             const int64_t n = 32 * 9;
             bytes x = random_weight_row(type, n, rng);
-            for (size_t off = 0; off < x.size(); off += ggml_type_size(type)) x[off + 2] = uint8_t(z);
+            for (size_t off = 0; off < x.size(); off += ggml_type_size(type))
+                x[off + 2] = uint8_t(z);
             const bytes y = activation_row(type, n, rng);
             EXPECT_EQ(bits(scalar_dot(type, n, x.data(), y.data())),
                       bits(active_dot(type, n, x.data(), y.data())))
@@ -625,10 +649,11 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCount) {
         const ggml_type act = ggml_vec_dot_type(type);
         bytes bq(ggml_row_size(act, K));
         for (int64_t nrow = 0; nrow < N; nrow++) {
-            ggml_quantize_rows(act, static_cast<const float *>(b->data) + nrow * K, bq.data(), 1, K);
+            ggml_quantize_rows(act, static_cast<const float *>(b->data) + nrow * K, bq.data(), 1,
+                               K);
             for (int64_t m = 0; m < M; m++) {
-                const float want = active_dot(type, K, static_cast<const char *>(a->data) + m * a->nb[1],
-                                              bq.data());
+                const float want = active_dot(
+                    type, K, static_cast<const char *>(a->data) + m * a->nb[1], bq.data());
                 ASSERT_EQ(bits(want), bits(results[0][size_t(nrow * M + m)]))
                     << ggml_type_name(type) << " element " << m << "," << nrow;
             }
@@ -640,6 +665,8 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCount) {
 INSTANTIATE_TEST_SUITE_P(Levels, Kernels,
                          ::testing::Values(GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512,
                                            GGML_CPU_NEON),
-                         [](const auto &info) { return std::string(ggml_cpu_level_name(info.param)); });
+                         [](const auto &info) {
+                             return std::string(ggml_cpu_level_name(info.param));
+                         });
 
 } // namespace

@@ -22,8 +22,8 @@ namespace bench {
 
 namespace {
 
-constexpr int64_t K = 4096, M = 11008; // llama-7B's FFN: 4096 inputs, 11008 outputs
-constexpr int64_t matmat_rows = 512;   // activation rows of the matrix-matrix product
+constexpr int64_t K = 4096, M = 11008;             // llama-7B's FFN: 4096 inputs, 11008 outputs
+constexpr int64_t matmat_rows = 512;               // activation rows of the matrix-matrix product
 constexpr size_t stream_bytes = size_t(512) << 20; // weights cycled per matrix-vector rep
 constexpr size_t read_bytes = size_t(1) << 30;     // the bandwidth probe's buffer
 
@@ -53,13 +53,14 @@ double median(std::vector<double> v) {
 }
 
 // Runs f(ith) on n threads at once and returns the wall time.
-template <class F>
-double timed_on_threads(int n, F f) {
+template <class F> double timed_on_threads(int n, F f) {
     const steady::time_point t0 = steady::now();
     std::vector<std::thread> threads;
-    for (int i = 1; i < n; i++) threads.emplace_back(f, i);
+    for (int i = 1; i < n; i++)
+        threads.emplace_back(f, i);
     f(0);
-    for (auto &t : threads) t.join();
+    for (auto &t : threads)
+        t.join();
     return seconds_since(t0);
 }
 
@@ -123,7 +124,8 @@ buffer make_weights(ggml_type type, size_t matrix_bytes, size_t copies) {
         fill_random(rows.data(), size_t(n * K), uint64_t(r + 1));
         ggml_quantize_rows(type, rows.data(), w.get() + size_t(r) * row_bytes, n, K);
     }
-    for (size_t c = 1; c < copies; c++) std::memcpy(w.get() + c * matrix_bytes, w.get(), matrix_bytes);
+    for (size_t c = 1; c < copies; c++)
+        std::memcpy(w.get() + c * matrix_bytes, w.get(), matrix_bytes);
     return w;
 }
 
@@ -133,9 +135,11 @@ struct matmul_graph {
     ggml_cgraph *graph = nullptr;
     ggml_planner *planner = nullptr;
 
-    matmul_graph(ggml_type type, char *weights, size_t matrix_bytes, size_t copies, int64_t n_rows) {
-        ctx = ggml_init({ggml_tensor_overhead() * (3 * copies + 8) + ggml_graph_overhead(4 * copies + 8),
-                         nullptr, true});
+    matmul_graph(ggml_type type, char *weights, size_t matrix_bytes, size_t copies,
+                 int64_t n_rows) {
+        ctx = ggml_init(
+            {ggml_tensor_overhead() * (3 * copies + 8) + ggml_graph_overhead(4 * copies + 8),
+             nullptr, true});
         graph = ggml_new_graph_custom(ctx, 4 * copies + 8);
         ggml_tensor *x = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, n_rows);
         ggml_set_input(x);
@@ -186,13 +190,15 @@ int run_kernels(const kernel_options &opt) {
     {
         buffer probe = alloc_buffer(read_bytes);
         std::memset(probe.get(), 1, read_bytes);
-        for (size_t t = 0; t < opt.threads.size(); t++) bw[t] = read_gbps(probe.get(), opt.threads[t], opt.reps);
+        for (size_t t = 0; t < opt.threads.size(); t++)
+            bw[t] = read_gbps(probe.get(), opt.threads[t], opt.reps);
     }
     const int8_peak_loop loop = int8_peak_for(level);
     for (size_t t = 0; t < opt.threads.size(); t++) {
         peak[t] = loop.run ? int8_peak_gops(loop, opt.threads[t], opt.reps) : 0.0;
         std::printf("threads %d: memory read %.1f GB/s, int8 dot peak %.1f GOP/s (%s)\n",
-                    opt.threads[t], bw[t], peak[t], loop.name ? loop.name : "no int8 loop for this level");
+                    opt.threads[t], bw[t], peak[t],
+                    loop.name ? loop.name : "no int8 loop for this level");
     }
 
     std::printf("\n%-6s %7s | %12s %9s | %13s %9s\n", "type", "threads", "mat-vec GB/s", "of read",

@@ -11,23 +11,22 @@
 namespace {
 
 void print_usage(FILE *out) {
-    std::fputs(
-        "usage:\n"
-        "  bench kernels [--type T[,T...]] [--threads N[,N...]] [--reps R]\n"
-        "      Kernel benchmark. Measures the machine's memory read bandwidth and int8\n"
-        "      dot-product peak, then for each weight type a matrix-vector product over\n"
-        "      4096 x 11008 weights cycling through >= 512 MB of copies (GB/s of weights\n"
-        "      streamed) and a matrix-matrix product with 512 activation rows (GOP/s,\n"
-        "      2*M*N*K), through ggml graphs on a thread pool.\n"
-        "        --type     weight types (default F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z)\n"
-        "        --threads  thread counts (default 1,2)\n"
-        "        --reps     timed repetitions per measurement, median reported (default 3)\n"
-        "      GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.\n"
-        "  bench -m MODEL [options]\n"
-        "      Model benchmark (prompt processing and generation speed of a GGUF model).\n"
-        "  bench -h, --help\n"
-        "      This help.\n",
-        out);
+    std::fputs("usage:\n"
+               "  bench kernels [--type T[,T...]] [--threads N[,N...]] [--reps R]\n"
+               "      Kernel benchmark. Measures the machine's memory read bandwidth and int8\n"
+               "      dot-product peak, then for each weight type a matrix-vector product over\n"
+               "      4096 x 11008 weights cycling through >= 512 MB of copies (GB/s of weights\n"
+               "      streamed) and a matrix-matrix product with 512 activation rows (GOP/s,\n"
+               "      2*M*N*K), through ggml graphs on a thread pool.\n"
+               "        --type     weight types (default F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z)\n"
+               "        --threads  thread counts (default 1,2)\n"
+               "        --reps     timed repetitions per measurement, median reported (default 3)\n"
+               "      GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.\n"
+               "  bench -m MODEL [options]\n"
+               "      Model benchmark (prompt processing and generation speed of a GGUF model).\n"
+               "  bench -h, --help\n"
+               "      This help.\n",
+               out);
 }
 
 // "a,b,c" -> {"a", "b", "c"}
@@ -73,8 +72,8 @@ int kernels_main(int argc, char **argv) {
             opt.types.clear();
             for (const std::string &name : split_list(value)) {
                 ggml_type t;
-                if (!ggml_type_from_name(name.c_str(), &t) || ggml_vec_dot_type(t) == GGML_TYPE_I32 ||
-                    t == GGML_TYPE_Q8_1) {
+                if (!ggml_type_from_name(name.c_str(), &t) ||
+                    ggml_vec_dot_type(t) == GGML_TYPE_I32 || t == GGML_TYPE_Q8_1) {
                     std::fprintf(stderr, "bench kernels: %s is not a weight type\n", name.c_str());
                     return 2;
                 }

@@ -49,12 +49,15 @@ bool cpu_supports(ggml_cpu_level level) {
 bool extension_supported(ggml_cpu_level level) {
     switch (level) {
 #if defined(__x86_64__) || defined(__i386__)
-    case GGML_CPU_AVX512: return __builtin_cpu_supports("avx512vnni");
+    case GGML_CPU_AVX512:
+        return __builtin_cpu_supports("avx512vnni");
 #endif
 #if defined(__aarch64__) && defined(__linux__)
-    case GGML_CPU_NEON: return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+    case GGML_CPU_NEON:
+        return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #endif
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -95,8 +98,9 @@ void ggml::ensure_kernels_selected() {
 }
 
 bool ggml::cpu_has_extension(ggml_cpu_level level) {
-    static const bool has[4] = {extension_supported(GGML_CPU_SCALAR), extension_supported(GGML_CPU_AVX2),
-                                extension_supported(GGML_CPU_AVX512), extension_supported(GGML_CPU_NEON)};
+    static const bool has[4] = {
+        extension_supported(GGML_CPU_SCALAR), extension_supported(GGML_CPU_AVX2),
+        extension_supported(GGML_CPU_AVX512), extension_supported(GGML_CPU_NEON)};
     return has[level];
 }
 

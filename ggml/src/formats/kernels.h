@@ -12,8 +12,8 @@ extern const format_kernels f32_avx2, f16_avx2, q8_0_avx2, q8_1_avx2, q4_0_avx2,
     q4_z_avx2, q3_z_avx2;
 extern const format_kernels f32_avx512, f16_avx512, q8_0_avx512, q8_1_avx512, q4_0_avx512,
     q4_1_avx512, q4_z_avx512, q3_z_avx512;
-extern const format_kernels q8_0_avx512_vnni, q4_0_avx512_vnni, q4_1_avx512_vnni,
-    q4_z_avx512_vnni, q3_z_avx512_vnni;
+extern const format_kernels q8_0_avx512_vnni, q4_0_avx512_vnni, q4_1_avx512_vnni, q4_z_avx512_vnni,
+    q3_z_avx512_vnni;
 #endif
 #if defined(GGML_KERNELS_NEON)
 extern const format_kernels f32_neon, f16_neon, q8_0_neon, q8_1_neon, q4_0_neon, q4_1_neon,

@@ -47,9 +47,11 @@ constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
 #define GGML_NEON_EXT_KERNELS(f) nullptr
 #endif
 #define GGML_KERNELS(f)                                                                            \
-    {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)},                                      \
-        {nullptr, nullptr, GGML_X86_EXT_KERNELS(f), GGML_NEON_EXT_KERNELS(f)}
-#define GGML_KERNELS_NO_EXT(f) {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
+    {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {                                    \
+        nullptr, nullptr, GGML_X86_EXT_KERNELS(f), GGML_NEON_EXT_KERNELS(f)                        \
+    }
+#define GGML_KERNELS_NO_EXT(f)                                                                     \
+    {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
 
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
@@ -65,8 +67,16 @@ constexpr format_traits table[] = {
      dequantize_row_q8_0, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
      dequantize_row_q8_1, GGML_KERNELS_NO_EXT(q8_1)},
-    {GGML_TYPE_I32, "I32", 1, 4, false, GGML_TYPE_I32, nullptr, nullptr,
-     {nullptr, nullptr, nullptr, nullptr}, {}},
+    {GGML_TYPE_I32,
+     "I32",
+     1,
+     4,
+     false,
+     GGML_TYPE_I32,
+     nullptr,
+     nullptr,
+     {nullptr, nullptr, nullptr, nullptr},
+     {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
      dequantize_row_q4_z, GGML_KERNELS(q4_z)},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,

@@ -46,12 +46,15 @@ template <class F, int NY>
 void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nvalid,
                const char *const y[NY], const act_meta *const meta[NY], ptrdiff_t ahead) {
     typename F::acc acc[NY];
-    for (int j = 0; j < NY; j++) acc[j] = F::zero();
+    for (int j = 0; j < NY; j++)
+        acc[j] = F::zero();
     const char *blk[4];
     for (int64_t b = 0; b < nb; b++) {
-        for (int r = 0; r < 4; r++) blk[r] = x[r] + b * int64_t(F::x_size);
+        for (int r = 0; r < 4; r++)
+            blk[r] = x[r] + b * int64_t(F::x_size);
         if (b % prefetch_every == 0)
-            for (int r = 0; r < 4; r++) __builtin_prefetch(blk[r] + ahead);
+            for (int r = 0; r < 4; r++)
+                __builtin_prefetch(blk[r] + ahead);
         const typename F::weights w = F::decode(blk);
         for (int j = 0; j < NY; j++)
             acc[j] = F::step(acc[j], w, blk, y[j] + b * int64_t(F::y_size) + F::y_qs, meta[j][b]);
@@ -59,7 +62,8 @@ void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nval
     for (int j = 0; j < NY; j++) {
         float out[4];
         F::store(acc[j], out);
-        for (int r = 0; r < nvalid; r++) s[j * bs + r] = out[r];
+        for (int r = 0; r < nvalid; r++)
+            s[j * bs + r] = out[r];
     }
 }
 
@@ -73,12 +77,14 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int nx, con
     const char *y = static_cast<const char *>(vy);
     auto *meta = static_cast<act_meta *>(ggml::kernel_scratch(size_t(nb * ny) * sizeof(act_meta)));
     for (int j = 0; j < ny; j++)
-        for (int64_t b = 0; b < nb; b++) meta[j * nb + b] = F::act(y + j * by + b * F::y_size);
+        for (int64_t b = 0; b < nb; b++)
+            meta[j * nb + b] = F::act(y + j * by + b * F::y_size);
 
     for (int i0 = 0; i0 < nx; i0 += 4) {
         const int nvalid = nx - i0 < 4 ? nx - i0 : 4;
         const char *rows[4];
-        for (int r = 0; r < 4; r++) rows[r] = x + size_t(i0 + (r < nvalid ? r : nvalid - 1)) * bx;
+        for (int r = 0; r < 4; r++)
+            rows[r] = x + size_t(i0 + (r < nvalid ? r : nvalid - 1)) * bx;
         for (int j0 = 0; j0 < ny; j0 += 4) {
             const char *ys[4];
             const act_meta *ms[4];
@@ -90,18 +96,25 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int nx, con
             float *out = s + size_t(j0) * bs + i0;
             const ptrdiff_t ahead = ptrdiff_t(4 * bx);
             switch (nyc) {
-            case 1: tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
-            case 2: tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
-            case 3: tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
-            default: tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms, ahead); break;
+            case 1:
+                tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms, ahead);
+                break;
+            case 2:
+                tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms, ahead);
+                break;
+            case 3:
+                tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms, ahead);
+                break;
+            default:
+                tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms, ahead);
+                break;
             }
         }
     }
 }
 
 // format_kernels::vec_dot: the 1 x 1 tile.
-template <class F>
-void vec_dot(int64_t n, float *s, const void *x, const void *y) {
+template <class F> void vec_dot(int64_t n, float *s, const void *x, const void *y) {
     gemm<F>(n, s, 0, x, 0, 1, y, 0, 1);
 }
 

@@ -37,7 +37,8 @@ inline uint16_t load_u16(const void *p) {
 // The fp16 at byte offset `off` of 4 blocks, as floats.
 inline float32x4_t gather_f16(const char *const blk[4], int off) {
     uint16_t h[4];
-    for (int r = 0; r < 4; r++) h[r] = load_u16(blk[r] + off);
+    for (int r = 0; r < 4; r++)
+        h[r] = load_u16(blk[r] + off);
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
 }
 
@@ -60,8 +61,7 @@ struct signed_quants {
 // The accumulator side of a NEON codec C: 4 float lanes, one per weight
 // row. C::decode gives each row's weights with the zero point already taken
 // off (q - z fits int8), so a block's sum is one signed dot product.
-template <class C>
-struct neon_codec {
+template <class C> struct neon_codec {
     using acc = float32x4_t;
     static acc zero() { return vdupq_n_f32(0.0f); }
     static void store(acc a, float out[4]) { vst1q_f32(out, a); }
@@ -69,7 +69,8 @@ struct neon_codec {
     static acc step(acc a, const W &w, const char *const *, const char *yq, act_meta m) {
         const int8x16_t ylo = vld1q_s8((const int8_t *)yq), yhi = vld1q_s8((const int8_t *)yq + 16);
         int32x4_t p[4];
-        for (int r = 0; r < 4; r++) p[r] = dot16(dot16(vdupq_n_s32(0), w.q[r].lo, ylo), w.q[r].hi, yhi);
+        for (int r = 0; r < 4; r++)
+            p[r] = dot16(dot16(vdupq_n_s32(0), w.q[r].lo, ylo), w.q[r].hi, yhi);
         const int32x4_t sumi = vpaddq_s32(vpaddq_s32(p[0], p[1]), vpaddq_s32(p[2], p[3]));
         return vaddq_f32(a, C::term(vcvtq_f32_s32(sumi), w, m));
     }

@@ -12,7 +12,8 @@ void quantize_row_f16(const float *x, void *vy, int64_t n) {
     for (; i + 8 <= n; i += 8)
         _mm_storeu_si128((__m128i *)(y + i),
                          _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
+    for (; i < n; i++)
+        y[i] = f32_to_fp16(x[i]);
 }
 
 inline __m256 load8(const float *p) { return _mm256_loadu_ps(p); }
@@ -22,8 +23,7 @@ inline __m256 load8(const uint16_t *p) {
 inline float load1(const float *p) { return *p; }
 inline float load1(const uint16_t *p) { return fp16_to_f32(*p); }
 
-template <class T>
-void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     const T *x = static_cast<const T *>(vx);
     const T *y = static_cast<const T *>(vy);
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
@@ -32,9 +32,12 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     for (; i + 32 <= n; i += 32)
         for (int k = 0; k < 4; k++)
             acc[k] = _mm256_fmadd_ps(load8(x + i + 8 * k), load8(y + i + 8 * k), acc[k]);
-    for (; i + 8 <= n; i += 8) acc[0] = _mm256_fmadd_ps(load8(x + i), load8(y + i), acc[0]);
-    float sum = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-    for (; i < n; i++) sum += load1(x + i) * load1(y + i);
+    for (; i + 8 <= n; i += 8)
+        acc[0] = _mm256_fmadd_ps(load8(x + i), load8(y + i), acc[0]);
+    float sum =
+        hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+    for (; i < n; i++)
+        sum += load1(x + i) * load1(y + i);
     *s = sum;
 }
 

@@ -12,7 +12,8 @@ void quantize_row_f16(const float *x, void *vy, int64_t n) {
     for (; i + 16 <= n; i += 16)
         _mm256_storeu_si256((__m256i *)(y + i),
                             _mm512_cvtps_ph(_mm512_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
+    for (; i < n; i++)
+        y[i] = f32_to_fp16(x[i]);
 }
 
 inline __m512 load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
@@ -20,8 +21,7 @@ inline __m512 load16(const uint16_t *p, __mmask16 m) {
     return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
 }
 
-template <class T>
-void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     const T *x = static_cast<const T *>(vx);
     const T *y = static_cast<const T *>(vy);
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
@@ -29,12 +29,14 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     int64_t i = 0;
     for (; i + 64 <= n; i += 64)
         for (int k = 0; k < 4; k++)
-            acc[k] = _mm512_fmadd_ps(load16(x + i + 16 * k, 0xffff), load16(y + i + 16 * k, 0xffff), acc[k]);
+            acc[k] = _mm512_fmadd_ps(load16(x + i + 16 * k, 0xffff), load16(y + i + 16 * k, 0xffff),
+                                     acc[k]);
     for (; i < n; i += 16) {
         const __mmask16 m = n - i >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - i)) - 1);
         acc[0] = _mm512_fmadd_ps(load16(x + i, m), load16(y + i, m), acc[0]);
     }
-    *s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+    *s = _mm512_reduce_add_ps(
+        _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
 }
 
 } // namespace

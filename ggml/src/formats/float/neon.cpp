@@ -9,26 +9,32 @@ namespace {
 void quantize_row_f16(const float *x, void *vy, int64_t n) {
     auto *y = static_cast<uint16_t *>(vy);
     int64_t i = 0;
-    for (; i + 4 <= n; i += 4) vst1_u16(y + i, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(x + i))));
-    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
+    for (; i + 4 <= n; i += 4)
+        vst1_u16(y + i, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(x + i))));
+    for (; i < n; i++)
+        y[i] = f32_to_fp16(x[i]);
 }
 
 inline float32x4_t load4(const float *p) { return vld1q_f32(p); }
-inline float32x4_t load4(const uint16_t *p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+inline float32x4_t load4(const uint16_t *p) {
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)));
+}
 inline float load1(const float *p) { return *p; }
 inline float load1(const uint16_t *p) { return fp16_to_f32(*p); }
 
-template <class T>
-void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     const T *x = static_cast<const T *>(vx);
     const T *y = static_cast<const T *>(vy);
     float32x4_t acc[4] = {vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0), vdupq_n_f32(0)};
     int64_t i = 0;
     for (; i + 16 <= n; i += 16)
-        for (int k = 0; k < 4; k++) acc[k] = vfmaq_f32(acc[k], load4(x + i + 4 * k), load4(y + i + 4 * k));
-    for (; i + 4 <= n; i += 4) acc[0] = vfmaq_f32(acc[0], load4(x + i), load4(y + i));
+        for (int k = 0; k < 4; k++)
+            acc[k] = vfmaq_f32(acc[k], load4(x + i + 4 * k), load4(y + i + 4 * k));
+    for (; i + 4 <= n; i += 4)
+        acc[0] = vfmaq_f32(acc[0], load4(x + i), load4(y + i));
     float sum = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
-    for (; i < n; i++) sum += load1(x + i) * load1(y + i);
+    for (; i < n; i++)
+        sum += load1(x + i) * load1(y + i);
     *s = sum;
 }
 

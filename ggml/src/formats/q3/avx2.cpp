@@ -25,11 +25,14 @@ inline quants unpack_q3(const char *blk) {
     const __m128i qh = _mm_loadu_si32(blk + 11);
     const __m128i bit = _mm_set1_epi64x(int64_t(0x8040201008040201));
     const __m128i four = _mm_set1_epi8(4);
-    const __m128i h0 = _mm_shuffle_epi8(qh, _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
-    const __m128i h1 = _mm_shuffle_epi8(qh, _mm_setr_epi8(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+    const __m128i h0 =
+        _mm_shuffle_epi8(qh, _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+    const __m128i h1 =
+        _mm_shuffle_epi8(qh, _mm_setr_epi8(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
     const __m128i set0 = _mm_cmpeq_epi8(_mm_and_si128(h0, bit), bit);
     const __m128i set1 = _mm_cmpeq_epi8(_mm_and_si128(h1, bit), bit);
-    return {_mm_or_si128(lo, _mm_and_si128(set0, four)), _mm_or_si128(hi, _mm_and_si128(set1, four))};
+    return {_mm_or_si128(lo, _mm_and_si128(set0, four)),
+            _mm_or_si128(hi, _mm_and_si128(set1, four))};
 }
 
 struct q3_z_codec : sse_codec<q3_z_codec> {
@@ -41,7 +44,8 @@ struct q3_z_codec : sse_codec<q3_z_codec> {
     static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_q3(blk[r]);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_q3(blk[r]);
         gather_d_z(blk, &w.d, &w.z);
         return w;
     }
@@ -49,8 +53,8 @@ struct q3_z_codec : sse_codec<q3_z_codec> {
     static __m128i dot(const weights &w, const char *const *, __m128i ylo, __m128i yhi) {
         __m128i p[4];
         for (int r = 0; r < 4; r++)
-            p[r] = _mm_add_epi16(_mm_maddubs_epi16(w.q[r].lo, ylo),
-                                 _mm_maddubs_epi16(w.q[r].hi, yhi));
+            p[r] =
+                _mm_add_epi16(_mm_maddubs_epi16(w.q[r].lo, ylo), _mm_maddubs_epi16(w.q[r].hi, yhi));
         return reduce4_i16(p[0], p[1], p[2], p[3]);
     }
     static __m128 term(__m128i dot, const weights &w, act_meta a) {

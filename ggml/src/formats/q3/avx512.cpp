@@ -1,7 +1,7 @@
 // AVX-512 kernels of Q3_Z: the high-bit plane qh is a 32-bit lane mask, so
 // adding 4 to the low two bits under it rebuilds q in one masked add.
-#include "formats/kernels.h"
 #include "formats/x86/avx512.h"
+#include "formats/kernels.h"
 
 namespace {
 
@@ -27,7 +27,8 @@ struct q3_z_codec : avx512_codec<q3_z_codec> {
     static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_q3(blk[r]);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_q3(blk[r]);
         gather_d_z(blk, &w.d, &w.z);
         return w;
     }

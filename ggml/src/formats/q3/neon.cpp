@@ -31,7 +31,8 @@ struct q3_z_codec : neon_codec<q3_z_codec> {
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_q3(blk[r]);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_q3(blk[r]);
         w.d = gather_f16(blk, 0);
         return w;
     }

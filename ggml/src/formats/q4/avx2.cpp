@@ -44,7 +44,8 @@ struct q4_0_codec : sse_codec<q4_0_codec> {
     }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 2);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 2);
         w.d = gather_d(blk);
         return w;
     }
@@ -68,14 +69,17 @@ struct q4_1_codec : sse_codec<q4_1_codec> {
     }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 4);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 4);
         gather_d_m(blk, &w.d, &w.m);
         return w;
     }
     static __m128i dot(const weights &w, const char *const *, __m128i ylo, __m128i yhi) {
         return dot_nibbles(w.q, ylo, yhi);
     }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) { return min_term(dot, w.d, w.m, a); }
+    static __m128 term(__m128i dot, const weights &w, act_meta a) {
+        return min_term(dot, w.d, w.m, a);
+    }
 };
 
 // value = d * (q - z); sum((q - z) y) = sum(q y) - z sum(y)
@@ -88,7 +92,8 @@ struct q4_z_codec : sse_codec<q4_z_codec> {
     static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 3);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 3);
         gather_d_z(blk, &w.d, &w.z);
         return w;
     }

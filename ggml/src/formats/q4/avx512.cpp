@@ -1,8 +1,8 @@
 // AVX-512 kernels of the 4-bit blocks: as the AVX2 ones (unsigned nibbles,
 // the zero point taken off as offset * sum(y)), with a block's 32 nibbles in
 // one 256-bit vector and vpdpbusd where the CPU has VNNI.
-#include "formats/kernels.h"
 #include "formats/x86/avx512.h"
+#include "formats/kernels.h"
 
 namespace {
 
@@ -26,7 +26,8 @@ struct q4_0_codec : avx512_codec<q4_0_codec> {
     }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 2);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 2);
         w.d = gather_d(blk);
         return w;
     }
@@ -46,11 +47,14 @@ struct q4_1_codec : avx512_codec<q4_1_codec> {
     }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 4);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 4);
         gather_d_m(blk, &w.d, &w.m);
         return w;
     }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) { return min_term(dot, w.d, w.m, a); }
+    static __m128 term(__m128i dot, const weights &w, act_meta a) {
+        return min_term(dot, w.d, w.m, a);
+    }
 };
 
 struct q4_z_codec : avx512_codec<q4_z_codec> {
@@ -62,7 +66,8 @@ struct q4_z_codec : avx512_codec<q4_z_codec> {
     static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 3);
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 3);
         gather_d_z(blk, &w.d, &w.z);
         return w;
     }

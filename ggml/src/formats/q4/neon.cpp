@@ -23,7 +23,8 @@ struct q4_0_codec : neon_codec<q4_0_codec> {
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 2, vdupq_n_s8(8));
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 2, vdupq_n_s8(8));
         w.d = gather_f16(blk, 0);
         return w;
     }
@@ -44,7 +45,8 @@ struct q4_1_codec : neon_codec<q4_1_codec> {
     }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 4, vdupq_n_s8(0));
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 4, vdupq_n_s8(0));
         w.d = gather_f16(blk, 0);
         w.m = gather_f16(blk, 2);
         return w;
@@ -64,7 +66,8 @@ struct q4_z_codec : neon_codec<q4_z_codec> {
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = unpack_nibbles(blk[r] + 3, vdupq_n_s8(int8_t(blk[r][2])));
+        for (int r = 0; r < 4; r++)
+            w.q[r] = unpack_nibbles(blk[r] + 3, vdupq_n_s8(int8_t(blk[r][2])));
         w.d = gather_f16(blk, 0);
         return w;
     }

@@ -1,7 +1,7 @@
 // AVX-512 kernels of the 8-bit blocks: activation quantizers (16 floats per
 // vector, saturating narrowing stores) and Q8_0 weights.
-#include "formats/kernels.h"
 #include "formats/x86/avx512.h"
+#include "formats/kernels.h"
 
 namespace {
 
@@ -13,9 +13,9 @@ inline __m512 roundf_ps16(__m512 v) {
     const __m512 frac = _mm512_abs_ps(_mm512_sub_ps(v, t));
     const __mmask16 up = _mm512_cmp_ps_mask(frac, _mm512_set1_ps(0.5f), _CMP_GE_OQ);
     // +-1 with v's sign (integer ops: the float ones need AVX512-DQ)
-    const __m512 one = _mm512_castsi512_ps(
-        _mm512_or_si512(_mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(int(0x80000000u))),
-                        _mm512_castps_si512(_mm512_set1_ps(1.0f))));
+    const __m512 one = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(int(0x80000000u))),
+        _mm512_castps_si512(_mm512_set1_ps(1.0f))));
     return _mm512_mask_add_ps(t, up, t, one);
 }
 
@@ -23,7 +23,8 @@ inline __m512 roundf_ps16(__m512 v) {
 // qs; returns d and (in *sum) the quants' sum.
 inline float quantize_q8_block(const float *x, int8_t *qs, int *sum) {
     const __m512 v0 = _mm512_loadu_ps(x), v1 = _mm512_loadu_ps(x + 16);
-    const float d = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1))) / 127.0f;
+    const float d =
+        _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1))) / 127.0f;
     const __m512 id = _mm512_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
     const __m512i q0 = _mm512_cvtps_epi32(roundf_ps16(_mm512_mul_ps(v0, id)));
     const __m512i q1 = _mm512_cvtps_epi32(roundf_ps16(_mm512_mul_ps(v1, id)));
@@ -64,7 +65,8 @@ struct q8_0_codec : avx512_codec<q8_0_codec> {
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(blk[r] + 2)));
+        for (int r = 0; r < 4; r++)
+            w.q[r] = _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(blk[r] + 2)));
         w.d = gather_d(blk);
         return w;
     }
@@ -81,7 +83,8 @@ struct q8_0_codec : avx512_codec<q8_0_codec> {
 
 namespace ggml {
 
-const format_kernels GGML_AVX512_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec>, gemm<q8_0_codec>};
+const format_kernels GGML_AVX512_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec>,
+                                             gemm<q8_0_codec>};
 #if !defined(__AVX512VNNI__)
 const format_kernels q8_1_avx512{quantize_row_q8_1, nullptr, nullptr};
 #endif

@@ -38,20 +38,19 @@ inline __m128i reduce4_i32x8(__m256i p0, __m256i p1, __m256i p2, __m256i p3) {
 // The accumulator side of an AVX-512 codec C: C::decode gives each row's
 // 32 quants as unsigned bytes in w.q[r], C::dot_row their sums with the
 // activation (default: dot_u8s8), C::term the float part.
-template <class C>
-struct avx512_codec {
+template <class C> struct avx512_codec {
     using acc = __m128;
     static acc zero() { return _mm_setzero_ps(); }
     static void store(acc a, float out[4]) { _mm_storeu_ps(out, a); }
-    template <class W>
-    static __m256i dot_row(const W &w, const char *const *, int r, __m256i y) {
+    template <class W> static __m256i dot_row(const W &w, const char *const *, int r, __m256i y) {
         return dot_u8s8(w.q[r], y);
     }
     template <class W>
     static acc step(acc a, const W &w, const char *const blk[4], const char *yq, act_meta m) {
         const __m256i y = _mm256_loadu_si256((const __m256i *)yq);
         __m256i p[4];
-        for (int r = 0; r < 4; r++) p[r] = C::dot_row(w, blk, r, y);
+        for (int r = 0; r < 4; r++)
+            p[r] = C::dot_row(w, blk, r, y);
         return _mm_add_ps(a, C::term(reduce4_i32x8(p[0], p[1], p[2], p[3]), w, m));
     }
 };

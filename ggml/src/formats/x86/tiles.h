@@ -13,10 +13,10 @@ namespace {
 // int16) -> their 4 totals as int32.
 inline __m128i reduce4_i16(__m128i p0, __m128i p1, __m128i p2, __m128i p3) {
     const __m128i ones = _mm_set1_epi16(1);
-    const __m128i a = _mm_madd_epi16(
-        _mm_add_epi16(_mm_unpacklo_epi64(p0, p1), _mm_unpackhi_epi64(p0, p1)), ones);
-    const __m128i b = _mm_madd_epi16(
-        _mm_add_epi16(_mm_unpacklo_epi64(p2, p3), _mm_unpackhi_epi64(p2, p3)), ones);
+    const __m128i a =
+        _mm_madd_epi16(_mm_add_epi16(_mm_unpacklo_epi64(p0, p1), _mm_unpackhi_epi64(p0, p1)), ones);
+    const __m128i b =
+        _mm_madd_epi16(_mm_add_epi16(_mm_unpacklo_epi64(p2, p3), _mm_unpackhi_epi64(p2, p3)), ones);
     // a = [p0 p0 p1 p1], b = [p2 p2 p3 p3]: add the even and odd lanes
     const __m128 af = _mm_castsi128_ps(a), bf = _mm_castsi128_ps(b);
     return _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(af, bf, _MM_SHUFFLE(2, 0, 2, 0))),
@@ -42,7 +42,8 @@ inline uint32_t load_head(const char *p) {
 // d (fp16 at byte 0) of 4 rows' blocks.
 inline __m128 gather_d(const char *const blk[4]) {
     uint64_t d16 = 0;
-    for (int r = 0; r < 4; r++) d16 |= uint64_t(load_u16(blk[r])) << (16 * r);
+    for (int r = 0; r < 4; r++)
+        d16 |= uint64_t(load_u16(blk[r])) << (16 * r);
     return _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
 }
 
@@ -88,13 +89,13 @@ inline __m128 min_term(__m128i dot, __m128 d, __m128 m, act_meta a) {
 
 // The sum of 32 activation quants, the zero-point formats' act_meta::aux.
 inline act_meta q8_0_act_with_sum(const char *yb) {
-    return {fp16_to_f32(load_u16(yb)), float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))))};
+    return {fp16_to_f32(load_u16(yb)),
+            float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))))};
 }
 
 // The accumulator side of an x86 codec C: 4 float lanes, one per weight
 // row; a step adds C::term of C::dot for one activation block.
-template <class C>
-struct sse_codec {
+template <class C> struct sse_codec {
     using acc = __m128;
     static acc zero() { return _mm_setzero_ps(); }
     static void store(acc a, float out[4]) { _mm_storeu_ps(out, a); }
