@@ -60,23 +60,30 @@ struct signed_quants {
 
 // The accumulator side of a NEON codec C: 4 float lanes, one per weight
 // row. C::decode gives each row's weights with the zero point already taken
-// off (q - z fits int8), so a block's sum is one signed dot product.
-template <class C> struct neon_codec {
+// off (q - z fits int8), so a block's sum is one signed dot product. The
+// defaults of act and term fit the formats whose value is d * (q - offset);
+// Q4_1 brings its own.
+template <class C>
+struct neon_codec {
     using acc = float32x4_t;
     static acc zero() { return vdupq_n_f32(0.0f); }
     static void store(acc a, float out[4]) { vst1q_f32(out, a); }
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
+    // sum += float(sumi) * (dx * dy), the reference's operations
+    static float32x4_t scaled(float32x4_t sumi, float32x4_t d, float dy) {
+        return vmulq_f32(sumi, vmulq_f32(d, vdupq_n_f32(dy)));
+    }
+    template <class W>
+    static float32x4_t term(float32x4_t sumi, const W &w, act_meta a) {
+        return scaled(sumi, w.d, a.d);
+    }
     template <class W>
     static acc step(acc a, const W &w, const char *const *, const char *yq, act_meta m) {
         const int8x16_t ylo = vld1q_s8((const int8_t *)yq), yhi = vld1q_s8((const int8_t *)yq + 16);
         int32x4_t p[4];
-        for (int r = 0; r < 4; r++)
-            p[r] = dot16(dot16(vdupq_n_s32(0), w.q[r].lo, ylo), w.q[r].hi, yhi);
+        for (int r = 0; r < 4; r++) p[r] = dot16(dot16(vdupq_n_s32(0), w.q[r].lo, ylo), w.q[r].hi, yhi);
         const int32x4_t sumi = vpaddq_s32(vpaddq_s32(p[0], p[1]), vpaddq_s32(p[2], p[3]));
         return vaddq_f32(a, C::term(vcvtq_f32_s32(sumi), w, m));
-    }
-    // sum += float(sumi) * (dx * dy), the reference's operations
-    static float32x4_t scaled(float32x4_t sumi, float32x4_t d, float dy) {
-        return vmulq_f32(sumi, vmulq_f32(d, vdupq_n_f32(dy)));
     }
 };
 

@@ -28,16 +28,12 @@ struct q3_z_codec : neon_codec<q3_z_codec> {
         signed_quants q[4];
         float32x4_t d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++)
             w.q[r] = unpack_q3(blk[r]);
         w.d = gather_f16(blk, 0);
         return w;
-    }
-    static float32x4_t term(float32x4_t sumi, const weights &w, act_meta a) {
-        return scaled(sumi, w.d, a.d);
     }
 };
 

@@ -20,16 +20,12 @@ struct q4_0_codec : neon_codec<q4_0_codec> {
         signed_quants q[4];
         float32x4_t d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++)
             w.q[r] = unpack_nibbles(blk[r] + 2, vdupq_n_s8(8));
         w.d = gather_f16(blk, 0);
         return w;
-    }
-    static float32x4_t term(float32x4_t sumi, const weights &w, act_meta a) {
-        return scaled(sumi, w.d, a.d);
     }
 };
 
@@ -63,16 +59,12 @@ struct q4_z_codec : neon_codec<q4_z_codec> {
         signed_quants q[4];
         float32x4_t d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++)
             w.q[r] = unpack_nibbles(blk[r] + 3, vdupq_n_s8(int8_t(blk[r][2])));
         w.d = gather_f16(blk, 0);
         return w;
-    }
-    static float32x4_t term(float32x4_t sumi, const weights &w, act_meta a) {
-        return scaled(sumi, w.d, a.d);
     }
 };
 

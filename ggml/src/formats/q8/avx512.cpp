@@ -1,6 +1,7 @@
 // AVX-512 kernels of the 8-bit blocks: activation quantizers (16 floats per
 // vector, saturating narrowing stores) and Q8_0 weights.
 #include "formats/x86/avx512.h"
+#include "q8/x86_codecs.h"
 #include "formats/kernels.h"
 
 namespace {
@@ -55,36 +56,12 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 }
 #endif
 
-// Signed by signed: |x| times y with x's sign (y is never -128).
-struct q8_0_codec : avx512_codec<q8_0_codec> {
-    static constexpr size_t x_size = q8_0_size, y_size = q8_0_size, y_qs = 2;
-    struct weights {
-        __m256i q[4]; // |x|
-        __m128 d;
-    };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(blk[r] + 2)));
-        w.d = gather_d(blk);
-        return w;
-    }
-    static __m256i dot_row(const weights &w, const char *const blk[4], int r, __m256i y) {
-        const __m256i x = _mm256_loadu_si256((const __m256i *)(blk[r] + 2));
-        return dot_u8s8(w.q[r], _mm256_sign_epi8(y, x));
-    }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        return scaled(_mm_cvtepi32_ps(dot), w.d, a.d);
-    }
-};
-
 } // namespace
 
 namespace ggml {
 
-const format_kernels GGML_AVX512_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec>,
-                                             gemm<q8_0_codec>};
+const format_kernels GGML_AVX512_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec<avx512_isa>>,
+                                             gemm<q8_0_codec<avx512_isa>>};
 #if !defined(__AVX512VNNI__)
 const format_kernels q8_1_avx512{quantize_row_q8_1, nullptr, nullptr};
 #endif

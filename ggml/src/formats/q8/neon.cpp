@@ -56,16 +56,12 @@ struct q8_0_codec : neon_codec<q8_0_codec> {
         signed_quants q[4];
         float32x4_t d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++)
             w.q[r] = {vld1q_s8((const int8_t *)blk[r] + 2), vld1q_s8((const int8_t *)blk[r] + 18)};
         w.d = gather_f16(blk, 0);
         return w;
-    }
-    static float32x4_t term(float32x4_t sumi, const weights &w, act_meta a) {
-        return scaled(sumi, w.d, a.d);
     }
 };
 

@@ -93,17 +93,23 @@ inline act_meta q8_0_act_with_sum(const char *yb) {
             float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))))};
 }
 
-// The accumulator side of an x86 codec C: 4 float lanes, one per weight
-// row; a step adds C::term of C::dot for one activation block.
-template <class C> struct sse_codec {
+// The accumulator side of an x86 codec C over an instruction-set policy
+// Isa (x86/avx2.h, x86/avx512.h), which holds a block's quants as
+// Isa::quants and takes their dot products with an activation block. C
+// provides decode and term; its dot defaults to Isa::dot_small, for quants
+// of at most 4 bits.
+template <class C, class Isa>
+struct x86_codec {
     using acc = __m128;
     static acc zero() { return _mm_setzero_ps(); }
     static void store(acc a, float out[4]) { _mm_storeu_ps(out, a); }
     template <class W>
+    static __m128i dot(const W &w, const char *const *, const char *yq) {
+        return Isa::dot_small(w.q, yq);
+    }
+    template <class W>
     static acc step(acc a, const W &w, const char *const blk[4], const char *yq, act_meta m) {
-        const __m128i dot = C::dot(w, blk, _mm_loadu_si128((const __m128i *)yq),
-                                   _mm_loadu_si128((const __m128i *)(yq + 16)));
-        return _mm_add_ps(a, C::term(dot, w, m));
+        return _mm_add_ps(a, C::term(C::dot(w, blk, yq), w, m));
     }
 };
 
