@@ -87,4 +87,22 @@ struct neon_codec {
     }
 };
 
+// The codec of a format with value d * (q - offset), d at byte 0, against
+// Q8_0: Unpack(block) gives q - offset as signed bytes.
+template <size_t XS, signed_quants (*Unpack)(const char *blk)>
+struct scaled_codec : neon_codec<scaled_codec<XS, Unpack>> {
+    static constexpr size_t x_size = XS, y_size = 34, y_qs = 2;
+    struct weights {
+        signed_quants q[4];
+        float32x4_t d;
+    };
+    static weights decode(const char *const blk[4]) {
+        weights w;
+        for (int r = 0; r < 4; r++)
+            w.q[r] = Unpack(blk[r]);
+        w.d = gather_f16(blk, 0);
+        return w;
+    }
+};
+
 } // namespace

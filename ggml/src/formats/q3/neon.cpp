@@ -22,20 +22,7 @@ inline signed_quants unpack_q3(const char *blk) {
             vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(hi, vandq_u8(h1, four))), z)};
 }
 
-struct q3_z_codec : neon_codec<q3_z_codec> {
-    static constexpr size_t x_size = 15, y_size = 34, y_qs = 2;
-    struct weights {
-        signed_quants q[4];
-        float32x4_t d;
-    };
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = unpack_q3(blk[r]);
-        w.d = gather_f16(blk, 0);
-        return w;
-    }
-};
+using q3_z_codec = scaled_codec<15, unpack_q3>;
 
 } // namespace
 

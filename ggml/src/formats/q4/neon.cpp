@@ -14,20 +14,8 @@ inline signed_quants unpack_nibbles(const char *qs, int8x16_t zero_point) {
 }
 
 // value = d * (q - 8)
-struct q4_0_codec : neon_codec<q4_0_codec> {
-    static constexpr size_t x_size = 18, y_size = 34, y_qs = 2;
-    struct weights {
-        signed_quants q[4];
-        float32x4_t d;
-    };
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = unpack_nibbles(blk[r] + 2, vdupq_n_s8(8));
-        w.d = gather_f16(blk, 0);
-        return w;
-    }
-};
+signed_quants q4_0_quants(const char *blk) { return unpack_nibbles(blk + 2, vdupq_n_s8(8)); }
+using q4_0_codec = scaled_codec<18, q4_0_quants>;
 
 // value = d * q + m, against Q8_1 whose s = dy * sum(y) carries the m term
 struct q4_1_codec : neon_codec<q4_1_codec> {
@@ -52,21 +40,11 @@ struct q4_1_codec : neon_codec<q4_1_codec> {
     }
 };
 
-// value = d * (q - z)
-struct q4_z_codec : neon_codec<q4_z_codec> {
-    static constexpr size_t x_size = 19, y_size = 34, y_qs = 2;
-    struct weights {
-        signed_quants q[4];
-        float32x4_t d;
-    };
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = unpack_nibbles(blk[r] + 3, vdupq_n_s8(int8_t(blk[r][2])));
-        w.d = gather_f16(blk, 0);
-        return w;
-    }
-};
+// value = d * (q - z), z at byte 2
+signed_quants q4_z_quants(const char *blk) {
+    return unpack_nibbles(blk + 3, vdupq_n_s8(int8_t(blk[2])));
+}
+using q4_z_codec = scaled_codec<19, q4_z_quants>;
 
 } // namespace
 

@@ -52,24 +52,10 @@ struct q4_1_codec : x86_codec<q4_1_codec<Isa>, Isa> {
     static __m128 term(__m128i dot, const weights &w, act_meta a) { return min_term(dot, w.d, w.m, a); }
 };
 
-// value = d * (q - z); sum((q - z) y) = sum(q y) - z sum(y)
-template <class Isa>
-struct q4_z_codec : x86_codec<q4_z_codec<Isa>, Isa> {
-    static constexpr size_t x_size = 19, y_size = 34, y_qs = 2;
-    struct weights {
-        typename Isa::quants q[4];
-        __m128 d, z;
-    };
-    static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = Isa::nibbles(blk[r] + 3);
-        gather_d_z(blk, &w.d, &w.z);
-        return w;
-    }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        return zero_point_term(dot, w.d, w.z, a);
-    }
-};
+// value = d * (q - z), the nibbles after d and z
+template <class Isa> typename Isa::quants q4_z_quants(const char *blk) {
+    return Isa::nibbles(blk + 3);
+}
+template <class Isa> using q4_z_codec = zero_point_codec<Isa, 19, q4_z_quants<Isa>>;
 
 } // namespace

@@ -50,20 +50,10 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 }
 #endif
 
-struct q8_0_codec : neon_codec<q8_0_codec> {
-    static constexpr size_t x_size = q8_0_size, y_size = q8_0_size, y_qs = 2;
-    struct weights {
-        signed_quants q[4];
-        float32x4_t d;
-    };
-    static weights decode(const char *const blk[4]) {
-        weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = {vld1q_s8((const int8_t *)blk[r] + 2), vld1q_s8((const int8_t *)blk[r] + 18)};
-        w.d = gather_f16(blk, 0);
-        return w;
-    }
-};
+signed_quants q8_0_quants(const char *blk) {
+    return {vld1q_s8((const int8_t *)blk + 2), vld1q_s8((const int8_t *)blk + 18)};
+}
+using q8_0_codec = scaled_codec<q8_0_size, q8_0_quants>;
 
 } // namespace
 

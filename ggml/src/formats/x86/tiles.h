@@ -113,4 +113,26 @@ struct x86_codec {
     }
 };
 
+// value = d * (q - z), z at byte 2 (Q4_Z, Q3_Z): unsigned q from Unpack(block),
+// sum((q - z) y) = sum(q y) - z sum(y).
+template <class Isa, size_t XS, typename Isa::quants (*Unpack)(const char *blk)>
+struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
+    static constexpr size_t x_size = XS, y_size = 34, y_qs = 2;
+    struct weights {
+        typename Isa::quants q[4];
+        __m128 d, z;
+    };
+    static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
+    static weights decode(const char *const blk[4]) {
+        weights w;
+        for (int r = 0; r < 4; r++)
+            w.q[r] = Unpack(blk[r]);
+        gather_d_z(blk, &w.d, &w.z);
+        return w;
+    }
+    static __m128 term(__m128i dot, const weights &w, act_meta a) {
+        return zero_point_term(dot, w.d, w.z, a);
+    }
+};
+
 } // namespace
