@@ -124,7 +124,7 @@ int8_peak_loop int8_peak_for(ggml_cpu_level level) {
         return {"vpmaddubsw+vpmaddwd ymm", maddubs_madd_avx2};
     case GGML_CPU_AVX512:
         if (__builtin_cpu_supports("avx512vnni")) return {"vpdpbusd zmm", dpbusd_avx512};
-        return {"vpmaddubsw+vpmaddwd zmm", maddubs_madd_avx512};
+        return {"vpmaddubsw zmm", maddubs_avx512};
 #endif
 #if defined(__aarch64__)
     case GGML_CPU_NEON:
