@@ -49,12 +49,15 @@ void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nval
     for (int j = 0; j < NY; j++)
         acc[j] = F::zero();
     const char *blk[4];
+    int64_t until_prefetch = 0;
     for (int64_t b = 0; b < nb; b++) {
         for (int r = 0; r < 4; r++)
             blk[r] = x[r] + b * int64_t(F::x_size);
-        if (b % prefetch_every == 0)
+        if (until_prefetch-- == 0) {
+            until_prefetch = prefetch_every - 1;
             for (int r = 0; r < 4; r++)
                 __builtin_prefetch(blk[r] + ahead);
+        }
         const typename F::weights w = F::decode(blk);
         for (int j = 0; j < NY; j++)
             acc[j] = F::step(acc[j], w, blk, y[j] + b * int64_t(F::y_size) + F::y_qs, meta[j][b]);
