@@ -7,6 +7,9 @@
 
 namespace {
 
-template <class Isa> using q3_z_codec = zero_point_codec<Isa, 15, Isa::q3>;
+template <class Isa> struct q3_z_unpack {
+    static typename Isa::quants quants(const char *blk) { return Isa::q3(blk); }
+};
+template <class Isa> using q3_z_codec = zero_point_codec<Isa, 15, q3_z_unpack<Isa>>;
 
 } // namespace

@@ -113,9 +113,11 @@ struct x86_codec {
     }
 };
 
-// value = d * (q - z), z at byte 2 (Q4_Z, Q3_Z): unsigned q from Unpack(block),
-// sum((q - z) y) = sum(q y) - z sum(y).
-template <class Isa, size_t XS, typename Isa::quants (*Unpack)(const char *blk)>
+// value = d * (q - z), z at byte 2 (Q4_Z, Q3_Z): unsigned q from
+// Unpack::quants(block), sum((q - z) y) = sum(q y) - z sum(y). (Unpack is a
+// class: a function pointer returning a vector type would lose its
+// attributes as a template argument.)
+template <class Isa, size_t XS, class Unpack>
 struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
     static constexpr size_t x_size = XS, y_size = 34, y_qs = 2;
     struct weights {
@@ -126,7 +128,7 @@ struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
     static weights decode(const char *const blk[4]) {
         weights w;
         for (int r = 0; r < 4; r++)
-            w.q[r] = Unpack(blk[r]);
+            w.q[r] = Unpack::quants(blk[r]);
         gather_d_z(blk, &w.d, &w.z);
         return w;
     }
