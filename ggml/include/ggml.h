@@ -154,6 +154,7 @@ struct ggml_init_params {
     bool no_alloc;     /* true: leaf tensors get no data (caller points them) */
 };
 
+/* NULL if the arena cannot be allocated. */
 struct ggml_context *ggml_init(struct ggml_init_params params);
 void ggml_free(struct ggml_context *ctx);
 /* Drops every tensor and graph of the context, keeping its arena. */

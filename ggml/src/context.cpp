@@ -97,8 +97,10 @@ ggml_context *ggml_init(ggml_init_params params) {
     ctx->mem = ctx->owns_mem ? static_cast<uint8_t *>(std::aligned_alloc(
                                    TENSOR_ALIGNMENT, align_up(params.mem_size, TENSOR_ALIGNMENT)))
                              : static_cast<uint8_t *>(params.mem_buffer);
-    GGML_ASSERT(ctx->mem != nullptr || params.mem_size == 0, "cannot allocate %zu bytes",
-                params.mem_size);
+    if (!ctx->mem && params.mem_size != 0) {
+        delete ctx;
+        return nullptr;
+    }
     ctx->no_alloc = params.no_alloc;
     return ctx;
 }

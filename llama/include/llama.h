@@ -1,0 +1,134 @@
+/*
+ * llama: run llama-family models stored as GGUF files on the CPU.
+ *
+ * Plain C11 API with opaque handles. Functions that can fail return NULL or
+ * a negative number; llama_last_error() then says what went wrong (per
+ * thread). A typical program:
+ *
+ *   llama_model *model = llama_model_load("model.gguf");
+ *   llama_context *ctx = llama_context_new(model, llama_context_default_params());
+ *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true);
+ *   llama_decode(ctx, tokens, n);                 // prompt, as one batch
+ *   tok = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
+ *   llama_decode(ctx, &tok, 1);                   // and so on, one token at a time
+ */
+#ifndef LLAMA_H
+#define LLAMA_H
+
+#include "ggml.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int32_t llama_token;
+
+struct llama_model;
+struct llama_context;
+struct llama_sampler;
+
+/* What went wrong in this thread's last failed call (never NULL). */
+const char *llama_last_error(void);
+
+/* ---------------------------------------------------------------- models */
+
+/* Maps and checks a GGUF file; NULL (see llama_last_error) if it is not a
+ * valid llama model. */
+struct llama_model *llama_model_load(const char *path);
+void llama_model_free(struct llama_model *model);
+
+int32_t llama_n_vocab(const struct llama_model *model);
+int32_t llama_n_embd(const struct llama_model *model);
+int32_t llama_n_layer(const struct llama_model *model);
+int32_t llama_n_ctx_train(const struct llama_model *model);
+/* Number of weights, and bytes of tensor data in the file. */
+uint64_t llama_model_n_params(const struct llama_model *model);
+uint64_t llama_model_size(const struct llama_model *model);
+/* A one-line description, e.g. "llama 5 layers, dim 64, Q4_Z". */
+int32_t llama_model_desc(const struct llama_model *model, char *buf, size_t buf_size);
+
+llama_token llama_token_bos(const struct llama_model *model);
+llama_token llama_token_eos(const struct llama_model *model);
+
+/* ---------------------------------------------------------------- tokens */
+
+/* Tokenizes text (text_len < 0: NUL-terminated) into at most n_max tokens.
+ * Returns the number of tokens, or minus the number needed if n_max is too
+ * small. */
+int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
+                       llama_token *tokens, int32_t n_max, bool add_bos);
+/* The text of one token, as it reads after `prev` (a piece that follows BOS
+ * loses its leading space, as sentencepiece decodes). Returns the length
+ * written (not NUL-terminated), or minus the length needed. */
+int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
+                             char *buf, int32_t buf_size);
+
+/* ---------------------------------------------------------------- contexts */
+
+struct llama_context_params {
+    uint32_t n_ctx;        /* positions in the KV cache; 0 = the model's training context */
+    uint32_t n_batch;      /* most tokens evaluated in one graph */
+    int32_t n_threads;     /* threads of the thread pool */
+    enum ggml_type kv_type; /* GGML_TYPE_F16 or GGML_TYPE_F32 */
+    bool all_logits;       /* keep logits of every position, not only the last */
+};
+
+struct llama_context_params llama_context_default_params(void);
+struct llama_context *llama_context_new(struct llama_model *model,
+                                        struct llama_context_params params);
+void llama_context_free(struct llama_context *ctx);
+uint32_t llama_n_ctx(const struct llama_context *ctx);
+
+/* Evaluates n_tokens tokens at the next positions of the cache (in batches
+ * of at most n_batch). Returns 0, or -1 if they would not fit the context or
+ * a token is not in the vocabulary. */
+int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32_t n_tokens);
+/* Positions filled so far; and forgetting them. */
+int32_t llama_n_past(const struct llama_context *ctx);
+void llama_kv_clear(struct llama_context *ctx);
+
+/* Logits [n_vocab] after the last token of the last llama_decode call. With
+ * all_logits, llama_get_logits_ith(ctx, i) gives those after its i-th token. */
+const float *llama_get_logits(const struct llama_context *ctx);
+const float *llama_get_logits_ith(const struct llama_context *ctx, int32_t i);
+
+/* Time spent and tokens evaluated, split into prompt batches (more than one
+ * token) and single-token generation steps, since the context was made. */
+struct llama_timings {
+    double t_load_ms;
+    double t_prompt_ms;
+    int32_t n_prompt;
+    double t_eval_ms;
+    int32_t n_eval;
+};
+struct llama_timings llama_get_timings(const struct llama_context *ctx);
+
+/* ---------------------------------------------------------------- sampling */
+
+struct llama_sampler_params {
+    float temp;           /* <= 0: greedy (the most likely token) */
+    int32_t top_k;        /* <= 0: off */
+    float top_p;          /* >= 1: off */
+    float min_p;          /* <= 0: off */
+    float repeat_penalty; /* 1: off */
+    int32_t repeat_last_n; /* tokens the penalty looks back over */
+    uint32_t seed;
+};
+
+struct llama_sampler_params llama_sampler_default_params(void);
+struct llama_sampler *llama_sampler_new(struct llama_sampler_params params);
+void llama_sampler_free(struct llama_sampler *smpl);
+/* Chooses the next token from logits [n_vocab] (left unchanged). */
+llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits, int32_t n_vocab);
+/* Records a token of the text so far (prompt and generated) for the penalty. */
+void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLAMA_H */

@@ -1,0 +1,111 @@
+// The llama forward pass, step by step as llama2.c's forward() reads, built
+// as a graph over a batch of n tokens. Shapes in comments use ggml's order
+// (fastest dimension first); n is the number of tokens in the batch.
+#include "forward.h"
+
+#include <cmath>
+
+namespace llama {
+
+namespace {
+
+struct builder {
+    ggml_context *ctx;
+    ggml_cgraph *graph;
+    const llama_model &model;
+    const hparams &hp;
+    const kv_cache &kv;
+    int32_t n;          // tokens in the batch
+    int32_t n_past;     // positions already in the cache
+    ggml_tensor *positions;
+
+    ggml_tensor *named(ggml_tensor *t, const char *name, int il) const {
+        return il < 0 ? ggml_set_name(t, name) : ggml_format_name(t, "%s.%d", name, il);
+    }
+
+    // x / rms(x) * weight
+    ggml_tensor *rms_norm(ggml_tensor *x, ggml_tensor *weight) const {
+        return ggml_mul(ctx, ggml_rms_norm(ctx, x, hp.rms_eps), weight);
+    }
+
+    // Multi-head attention of x [n_embd, n] over the cache and the batch.
+    ggml_tensor *attention(const layer &l, ggml_tensor *x, int il) const {
+        const int64_t hd = hp.head_dim(), n_kv = n_past + n;
+
+        // q, k, v for the batch; q and k rotated by their positions
+        ggml_tensor *q = ggml_mul_mat(ctx, l.wq, x); // [n_embd, n]
+        ggml_tensor *k = ggml_mul_mat(ctx, l.wk, x); // [n_embd_kv, n]
+        ggml_tensor *v = ggml_mul_mat(ctx, l.wv, x); // [n_embd_kv, n]
+        q = ggml_rope(ctx, ggml_reshape_3d(ctx, q, hd, hp.n_head, n), positions, hp.n_rot,
+                      hp.rope_freq_base); // [hd, n_head, n]
+        k = ggml_rope(ctx, ggml_reshape_3d(ctx, k, hd, hp.n_head_kv, n), positions, hp.n_rot,
+                      hp.rope_freq_base); // [hd, n_head_kv, n]
+        named(q, "q", il);
+        named(k, "k", il);
+
+        // append k and v at positions n_past.. of the cache; the copies go
+        // into the graph first, so they run before the reads below
+        ggml_tensor *k_cache = kv.k[size_t(il)], *v_cache = kv.v[size_t(il)];
+        const size_t k_row = k_cache->nb[1], el = ggml_type_size(v_cache->type);
+        ggml_build_forward_expand(
+            graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, k, hp.n_embd_kv(), n),
+                            ggml_view_2d(ctx, k_cache, hp.n_embd_kv(), n, k_row, n_past * k_row)));
+        ggml_build_forward_expand(
+            graph, ggml_cpy(ctx, ggml_transpose(ctx, v),
+                            ggml_view_2d(ctx, v_cache, n, hp.n_embd_kv(), v_cache->nb[1],
+                                         n_past * el)));
+
+        // scores of every query against every key so far: [n_kv, n, n_head];
+        // query head h reads kv head h / (n_head / n_head_kv)
+        ggml_tensor *keys = ggml_view_3d(ctx, k_cache, hd, n_kv, hp.n_head_kv, k_row,
+                                         hd * ggml_type_size(k_cache->type), 0);
+        ggml_tensor *scores = ggml_mul_mat(ctx, keys, ggml_permute(ctx, q, 0, 2, 1, 3));
+        scores = ggml_soft_max(ctx, scores, 1.0f / std::sqrt(float(hd)), true, n_past);
+        named(scores, "attn_weights", il);
+
+        // weighted sum of the values: [hd, n, n_head]
+        ggml_tensor *values_t = ggml_view_3d(ctx, v_cache, n_kv, hd, hp.n_head_kv, v_cache->nb[1],
+                                             hd * v_cache->nb[1], 0); // [n_kv, hd, n_head_kv]
+        ggml_tensor *out = ggml_mul_mat(ctx, values_t, scores);
+
+        // heads back side by side, then the output projection
+        out = ggml_cont(ctx, ggml_permute(ctx, out, 0, 2, 1, 3)); // [hd, n_head, n]
+        return ggml_mul_mat(ctx, l.wo, ggml_reshape_2d(ctx, out, hp.n_embd, n));
+    }
+
+    // w_down(silu(w_gate x) * (w_up x))
+    ggml_tensor *swiglu_ffn(const layer &l, ggml_tensor *x, int il) const {
+        ggml_tensor *gate = ggml_mul_mat(ctx, l.w_gate, x); // [n_ff, n]
+        ggml_tensor *up = ggml_mul_mat(ctx, l.w_up, x);     // [n_ff, n]
+        return ggml_mul_mat(ctx, l.w_down, named(ggml_swiglu(ctx, gate, up), "ffn_hidden", il));
+    }
+};
+
+} // namespace
+
+forward_graph build_forward(ggml_context *ctx, const llama_model &model, const kv_cache &kv,
+                            int32_t n_tokens, bool all_logits) {
+    forward_graph fg{};
+    fg.graph = ggml_new_graph_custom(ctx, forward_graph_size(model.hp));
+    fg.tokens = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "tokens");
+    fg.positions = ggml_set_name(ggml_new_tensor_1d(ctx, GGML_TYPE_I32, n_tokens), "positions");
+    ggml_set_input(fg.tokens);
+    ggml_set_input(fg.positions);
+    builder b{ctx, fg.graph, model, model.hp, kv, n_tokens, kv.n_past, fg.positions};
+
+    ggml_tensor *x = b.named(ggml_get_rows(ctx, model.tok_embd, fg.tokens), "embedding", -1);
+    for (int il = 0; il < model.hp.n_layer; il++) {
+        const layer &l = model.layers[size_t(il)];
+        x = ggml_add(ctx, x, b.attention(l, b.rms_norm(x, l.attn_norm), il));
+        x = b.named(ggml_add(ctx, x, b.swiglu_ffn(l, b.rms_norm(x, l.ffn_norm), il)), "residual", il);
+    }
+    if (!all_logits && n_tokens > 1) // only the last position's logits are wanted
+        x = ggml_view_2d(ctx, x, model.hp.n_embd, 1, x->nb[1], size_t(n_tokens - 1) * x->nb[1]);
+    x = b.rms_norm(x, model.output_norm);
+    fg.logits = ggml_set_name(ggml_mul_mat(ctx, model.output, x), "logits");
+    ggml_set_output(fg.logits);
+    ggml_build_forward_expand(fg.graph, fg.logits);
+    return fg;
+}
+
+} // namespace llama

@@ -1,0 +1,26 @@
+// The KV cache: keys and values of every layer for every position so far,
+// so that generating a token attends to the past without recomputing it.
+#pragma once
+
+#include "model.h"
+
+namespace llama {
+
+struct kv_cache {
+    ggml_context *ctx = nullptr;
+    std::vector<ggml_tensor *> k; // per layer [n_embd_kv, n_ctx]: a row per position
+    std::vector<ggml_tensor *> v; // per layer [n_ctx, n_embd_kv]: transposed, so that the
+                                  // weighted sum over positions reads contiguous rows
+    uint32_t n_ctx = 0;
+    int32_t n_past = 0; // positions filled
+
+    kv_cache() = default;
+    kv_cache(const kv_cache &) = delete;
+    kv_cache &operator=(const kv_cache &) = delete;
+    ~kv_cache() { ggml_free(ctx); }
+
+    // Allocates the cache; false (with llama_last_error set) if it does not fit in memory.
+    bool init(const hparams &hp, uint32_t n_ctx, ggml_type type);
+};
+
+} // namespace llama

@@ -1,0 +1,29 @@
+// The C API of the tokenizer.
+#include "model.h"
+
+#include <cstring>
+
+llama_token llama_token_bos(const llama_model *model) { return model->tok->get_vocab().bos_id; }
+
+llama_token llama_token_eos(const llama_model *model) { return model->tok->get_vocab().eos_id; }
+
+int32_t llama_tokenize(const llama_model *model, const char *text, int32_t text_len,
+                       llama_token *tokens, int32_t n_max, bool add_bos) {
+    const std::string_view s(text, text_len < 0 ? std::strlen(text) : size_t(text_len));
+    const std::vector<llama::token_id> ids = model->tok->encode(s, add_bos);
+    if (ids.size() > size_t(n_max)) return -int32_t(ids.size());
+    std::copy(ids.begin(), ids.end(), tokens);
+    return int32_t(ids.size());
+}
+
+int32_t llama_token_to_piece(const llama_model *model, llama_token prev, llama_token token,
+                             char *buf, int32_t buf_size) {
+    const llama::vocab &v = model->tok->get_vocab();
+    std::string piece = model->tok->token_to_piece(token);
+    // the first piece of a text carries the space prefix the tokenizer added
+    if (prev == v.bos_id && v.add_space_prefix && !piece.empty() && piece[0] == ' ')
+        piece.erase(0, 1);
+    if (piece.size() > size_t(buf_size)) return -int32_t(piece.size());
+    std::memcpy(buf, piece.data(), piece.size());
+    return int32_t(piece.size());
+}

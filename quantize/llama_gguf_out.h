@@ -1,0 +1,44 @@
+// What every converter writes for a llama model (formats.md section 3): the
+// general.* and llama.* keys, and float weights in the chosen output type.
+// Shared by the source formats (llama2.c now; Hugging Face and GPTQ later).
+#pragma once
+
+#include "gguf.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace convert {
+
+// Type of the converted weights: f32 keeps the source's values exactly; f16
+// stores 2-D weights as F16 (llama.cpp's MOSTLY_F16); norms stay F32.
+enum class out_type { F32, F16 };
+
+// "f32" or "f16" (case-insensitive); false for anything else.
+bool parse_out_type(std::string_view name, out_type *type);
+
+struct llama_hparams {
+    std::string name; // general.name
+    uint32_t context_length;
+    uint32_t embedding_length;
+    uint32_t block_count;
+    uint32_t feed_forward_length;
+    uint32_t head_count;
+    uint32_t head_count_kv;
+    uint32_t rope_dimension_count;
+    float rms_epsilon;
+    float rope_freq_base;
+};
+
+// general.architecture "llama", general.name, general.file_type (0 for
+// f32, 1 for f16) and the llama.* hyperparameters, in that order.
+void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writer *w);
+
+// Adds a float32 weight (row-major, ne[0] = row length): 1-D tensors as F32,
+// others in the output type. `src` is read during w->write(), so it must
+// stay valid until then (e.g. point into a mapped input file).
+void add_weight(std::string name, int n_dims, const int64_t *ne, const float *src, out_type type,
+                llama::gguf_writer *w);
+
+} // namespace convert

@@ -1,0 +1,60 @@
+// Helpers for the tests of file formats: a scratch folder, whole-file reads
+// and writes, and paths of the shared data.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace test {
+
+inline std::string shared_data(const std::string &relative) {
+    return std::string(LLAMAZ_SHARED_DATA) + "/" + relative;
+}
+
+inline std::vector<uint8_t> read_bytes(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_TRUE(in.good()) << "cannot read " << path;
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+inline std::string read_text(const std::string &path) {
+    const std::vector<uint8_t> bytes = read_bytes(path);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+inline void write_bytes(const std::string &path, const std::vector<uint8_t> &bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
+    ASSERT_TRUE(out.good()) << "cannot write " << path;
+}
+
+// A fresh folder removed with everything in it at the end of the test.
+class temp_dir {
+  public:
+    temp_dir() {
+        const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
+        static int count = 0; // several may live at once within a test
+        path_ = std::filesystem::temp_directory_path() /
+                ("llamaz-" + std::string(info ? info->name() : "test") + "-" +
+                 std::to_string(getpid()) + "-" + std::to_string(count++));
+        std::filesystem::remove_all(path_);
+        std::filesystem::create_directories(path_);
+    }
+    ~temp_dir() { std::filesystem::remove_all(path_); }
+    temp_dir(const temp_dir &) = delete;
+    temp_dir &operator=(const temp_dir &) = delete;
+
+    std::string file(const std::string &name) const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
+} // namespace test
