@@ -480,6 +480,36 @@ TEST_P(Kernels, VecDotMatchesTheScalarReference) {
     }
 }
 
+// Padding both rows with zeros leaves the dot product as it was, as for the
+// reference's element-order sum: attention's rows (n_kv) grow with the batch,
+// masked by zeros, and results must not depend on the batch size.
+TEST_P(Kernels, ZeroPaddingLeavesTheDotUnchanged) {
+    for (ggml_type type : weight_types) {
+        const int64_t bs = ggml_blck_size(type);
+        for (int64_t n : {int64_t(1), int64_t(7), int64_t(33), int64_t(100), int64_t(4096)}) {
+            const int64_t len = (n + bs - 1) / bs * bs;
+            for (int64_t pad : {int64_t(1), int64_t(5), int64_t(31), int64_t(64)}) {
+                const int64_t padded = len + (pad + bs - 1) / bs * bs;
+                bytes x = random_weight_row(type, len, rng);
+                bytes y = activation_row(type, len, rng);
+                bytes xp = x, yp = y;
+                xp.resize(ggml_row_size(type, padded), 0); // zero blocks: d = 0, q = 0
+                const std::vector<float> zeros(size_t(padded - len), 0.0f);
+                bytes ypad(ggml_row_size(ggml_vec_dot_type(type), padded - len));
+                ggml_quantize_rows(ggml_vec_dot_type(type), zeros.data(), ypad.data(), 1,
+                                   padded - len);
+                yp.insert(yp.end(), ypad.begin(), ypad.end());
+                // (Q4_1 rows whose Q8_1 s overflowed fp16 are NaN either way)
+                const float a = active_dot(type, len, x.data(), y.data());
+                const float b = active_dot(type, padded, xp.data(), yp.data());
+                EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+                    << ggml_type_name(type) << " n = " << len << " + " << padded - len << ": " << a
+                    << " vs " << b;
+            }
+        }
+    }
+}
+
 // Weight blocks with d = 1 against activation blocks with d = 1 (and Q4_1's
 // m = 0): the float result is the exact integer sum of (q - offset) * y,
 // worked out here from the quants alone.

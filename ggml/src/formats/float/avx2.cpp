@@ -1,6 +1,8 @@
 // AVX2 kernels of the float formats. The dot products keep 32 partial sums
-// (4 vectors of 8) and add them up at the end, so they differ from the
-// reference's element-order sum by float rounding only.
+// (4 vectors of 8), element i always in lane i % 32, and add them up at the
+// end: they differ from the reference's element-order sum by float rounding
+// only, and, like it, give the same result for a row padded with zeros
+// (attention relies on that: its rows grow with the batch, masked by zeros).
 #include "formats/kernels.h"
 #include "formats/x86/common.h"
 
@@ -20,8 +22,6 @@ inline __m256 load8(const float *p) { return _mm256_loadu_ps(p); }
 inline __m256 load8(const uint16_t *p) {
     return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
 }
-inline float load1(const float *p) { return *p; }
-inline float load1(const uint16_t *p) { return fp16_to_f32(*p); }
 
 template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     const T *x = static_cast<const T *>(vx);
@@ -32,13 +32,14 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     for (; i + 32 <= n; i += 32)
         for (int k = 0; k < 4; k++)
             acc[k] = _mm256_fmadd_ps(load8(x + i + 8 * k), load8(y + i + 8 * k), acc[k]);
-    for (; i + 8 <= n; i += 8)
-        acc[0] = _mm256_fmadd_ps(load8(x + i), load8(y + i), acc[0]);
-    float sum =
-        hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-    for (; i < n; i++)
-        sum += load1(x + i) * load1(y + i);
-    *s = sum;
+    if (i < n) { // the tail, zero-padded, in the same lanes
+        T xt[32] = {}, yt[32] = {};
+        std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
+        std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
+        for (int k = 0; k < 4; k++)
+            acc[k] = _mm256_fmadd_ps(load8(xt + 8 * k), load8(yt + 8 * k), acc[k]);
+    }
+    *s = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
 }
 
 } // namespace

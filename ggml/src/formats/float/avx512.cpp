@@ -1,6 +1,7 @@
 // AVX-512 kernels of the float formats: 64 partial sums (4 vectors of 16),
-// masked loads for the tail; they differ from the reference's element-order
-// sum by float rounding only.
+// element i always in lane i % 64 (masked loads for the tail); they differ
+// from the reference's element-order sum by float rounding only, and give
+// the same result for a row padded with zeros (see float/avx2.cpp).
 #include "formats/kernels.h"
 #include "formats/x86/common.h"
 
@@ -26,15 +27,15 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     const T *y = static_cast<const T *>(vy);
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
                      _mm512_setzero_ps()};
-    int64_t i = 0;
-    for (; i + 64 <= n; i += 64)
-        for (int k = 0; k < 4; k++)
-            acc[k] = _mm512_fmadd_ps(load16(x + i + 16 * k, 0xffff), load16(y + i + 16 * k, 0xffff),
-                                     acc[k]);
-    for (; i < n; i += 16) {
-        const __mmask16 m = n - i >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - i)) - 1);
-        acc[0] = _mm512_fmadd_ps(load16(x + i, m), load16(y + i, m), acc[0]);
-    }
+    for (int64_t i = 0; i < n; i += 64)
+        for (int k = 0; k < 4; k++) {
+            // the tail by masked (zero) loads, in the same lanes
+            const int64_t left = n - i - 16 * k;
+            const __mmask16 m = left >= 16  ? __mmask16(0xffff)
+                                : left <= 0 ? __mmask16(0)
+                                            : __mmask16((1u << left) - 1);
+            acc[k] = _mm512_fmadd_ps(load16(x + i + 16 * k, m), load16(y + i + 16 * k, m), acc[k]);
+        }
     *s = _mm512_reduce_add_ps(
         _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
 }

@@ -1,6 +1,8 @@
 // NEON kernels of the float formats. The dot products keep 16 partial sums
-// (4 vectors of 4) and add them up at the end, so they differ from the
-// reference's element-order sum by float rounding only.
+// (4 vectors of 4), element i always in lane i % 16, and add them up at the
+// end: they differ from the reference's element-order sum by float rounding
+// only, and give the same result for a row padded with zeros (see
+// float/avx2.cpp).
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
 
@@ -19,8 +21,6 @@ inline float32x4_t load4(const float *p) { return vld1q_f32(p); }
 inline float32x4_t load4(const uint16_t *p) {
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)));
 }
-inline float load1(const float *p) { return *p; }
-inline float load1(const uint16_t *p) { return fp16_to_f32(*p); }
 
 template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     const T *x = static_cast<const T *>(vx);
@@ -30,12 +30,14 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     for (; i + 16 <= n; i += 16)
         for (int k = 0; k < 4; k++)
             acc[k] = vfmaq_f32(acc[k], load4(x + i + 4 * k), load4(y + i + 4 * k));
-    for (; i + 4 <= n; i += 4)
-        acc[0] = vfmaq_f32(acc[0], load4(x + i), load4(y + i));
-    float sum = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
-    for (; i < n; i++)
-        sum += load1(x + i) * load1(y + i);
-    *s = sum;
+    if (i < n) { // the tail, zero-padded, in the same lanes
+        T xt[16] = {}, yt[16] = {};
+        std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
+        std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
+        for (int k = 0; k < 4; k++)
+            acc[k] = vfmaq_f32(acc[k], load4(xt + 4 * k), load4(yt + 4 * k));
+    }
+    *s = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
 }
 
 } // namespace
