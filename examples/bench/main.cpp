@@ -14,7 +14,7 @@ void print_usage(FILE *out) {
     std::fputs("usage:\n"
                "  bench kernels [--type T[,T...]] [--threads N[,N...]] [--reps R]\n"
                "      Kernel benchmark. Measures the machine's memory read bandwidth and int8\n"
-               "      dot-product peak, then for each weight type a matrix-vector product over\n"
+               "      multiply peak, then for each weight type a matrix-vector product over\n"
                "      4096 x 11008 weights cycling through >= 512 MB of copies (GB/s of weights\n"
                "      streamed) and a matrix-matrix product with 512 activation rows (GOP/s,\n"
                "      2*M*N*K), through ggml graphs on a thread pool.\n"
