@@ -3,6 +3,8 @@
 // x86/common.h).
 #include "formats/scratch.h"
 
+#include "internal.h"
+
 #include <cstdlib>
 #include <memory>
 
@@ -22,7 +24,7 @@ void *kernel_scratch(size_t bytes) {
     if (bytes > capacity) {
         capacity = (bytes + 4095) / 4096 * 4096;
         buffer.reset(std::aligned_alloc(64, capacity));
-        if (!buffer) std::abort();
+        GGML_ASSERT(buffer != nullptr, "out of memory for %zu bytes of kernel scratch", capacity);
     }
     return buffer.get();
 }
