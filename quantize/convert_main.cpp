@@ -1,8 +1,10 @@
 // convert: turns a model from another format into a llama GGUF file.
 // Each source format is one flag in SOURCES and one file that reads it
-// (llama2c_checkpoint.cpp); the options shared by all are in OPTIONS, and
-// the help text is made from both tables.
+// (llama2c_checkpoint.cpp, hf_checkpoint.cpp); the flags come from the
+// tools' shared table (examples/common/args.h).
+#include "args.h"
 #include "gguf.h"
+#include "hf_checkpoint.h"
 #include "llama2c_checkpoint.h"
 #include "llama_gguf_out.h"
 #include "output_guard.h"
@@ -11,20 +13,18 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <sys/stat.h>
 #include <vector>
 
 namespace {
 
 struct options {
-    std::string source; // flag of the chosen source format
-    std::string model;  // its argument
-    std::string tokenizer;
+    std::string llama2c;   // --llama2c FILE
+    std::string hf;        // --hf DIR
+    std::string tokenizer; // --tokenizer FILE (llama2.c only)
     std::string output;
     convert::out_type type = convert::out_type::F32;
     std::string name;
-    bool help = false;
 };
 
 // Fills the writer from the source; returns what must stay alive until the
@@ -34,8 +34,7 @@ using load_fn = std::shared_ptr<const void> (*)(const options &, llama::gguf_wri
 
 struct source_format {
     const char *flag;
-    const char *arg;
-    const char *help;
+    std::string options::*path;
     load_fn load;
 };
 
@@ -46,7 +45,7 @@ std::shared_ptr<const void> load_llama2c(const options &o, llama::gguf_writer *w
         return nullptr;
     }
     std::shared_ptr<convert::llama2c_checkpoint> ckpt =
-        convert::llama2c_checkpoint::open(o.model, error);
+        convert::llama2c_checkpoint::open(o.llama2c, error);
     if (!ckpt) return nullptr;
     const convert::llama2c_config &c = ckpt->config();
     llama::vocab vocab;
@@ -59,145 +58,37 @@ std::shared_ptr<const void> load_llama2c(const options &o, llama::gguf_writer *w
     return ckpt;
 }
 
+std::shared_ptr<const void> load_hf(const options &o, llama::gguf_writer *w, std::string *error) {
+    if (!o.tokenizer.empty()) {
+        *error = "--hf reads DIR/tokenizer.model; --tokenizer is for --llama2c";
+        return nullptr;
+    }
+    std::shared_ptr<convert::hf_checkpoint> ckpt = convert::hf_checkpoint::open(o.hf, error);
+    if (!ckpt) return nullptr;
+    const convert::hf_config &c = ckpt->config();
+    std::string quant = "float weights";
+    if (c.gptq)
+        quant = "GPTQ " + std::to_string(c.gptq->bits) + "-bit, group size " +
+                std::to_string(c.gptq->group_size) + " (to " +
+                ggml_type_name(c.gptq->block_type()) + ")";
+    std::printf("Hugging Face checkpoint: hidden %d, intermediate %d, %d layers, %d heads, %d kv "
+                "heads, vocab %d, context %d, %s\n",
+                c.hidden_size, c.intermediate_size, c.num_hidden_layers, c.num_attention_heads,
+                c.num_key_value_heads, c.vocab_size, c.max_position_embeddings, quant.c_str());
+    if (!ckpt->add_to(o.name, o.type, w, error)) return nullptr;
+    return ckpt;
+}
+
 const source_format SOURCES[] = {
-    {"--llama2c", "FILE",
-     "llama2.c checkpoint (.bin in the legacy format run.c reads, export.py --version 0); "
-     "needs --tokenizer",
-     load_llama2c},
+    {"--llama2c", &options::llama2c, load_llama2c},
+    {"--hf", &options::hf, load_hf},
 };
 
-struct option_spec {
-    const char *flags; // "-o, --output"
-    const char *arg;   // nullptr for a switch
-    const char *help;
-    // Applies the value; returns "" or what is wrong with it.
-    std::string (*apply)(options &, const std::string &value);
-};
-
-const option_spec OPTIONS[] = {
-    {"--tokenizer", "FILE",
-     "tokenizer of a --llama2c model: a llama2.c tokenizer .bin (tokenizer.bin for the Llama 2 "
-     "vocabulary, tok512.bin for stories260K, ...)",
-     [](options &o, const std::string &v) {
-         o.tokenizer = v;
-         return std::string();
-     }},
-    {"-o, --output", "FILE",
-     "the GGUF file to write; it is written to FILE.tmp and renamed when complete, so an "
-     "interrupted run leaves no partial FILE",
-     [](options &o, const std::string &v) {
-         o.output = v;
-         return std::string();
-     }},
-    {"--outtype", "f32|f16",
-     "type of the weights: f32 (default) keeps the values exactly; f16 stores 2-D weights as "
-     "F16; norms stay F32",
-     [](options &o, const std::string &v) {
-         return convert::parse_out_type(v, &o.type)
-                    ? std::string()
-                    : "--outtype must be f32 or f16, not '" + v + "'";
-     }},
-    {"--name", "NAME",
-     "general.name of the model (default: the model file's name without extension)",
-     [](options &o, const std::string &v) {
-         o.name = v;
-         return std::string();
-     }},
-    {"-h, --help", nullptr, "show this help",
-     [](options &o, const std::string &) {
-         o.help = true;
-         return std::string();
-     }},
-};
-
-bool has_flag(const char *flags, std::string_view arg) {
-    std::string_view list = flags;
-    while (!list.empty()) {
-        const size_t comma = list.find(", ");
-        if (list.substr(0, comma) == arg) return true;
-        list = comma == std::string_view::npos ? "" : list.substr(comma + 2);
-    }
-    return false;
-}
-
-// "  FLAGS ARG   help", the help wrapped to 80 columns.
-void print_entry(const char *flags, const char *arg, const char *help) {
-    constexpr int INDENT = 25, WIDTH = 80;
-    const std::string left = std::string(flags) + (arg ? std::string(" ") + arg : "");
-    std::printf("  %-*s", INDENT - 3, left.c_str());
-    int column = INDENT - 1;
-    std::string_view rest = help;
-    while (!rest.empty()) {
-        const size_t space = rest.find(' ');
-        const std::string_view word = rest.substr(0, space);
-        if (column + 1 + int(word.size()) > WIDTH && column > INDENT - 1) {
-            std::printf("\n%*s", INDENT - 1, "");
-            column = INDENT - 1;
-        }
-        std::printf(" %.*s", int(word.size()), word.data());
-        column += 1 + int(word.size());
-        rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
-    }
-    std::printf("\n");
-}
-
-void print_help() {
-    std::printf(
-        "usage: convert --llama2c MODEL.bin --tokenizer TOK.bin -o OUT.gguf [--outtype f32|f16]\n"
-        "               [--name NAME]\n"
-        "\n"
-        "Converts a model to a GGUF v3 file (llama architecture, SentencePiece\n"
-        "tokenizer) that this project's tools and llama.cpp read: standard metadata\n"
-        "keys and tensor names, general.file_type 0 (f32) or 1 (f16), the tokenizer\n"
-        "as tokenizer.ggml.* keys. The output may not be one of the input files.\n"
-        "\n"
-        "source (exactly one):\n");
-    for (const source_format &s : SOURCES)
-        print_entry(s.flag, s.arg, s.help);
-    std::printf("\noptions:\n");
-    for (const option_spec &o : OPTIONS)
-        print_entry(o.flags, o.arg, o.help);
-    std::printf("\nexample:\n"
-                "  convert --llama2c stories260K.bin --tokenizer tok512.bin -o stories260K.gguf\n");
-}
-
-// Fills *o from the command line; returns "" or what is wrong.
-std::string parse_args(int argc, char **argv, options *o) {
-    for (int i = 1; i < argc; i++) {
-        const std::string arg = argv[i];
-        auto value = [&](std::string *v) {
-            if (i + 1 >= argc) return arg + " needs a value";
-            *v = argv[++i];
-            return std::string();
-        };
-        bool known = false;
-        for (const source_format &s : SOURCES) {
-            if (arg != s.flag) continue;
-            if (!o->source.empty()) return "give one source, not both " + o->source + " and " + arg;
-            o->source = arg;
-            if (std::string e = value(&o->model); !e.empty()) return e;
-            known = true;
-        }
-        for (const option_spec &spec : OPTIONS) {
-            if (known || !has_flag(spec.flags, arg)) continue;
-            std::string v;
-            if (spec.arg)
-                if (std::string e = value(&v); !e.empty()) return e;
-            if (std::string e = spec.apply(*o, v); !e.empty()) return e;
-            known = true;
-        }
-        if (!known) return "unknown argument '" + arg + "'";
-    }
-    if (o->help) return "";
-    if (o->source.empty()) return "no source model: give --llama2c FILE";
-    if (o->output.empty()) return "no output file: give -o FILE";
-    return "";
-}
-
-const source_format &source_of(const options &o) {
-    for (const source_format &s : SOURCES)
-        if (o.source == s.flag) return s;
-    return SOURCES[0]; // parse_args accepts only flags from SOURCES
+// The model file's name without extension, or the folder's name.
+std::string default_name(const std::string &model) {
+    std::filesystem::path path(model);
+    if (!path.has_filename()) path = path.parent_path(); // "DIR/"
+    return std::filesystem::is_directory(path) ? path.filename().string() : path.stem().string();
 }
 
 int fail(const std::string &message) {
@@ -209,22 +100,80 @@ int fail(const std::string &message) {
 
 int main(int argc, char **argv) {
     options o;
-    if (std::string e = parse_args(argc, argv, &o); !e.empty())
-        return fail(e + " (see convert -h)");
-    if (o.help) {
-        print_help();
-        return 0;
+    args::parser p(
+        "convert", "(--llama2c MODEL.bin --tokenizer TOK.bin | --hf DIR) -o OUT.gguf [options]",
+        "Converts a model to a GGUF v3 file (llama architecture, SentencePiece tokenizer) that "
+        "this project's tools and llama.cpp read: standard metadata keys and tensor names, the "
+        "tokenizer as tokenizer.ggml.* keys. Give exactly one source. GPTQ checkpoints become "
+        "Q4_Z (4-bit) or Q3_Z (3-bit) weights without loss, which only this project reads. The "
+        "output may not be one of the input files.\n\n"
+        "examples:\n"
+        "  convert --llama2c stories260K.bin --tokenizer tok512.bin -o stories260K.gguf\n"
+        "  convert --hf Llama-2-7b-GPTQ -o llama-2-7b-q4_z.gguf");
+    p.add(args::string_flag({"--llama2c"}, "FILE",
+                            "source: a llama2.c checkpoint (.bin in the legacy format run.c "
+                            "reads, export.py --version 0); needs --tokenizer",
+                            &o.llama2c));
+    p.add(args::string_flag({"--hf"}, "DIR",
+                            "source: a Hugging Face llama checkpoint folder: config.json, "
+                            "model.safetensors (or shards with model.safetensors.index.json) and "
+                            "tokenizer.model; GPTQ checkpoints (quantization_config in "
+                            "config.json, or quantize_config.json) included",
+                            &o.hf));
+    p.add(args::string_flag({"--tokenizer"}, "FILE",
+                            "tokenizer of a --llama2c model: a llama2.c tokenizer .bin "
+                            "(tokenizer.bin for the Llama 2 vocabulary, tok512.bin for "
+                            "stories260K, ...)",
+                            &o.tokenizer));
+    p.add(args::string_flag({"-o", "--output"}, "FILE",
+                            "the GGUF file to write; it is written to FILE.tmp and renamed when "
+                            "complete, so an interrupted run leaves no partial FILE",
+                            &o.output));
+    p.add({{"--outtype"},
+           "f32|f16",
+           "type of the float weights: f32 (default) keeps the values exactly; f16 stores 2-D "
+           "weights as F16 (general.file_type 1); norms and biases stay F32, GPTQ layers are "
+           "Q4_Z/Q3_Z either way",
+           [&o](const std::string &v) {
+               return convert::parse_out_type(v, &o.type)
+                          ? std::string()
+                          : "--outtype must be f32 or f16, not '" + v + "'";
+           }});
+    p.add(args::string_flag({"--name"}, "NAME",
+                            "general.name of the model (default: the model file's name without "
+                            "extension, or the folder's name)",
+                            &o.name));
+    int exit_code = 0;
+    if (!p.parse(argc, argv, &exit_code)) return exit_code;
+
+    const source_format *source = nullptr;
+    for (const source_format &s : SOURCES) {
+        if ((o.*s.path).empty()) continue;
+        if (source) {
+            p.error(std::string("give one source, not both ") + source->flag + " and " + s.flag);
+            return 1;
+        }
+        source = &s;
     }
-    for (const std::string &input : {o.model, o.tokenizer}) {
+    if (!source) {
+        p.error("no source model: give --llama2c FILE or --hf DIR");
+        return 1;
+    }
+    if (o.output.empty()) {
+        p.error("no output file: give -o FILE");
+        return 1;
+    }
+    const std::string &model = o.*source->path;
+    for (const std::string &input : {model, o.tokenizer}) {
         if (!input.empty() && convert::is_same_file(input, o.output))
             return fail("the output " + o.output + " is the input " + input +
                         "; choose another output file");
     }
-    if (o.name.empty()) o.name = std::filesystem::path(o.model).stem().string();
+    if (o.name.empty()) o.name = default_name(model);
 
     llama::gguf_writer writer;
     std::string error;
-    std::shared_ptr<const void> inputs = source_of(o).load(o, &writer, &error);
+    std::shared_ptr<const void> inputs = source->load(o, &writer, &error);
     if (!inputs) return fail(error);
 
     const convert::remove_on_interrupt cleanup(llama::gguf_writer::temp_path(o.output));

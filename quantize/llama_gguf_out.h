@@ -6,6 +6,7 @@
 #include "gguf.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,11 @@ void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writ
 // stay valid until then (e.g. point into a mapped input file).
 void add_weight(std::string name, int n_dims, const int64_t *ne, const float *src, out_type type,
                 llama::gguf_writer *w);
+
+// The same for a source read row by row: read_row(r, out) writes the ne[0]
+// floats of row r (rows counted over dims 1..). Called during w->write().
+using row_reader = std::function<void(int64_t row, float *out)>;
+void add_weight(std::string name, int n_dims, const int64_t *ne, row_reader read_row,
+                out_type type, llama::gguf_writer *w);
 
 } // namespace convert

@@ -406,7 +406,7 @@ TEST(ConvertTool, HelpAndUsageErrors) {
     std::string output;
     EXPECT_EQ(run_convert("-h", &output), 0);
     for (const char *flag :
-         {"--llama2c", "--tokenizer", "--outtype f32|f16", "-o, --output", "--name"})
+         {"--llama2c", "--hf DIR", "--tokenizer", "--outtype f32|f16", "-o, --output", "--name"})
         EXPECT_NE(output.find(flag), std::string::npos) << flag;
     EXPECT_EQ(run_convert("", &output), 1);
     EXPECT_NE(output.find("no source model"), std::string::npos) << output;
@@ -419,8 +419,16 @@ TEST(ConvertTool, HelpAndUsageErrors) {
     EXPECT_EQ(
         run_convert("--llama2c " + MODEL + " --tokenizer " + TOK512 + " -o " + TOK512, &output), 1);
     EXPECT_NE(output.find("is the input"), std::string::npos) << output;
+    EXPECT_EQ(run_convert("--llama2c " + MODEL + " --hf dir -o x.gguf", &output), 1);
+    EXPECT_NE(output.find("give one source, not both --llama2c and --hf"), std::string::npos)
+        << output;
+    EXPECT_EQ(run_convert("--hf " + test::shared_data("gptq") + " --tokenizer " + TOK512 +
+                              " -o x.gguf",
+                          &output),
+              1);
+    EXPECT_NE(output.find("--tokenizer is for --llama2c"), std::string::npos) << output;
     EXPECT_EQ(run_convert("--frobnicate", &output), 1);
-    EXPECT_NE(output.find("unknown argument '--frobnicate'"), std::string::npos) << output;
+    EXPECT_NE(output.find("unknown option '--frobnicate'"), std::string::npos) << output;
 }
 
 #endif

@@ -7,10 +7,7 @@
 #include "kernel_bench.h"
 
 #include "int8_peak.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "machine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,7 +26,6 @@ namespace {
 constexpr int64_t K = 4096, M = 11008;             // llama-7B's FFN: 4096 inputs, 11008 outputs
 constexpr int64_t matmat_rows = 512;               // activation rows of the matrix-matrix product
 constexpr size_t stream_bytes = size_t(512) << 20; // weights cycled per matrix-vector rep
-constexpr size_t read_bytes = size_t(1) << 30;     // the bandwidth probe's buffer
 
 using steady = std::chrono::steady_clock;
 
@@ -54,66 +50,6 @@ buffer alloc_buffer(size_t bytes) {
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
-}
-
-// Runs f(ith) on n threads at once and returns the wall time.
-template <class F> double timed_on_threads(int n, F f) {
-    const steady::time_point t0 = steady::now();
-    std::vector<std::thread> threads;
-    for (int i = 1; i < n; i++)
-        threads.emplace_back(f, i);
-    f(0);
-    for (auto &t : threads)
-        t.join();
-    return seconds_since(t0);
-}
-
-// Sums n bytes (a multiple of 128) as 64-bit words, with the widest loads
-// the CPU has: the read probe must not be slower than the kernels' loads.
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) uint64_t sum_avx2(const char *p, size_t n) {
-    __m256i a = _mm256_setzero_si256(), b = a, c = a, d = a;
-    for (size_t i = 0; i < n; i += 128) {
-        a = _mm256_add_epi64(a, _mm256_load_si256((const __m256i *)(p + i)));
-        b = _mm256_add_epi64(b, _mm256_load_si256((const __m256i *)(p + i + 32)));
-        c = _mm256_add_epi64(c, _mm256_load_si256((const __m256i *)(p + i + 64)));
-        d = _mm256_add_epi64(d, _mm256_load_si256((const __m256i *)(p + i + 96)));
-    }
-    const __m256i s = _mm256_add_epi64(_mm256_add_epi64(a, b), _mm256_add_epi64(c, d));
-    return uint64_t(_mm256_extract_epi64(s, 0) ^ _mm256_extract_epi64(s, 3));
-}
-#endif
-
-uint64_t sum_words(const char *p, size_t n) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return sum_avx2(p, n);
-#endif
-    const auto *w = reinterpret_cast<const uint64_t *>(p);
-    uint64_t a = 0, b = 0, c = 0, d = 0;
-    for (size_t i = 0; i < n / 8; i += 4) {
-        a += w[i];
-        b += w[i + 1];
-        c += w[i + 2];
-        d += w[i + 3];
-    }
-    return a ^ b ^ c ^ d;
-}
-
-// STREAM-like read: every thread sums its share of a 1 GiB buffer. The best
-// rep is reported: it is the machine's limit the kernels are held to.
-double read_gbps(const char *data, int n_threads, int reps) {
-    double best = 0;
-    std::vector<uint64_t> sums(static_cast<size_t>(n_threads));
-    for (int rep = 0; rep < reps; rep++) {
-        const double t = timed_on_threads(n_threads, [&](int ith) {
-            const size_t per = read_bytes / size_t(n_threads) / 128 * 128;
-            sums[size_t(ith)] = sum_words(data + per * size_t(ith), per);
-        });
-        best = std::max(best, double(read_bytes) / t * 1e-9);
-    }
-    volatile uint64_t sink = sums[0];
-    (void)sink;
-    return best;
 }
 
 // The best rep, as for the read bandwidth.
@@ -198,13 +134,6 @@ struct matmul_graph {
     }
 };
 
-std::string cpu_model() {
-    std::ifstream f("/proc/cpuinfo");
-    for (std::string line; std::getline(f, line);)
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    return "unknown CPU";
-}
-
 } // namespace
 
 int run_kernels(const kernel_options &opt) {
@@ -215,13 +144,8 @@ int run_kernels(const kernel_options &opt) {
                 "matrix-matrix has %lld activation rows; kernels: median of %d reps, machine limits: best rep\n\n",
                 (long long)K, (long long)M, stream_bytes >> 20, (long long)matmat_rows, opt.reps);
 
-    std::vector<double> bw(opt.threads.size()), peak(opt.threads.size());
-    {
-        buffer probe = alloc_buffer(read_bytes);
-        std::memset(probe.get(), 1, read_bytes);
-        for (size_t t = 0; t < opt.threads.size(); t++)
-            bw[t] = read_gbps(probe.get(), opt.threads[t], opt.reps);
-    }
+    const std::vector<double> bw = read_bandwidth_gbps(opt.threads, opt.reps);
+    std::vector<double> peak(opt.threads.size());
     const int8_peak_loop loop = int8_peak_for(level);
     for (size_t t = 0; t < opt.threads.size(); t++) {
         peak[t] = loop.run ? int8_peak_gops(loop, opt.threads[t], opt.reps) : 0.0;

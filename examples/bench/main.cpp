@@ -1,131 +1,100 @@
-// bench: performance measurements. `bench kernels` measures the mul_mat
-// kernels against the machine's limits; `bench -m MODEL` (model mode) will
-// measure a whole model.
+// bench: performance measured against what the machine can do in the same
+// run. `bench kernels` measures the mul_mat kernels; `bench -m MODEL` (or
+// --random SHAPE) measures a whole model.
+#include "args.h"
 #include "kernel_bench.h"
+#include "model_bench.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 namespace {
 
-void print_usage(FILE *out) {
-    std::fputs("usage:\n"
-               "  bench kernels [--type T[,T...]] [--threads N[,N...]] [--reps R]\n"
-               "      Kernel benchmark. Measures the machine's memory read bandwidth and int8\n"
-               "      multiply peak, then for each weight type a matrix-vector product over\n"
-               "      4096 x 11008 weights cycling through >= 512 MB of copies (GB/s of weights\n"
-               "      streamed) and a matrix-matrix product with 512 activation rows (GOP/s,\n"
-               "      2*M*N*K), through ggml graphs on a thread pool.\n"
-               "        --type     weight types (default F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z)\n"
-               "        --threads  thread counts (default 1,2)\n"
-               "        --reps     timed repetitions per measurement (default 3); kernels report\n"
-        "                   the median, the machine's limits the best\n"
-               "      GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.\n"
-               "  bench -m MODEL [options]\n"
-               "      Model benchmark (prompt processing and generation speed of a GGUF model).\n"
-               "  bench -h, --help\n"
-               "      This help.\n",
-               out);
-}
-
-// "a,b,c" -> {"a", "b", "c"}
-std::vector<std::string> split_list(const char *s) {
-    std::vector<std::string> items;
-    std::string cur;
-    for (const char *p = s;; p++) {
-        if (*p == ',' || *p == '\0') {
-            if (!cur.empty()) items.push_back(cur);
-            cur.clear();
-            if (*p == '\0') break;
-        } else {
-            cur += *p;
+// "Q4_0,Q4_Z" -> weight types; false (with a message) for anything else.
+bool parse_types(const std::string &list, std::vector<ggml_type> *types, const args::parser &p) {
+    types->clear();
+    std::stringstream ss(list);
+    for (std::string name; std::getline(ss, name, ',');) {
+        ggml_type t;
+        if (!ggml_type_from_name(name.c_str(), &t) || t == GGML_TYPE_I32 || t == GGML_TYPE_Q8_1) {
+            p.error("'" + name + "' is not a weight type (F32, F16, Q8_0, Q4_0, Q4_1, Q4_Z, Q3_Z)");
+            return false;
         }
+        types->push_back(t);
     }
-    return items;
-}
-
-bool parse_positive(const std::string &s, int *out) {
-    char *end = nullptr;
-    const long v = std::strtol(s.c_str(), &end, 10);
-    if (end == s.c_str() || *end != '\0' || v < 1 || v > 1024) return false;
-    *out = int(v);
-    return true;
+    return !types->empty();
 }
 
 int kernels_main(int argc, char **argv) {
     bench::kernel_options opt;
-    for (const char *name : {"F32", "F16", "Q8_0", "Q4_0", "Q4_1", "Q4_Z", "Q3_Z"}) {
-        ggml_type t;
-        ggml_type_from_name(name, &t);
-        opt.types.push_back(t);
-    }
-    opt.threads = {1, 2};
-    for (int i = 0; i < argc; i++) {
-        const std::string arg = argv[i];
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "bench kernels: %s needs a value\n", arg.c_str());
-            return 2;
-        }
-        const char *value = argv[++i];
-        if (arg == "--type") {
-            opt.types.clear();
-            for (const std::string &name : split_list(value)) {
-                ggml_type t;
-                if (!ggml_type_from_name(name.c_str(), &t) ||
-                    ggml_vec_dot_type(t) == GGML_TYPE_I32 || t == GGML_TYPE_Q8_1) {
-                    std::fprintf(stderr, "bench kernels: %s is not a weight type\n", name.c_str());
-                    return 2;
-                }
-                opt.types.push_back(t);
-            }
-        } else if (arg == "--threads") {
-            opt.threads.clear();
-            for (const std::string &n : split_list(value)) {
-                int v;
-                if (!parse_positive(n, &v)) {
-                    std::fprintf(stderr, "bench kernels: bad thread count '%s'\n", n.c_str());
-                    return 2;
-                }
-                opt.threads.push_back(v);
-            }
-        } else if (arg == "--reps") {
-            if (!parse_positive(value, &opt.reps)) {
-                std::fprintf(stderr, "bench kernels: bad --reps '%s'\n", value);
-                return 2;
-            }
-        } else {
-            std::fprintf(stderr, "bench kernels: unknown option %s\n", arg.c_str());
-            print_usage(stderr);
-            return 2;
-        }
-    }
-    if (opt.types.empty() || opt.threads.empty()) {
-        print_usage(stderr);
-        return 2;
-    }
+    std::string types = "F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z";
+    std::vector<int32_t> threads{1, 2};
+    args::parser p("bench kernels", "[options]",
+                   "Measures the machine's memory read bandwidth and int8 multiply peak, then for\n"
+                   "each weight type a matrix-vector product over 4096 x 11008 weights cycling\n"
+                   "through >= 512 MB of copies (GB/s of weights streamed) and a matrix-matrix\n"
+                   "product with 512 activation rows (GOP/s, 2*M*N*K), through ggml graphs on a\n"
+                   "thread pool. Kernels report the median rep, the machine's limits the best.\n"
+                   "GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.");
+    p.add(args::string_flag({"--type"}, "T,T,..", "weight types", &types));
+    p.add(args::int_list_flag({"-t", "--threads"}, "thread counts", 1, 512, &threads));
+    p.add(args::int_flag({"-r", "--reps"}, "timed repetitions per measurement", 1, 1000, &opt.reps));
+    int exit_code = 0;
+    if (!p.parse(argc, argv, &exit_code)) return exit_code;
+    if (!parse_types(types, &opt.types, p)) return 1;
+    opt.threads.assign(threads.begin(), threads.end());
     return bench::run_kernels(opt);
+}
+
+int model_main(int argc, char **argv) {
+    bench::model_options opt;
+    std::string random_type = "Q4_0";
+    args::parser p("bench", "-m MODEL | --random SHAPE [options]",
+                   "Prompt processing (-p tokens as one batch) and generation (-n tokens one at a\n"
+                   "time) in tokens/s, mean and standard deviation over the reps, per thread count;\n"
+                   "generation's effective bandwidth (weight bytes read per token x tokens/s) next\n"
+                   "to the machine's read bandwidth measured in the same run.\n"
+                   "`bench kernels -h` describes the kernel benchmark.");
+    p.add(args::model_flag(&opt.model));
+    p.add(args::string_flag({"--random"}, "SHAPE",
+                            "a model with random weights of a preset shape: 15M, 110M, 1.1B or 7B",
+                            &opt.random_shape));
+    p.add(args::string_flag({"--type"}, "T", "weight type of a --random model", &random_type));
+    p.add(args::int_flag({"-p", "--n-prompt"}, "prompt tokens; 0 skips the test", 0, 1 << 16,
+                         &opt.n_prompt));
+    p.add(args::int_flag({"-n", "--n-gen"}, "generated tokens; 0 skips the test", 0, 1 << 16,
+                         &opt.n_gen));
+    p.add(args::int_list_flag({"-t", "--threads"}, "thread counts", 1, 512, &opt.threads));
+    p.add(args::int_flag({"-r", "--reps"}, "repetitions of each test", 1, 1000, &opt.reps));
+    p.add(args::string_flag({"-o", "--output"}, "md|csv|json", "output format", &opt.output));
+    int exit_code = 0;
+    if (!p.parse(argc, argv, &exit_code)) return exit_code;
+    if (opt.model.empty() == opt.random_shape.empty()) {
+        p.error("give a model (-m FILE) or a random shape (--random SHAPE), not both");
+        return 1;
+    }
+    std::vector<ggml_type> types;
+    if (!parse_types(random_type, &types, p) || types.size() != 1) return 1;
+    opt.random_type = types[0];
+    if (opt.output != "md" && opt.output != "csv" && opt.output != "json") {
+        p.error("output format '" + opt.output + "' is not md, csv or json");
+        return 1;
+    }
+    if (opt.n_prompt == 0 && opt.n_gen == 0) {
+        p.error("nothing to measure: -p and -n are both 0");
+        return 1;
+    }
+    return bench::run_model_bench(opt);
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        print_usage(stderr);
-        return 2;
+    if (argc >= 2 && std::strcmp(argv[1], "kernels") == 0) {
+        argv[1] = argv[0]; // the kernel mode's arguments follow the word
+        return kernels_main(argc - 1, argv + 1);
     }
-    const std::string mode = argv[1];
-    if (mode == "-h" || mode == "--help") {
-        print_usage(stdout);
-        return 0;
-    }
-    if (mode == "kernels") return kernels_main(argc - 2, argv + 2);
-    if (mode == "-m") {
-        std::fputs("bench: model mode is not part of this build yet\n", stderr);
-        return 2;
-    }
-    std::fprintf(stderr, "bench: unknown mode '%s'\n", mode.c_str());
-    print_usage(stderr);
-    return 2;
+    return model_main(argc, argv);
 }

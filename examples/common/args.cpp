@@ -34,6 +34,42 @@ std::string format_float(float v) {
     return buf;
 }
 
+constexpr int HELP_WIDTH = 80;
+
+// Prints the words of `text` from column `column`, wrapping to HELP_WIDTH
+// with continuation lines indented by `indent`. Line breaks in the text are
+// kept, and lines that start with a space (examples) are printed as they are.
+void print_wrapped(const std::string &text, int column, int indent) {
+    std::stringstream lines(text);
+    std::string line;
+    bool first_line = true;
+    while (std::getline(lines, line)) {
+        if (!first_line) {
+            std::printf("\n%*s", indent, "");
+            column = indent;
+        }
+        first_line = false;
+        if (!line.empty() && line[0] == ' ') {
+            std::printf("%s", line.c_str());
+            continue;
+        }
+        std::stringstream words(line);
+        std::string word;
+        bool first_word = true;
+        while (words >> word) {
+            if (!first_word && column + 1 + int(word.size()) > HELP_WIDTH) {
+                std::printf("\n%*s", indent, "");
+                column = indent;
+                first_word = true;
+            }
+            std::printf("%s%s", first_word ? "" : " ", word.c_str());
+            column += int(word.size()) + (first_word ? 0 : 1);
+            first_word = false;
+        }
+    }
+    std::printf("\n");
+}
+
 } // namespace
 
 flag string_flag(std::vector<std::string> names, std::string value, std::string help,
@@ -157,14 +193,20 @@ void parser::error(const std::string &message) const {
 }
 
 void parser::print_help() const {
-    std::printf("usage: %s %s\n\n%s\n\noptions:\n", program_.c_str(), usage_.c_str(),
-                description_.c_str());
-    std::printf("  %-28s %s\n", "-h, --help", "show this help and exit");
+    constexpr int NAMES = 28, HELP_COLUMN = 2 + NAMES + 1;
+    std::printf("usage: %s %s\n\n", program_.c_str(), usage_.c_str());
+    print_wrapped(description_, 0, 0);
+    std::printf("\noptions:\n");
+    std::printf("  %-*s %s\n", NAMES, "-h, --help", "show this help and exit");
     for (const flag &f : flags_) {
         std::string names;
         for (const std::string &n : f.names) names += (names.empty() ? "" : ", ") + n;
         if (!f.value.empty()) names += " " + f.value;
-        std::printf("  %-28s %s\n", names.c_str(), f.help.c_str());
+        std::printf("  %-*s ", NAMES, names.c_str());
+        if (names.size() > size_t(NAMES)) { // too long: help on the next line
+            std::printf("\n%*s", HELP_COLUMN, "");
+        }
+        print_wrapped(f.help, HELP_COLUMN, HELP_COLUMN);
     }
 }
 

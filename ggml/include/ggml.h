@@ -119,6 +119,7 @@ enum ggml_op {
     GGML_OP_ROPE,
     GGML_OP_SOFT_MAX,
     GGML_OP_GET_ROWS,
+    GGML_OP_GET_COLS,
     GGML_OP_MUL_MAT,
     GGML_OP_COUNT,
 };
@@ -256,6 +257,12 @@ struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *
                                   float scale, bool causal, int n_past);
 /* Rows idx[i] of a (any type) as F32: [a->ne[0], ne(idx)]. */
 struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
+                                  struct ggml_tensor *idx);
+/* Elements idx[j] of every row of F32 a: out[i3][i2][i1][j] =
+ * a[i3][i2][i1][idx[j]], shape [ne(idx), a->ne[1], a->ne[2], a->ne[3]].
+ * Gathers activations into the input order of a weight stored with its
+ * columns permuted (GPTQ act-order). */
+struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *a,
                                   struct ggml_tensor *idx);
 /* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is

@@ -157,6 +157,17 @@ ggml_tensor *ggml_get_rows(ggml_context *ctx, ggml_tensor *a, ggml_tensor *idx) 
     return t;
 }
 
+ggml_tensor *ggml_get_cols(ggml_context *ctx, ggml_tensor *a, ggml_tensor *idx) {
+    GGML_ASSERT(idx->type == GGML_TYPE_I32 && ggml_n_dims(idx) == 1,
+                "get_cols: indices must be a 1-d I32 tensor");
+    expect_f32(a, "get_cols");
+    const int64_t ne[] = {idx->ne[0], a->ne[1], a->ne[2], a->ne[3]};
+    ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 4, ne, GGML_OP_GET_COLS);
+    t->src[0] = a;
+    t->src[1] = idx;
+    return t;
+}
+
 ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     GGML_ASSERT(a->ne[0] == b->ne[0], "mul_mat: rows of '%s' (%lld) and '%s' (%lld) differ",
                 a->name, (long long)a->ne[0], b->name, (long long)b->ne[0]);
@@ -165,7 +176,7 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     expect_rows_contiguous(a, "mul_mat");
     expect_f32(b, "mul_mat");
     const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
-    if (vec_dot_type != GGML_TYPE_F32) {
+    if (vec_dot_type != GGML_TYPE_F32 && !ggml::mul_mat_uses_blas(a, b)) {
         b = ggml_quantize(ctx, b, vec_dot_type);
     } else {
         expect_rows_contiguous(b, "mul_mat");

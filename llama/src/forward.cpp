@@ -4,6 +4,7 @@
 #include "forward.h"
 
 #include <cmath>
+#include <vector>
 
 namespace llama {
 
@@ -18,9 +19,31 @@ struct builder {
     int32_t n;          // tokens in the batch
     int32_t n_past;     // positions already in the cache
     ggml_tensor *positions;
+    // x gathered by a perm, per (x, perm): q, k and v (gate and up) read one
+    // input, and usually through one perm, which is then gathered once
+    struct gathered {
+        ggml_tensor *x, *perm, *result;
+    };
+    std::vector<gathered> gathers = {};
 
     ggml_tensor *named(ggml_tensor *t, const char *name, int il) const {
         return il < 0 ? ggml_set_name(t, name) : ggml_format_name(t, "%s.%d", name, il);
+    }
+
+    // w x (+ b), x gathered first into the weight's input order if it has one
+    ggml_tensor *linear(const llama::linear &w, ggml_tensor *x) {
+        if (w.input_perm) {
+            ggml_tensor *in = nullptr;
+            for (const gathered &g : gathers)
+                if (g.x == x && g.perm == w.input_perm) in = g.result;
+            if (!in) {
+                in = ggml_get_cols(ctx, x, w.input_perm);
+                gathers.push_back({x, w.input_perm, in});
+            }
+            x = in;
+        }
+        ggml_tensor *y = ggml_mul_mat(ctx, w.weight, x);
+        return w.bias ? ggml_add(ctx, y, w.bias) : y;
     }
 
     // x / rms(x) * weight
@@ -29,13 +52,13 @@ struct builder {
     }
 
     // Multi-head attention of x [n_embd, n] over the cache and the batch.
-    ggml_tensor *attention(const layer &l, ggml_tensor *x, int il) const {
+    ggml_tensor *attention(const layer &l, ggml_tensor *x, int il) {
         const int64_t hd = hp.head_dim(), n_kv = n_past + n;
 
         // q, k, v for the batch; q and k rotated by their positions
-        ggml_tensor *q = ggml_mul_mat(ctx, l.wq, x); // [n_embd, n]
-        ggml_tensor *k = ggml_mul_mat(ctx, l.wk, x); // [n_embd_kv, n]
-        ggml_tensor *v = ggml_mul_mat(ctx, l.wv, x); // [n_embd_kv, n]
+        ggml_tensor *q = linear(l.wq, x); // [n_embd, n]
+        ggml_tensor *k = linear(l.wk, x); // [n_embd_kv, n]
+        ggml_tensor *v = linear(l.wv, x); // [n_embd_kv, n]
         q = ggml_rope(ctx, ggml_reshape_3d(ctx, q, hd, hp.n_head, n), positions, hp.n_rot,
                       hp.rope_freq_base); // [hd, n_head, n]
         k = ggml_rope(ctx, ggml_reshape_3d(ctx, k, hd, hp.n_head_kv, n), positions, hp.n_rot,
@@ -70,14 +93,14 @@ struct builder {
 
         // heads back side by side, then the output projection
         out = ggml_cont(ctx, ggml_permute(ctx, out, 0, 2, 1, 3)); // [hd, n_head, n]
-        return ggml_mul_mat(ctx, l.wo, ggml_reshape_2d(ctx, out, hp.n_embd, n));
+        return linear(l.wo, ggml_reshape_2d(ctx, out, hp.n_embd, n));
     }
 
     // w_down(silu(w_gate x) * (w_up x))
-    ggml_tensor *swiglu_ffn(const layer &l, ggml_tensor *x, int il) const {
-        ggml_tensor *gate = ggml_mul_mat(ctx, l.w_gate, x); // [n_ff, n]
-        ggml_tensor *up = ggml_mul_mat(ctx, l.w_up, x);     // [n_ff, n]
-        return ggml_mul_mat(ctx, l.w_down, named(ggml_swiglu(ctx, gate, up), "ffn_hidden", il));
+    ggml_tensor *swiglu_ffn(const layer &l, ggml_tensor *x, int il) {
+        ggml_tensor *gate = linear(l.w_gate, x); // [n_ff, n]
+        ggml_tensor *up = linear(l.w_up, x);     // [n_ff, n]
+        return linear(l.w_down, named(ggml_swiglu(ctx, gate, up), "ffn_hidden", il));
     }
 };
 
@@ -102,7 +125,7 @@ forward_graph build_forward(ggml_context *ctx, const llama_model &model, const k
     if (!all_logits && n_tokens > 1) // only the last position's logits are wanted
         x = ggml_view_2d(ctx, x, model.hp.n_embd, 1, x->nb[1], size_t(n_tokens - 1) * x->nb[1]);
     x = b.rms_norm(x, model.output_norm);
-    fg.logits = ggml_set_name(ggml_mul_mat(ctx, model.output, x), "logits");
+    fg.logits = ggml_set_name(b.linear(model.output, x), "logits");
     ggml_set_output(fg.logits);
     ggml_build_forward_expand(fg.graph, fg.logits);
     return fg;

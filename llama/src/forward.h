@@ -18,7 +18,8 @@ struct forward_graph {
 forward_graph build_forward(ggml_context *ctx, const llama_model &model, const kv_cache &kv,
                             int32_t n_tokens, bool all_logits);
 
-// Tensors in the forward graph of a model: about 40 per layer, with room.
-inline size_t forward_graph_size(const hparams &hp) { return 128 + size_t(hp.n_layer) * 64; }
+// Tensors in the forward graph of a model: about 40 per layer, up to 10 more
+// with biases and input perms, with room.
+inline size_t forward_graph_size(const hparams &hp) { return 128 + size_t(hp.n_layer) * 80; }
 
 } // namespace llama

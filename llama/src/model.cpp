@@ -8,6 +8,7 @@
 #include <cmath>
 #include <optional>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace llama {
@@ -34,9 +35,15 @@ class model_loader {
     // A required (or, with a default, optional) positive integer key.
     bool get_int(const std::string &key, int32_t &out, std::optional<int32_t> fallback = {});
     bool get_float(const std::string &key, float &out, std::optional<float> fallback = {});
-    // The tensor `name` with shape ne (n_dims dims); for norms only F32.
+    // The tensor `name` with shape ne (n_dims dims); for norms (and biases) only F32.
     ggml_tensor *tensor(llama_model &model, const std::string &name, std::vector<int64_t> ne,
                         bool is_norm, bool optional = false);
+    // <name>.weight [n_in, n_out] with its optional bias and input_perm.
+    bool linear_of(llama_model &model, const std::string &name, int64_t n_in, int64_t n_out,
+                   linear *out, bool optional = false);
+    // The I32 permutation `name` of n elements, or nullptr (and error_ if it
+    // is there but wrong); equal permutations share one tensor.
+    ggml_tensor *permutation(llama_model &model, const std::string &name, int64_t n);
     bool fail(const std::string &message) {
         if (error_.empty()) error_ = file_error(f_, message);
         return false;
@@ -45,6 +52,7 @@ class model_loader {
     const gguf_file &f_;
     std::string error_;
     std::set<std::string> used_;
+    std::vector<ggml_tensor *> perms_;
 };
 
 bool model_loader::get_int(const std::string &key, int32_t &out, std::optional<int32_t> fallback) {
@@ -127,15 +135,54 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
     if (is_norm ? info->type != GGML_TYPE_F32
                 : info->type == GGML_TYPE_I32 || info->type == GGML_TYPE_Q8_1) {
         fail("tensor '" + name + "' has type " + ggml_type_name(info->type) + ", which " +
-             (is_norm ? "a norm cannot have (it must be F32)" : "a weight cannot have"));
+             (is_norm ? "a norm or bias cannot have (it must be F32)" : "a weight cannot have"));
         return nullptr;
     }
     ggml_tensor *t = ggml_new_tensor(model.weights, info->type, info->n_dims, info->ne);
     t->data = const_cast<void *>(info->data); // mapped read-only: never written
     ggml_set_name(t, name.c_str());
-    model.n_params += uint64_t(ggml_nelements(t));
-    model.n_bytes += info->size;
     return t;
+}
+
+ggml_tensor *model_loader::permutation(llama_model &model, const std::string &name, int64_t n) {
+    const gguf_tensor *info = f_.find_tensor(name);
+    if (!info) return nullptr;
+    used_.insert(name);
+    if (info->type != GGML_TYPE_I32 || info->n_dims != 1 || info->ne[0] != n) {
+        fail("tensor '" + name + "' must be I32 [" + std::to_string(n) + "], not " +
+             ggml_type_name(info->type) + " " + shape_str(info->n_dims, info->ne));
+        return nullptr;
+    }
+    // a permutation, so the gather reads every input once and never outside
+    std::vector<int32_t> idx(static_cast<size_t>(n));
+    std::memcpy(idx.data(), info->data, info->size);
+    std::vector<bool> seen(static_cast<size_t>(n), false);
+    for (int64_t j = 0; j < n; j++) {
+        const int32_t i = idx[size_t(j)];
+        if (i < 0 || i >= n || seen[size_t(i)]) {
+            fail("tensor '" + name + "' is not a permutation of 0.." + std::to_string(n - 1) +
+                 " (element " + std::to_string(j) + " is " + std::to_string(i) + ")");
+            return nullptr;
+        }
+        seen[size_t(i)] = true;
+    }
+    for (ggml_tensor *p : perms_)
+        if (p->ne[0] == n && std::memcmp(p->data, info->data, info->size) == 0) return p;
+    ggml_tensor *t = ggml_new_tensor_1d(model.weights, GGML_TYPE_I32, n);
+    t->data = const_cast<void *>(info->data);
+    ggml_set_name(t, name.c_str());
+    perms_.push_back(t);
+    return t;
+}
+
+bool model_loader::linear_of(llama_model &model, const std::string &name, int64_t n_in,
+                             int64_t n_out, linear *out, bool optional) {
+    out->weight = tensor(model, name + ".weight", {n_in, n_out}, false, optional);
+    if (!out->weight) return error_.empty();
+    // a bias is added like a norm weight is multiplied: F32, one per output
+    out->bias = tensor(model, name + ".bias", {n_out}, true, true);
+    out->input_perm = permutation(model, name + ".input_perm", n_in);
+    return error_.empty();
 }
 
 bool model_loader::load_tensors(llama_model &model) {
@@ -143,38 +190,45 @@ bool model_loader::load_tensors(llama_model &model) {
     const int64_t embd = hp.n_embd, embd_kv = hp.n_embd_kv(), ff = hp.n_ff, vocab = hp.n_vocab;
     model.tok_embd = tensor(model, "token_embd.weight", {embd, vocab}, false);
     model.output_norm = tensor(model, "output_norm.weight", {embd}, true);
-    model.output = tensor(model, "output.weight", {embd, vocab}, false, true);
-    if (!error_.empty()) return false;
-    if (!model.output) model.output = model.tok_embd; // classifier tied to the embedding
+    if (!linear_of(model, "output", embd, vocab, &model.output, true)) return false;
+    if (!model.output.weight) { // classifier tied to the embedding
+        if (f_.find_tensor("output.bias") || f_.find_tensor("output.input_perm"))
+            return fail("'output.bias' or 'output.input_perm' without 'output.weight'");
+        model.output.weight = model.tok_embd;
+    }
     model.layers.resize(size_t(hp.n_layer));
     for (int il = 0; il < hp.n_layer; il++) {
         layer &l = model.layers[size_t(il)];
         const std::string p = "blk." + std::to_string(il) + ".";
         l.attn_norm = tensor(model, p + "attn_norm.weight", {embd}, true);
-        l.wq = tensor(model, p + "attn_q.weight", {embd, embd}, false);
-        l.wk = tensor(model, p + "attn_k.weight", {embd, embd_kv}, false);
-        l.wv = tensor(model, p + "attn_v.weight", {embd, embd_kv}, false);
-        l.wo = tensor(model, p + "attn_output.weight", {embd, embd}, false);
         l.ffn_norm = tensor(model, p + "ffn_norm.weight", {embd}, true);
-        l.w_gate = tensor(model, p + "ffn_gate.weight", {embd, ff}, false);
-        l.w_up = tensor(model, p + "ffn_up.weight", {embd, ff}, false);
-        l.w_down = tensor(model, p + "ffn_down.weight", {ff, embd}, false);
-        if (!error_.empty()) return false;
+        if (!error_.empty() || !linear_of(model, p + "attn_q", embd, embd, &l.wq) ||
+            !linear_of(model, p + "attn_k", embd, embd_kv, &l.wk) ||
+            !linear_of(model, p + "attn_v", embd, embd_kv, &l.wv) ||
+            !linear_of(model, p + "attn_output", embd, embd, &l.wo) ||
+            !linear_of(model, p + "ffn_gate", embd, ff, &l.w_gate) ||
+            !linear_of(model, p + "ffn_up", embd, ff, &l.w_up) ||
+            !linear_of(model, p + "ffn_down", ff, embd, &l.w_down))
+            return false;
     }
     for (const gguf_tensor &t : f_.tensors())
         if (!used_.count(t.name)) return fail("unexpected tensor '" + t.name + "' in a llama model");
     return true;
 }
 
+
+} // namespace
+
+void set_error(std::string message) { last_error = std::move(message); }
+
 std::string describe(const llama_model &model) {
-    // the type most of the weight bytes have
     std::vector<std::pair<uint64_t, ggml_type>> bytes_by_type;
-    for (const gguf_tensor &t : model.file->tensors()) {
+    for_each_tensor(model, [&](const ggml_tensor *t) {
         auto it = std::find_if(bytes_by_type.begin(), bytes_by_type.end(),
-                               [&](const auto &p) { return p.second == t.type; });
-        if (it == bytes_by_type.end()) bytes_by_type.emplace_back(t.size, t.type);
-        else it->first += t.size;
-    }
+                               [&](const auto &p) { return p.second == t->type; });
+        if (it == bytes_by_type.end()) bytes_by_type.emplace_back(ggml_nbytes(t), t->type);
+        else it->first += ggml_nbytes(t);
+    });
     const auto main_type = std::max_element(bytes_by_type.begin(), bytes_by_type.end())->second;
     char buf[160];
     std::snprintf(buf, sizeof buf, "llama %d layers, dim %d, %d heads (%d kv), ff %d, vocab %d, %s",
@@ -182,10 +236,6 @@ std::string describe(const llama_model &model) {
                   model.hp.n_ff, model.hp.n_vocab, ggml_type_name(main_type));
     return buf;
 }
-
-} // namespace
-
-void set_error(std::string message) { last_error = std::move(message); }
 
 } // namespace llama
 
@@ -235,8 +285,26 @@ int32_t llama_n_vocab(const llama_model *model) { return model->hp.n_vocab; }
 int32_t llama_n_embd(const llama_model *model) { return model->hp.n_embd; }
 int32_t llama_n_layer(const llama_model *model) { return model->hp.n_layer; }
 int32_t llama_n_ctx_train(const llama_model *model) { return model->hp.n_ctx_train; }
-uint64_t llama_model_n_params(const llama_model *model) { return model->n_params; }
-uint64_t llama_model_size(const llama_model *model) { return model->n_bytes; }
+uint64_t llama_model_n_params(const llama_model *model) {
+    uint64_t n = 0;
+    for_each_tensor(*model, [&](const ggml_tensor *t) {
+        if (t->type != GGML_TYPE_I32) n += uint64_t(ggml_nelements(t));
+    });
+    return n;
+}
+
+uint64_t llama_model_size(const llama_model *model) {
+    uint64_t n = 0;
+    for_each_tensor(*model, [&](const ggml_tensor *t) { n += ggml_nbytes(t); });
+    return n;
+}
+
+uint64_t llama_model_bytes_per_token(const llama_model *model) {
+    // a token reads one row of the embedding, unless it is also the classifier
+    const ggml_tensor *embd = model->tok_embd;
+    const bool tied = model->output.weight == embd;
+    return llama_model_size(model) - (tied ? 0 : ggml_nbytes(embd) - embd->nb[1]);
+}
 
 int32_t llama_model_desc(const llama_model *model, char *buf, size_t buf_size) {
     return std::snprintf(buf, buf_size, "%s", model->desc.c_str());

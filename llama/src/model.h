@@ -29,16 +29,29 @@ struct hparams {
     int32_t n_embd_kv() const { return head_dim() * n_head_kv; }
 };
 
+// A linear layer y = W x (+ b): GGUF tensors <name>.weight, and optionally
+// <name>.bias and <name>.input_perm. The perm is there when the weight's
+// columns are stored in another order than the inputs come in (GPTQ
+// act-order imports keep each quantization group in whole blocks that way):
+// stored column j multiplies input input_perm[j], so the forward pass
+// gathers x into that order first. Layers with equal perms share one tensor,
+// so that their common input is gathered once.
+struct linear {
+    ggml_tensor *weight = nullptr;     // [n_in, n_out]
+    ggml_tensor *bias = nullptr;       // F32 [n_out]
+    ggml_tensor *input_perm = nullptr; // I32 [n_in], a permutation of 0..n_in-1
+};
+
 struct layer {
     ggml_tensor *attn_norm; // [n_embd]
-    ggml_tensor *wq;        // [n_embd, n_embd]
-    ggml_tensor *wk;        // [n_embd, n_embd_kv]
-    ggml_tensor *wv;        // [n_embd, n_embd_kv]
-    ggml_tensor *wo;        // [n_embd, n_embd]
+    linear wq;              // [n_embd, n_embd]
+    linear wk;              // [n_embd, n_embd_kv]
+    linear wv;              // [n_embd, n_embd_kv]
+    linear wo;              // [n_embd, n_embd]
     ggml_tensor *ffn_norm;  // [n_embd]
-    ggml_tensor *w_gate;    // [n_embd, n_ff]
-    ggml_tensor *w_up;      // [n_embd, n_ff]
-    ggml_tensor *w_down;    // [n_ff, n_embd]
+    linear w_gate;          // [n_embd, n_ff]
+    linear w_up;            // [n_embd, n_ff]
+    linear w_down;          // [n_ff, n_embd]
 };
 
 } // namespace llama
@@ -46,14 +59,13 @@ struct layer {
 struct llama_model {
     std::unique_ptr<llama::gguf_file> file;
     llama::hparams hp{};
-    ggml_context *weights = nullptr; // tensor headers; data lives in the mapping
+    ggml_context *weights = nullptr; // tensor headers; data in the mapping (or, for a
+                                     // random model, in the context itself)
     ggml_tensor *tok_embd = nullptr;     // [n_embd, n_vocab]
     ggml_tensor *output_norm = nullptr;  // [n_embd]
-    ggml_tensor *output = nullptr;       // [n_embd, n_vocab]; tok_embd when tied
+    llama::linear output;                // [n_embd, n_vocab]; weight tok_embd when tied
     std::vector<llama::layer> layers;
     std::unique_ptr<llama::tokenizer> tok;
-    uint64_t n_params = 0;
-    uint64_t n_bytes = 0;
     std::string desc;
     double t_load_ms = 0.0;
 
@@ -61,6 +73,28 @@ struct llama_model {
 };
 
 namespace llama {
+
+// Calls f(tensor) for every tensor of the model once (a tied classifier is
+// the embedding, seen once).
+template <typename F>
+void for_each_tensor(const llama_model &m, F f) {
+    auto linear_tensors = [&](const linear &l) {
+        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm})
+            if (t) f(t);
+    };
+    f(m.tok_embd);
+    f(m.output_norm);
+    if (m.output.weight != m.tok_embd) linear_tensors(m.output);
+    for (const layer &l : m.layers) {
+        f(l.attn_norm);
+        f(l.ffn_norm);
+        for (const linear *w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down})
+            linear_tensors(*w);
+    }
+}
+
+// "llama 5 layers, dim 64, ..., Q4_Z" (the type of most weight bytes).
+std::string describe(const llama_model &model);
 
 // Sets the thread's last error (llama_last_error) and returns nullptr-ish
 // values for the callers' convenience.

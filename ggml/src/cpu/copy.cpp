@@ -1,5 +1,6 @@
 // Ops that move and convert data: cpy/cont between F32 and F16 with any
-// strides, activation conversion to a block format, and row lookup.
+// strides, activation conversion to a block format, and row and column
+// lookup.
 #include "cpu/ops.h"
 #include "formats/traits.h"
 #include "fp16.h"
@@ -73,6 +74,24 @@ void forward_get_rows(const compute_params &p, ggml_tensor *dst) {
                     row, a->name, (long long)a->ne[1]);
         dequantize(static_cast<const char *>(a->data) + row * a->nb[1],
                    reinterpret_cast<float *>(row_ptr(dst, r)), a->ne[0]);
+    }
+}
+
+void forward_get_cols(const compute_params &p, ggml_tensor *dst) {
+    const ggml_tensor *a = dst->src[0];
+    const ggml_tensor *idx = dst->src[1];
+    const auto *cols = static_cast<const char *>(idx->data);
+    const auto [begin, end] = split_rows(ggml_nrows(dst), p);
+    for (int64_t r = begin; r < end; r++) {
+        const char *in = row_ptr(a, r);
+        auto *out = reinterpret_cast<float *>(row_ptr(dst, r));
+        for (int64_t j = 0; j < dst->ne[0]; j++) {
+            const int32_t col = *reinterpret_cast<const int32_t *>(cols + j * idx->nb[0]);
+            GGML_ASSERT(col >= 0 && col < a->ne[0],
+                        "get_cols: index %d is outside the rows of '%s' (%lld elements)", col,
+                        a->name, (long long)a->ne[0]);
+            out[j] = *reinterpret_cast<const float *>(in + col * a->nb[0]);
+        }
     }
 }
 
