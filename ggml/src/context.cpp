@@ -84,7 +84,7 @@ ggml_tensor *new_view(ggml_context *ctx, ggml_tensor *a, ggml_op op, const int64
                 "view of %zu bytes at %zu is outside its source of %zu bytes", tensor_span(t),
                 t->view_offs, ggml_nbytes(t->view_src));
     if (t->view_src->data) t->data = static_cast<char *>(t->view_src->data) + t->view_offs;
-    std::snprintf(t->name, sizeof t->name, "%.56s (view)", a->name);
+    std::memcpy(t->name, a->name, sizeof t->name); // cheap: views are made per token
     return t;
 }
 

@@ -2,20 +2,21 @@
 // tensor comes after its sources.
 #include "graph.h"
 
+#include <bit>
 #include <cstring>
 #include <new>
 
-namespace {
-
-// Open-addressing set of visited tensors, sized at twice the graph capacity.
-size_t hash_slot(const ggml_cgraph *g, const ggml_tensor *t) {
-    size_t h = (reinterpret_cast<uintptr_t>(t) >> 4) % g->hash_size;
-    while (g->visited[h] != nullptr && g->visited[h] != t) h = (h + 1) % g->hash_size;
+size_t graph_slot(const ggml_cgraph *g, const ggml_tensor *t) {
+    const size_t mask = g->hash_size - 1; // a power of two: masks, not divisions
+    size_t h = (reinterpret_cast<uintptr_t>(t) >> 4) * 0x9E3779B97F4A7C15ull >> 32 & mask;
+    while (g->visited[h] != nullptr && g->visited[h] != t) h = (h + 1) & mask;
     return h;
 }
 
+namespace {
+
 void visit(ggml_cgraph *g, ggml_tensor *t) {
-    const size_t slot = hash_slot(g, t);
+    const size_t slot = graph_slot(g, t);
     if (g->visited[slot] == t) return;
     GGML_ASSERT(size_t(g->n_nodes + g->n_leafs) < g->size, "graph is full (%zu tensors)", g->size);
     g->visited[slot] = t;
@@ -28,9 +29,16 @@ void visit(ggml_cgraph *g, ggml_tensor *t) {
 
 } // namespace
 
+namespace {
+
+// The visited set holds at most max_nodes tensors: at most half full.
+size_t hash_size_for(size_t max_nodes) { return std::bit_ceil(2 * max_nodes); }
+
+} // namespace
+
 size_t ggml_graph_overhead(size_t n_nodes) {
     return sizeof(ggml_cgraph) + 16 + n_nodes * 2 * sizeof(ggml_tensor *) +
-           (2 * n_nodes + 1) * sizeof(ggml_tensor *) + 16;
+           hash_size_for(n_nodes) * sizeof(ggml_tensor *) + 16;
 }
 
 ggml_cgraph *ggml_new_graph_custom(ggml_context *ctx, size_t max_nodes) {
@@ -43,7 +51,7 @@ ggml_cgraph *ggml_new_graph_custom(ggml_context *ctx, size_t max_nodes) {
     g->nodes = arrays;
     g->leafs = arrays + max_nodes;
     g->visited = arrays + 2 * max_nodes;
-    g->hash_size = 2 * max_nodes + 1;
+    g->hash_size = hash_size_for(max_nodes);
     std::memset(g->visited, 0, g->hash_size * sizeof(ggml_tensor *));
     return g;
 }

@@ -13,3 +13,7 @@ struct ggml_cgraph {
     ggml_tensor **visited; // open-addressing set of every tensor added
     size_t hash_size;
 };
+
+// The slot of a tensor in the graph's visited set: a number below hash_size,
+// unique per tensor of the graph, for arrays indexed by tensor.
+size_t graph_slot(const ggml_cgraph *g, const ggml_tensor *t);

@@ -34,6 +34,15 @@ void ensure_kernels_selected();
 // Bytes from the context's arena (aborts when it is full).
 void *arena_alloc(ggml_context *ctx, size_t size, size_t alignment);
 
+// Whether mul_mat(a, b) goes through OpenBLAS's sgemm (then b stays F32
+// rather than being converted to a's activation type): large F32/F16
+// products in builds with GGML_OPENBLAS.
+#ifdef GGML_USE_OPENBLAS
+bool mul_mat_uses_blas(const ggml_tensor *a, const ggml_tensor *b);
+#else
+inline bool mul_mat_uses_blas(const ggml_tensor *, const ggml_tensor *) { return false; }
+#endif
+
 // Bytes of a tensor's first element to one past its last element.
 size_t tensor_span(const ggml_tensor *t);
 

@@ -176,7 +176,7 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     expect_rows_contiguous(a, "mul_mat");
     expect_f32(b, "mul_mat");
     const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
-    if (vec_dot_type != GGML_TYPE_F32) {
+    if (vec_dot_type != GGML_TYPE_F32 && !ggml::mul_mat_uses_blas(a, b)) {
         b = ggml_quantize(ctx, b, vec_dot_type);
     } else {
         expect_rows_contiguous(b, "mul_mat");

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <unordered_map>
 #include <vector>
 
 struct ggml_planner {
@@ -116,15 +115,18 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     // Last node that reads each planner-owned tensor (directly or through a
     // view). Tensors nobody reads are the graph's results: they are kept, as
     // are tensors flagged as outputs.
-    std::unordered_map<const ggml_tensor *, int> last_use;
+    // (Arrays indexed by the tensors' slots in the graph's hash set.)
+    constexpr int unread = -1, released = -2;
+    std::vector<int> last_use(g->hash_size, unread);
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
         for (ggml_tensor *src : node->src)
-            if (src) last_use[root_of(src)] = i;
-        if (node->view_src) last_use[node->view_src] = i;
+            if (src) last_use[graph_slot(g, root_of(src))] = i;
+        if (node->view_src) last_use[graph_slot(g, node->view_src)] = i;
     }
     auto kept = [&](const ggml_tensor *t) {
-        return !planner->reuse || (t->flags & GGML_TENSOR_FLAG_OUTPUT) || !last_use.count(t);
+        return !planner->reuse || (t->flags & GGML_TENSOR_FLAG_OUTPUT) ||
+               last_use[graph_slot(g, t)] == unread;
     };
     for (int i = 0; i < g->n_nodes; i++) {
         const ggml_tensor *node = g->nodes[i];
@@ -132,22 +134,27 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
             node->view_src->flags |= GGML_TENSOR_FLAG_OUTPUT;
     }
 
-    std::unordered_map<const ggml_tensor *, size_t> offset;
     free_space space;
+    std::vector<size_t> offset(g->hash_size);
+    std::vector<ggml_tensor *> placed;
+    auto place = [&](ggml_tensor *t) {
+        offset[graph_slot(g, t)] = space.allocate(placed_size(t));
+        placed.push_back(t);
+    };
     for (int i = 0; i < g->n_leafs; i++)
-        if (is_input_leaf(g->leafs[i])) offset[g->leafs[i]] = space.allocate(placed_size(g->leafs[i]));
+        if (is_input_leaf(g->leafs[i])) place(g->leafs[i]);
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
-        if (planner_owns(node)) offset[node] = space.allocate(placed_size(node));
+        if (planner_owns(node)) place(node);
         // hand back what this node was the last to read
         for (int s = 0; s < GGML_MAX_SRC + 1; s++) {
             ggml_tensor *t = s < GGML_MAX_SRC ? node->src[s] : node->view_src;
             if (!t) continue;
             t = root_of(t);
-            auto it = last_use.find(t);
-            if (it == last_use.end() || it->second != i || !planner_owns(t) || kept(t)) continue;
-            space.release(offset.at(t), placed_size(t));
-            it->second = -1; // released once, even when read twice by this node
+            const size_t slot = graph_slot(g, t);
+            if (last_use[slot] != i || !planner_owns(t) || kept(t)) continue;
+            space.release(offset[slot], placed_size(t));
+            last_use[slot] = released; // once, even when this node reads it twice
         }
     }
 
@@ -165,7 +172,7 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     planner->graph_bytes = needed;
 
     auto *base = static_cast<char *>(planner->buffer);
-    for (auto &[t, off] : offset) const_cast<ggml_tensor *>(t)->data = base + off;
+    for (ggml_tensor *t : placed) t->data = base + offset[graph_slot(g, t)];
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
         if (node->view_src) node->data = static_cast<char *>(node->view_src->data) + node->view_offs;

@@ -48,8 +48,25 @@ int32_t llama_n_ctx_train(const struct llama_model *model);
 /* Number of weights, and bytes of tensor data in the file. */
 uint64_t llama_model_n_params(const struct llama_model *model);
 uint64_t llama_model_size(const struct llama_model *model);
-/* A one-line description, e.g. "llama 5 layers, dim 64, Q4_Z". */
+/* A one-line description, e.g. "llama 5 layers, dim 64, ..., Q4_Z". */
 int32_t llama_model_desc(const struct llama_model *model, char *buf, size_t buf_size);
+/* Bytes of weights evaluating one token reads: every matrix once and one
+ * row of the embedding. Generation streams this from memory per token. */
+uint64_t llama_model_bytes_per_token(const struct llama_model *model);
+
+/* The shape of a llama, for models with random weights. */
+struct llama_model_shape {
+    int32_t n_vocab, n_ctx_train, n_embd, n_layer, n_ff, n_head, n_head_kv;
+};
+/* Presets: "15M", "110M" (llama2.c's stories models), "1.1B" (TinyLlama),
+ * "7B" (LLaMA); false for another name. */
+bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape);
+/* A model of that shape with random weights of `type` (norms F32, rows that
+ * don't fit the type's blocks F16) and a synthetic vocabulary: for measuring
+ * speed where no real model is at hand. NULL (see llama_last_error) for an
+ * invalid shape or when it does not fit in memory. */
+struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
+                                       uint32_t seed);
 
 llama_token llama_token_bos(const struct llama_model *model);
 llama_token llama_token_eos(const struct llama_model *model);

@@ -141,8 +141,6 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
     ggml_tensor *t = ggml_new_tensor(model.weights, info->type, info->n_dims, info->ne);
     t->data = const_cast<void *>(info->data); // mapped read-only: never written
     ggml_set_name(t, name.c_str());
-    model.n_params += uint64_t(ggml_nelements(t));
-    model.n_bytes += info->size;
     return t;
 }
 
@@ -173,7 +171,6 @@ ggml_tensor *model_loader::permutation(llama_model &model, const std::string &na
     ggml_tensor *t = ggml_new_tensor_1d(model.weights, GGML_TYPE_I32, n);
     t->data = const_cast<void *>(info->data);
     ggml_set_name(t, name.c_str());
-    model.n_bytes += info->size;
     perms_.push_back(t);
     return t;
 }
@@ -219,15 +216,19 @@ bool model_loader::load_tensors(llama_model &model) {
     return true;
 }
 
+
+} // namespace
+
+void set_error(std::string message) { last_error = std::move(message); }
+
 std::string describe(const llama_model &model) {
-    // the type most of the weight bytes have
     std::vector<std::pair<uint64_t, ggml_type>> bytes_by_type;
-    for (const gguf_tensor &t : model.file->tensors()) {
+    for_each_tensor(model, [&](const ggml_tensor *t) {
         auto it = std::find_if(bytes_by_type.begin(), bytes_by_type.end(),
-                               [&](const auto &p) { return p.second == t.type; });
-        if (it == bytes_by_type.end()) bytes_by_type.emplace_back(t.size, t.type);
-        else it->first += t.size;
-    }
+                               [&](const auto &p) { return p.second == t->type; });
+        if (it == bytes_by_type.end()) bytes_by_type.emplace_back(ggml_nbytes(t), t->type);
+        else it->first += ggml_nbytes(t);
+    });
     const auto main_type = std::max_element(bytes_by_type.begin(), bytes_by_type.end())->second;
     char buf[160];
     std::snprintf(buf, sizeof buf, "llama %d layers, dim %d, %d heads (%d kv), ff %d, vocab %d, %s",
@@ -235,10 +236,6 @@ std::string describe(const llama_model &model) {
                   model.hp.n_ff, model.hp.n_vocab, ggml_type_name(main_type));
     return buf;
 }
-
-} // namespace
-
-void set_error(std::string message) { last_error = std::move(message); }
 
 } // namespace llama
 
@@ -288,8 +285,26 @@ int32_t llama_n_vocab(const llama_model *model) { return model->hp.n_vocab; }
 int32_t llama_n_embd(const llama_model *model) { return model->hp.n_embd; }
 int32_t llama_n_layer(const llama_model *model) { return model->hp.n_layer; }
 int32_t llama_n_ctx_train(const llama_model *model) { return model->hp.n_ctx_train; }
-uint64_t llama_model_n_params(const llama_model *model) { return model->n_params; }
-uint64_t llama_model_size(const llama_model *model) { return model->n_bytes; }
+uint64_t llama_model_n_params(const llama_model *model) {
+    uint64_t n = 0;
+    for_each_tensor(*model, [&](const ggml_tensor *t) {
+        if (t->type != GGML_TYPE_I32) n += uint64_t(ggml_nelements(t));
+    });
+    return n;
+}
+
+uint64_t llama_model_size(const llama_model *model) {
+    uint64_t n = 0;
+    for_each_tensor(*model, [&](const ggml_tensor *t) { n += ggml_nbytes(t); });
+    return n;
+}
+
+uint64_t llama_model_bytes_per_token(const llama_model *model) {
+    // a token reads one row of the embedding, unless it is also the classifier
+    const ggml_tensor *embd = model->tok_embd;
+    const bool tied = model->output.weight == embd;
+    return llama_model_size(model) - (tied ? 0 : ggml_nbytes(embd) - embd->nb[1]);
+}
 
 int32_t llama_model_desc(const llama_model *model, char *buf, size_t buf_size) {
     return std::snprintf(buf, buf_size, "%s", model->desc.c_str());

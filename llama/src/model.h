@@ -59,14 +59,13 @@ struct layer {
 struct llama_model {
     std::unique_ptr<llama::gguf_file> file;
     llama::hparams hp{};
-    ggml_context *weights = nullptr; // tensor headers; data lives in the mapping
+    ggml_context *weights = nullptr; // tensor headers; data in the mapping (or, for a
+                                     // random model, in the context itself)
     ggml_tensor *tok_embd = nullptr;     // [n_embd, n_vocab]
     ggml_tensor *output_norm = nullptr;  // [n_embd]
     llama::linear output;                // [n_embd, n_vocab]; weight tok_embd when tied
     std::vector<llama::layer> layers;
     std::unique_ptr<llama::tokenizer> tok;
-    uint64_t n_params = 0;
-    uint64_t n_bytes = 0;
     std::string desc;
     double t_load_ms = 0.0;
 
@@ -74,6 +73,28 @@ struct llama_model {
 };
 
 namespace llama {
+
+// Calls f(tensor) for every tensor of the model once (a tied classifier is
+// the embedding, seen once).
+template <typename F>
+void for_each_tensor(const llama_model &m, F f) {
+    auto linear_tensors = [&](const linear &l) {
+        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm})
+            if (t) f(t);
+    };
+    f(m.tok_embd);
+    f(m.output_norm);
+    if (m.output.weight != m.tok_embd) linear_tensors(m.output);
+    for (const layer &l : m.layers) {
+        f(l.attn_norm);
+        f(l.ffn_norm);
+        for (const linear *w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down})
+            linear_tensors(*w);
+    }
+}
+
+// "llama 5 layers, dim 64, ..., Q4_Z" (the type of most weight bytes).
+std::string describe(const llama_model &model);
 
 // Sets the thread's last error (llama_last_error) and returns nullptr-ish
 // values for the callers' convenience.

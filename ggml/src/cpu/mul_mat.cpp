@@ -3,23 +3,19 @@
 // Threads split the output rows (rows of a); every element is one vec_dot
 // (or a gemm tile entry, which is bit-identical), so the split never changes
 // a result.
+#include "cpu/mul_mat_tiles.h"
 #include "cpu/ops.h"
 #include "formats/traits.h"
 
 namespace ggml::cpu {
 
-namespace {
-
-// Activation rows per gemm tile, and weight rows: each weight block is
-// decoded once per tile of activation rows.
-constexpr int TILE_X = 4;
-constexpr int TILE_Y = 4;
-
-} // namespace
-
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
     const ggml_tensor *b = dst->src[1];
+    if (b->type == GGML_TYPE_F32 && mul_mat_uses_blas(a, b)) {
+        forward_mul_mat_blas(p, dst);
+        return;
+    }
     const active_kernels &k = kernels_of(a->type);
     GGML_ASSERT(k.vec_dot != nullptr, "%s cannot be a weight of mul_mat", ggml_type_name(a->type));
     const int64_t K = a->ne[0], M = a->ne[1], N = b->ne[1];
@@ -37,11 +33,11 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
                              (i3 / r3) * a->nb[3];
         const char *b_base = static_cast<const char *>(b->data) + i2 * b->nb[2] + i3 * b->nb[3];
         char *d_base = static_cast<char *>(dst->data) + i2 * dst->nb[2] + i3 * dst->nb[3];
-        if (k.gemm && N > 1) {
+        if (k.gemm) {
             for (int64_t m = m0; m < m1; m += TILE_X) {
-                const int nx = int(std::min<int64_t>(TILE_X, m1 - m));
+                const int nx = int(std::min(TILE_X, m1 - m));
                 for (int64_t n = 0; n < N; n += TILE_Y) {
-                    const int ny = int(std::min<int64_t>(TILE_Y, N - n));
+                    const int ny = int(std::min(TILE_Y, N - n));
                     k.gemm(K, reinterpret_cast<float *>(d_base + n * dst->nb[1]) + m, bs,
                            a_base + m * a->nb[1], a->nb[1], nx, b_base + n * b->nb[1], b->nb[1],
                            ny);

@@ -3,6 +3,10 @@
 #include "formats/traits.h"
 #include "internal.h"
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +46,21 @@ bool cpu_supports(ggml_cpu_level level) {
     }
 }
 
+bool extension_supported(ggml_cpu_level level) {
+    switch (level) {
+#if defined(__x86_64__) || defined(__i386__)
+    case GGML_CPU_AVX512:
+        return __builtin_cpu_supports("avx512vnni");
+#endif
+#if defined(__aarch64__) && defined(__linux__)
+    case GGML_CPU_NEON:
+        return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+#endif
+    default:
+        return false;
+    }
+}
+
 ggml_cpu_level best_level() {
     for (ggml_cpu_level l : {GGML_CPU_AVX512, GGML_CPU_AVX2, GGML_CPU_NEON})
         if (ggml_cpu_has_level(l)) return l;
@@ -76,6 +95,13 @@ void ggml::ensure_kernels_selected() {
     // thread-safe once; ggml_cpu_set_level can change the choice later
     static const bool selected = ggml_cpu_set_level(startup_level());
     (void)selected;
+}
+
+bool ggml::cpu_has_extension(ggml_cpu_level level) {
+    static const bool has[4] = {
+        extension_supported(GGML_CPU_SCALAR), extension_supported(GGML_CPU_AVX2),
+        extension_supported(GGML_CPU_AVX512), extension_supported(GGML_CPU_NEON)};
+    return has[level];
 }
 
 const char *ggml_cpu_level_name(ggml_cpu_level level) {

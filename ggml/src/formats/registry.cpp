@@ -2,6 +2,8 @@
 // plus its block header, reference and kernel files.
 #include "formats/traits.h"
 
+#include "formats/kernels.h"
+
 #include "float/blocks.h"
 #include "q3/blocks.h"
 #include "q4/blocks.h"
@@ -27,26 +29,58 @@ constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, nullptr};
 constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, nullptr};
 constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
 
-// Per row: kernels for scalar, avx2, avx512, neon (null: not in this build).
+// The SIMD tables of a format per level, null where this build has no
+// kernels of that architecture; then those of the levels' extensions
+// (AVX512-VNNI, NEON dot product) for the formats with integer dot products.
+#if defined(GGML_KERNELS_X86)
+#define GGML_X86_KERNELS(f) &f##_avx2, &f##_avx512
+#define GGML_X86_EXT_KERNELS(f) &f##_avx512_vnni
+#else
+#define GGML_X86_KERNELS(f) nullptr, nullptr
+#define GGML_X86_EXT_KERNELS(f) nullptr
+#endif
+#if defined(GGML_KERNELS_NEON)
+#define GGML_NEON_KERNELS(f) &f##_neon
+#define GGML_NEON_EXT_KERNELS(f) &f##_neon_dotprod
+#else
+#define GGML_NEON_KERNELS(f) nullptr
+#define GGML_NEON_EXT_KERNELS(f) nullptr
+#endif
+#define GGML_KERNELS(f)                                                                            \
+    {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {                                    \
+        nullptr, nullptr, GGML_X86_EXT_KERNELS(f), GGML_NEON_EXT_KERNELS(f)                        \
+    }
+#define GGML_KERNELS_NO_EXT(f)                                                                     \
+    {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
+
+// Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
     {GGML_TYPE_F32, "F32", 1, 4, false, GGML_TYPE_F32, quantize_row_f32_ref, dequantize_row_f32,
-     {&f32_scalar, nullptr, nullptr, nullptr}},
+     GGML_KERNELS_NO_EXT(f32)},
     {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
-     {&f16_scalar, nullptr, nullptr, nullptr}},
+     GGML_KERNELS_NO_EXT(f16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
-     dequantize_row_q4_0, {&q4_0_scalar, nullptr, nullptr, nullptr}},
+     dequantize_row_q4_0, GGML_KERNELS(q4_0)},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
-     dequantize_row_q4_1, {&q4_1_scalar, nullptr, nullptr, nullptr}},
+     dequantize_row_q4_1, GGML_KERNELS(q4_1)},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
-     dequantize_row_q8_0, {&q8_0_scalar, nullptr, nullptr, nullptr}},
+     dequantize_row_q8_0, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
-     dequantize_row_q8_1, {&q8_1_scalar, nullptr, nullptr, nullptr}},
-    {GGML_TYPE_I32, "I32", 1, 4, false, GGML_TYPE_I32, nullptr, nullptr,
-     {nullptr, nullptr, nullptr, nullptr}},
+     dequantize_row_q8_1, GGML_KERNELS_NO_EXT(q8_1)},
+    {GGML_TYPE_I32,
+     "I32",
+     1,
+     4,
+     false,
+     GGML_TYPE_I32,
+     nullptr,
+     nullptr,
+     {nullptr, nullptr, nullptr, nullptr},
+     {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
-     dequantize_row_q4_z, {&q4_z_scalar, nullptr, nullptr, nullptr}},
+     dequantize_row_q4_z, GGML_KERNELS(q4_z)},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
-     dequantize_row_q3_z, {&q3_z_scalar, nullptr, nullptr, nullptr}},
+     dequantize_row_q3_z, GGML_KERNELS(q3_z)},
 };
 constexpr int n_types = int(std::size(table));
 
@@ -78,6 +112,7 @@ void select_kernels(ggml_cpu_level level) {
         const format_traits &row = table[i];
         const format_kernels *scalar = row.kernels[GGML_CPU_SCALAR];
         const format_kernels *chosen = row.kernels[level];
+        if (row.kernels_ext[level] && cpu_has_extension(level)) chosen = row.kernels_ext[level];
         active_kernels k{row.quantize_row_ref, nullptr, nullptr};
         if (scalar) k.vec_dot = scalar->vec_dot;
         if (chosen) {

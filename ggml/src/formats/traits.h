@@ -47,6 +47,10 @@ struct format_traits {
     // own for this format (the scalar ones are used). The scalar entry is
     // always set for types that can be weights.
     const format_kernels *kernels[4];
+    // Kernels of a level's optional extension, used instead of kernels[level]
+    // when the CPU has it: AVX512-VNNI for avx512, the dot-product
+    // instructions (sdot) for neon. Null where there are none.
+    const format_kernels *kernels_ext[4];
 };
 
 // The row of a valid type (aborts on an unknown one: check ggml_type_is_valid
@@ -61,5 +65,8 @@ struct active_kernels {
     gemm_fn gemm; // may be null
 };
 const active_kernels &kernels_of(ggml_type type);
+
+// Whether the CPU has the optional extension of a level (see kernels_ext).
+bool cpu_has_extension(ggml_cpu_level level);
 
 } // namespace ggml

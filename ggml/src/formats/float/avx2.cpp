@@ -1,0 +1,52 @@
+// AVX2 kernels of the float formats. The dot products keep 32 partial sums
+// (4 vectors of 8), element i always in lane i % 32, and add them up at the
+// end: they differ from the reference's element-order sum by float rounding
+// only, and, like it, give the same result for a row padded with zeros
+// (attention relies on that: its rows grow with the batch, masked by zeros).
+#include "formats/kernels.h"
+#include "formats/x86/common.h"
+
+namespace {
+
+void quantize_row_f16(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<uint16_t *>(vy);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(y + i),
+                         _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++)
+        y[i] = f32_to_fp16(x[i]);
+}
+
+inline __m256 load8(const float *p) { return _mm256_loadu_ps(p); }
+inline __m256 load8(const uint16_t *p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
+}
+
+template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+    const T *x = static_cast<const T *>(vx);
+    const T *y = static_cast<const T *>(vy);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                     _mm256_setzero_ps()};
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int k = 0; k < 4; k++)
+            acc[k] = _mm256_fmadd_ps(load8(x + i + 8 * k), load8(y + i + 8 * k), acc[k]);
+    if (i < n) { // the tail, zero-padded, in the same lanes
+        T xt[32] = {}, yt[32] = {};
+        std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
+        std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
+        for (int k = 0; k < 4; k++)
+            acc[k] = _mm256_fmadd_ps(load8(xt + 8 * k), load8(yt + 8 * k), acc[k]);
+    }
+    *s = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+}
+
+} // namespace
+
+namespace ggml {
+
+const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr};
+const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr};
+
+} // namespace ggml

@@ -1,0 +1,50 @@
+// AVX-512 kernels of the float formats: 64 partial sums (4 vectors of 16),
+// element i always in lane i % 64 (masked loads for the tail); they differ
+// from the reference's element-order sum by float rounding only, and give
+// the same result for a row padded with zeros (see float/avx2.cpp).
+#include "formats/kernels.h"
+#include "formats/x86/common.h"
+
+namespace {
+
+void quantize_row_f16(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<uint16_t *>(vy);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm256_storeu_si256((__m256i *)(y + i),
+                            _mm512_cvtps_ph(_mm512_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++)
+        y[i] = f32_to_fp16(x[i]);
+}
+
+inline __m512 load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
+inline __m512 load16(const uint16_t *p, __mmask16 m) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+}
+
+template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+    const T *x = static_cast<const T *>(vx);
+    const T *y = static_cast<const T *>(vy);
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
+                     _mm512_setzero_ps()};
+    for (int64_t i = 0; i < n; i += 64)
+        for (int k = 0; k < 4; k++) {
+            // the tail by masked (zero) loads, in the same lanes
+            const int64_t left = n - i - 16 * k;
+            const __mmask16 m = left >= 16  ? __mmask16(0xffff)
+                                : left <= 0 ? __mmask16(0)
+                                            : __mmask16((1u << left) - 1);
+            acc[k] = _mm512_fmadd_ps(load16(x + i + 16 * k, m), load16(y + i + 16 * k, m), acc[k]);
+        }
+    *s = _mm512_reduce_add_ps(
+        _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
+}
+
+} // namespace
+
+namespace ggml {
+
+const format_kernels f32_avx512{nullptr, vec_dot_float<float>, nullptr};
+const format_kernels f16_avx512{quantize_row_f16, vec_dot_float<uint16_t>, nullptr};
+
+} // namespace ggml

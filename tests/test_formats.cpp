@@ -1,0 +1,702 @@
+// The block formats: fixed blocks against bytes worked out by hand from the
+// formulas in formats.md (ggml's rounding), properties of the quantizers,
+// and every SIMD kernel level the CPU has against the scalar reference.
+//
+// The quantized kernels reproduce the reference's arithmetic exactly (exact
+// integer sums per block, then the same float operations in the same
+// order), so vec_dot and gemm are compared with it bit for bit: the stated
+// tolerance is 0. Only F32 and F16 dot products reorder their float sums;
+// they are held to n * FLT_EPSILON * sum |x_i y_i|.
+#include "cpu/mul_mat_tiles.h"
+#include "formats/traits.h"
+#include "q3/blocks.h"
+#include "q4/blocks.h"
+#include "q8/blocks.h"
+#include "tensor_util.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace {
+
+using bytes = std::vector<uint8_t>;
+
+bytes quantize(ggml_type type, const std::vector<float> &x) {
+    bytes out(ggml_row_size(type, int64_t(x.size())));
+    EXPECT_EQ(ggml_quantize_rows(type, x.data(), out.data(), 1, int64_t(x.size())), out.size());
+    return out;
+}
+
+std::vector<float> dequantize(ggml_type type, const bytes &q, int64_t n) {
+    std::vector<float> out(static_cast<size_t>(n));
+    ggml_dequantize_row(type, q.data(), out.data(), n);
+    return out;
+}
+
+uint32_t bits(float f) { return std::bit_cast<uint32_t>(f); }
+
+// ---------------------------------------------------------------- fixed blocks
+
+// With amax = 127 the scale is exactly 1: d = 127 / 127, fp16 0x3c00, and
+// q = roundf(x), ties away from zero:
+//   127 -> 127 (7f), -2.5 -> -3 (fd), 2.5 -> 3, 0.5 -> 1, -0.5 -> -1 (ff),
+//   1.5 -> 2, -1.5 -> -2 (fe), 0.49999997 -> 0, 126.5 -> 127, -126.5 -> -127
+//   (81), 0 -> 0, 3.25 -> 3, -3.75 -> -4 (fc), 100.5 -> 101 (65),
+//   -64 (c0), 63.5 -> 64 (40), then -8 .. 7 (f8 .. 07).
+// sum(q) = 219, so Q8_1's s = fp16(219 * 1) = 0x5ad8.
+const std::vector<float> q8_unit_block = {
+    127,   -2.5f,  2.5f,   0.5f, -0.5f, 1.5f, -1.5f, 0.49999997f, 126.5f, -126.5f, 0,
+    3.25f, -3.75f, 100.5f, -64,  63.5f, -8,   -7,    -6,          -5,     -4,      -3,
+    -2,    -1,     0,      1,    2,     3,    4,     5,           6,      7};
+const bytes q8_unit_qs = {0x7f, 0xfd, 0x03, 0x01, 0xff, 0x02, 0xfe, 0x00, 0x7f, 0x81, 0x00,
+                          0x03, 0xfc, 0x65, 0xc0, 0x40, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd,
+                          0xfe, 0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
+
+// amax = 0.25: d = 0.25 / 127 = 1.00787 * 2^-9, fp16 mantissa 1032.06 / 1024
+// rounds to 1032: 0x1808; 1/d ~ 508, so 0.25 -> 127, 0.125 -> 63.5 -> 64,
+// 0.0625 -> 31.75 -> 32, 0.1 -> 50.8 -> 51 (and negatives); sum(q) = 51,
+// s = fp16(51 * d) = fp16(0.100394) = 1.6063 * 2^-4, mantissa 620.85 -> 621:
+// 0x2e6d.
+const std::vector<float> q8_small_block = {
+    0.25f, -0.25f, 0.125f, -0.125f, 0, 0.0625f, -0.0625f, 0.1f, 0, 0, 0, 0, 0, 0, 0, 0,
+    0,     0,      0,      0,       0, 0,       0,        0,    0, 0, 0, 0, 0, 0, 0, 0};
+const bytes q8_small_qs = {0x7f, 0x81, 0x40, 0xc0, 0x00, 0x20, 0xe0, 0x33, 0, 0, 0, 0, 0, 0, 0, 0,
+                           0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0};
+
+bytes concat(std::initializer_list<bytes> parts) {
+    bytes out;
+    for (const bytes &p : parts)
+        out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+TEST(FixedBlocks, Q8_0) {
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, q8_unit_block), concat({{0x00, 0x3c}, q8_unit_qs}));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, q8_small_block), concat({{0x08, 0x18}, q8_small_qs}));
+}
+
+TEST(FixedBlocks, Q8_1) {
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_unit_block),
+              concat({{0x00, 0x3c, 0xd8, 0x5a}, q8_unit_qs}));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, q8_small_block),
+              concat({{0x08, 0x18, 0x6d, 0x2e}, q8_small_qs}));
+}
+
+TEST(FixedBlocks, Q4_0SignAndClamp) {
+    // The first element of largest magnitude is +8 (the -8 after it does not
+    // replace it): d = 8 / -8 = -1 (fp16 0xbc00), q = min(15, (int8)(-x + 8.5)):
+    //   8 -> 0.5 -> 0; -8 -> 16.5 -> 16 -> clamped 15; 0 -> 8; 0.5 -> 8;
+    //   -0.5 -> 9; 1.5 -> 7; 2.25 -> 6; -7.75 -> 16.25 -> 15 (clamped);
+    //   7.5 -> 1; 7.9 -> 0.6 -> 0; -3 -> 11; 3 -> 5; 1 -> 7; -1 -> 9; 4; -4 -> 12
+    //   6 -> 2; -6 -> 14; 5.5 -> 3; -5.5 -> 14; 0.25 -> 8; -0.25 -> 8; 2 -> 6;
+    //   -2 -> 10; 7 -> 1; -7 -> 15; 3.5 -> 5; -3.5 -> 12; 0.75 -> 7; -0.75 -> 9;
+    //   6.5 -> 2; -6.5 -> 15
+    // qs[i] = q[i] | q[i + 16] << 4.
+    const std::vector<float> x = {8,    -8,   0,    0.5f,  -0.5f, 1.5f,   2.25f, -7.75f,
+                                  7.5f, 7.9f, -3,   3,     1,     -1,     4,     -4,
+                                  6,    -6,   5.5f, -5.5f, 0.25f, -0.25f, 2,     -2,
+                                  7,    -7,   3.5f, -3.5f, 0.75f, -0.75f, 6.5f,  -6.5f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_0, x),
+              (bytes{0x00, 0xbc, 0x20, 0xef, 0x38, 0xe8, 0x89, 0x87, 0x66, 0xaf, 0x11, 0xf0, 0x5b,
+                     0xc5, 0x77, 0x99, 0x24, 0xfc}));
+}
+
+TEST(FixedBlocks, Q4_0NegativeMaxAndTies) {
+    // max = -4: d = -4 / -8 = 0.5 (fp16 0x3800), 1/d = 2,
+    // q = min(15, (int8)(2x + 8.5)): -4 -> 0; 4 -> 16.5 -> 15 (clamped);
+    //   0.25 -> 9 (the tie 9.0 goes up); -0.25 -> 8; 0 -> 8; 1 -> 10; -1 -> 6;
+    //   0.75 -> 10; -0.75 -> 7; 3.75 -> 16 -> 15; -3.75 -> 1; 2.5 -> 13;
+    //   -2.5 -> 3; 1.25 -> 11; -1.25 -> 6; 3 -> 14; -3 -> 2; 0.5 -> 9;
+    //   -0.5 -> 7; 2 -> 12; -2 -> 4; 3.5 -> 15; -3.5 -> 1; 1.75 -> 12;
+    //   -1.75 -> 5; 0.1 -> 8; -0.1 -> 8; 2.25 -> 13; -2.25 -> 4; 3.9 -> 15;
+    //   -3.9 -> 0.7 -> 0; 0.3 -> 9
+    const std::vector<float> x = {-4,     4,     0.25f,  -0.25f, 0,      1,     -1,     0.75f,
+                                  -0.75f, 3.75f, -3.75f, 2.5f,   -2.5f,  1.25f, -1.25f, 3,
+                                  -3,     0.5f,  -0.5f,  2,      -2,     3.5f,  -3.5f,  1.75f,
+                                  -1.75f, 0.1f,  -0.1f,  2.25f,  -2.25f, 3.9f,  -3.9f,  0.3f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_0, x),
+              (bytes{0x00, 0x38, 0x20, 0x9f, 0x79, 0xc8, 0x48, 0xfa, 0x16, 0xca, 0x57, 0x8f, 0x81,
+                     0xdd, 0x43, 0xfb, 0x06, 0x9e}));
+}
+
+TEST(FixedBlocks, Q4_1) {
+    // min = -1, max = 14: d = 15 / 15 = 1 (0x3c00), m = -1 (0xbc00),
+    // q = min(15, (int8)(x + 1 + 0.5)): -1 -> 0; 14 -> 15; -0.5 -> 1; 0 -> 1;
+    //   0.5 -> 2; 6.49 -> 7; 13.5 -> 15; 1..13 -> 2..14; -0.75 -> 0;
+    //   0.25 -> 1; 1.5 -> 3; 2.5 -> 4 ... 11.5 -> 13 (ties go up)
+    const std::vector<float> x = {-1,   14,   -0.5f, 0,    0.5f,   6.49f, 13.5f, 1,
+                                  2,    3,    4,     5,    6,      7,     8,     9,
+                                  10,   11,   12,    13,   -0.75f, 0.25f, 1.5f,  2.5f,
+                                  3.5f, 4.5f, 5.5f,  7.5f, 8.5f,   9.5f,  10.5f, 11.5f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_1, x),
+              (bytes{0x00, 0x3c, 0x00, 0xbc, 0xb0, 0xcf, 0xd1, 0xe1, 0x02, 0x17,
+                     0x3f, 0x42, 0x53, 0x64, 0x75, 0x96, 0xa7, 0xb8, 0xc9, 0xda}));
+}
+
+TEST(FixedBlocks, Q4_Z) {
+    // lo = -5, hi = 10: d = 15 / 15 = 1 (0x3c00), z = round(5) = 5,
+    // q = clamp(roundf(x) + 5, 0, 15): -5 -> 0; 10 -> 15; 2.5 -> 3 + 5 = 8;
+    //   -2.5 -> -3 + 5 = 2; 0 -> 5; 9.5 -> 15; 0.49 -> 5; -0.5 -> 4; 0.5 -> 6;
+    //   1..7 -> 6..12; 8, 9 -> 13, 14; -1..-4 -> 4..1; -4.5 -> 0; -3.5 -> 1;
+    //   -1.5 -> 3; 1.5 -> 7; 3.5 -> 9; 5.5 -> 11; 7.5 -> 13; 8.5 -> 14;
+    //   -0.25 -> 5; 0.25 -> 5
+    const std::vector<float> x = {-5,    10,   2.5f, -2.5f, 0,    9.5f, 0.49f,  -0.5f,
+                                  0.5f,  1,    2,    3,     4,    5,    6,      7,
+                                  8,     9,    -1,   -2,    -3,   -4,   -4.5f,  -3.5f,
+                                  -1.5f, 1.5f, 3.5f, 5.5f,  7.5f, 8.5f, -0.25f, 0.25f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
+              (bytes{0x00, 0x3c, 0x05, 0xd0, 0xef, 0x48, 0x32, 0x25, 0x1f, 0x05, 0x14, 0x36, 0x76,
+                     0x97, 0xb8, 0xd9, 0xea, 0x5b, 0x5c}));
+}
+
+TEST(FixedBlocks, Q4_ZClampsAtTheTop) {
+    // lo = -0.5, hi = 14.5: d = 1, z = roundf(0.5) = 1 (tie away from zero),
+    // so hi gives roundf(14.5) + 1 = 16, clamped to 15; 13.5 -> 14 + 1 = 15;
+    // -0.5 -> -1 + 1 = 0; 0..14 -> 1..15; 0.5 .. 11.5 -> 2 .. 13; -0.25 -> 1
+    const std::vector<float> x = {-0.5f, 14.5f, 0,     1,    2,    3,     4,     5,
+                                  6,     7,     8,     9,    10,   11,    12,    13,
+                                  14,    13.5f, 12.5f, 0.5f, 1.5f, 2.5f,  3.5f,  4.5f,
+                                  5.5f,  6.5f,  7.5f,  8.5f, 9.5f, 10.5f, 11.5f, -0.25f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
+              (bytes{0x00, 0x3c, 0x01, 0xf0, 0xff, 0xe1, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+                     0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0x1e}));
+}
+
+TEST(FixedBlocks, Q3_Z) {
+    // lo = -3, hi = 4: d = 7 / 7 = 1 (0x3c00), z = 3, q = clamp(roundf(x) + 3, 0, 7):
+    //   q[0..7]   = 0 7 3 4 2 5 1 6   (-3, 4, 0, 0.5, -0.5, 1.5, -1.5, 2.5)
+    //   q[8..15]  = 0 7 4 5 6 2 1 3   (-2.5, 3.5, 1, 2, 3, -1, -2, 0.49)
+    //   q[16..23] = 7 0 3 3 5 2 5 0   (3.6, -2.6, 0.1, -0.1, 2.2, -1.2, 1.7, -2.9)
+    //   q[24..31] = 7 0 3 4 5 6 2 1   (4, -3, 0, 1, 2, 3, -1, -2)
+    // ql[i] = sum_k (q[8k + i] & 3) << 2k, e.g. ql[0] = 0 | 0<<2 | 3<<4 | 3<<6 = 0xf0;
+    // qh[g] bit b = q[8g + b] >> 2, e.g. qh[0] = bits 1, 3, 5, 7 = 0xaa.
+    const std::vector<float> x = {
+        -3,   4,     0,    0.5f,  -0.5f, 1.5f,  -1.5f, 2.5f,  -2.5f, 3.5f, 1, 2, 3, -1, -2, 0.49f,
+        3.6f, -2.6f, 0.1f, -0.1f, 2.2f,  -1.2f, 1.7f,  -2.9f, 4,     -3,   0, 1, 2, 3,  -1, -2};
+    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, x), (bytes{0x00, 0x3c, 0x03, 0xf0, 0x0f, 0xf3, 0x34, 0x5a,
+                                                  0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
+}
+
+// ---------------------------------------------------------------- quantizer properties
+
+// Random blocks with a spread of scales: each block has its own magnitude
+// and offset, like real weights.
+std::vector<float> random_blocks(int n_blocks, std::mt19937 &rng) {
+    std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+    std::vector<float> x;
+    for (int b = 0; b < n_blocks; b++) {
+        const float scale = std::exp2(float(int(rng() % 16)) - 8.0f);
+        const float offset = (b % 3 == 0) ? scale * unit(rng) : 0.0f;
+        for (int j = 0; j < 32; j++)
+            x.push_back(offset + scale * unit(rng));
+    }
+    return x;
+}
+
+TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
+    std::mt19937 rng(1);
+    const int n_blocks = 500;
+    std::vector<float> x = random_blocks(n_blocks, rng);
+    for (int b = 0; b < n_blocks; b++)
+        x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
+    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
+        for (size_t i = 0; i < x.size(); i++) {
+            if (x[i] != 0.0f) continue;
+            ASSERT_EQ(y[i], 0.0f) << ggml_type_name(type) << " element " << i;
+        }
+    }
+}
+
+TEST(Quantizers, Q4_1GenerallyMissesZero) {
+    // min + d * q hits 0 only by luck: count the blocks where it does not.
+    std::mt19937 rng(2);
+    const int n_blocks = 500;
+    std::vector<float> x = random_blocks(n_blocks, rng);
+    for (int b = 0; b < n_blocks; b++)
+        x[size_t(b * 32)] = 0.0f;
+    const std::vector<float> y =
+        dequantize(GGML_TYPE_Q4_1, quantize(GGML_TYPE_Q4_1, x), int64_t(x.size()));
+    int missed = 0;
+    for (int b = 0; b < n_blocks; b++)
+        missed += y[size_t(b * 32)] != 0.0f;
+    EXPECT_GT(missed, n_blocks * 9 / 10) << missed << " of " << n_blocks << " blocks miss zero";
+}
+
+// Per block: the float step d computed as the quantizer does, and the error
+// the stored fp16 scale (and Q4_1's fp16 min) adds to the exact d * (q - z).
+struct step {
+    float d;      // float step before fp16 rounding
+    double slack; // |d - d16| * max|q - z| + |m - m16|, plus float rounding
+};
+
+void expect_round_trip(ggml_type type, int levels) {
+    std::mt19937 rng(3);
+    const int n_blocks = 400;
+    const std::vector<float> x = random_blocks(n_blocks, rng);
+    const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
+    for (int b = 0; b < n_blocks; b++) {
+        const float *xb = &x[size_t(b * 32)];
+        float lo = 0, hi = 0, mn = xb[0], mx = xb[0], signed_max = 0;
+        for (int j = 0; j < 32; j++) {
+            lo = std::min(lo, xb[j]);
+            hi = std::max(hi, xb[j]);
+            mn = std::min(mn, xb[j]);
+            mx = std::max(mx, xb[j]);
+            if (std::fabs(xb[j]) > std::fabs(signed_max)) signed_max = xb[j];
+        }
+        float d = 0;
+        double m_err = 0;
+        switch (type) {
+        case GGML_TYPE_Q4_0:
+            d = std::fabs(signed_max / -8.0f);
+            break;
+        case GGML_TYPE_Q4_1:
+            d = (mx - mn) / 15.0f;
+            m_err = std::fabs(double(mn) - ggml_fp16_to_fp32(ggml_fp32_to_fp16(mn)));
+            break;
+        default:
+            d = (hi - lo) / float(levels);
+            break;
+        }
+        const double d16 = std::fabs(ggml_fp16_to_fp32(ggml_fp32_to_fp16(d)));
+        const double slack = std::fabs(d - d16) * 16 + m_err + 1e-6 * d;
+        for (int j = 0; j < 32; j++) {
+            const double err = std::fabs(double(xb[j]) - y[size_t(b * 32 + j)]);
+            // Q4_0 maps its extreme element x = max to q = 0 and clamps the
+            // other end at q = 15 (value 7d), so an element within half a
+            // step of -max is off by up to a whole step. Q4_1, Q4_Z and Q3_Z
+            // never lose more than half a step: their clamp at the top only
+            // takes hi / d + z from 15.5 back to 15 (see formats.md).
+            const bool clamped = type == GGML_TYPE_Q4_0 && xb[j] / (signed_max / -8.0f) > 7.5f;
+            const double bound = (clamped ? 1.0 : 0.5) * d + slack;
+            ASSERT_LE(err, bound) << ggml_type_name(type) << " block " << b << " element " << j;
+        }
+    }
+}
+
+TEST(Quantizers, RoundTripWithinHalfAStep) {
+    expect_round_trip(GGML_TYPE_Q4_0, 15);
+    expect_round_trip(GGML_TYPE_Q4_1, 15);
+    expect_round_trip(GGML_TYPE_Q4_Z, 15);
+    expect_round_trip(GGML_TYPE_Q3_Z, 7);
+}
+
+TEST(Quantizers, AllZeroBlocks) {
+    const std::vector<float> zeros(32, 0.0f);
+    // zero-point formats: d = 0, z = 0, every quant 0
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, zeros), bytes(19, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, zeros), bytes(15, 0));
+    // ggml's: Q4_0 has d = 0 / -8 = -0.0 (fp16 0x8000) and q = (int8)(0 + 8.5)
+    // = 8; Q4_1 d = m = 0, q = 0
+    bytes q4_0 = {0x00, 0x80};
+    q4_0.resize(18, 0x88);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_0, zeros), q4_0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_1, zeros), bytes(20, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, zeros), bytes(34, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, zeros), bytes(36, 0));
+}
+
+TEST(Quantizers, RowLengthNotAMultipleOf32WritesNothing) {
+    const std::vector<float> x(66, 1.0f);
+    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
+                           GGML_TYPE_Q8_0, GGML_TYPE_Q8_1}) {
+        bytes guard(256, 0xa5);
+        EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u)
+            << ggml_type_name(type);
+        EXPECT_EQ(guard, bytes(256, 0xa5)) << ggml_type_name(type);
+    }
+}
+
+// ---------------------------------------------------------------- kernels per level
+
+const ggml_type weight_types[] = {GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
+                                  GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z};
+
+// Runs each test with the kernels of one level; skips levels the CPU or
+// this build lacks.
+class Kernels : public ::testing::TestWithParam<ggml_cpu_level> {
+  protected:
+    void SetUp() override {
+        if (!ggml_cpu_has_level(GetParam()))
+            GTEST_SKIP() << "this CPU or build has no " << ggml_cpu_level_name(GetParam())
+                         << " kernels";
+        previous_ = ggml_cpu_get_level();
+        ASSERT_TRUE(ggml_cpu_set_level(GetParam()));
+    }
+    void TearDown() override {
+        if (ggml_cpu_has_level(GetParam())) ggml_cpu_set_level(previous_);
+    }
+    std::mt19937 rng{42};
+
+  private:
+    ggml_cpu_level previous_ = GGML_CPU_SCALAR;
+};
+
+float scalar_dot(ggml_type type, int64_t n, const void *x, const void *y) {
+    float s;
+    ggml::traits_of(type).kernels[GGML_CPU_SCALAR]->vec_dot(n, &s, x, y);
+    return s;
+}
+
+float active_dot(ggml_type type, int64_t n, const void *x, const void *y) {
+    float s;
+    ggml::kernels_of(type).vec_dot(n, &s, x, y);
+    return s;
+}
+
+// Rows that stress the activation quantizers: exact ties after scaling
+// (amax 127 makes 1/d = 1), zeros, tiny and huge magnitudes, one outlier.
+std::vector<float> activation_rows(int n, std::mt19937 &rng) {
+    std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (int b = 0; b < n / 32; b++) {
+        float *xb = &x[size_t(b * 32)];
+        switch (b % 6) {
+        case 0: // ties: halves with amax 127
+            for (int j = 0; j < 32; j++)
+                xb[j] = float(int(rng() % 253) - 126) + 0.5f;
+            xb[rng() % 32] = (rng() & 1) ? 127.0f : -127.0f;
+            break;
+        case 1:
+            break; // all zero
+        case 2:
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 1e-30f;
+            break;
+        case 3:
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 6e4f;
+            break;
+        case 4: // one outlier
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * 0.01f;
+            xb[rng() % 32] = 50.0f;
+            break;
+        default:
+            for (int j = 0; j < 32; j++)
+                xb[j] = unit(rng) * std::exp2(float(int(rng() % 20)) - 10.0f);
+        }
+    }
+    return x;
+}
+
+TEST_P(Kernels, ActivationQuantizersMatchTheReferenceByteForByte) {
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_F16}) {
+        for (int n : {32, 96, 224, 2048}) {
+            const std::vector<float> x = activation_rows(n, rng);
+            bytes want(ggml_row_size(type, n)), got(want.size());
+            ggml::traits_of(type).quantize_row_ref(x.data(), want.data(), n);
+            ggml::kernels_of(type).quantize_row(x.data(), got.data(), n);
+            EXPECT_EQ(want, got) << ggml_type_name(type) << " n = " << n;
+        }
+    }
+    // F16 rows of any length (blocks of one element): exercise the tails
+    const std::vector<float> x = activation_rows(64, rng);
+    for (int n = 1; n <= 20; n++) {
+        bytes want(size_t(n) * 2), got(want.size());
+        ggml::traits_of(GGML_TYPE_F16).quantize_row_ref(x.data() + 5, want.data(), n);
+        ggml::kernels_of(GGML_TYPE_F16).quantize_row(x.data() + 5, got.data(), n);
+        EXPECT_EQ(want, got) << "F16 n = " << n;
+    }
+}
+
+// A weight row of random raw blocks (every bit pattern a file may hold,
+// with finite scales) and an activation row from the quantizer.
+struct row_pair {
+    bytes x, y;
+};
+
+uint16_t random_scale(std::mt19937 &rng) {
+    const float mag =
+        std::exp2(float(int(rng() % 24)) - 16.0f) * (1.0f + float(rng() % 1024) / 1024.0f);
+    return ggml_fp32_to_fp16((rng() & 1) ? mag : -mag);
+}
+
+bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
+    bytes row(ggml_row_size(type, n));
+    if (!ggml_is_quantized(type)) { // floats in [-1, 1]
+        std::vector<float> f = test::random_floats(size_t(n), rng);
+        ggml_quantize_rows(type, f.data(), row.data(), 1, n);
+        return row;
+    }
+    for (auto &v : row)
+        v = uint8_t(rng());
+    const size_t bsize = ggml_type_size(type);
+    for (size_t off = 0; off < row.size(); off += bsize) {
+        const uint16_t d = random_scale(rng);
+        std::memcpy(&row[off], &d, 2);
+        if (type == GGML_TYPE_Q4_1) {
+            const uint16_t m = random_scale(rng);
+            std::memcpy(&row[off + 2], &m, 2);
+        }
+        if (type == GGML_TYPE_Q4_Z) row[off + 2] = uint8_t(rng() % 17);
+        if (type == GGML_TYPE_Q3_Z) row[off + 2] = uint8_t(rng() % 9);
+    }
+    return row;
+}
+
+bytes activation_row(ggml_type type, int64_t n, std::mt19937 &rng) {
+    const std::vector<float> f = activation_rows(int(n), rng);
+    bytes row(ggml_row_size(ggml_vec_dot_type(type), n));
+    ggml_quantize_rows(ggml_vec_dot_type(type), f.data(), row.data(), 1, n);
+    return row;
+}
+
+// The tolerance of a float-format dot product: reordering n products.
+double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const bytes &y) {
+    std::vector<float> xf(static_cast<size_t>(n)), yf(xf);
+    ggml_dequantize_row(type, x.data(), xf.data(), n);
+    ggml_dequantize_row(type, y.data(), yf.data(), n);
+    double mag = 0;
+    for (size_t i = 0; i < xf.size(); i++)
+        mag += std::fabs(double(xf[i]) * yf[i]);
+    return double(n) * FLT_EPSILON * mag;
+}
+
+TEST_P(Kernels, VecDotMatchesTheScalarReference) {
+    for (ggml_type type : weight_types) {
+        for (int64_t n : {32, 96, 160, 4096}) {
+            for (int trial = 0; trial < 20; trial++) {
+                const bytes x = random_weight_row(type, n, rng);
+                const bytes y = activation_row(type, n, rng);
+                const float want = scalar_dot(type, n, x.data(), y.data());
+                const float got = active_dot(type, n, x.data(), y.data());
+                if (ggml_is_quantized(type)) {
+                    ASSERT_EQ(bits(want), bits(got))
+                        << ggml_type_name(type) << " n = " << n << ": " << want << " vs " << got;
+                } else {
+                    ASSERT_NEAR(want, got, float_dot_tolerance(type, n, x, y))
+                        << ggml_type_name(type);
+                }
+            }
+        }
+    }
+}
+
+// Padding both rows with zeros leaves the dot product as it was, as for the
+// reference's element-order sum: attention's rows (n_kv) grow with the batch,
+// masked by zeros, and results must not depend on the batch size.
+TEST_P(Kernels, ZeroPaddingLeavesTheDotUnchanged) {
+    for (ggml_type type : weight_types) {
+        const int64_t bs = ggml_blck_size(type);
+        for (int64_t n : {int64_t(1), int64_t(7), int64_t(33), int64_t(100), int64_t(4096)}) {
+            const int64_t len = (n + bs - 1) / bs * bs;
+            for (int64_t pad : {int64_t(1), int64_t(5), int64_t(31), int64_t(64)}) {
+                const int64_t padded = len + (pad + bs - 1) / bs * bs;
+                bytes x = random_weight_row(type, len, rng);
+                bytes y = activation_row(type, len, rng);
+                bytes xp = x, yp = y;
+                xp.resize(ggml_row_size(type, padded), 0); // zero blocks: d = 0, q = 0
+                const std::vector<float> zeros(size_t(padded - len), 0.0f);
+                bytes ypad(ggml_row_size(ggml_vec_dot_type(type), padded - len));
+                ggml_quantize_rows(ggml_vec_dot_type(type), zeros.data(), ypad.data(), 1,
+                                   padded - len);
+                yp.insert(yp.end(), ypad.begin(), ypad.end());
+                // (Q4_1 rows whose Q8_1 s overflowed fp16 are NaN either way)
+                const float a = active_dot(type, len, x.data(), y.data());
+                const float b = active_dot(type, padded, xp.data(), yp.data());
+                EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+                    << ggml_type_name(type) << " n = " << len << " + " << padded - len << ": " << a
+                    << " vs " << b;
+            }
+        }
+    }
+}
+
+// Weight blocks with d = 1 against activation blocks with d = 1 (and Q4_1's
+// m = 0): the float result is the exact integer sum of (q - offset) * y,
+// worked out here from the quants alone.
+TEST_P(Kernels, IntegerPartIsExact) {
+    const uint16_t one = ggml_fp32_to_fp16(1.0f);
+    for (ggml_type type :
+         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        const int64_t n = 32 * 7;
+        bytes x = random_weight_row(type, n, rng);
+        bytes y = activation_row(type, n, rng);
+        const size_t xs = ggml_type_size(type), ys = ggml_type_size(ggml_vec_dot_type(type));
+        for (size_t off = 0; off < x.size(); off += xs) {
+            std::memcpy(&x[off], &one, 2);
+            if (type == GGML_TYPE_Q4_1) std::memset(&x[off + 2], 0, 2);
+        }
+        for (size_t off = 0; off < y.size(); off += ys) {
+            std::memcpy(&y[off], &one, 2);
+            // Q8_1's s only meets m = 0: zero it (a row of huge values may
+            // have overflowed it to inf, and 0 * inf is NaN)
+            if (type == GGML_TYPE_Q4_1) std::memset(&y[off + 2], 0, 2);
+        }
+        std::vector<float> xf(static_cast<size_t>(n)), yf(xf);
+        ggml_dequantize_row(type, x.data(), xf.data(), n); // q - z exactly, as d = 1
+        ggml_dequantize_row(ggml_vec_dot_type(type), y.data(), yf.data(), n);
+        int64_t want = 0;
+        for (size_t i = 0; i < xf.size(); i++)
+            want += int64_t(xf[i]) * int64_t(yf[i]);
+        EXPECT_EQ(double(active_dot(type, n, x.data(), y.data())), double(want))
+            << ggml_type_name(type);
+        EXPECT_EQ(double(scalar_dot(type, n, x.data(), y.data())), double(want))
+            << ggml_type_name(type);
+    }
+}
+
+// Blocks at the edges of the integer ranges, built byte by byte.
+struct adversarial_case {
+    const char *name;
+    uint8_t weight_byte; // every quant byte of the weight blocks
+    int zero_point;      // Q4_Z / Q3_Z z (ignored by the others)
+    int8_t activation;   // every activation quant (an outlier case overrides one)
+    bool outlier;
+};
+
+TEST_P(Kernels, AdversarialBlocks) {
+    const adversarial_case cases[] = {
+        {"all zero", 0x00, 0, 0, false},
+        {"q = 15 against +127", 0xff, 0, 127, false},
+        {"q = 15 against -127", 0xff, 0, -127, false},
+        {"q = 0 against -127, top zero point", 0x00, 16, -127, false},
+        {"q = 15, z = 0, +127", 0xff, 0, 127, false},
+        {"mixed quants, one outlier", 0x5a, 8, 1, true},
+        {"q8 weights at -128", 0x80, 0, -127, false},
+        {"q8 weights at +127", 0x7f, 0, 127, false},
+    };
+    const uint16_t scale = ggml_fp32_to_fp16(0.75f);
+    for (ggml_type type :
+         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        const ggml_type act = ggml_vec_dot_type(type);
+        const size_t xs = ggml_type_size(type), ys = ggml_type_size(act);
+        for (const adversarial_case &c : cases) {
+            for (int64_t nb : {1, 3, 5, 7}) { // odd block counts: loop tails
+                const int64_t n = nb * 32;
+                bytes x(size_t(nb) * xs, c.weight_byte), y(size_t(nb) * ys);
+                for (size_t off = 0; off < x.size(); off += xs) {
+                    std::memcpy(&x[off], &scale, 2);
+                    if (type == GGML_TYPE_Q4_1) std::memcpy(&x[off + 2], &scale, 2);
+                    const int zmax = type == GGML_TYPE_Q3_Z ? 8 : 16;
+                    if (type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z)
+                        x[off + 2] = uint8_t(std::min(c.zero_point, zmax));
+                }
+                const size_t qs = act == GGML_TYPE_Q8_1 ? 4 : 2;
+                for (size_t off = 0; off < y.size(); off += ys) {
+                    std::memcpy(&y[off], &scale, 2);
+                    if (act == GGML_TYPE_Q8_1) std::memcpy(&y[off + 2], &scale, 2);
+                    std::memset(&y[off + qs], uint8_t(c.activation), 32);
+                    if (c.outlier) y[off + qs + 17] = uint8_t(int8_t(-127));
+                }
+                const float want = scalar_dot(type, n, x.data(), y.data());
+                const float got = active_dot(type, n, x.data(), y.data());
+                EXPECT_EQ(bits(want), bits(got)) << ggml_type_name(type) << ", " << c.name << ", "
+                                                 << nb << " blocks: " << want << " vs " << got;
+            }
+        }
+    }
+}
+
+TEST_P(Kernels, ZeroPointsAtBothEnds) {
+    // z = 0 and the largest z (16 for Q4_Z, 8 for Q3_Z) with random quants
+    for (auto [type, zmax] : {std::pair{GGML_TYPE_Q4_Z, 16}, std::pair{GGML_TYPE_Q3_Z, 8}}) {
+        for (int z : {0, zmax}) {
+            const int64_t n = 32 * 9;
+            bytes x = random_weight_row(type, n, rng);
+            for (size_t off = 0; off < x.size(); off += ggml_type_size(type))
+                x[off + 2] = uint8_t(z);
+            const bytes y = activation_row(type, n, rng);
+            EXPECT_EQ(bits(scalar_dot(type, n, x.data(), y.data())),
+                      bits(active_dot(type, n, x.data(), y.data())))
+                << ggml_type_name(type) << " z = " << z;
+        }
+    }
+}
+
+// Every tile shape up to mul_mat's TILE_X x TILE_Y (and taller activation
+// tiles, which gemm splits itself) equals vec_dot bit for bit.
+TEST_P(Kernels, GemmTilesEqualVecDot) {
+    const int64_t n = 32 * 3;
+    const int max_x = int(ggml::cpu::TILE_X), max_y = int(ggml::cpu::TILE_Y) + 5;
+    for (ggml_type type : weight_types) {
+        const ggml::active_kernels &k = ggml::kernels_of(type);
+        if (!k.gemm) continue; // mul_mat calls vec_dot per element
+        const size_t bx = ggml_row_size(type, n), by = ggml_row_size(ggml_vec_dot_type(type), n);
+        bytes x, y;
+        for (int i = 0; i < max_x; i++) {
+            const bytes r = random_weight_row(type, n, rng);
+            x.insert(x.end(), r.begin(), r.end());
+        }
+        for (int j = 0; j < max_y; j++) {
+            const bytes r = activation_row(type, n, rng);
+            y.insert(y.end(), r.begin(), r.end());
+        }
+        std::vector<float> want(size_t(max_x * max_y));
+        for (int j = 0; j < max_y; j++)
+            for (int i = 0; i < max_x; i++)
+                want[size_t(j * max_x + i)] = active_dot(type, n, &x[i * bx], &y[j * by]);
+        for (int nx = 1; nx <= max_x; nx++) {
+            for (int ny = 1; ny <= max_y; ny++) {
+                const size_t bs = size_t(nx) + 3; // padded output rows
+                std::vector<float> s(bs * size_t(ny), -1.0f);
+                k.gemm(n, s.data(), bs, x.data(), bx, nx, y.data(), by, ny);
+                for (int j = 0; j < ny; j++) {
+                    for (int i = 0; i < nx; i++)
+                        ASSERT_EQ(bits(s[j * bs + i]), bits(want[size_t(j * max_x + i)]))
+                            << ggml_type_name(type) << " tile " << nx << "x" << ny << " at " << i
+                            << "," << j;
+                    for (size_t i = size_t(nx); i < bs; i++)
+                        ASSERT_EQ(s[j * bs + i], -1.0f) << "gemm wrote outside its tile";
+                }
+            }
+        }
+    }
+}
+
+// mul_mat through the graph: bit-identical for 1..4 threads, and each
+// element equal to vec_dot of its row pair.
+TEST_P(Kernels, MulMatIsIndependentOfThreadCount) {
+    const int64_t K = 32 * 5, M = 37, N = 9;
+    for (ggml_type type : weight_types) {
+        ggml_context *ctx = ggml_init({4 << 20, nullptr, false});
+        ggml_tensor *a = ggml_new_tensor_2d(ctx, type, K, M);
+        std::vector<float> av = test::random_floats(size_t(K * M), rng);
+        ggml_quantize_rows(type, av.data(), a->data, M, K);
+        ggml_tensor *b = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, K, N);
+        test::fill_uniform(b, rng);
+        ggml_tensor *out = ggml_mul_mat(ctx, a, b);
+        ggml_set_output(out);
+        std::vector<std::vector<float>> results;
+        for (int threads = 1; threads <= 4; threads++) {
+            ggml_planner *planner = test::compute(ctx, out, threads);
+            ASSERT_NE(planner, nullptr);
+            const float *o = static_cast<const float *>(out->data);
+            results.emplace_back(o, o + M * N);
+            ggml_planner_free(planner);
+        }
+        for (size_t t = 1; t < results.size(); t++)
+            EXPECT_EQ(0, std::memcmp(results[0].data(), results[t].data(), results[0].size() * 4))
+                << ggml_type_name(type) << " with " << t + 1 << " threads";
+        const ggml_type act = ggml_vec_dot_type(type);
+        bytes bq(ggml_row_size(act, K));
+        for (int64_t nrow = 0; nrow < N; nrow++) {
+            ggml_quantize_rows(act, static_cast<const float *>(b->data) + nrow * K, bq.data(), 1,
+                               K);
+            for (int64_t m = 0; m < M; m++) {
+                const float want = active_dot(
+                    type, K, static_cast<const char *>(a->data) + m * a->nb[1], bq.data());
+                ASSERT_EQ(bits(want), bits(results[0][size_t(nrow * M + m)]))
+                    << ggml_type_name(type) << " element " << m << "," << nrow;
+            }
+        }
+        ggml_free(ctx);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, Kernels,
+                         ::testing::Values(GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512,
+                                           GGML_CPU_NEON),
+                         [](const auto &info) {
+                             return std::string(ggml_cpu_level_name(info.param));
+                         });
+
+} // namespace
