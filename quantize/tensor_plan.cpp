@@ -39,8 +39,8 @@ ggml_type chosen_type(const llama::gguf_tensor &t, const plan_options &o) {
     case type_override::mode::DEFAULT:
         break;
     }
-    // Both matrices touch every token, and 8 bits keep them close to the
-    // original for little space, as llama.cpp does for its legacy types.
+    // Both matrices touch every token; 8 bits keep them close to the original
+    // for little space (llama.cpp too gives the output matrix 6 or 8 bits).
     return ggml_is_quantized(o.type) ? GGML_TYPE_Q8_0 : o.type;
 }
 
