@@ -14,6 +14,8 @@
 #   CHUNKS=N   score only the first N chunks (default: all 1580; a full run
 #              is one perplexity pass per type, 10 to 30 minutes each)
 #   TEXT=FILE  the text (default: ../shared/data/wikitext-2/wiki.test.raw)
+#   CALIB=FILE calibration text of the GPTQ types (default:
+#              ../shared/data/wikitext-2/wiki.valid.tokens, never the test text)
 #
 # Not part of the test suite: it takes long. The table is printed and saved
 # as WORK_DIR/quality.md; each tool's output is kept in WORK_DIR/*.log.
@@ -27,13 +29,18 @@ work=${2:-$build/quality}
 threads=${THREADS:-2}
 jobs=${JOBS:-1}
 text=${TEXT:-$root/../shared/data/wikitext-2/wiki.test.raw}
+calib=${CALIB:-$root/../shared/data/wikitext-2/wiki.valid.tokens}
 model=$root/models/stories260K.gguf
-types="F32 F16 Q8_0 Q4_0 Q4_1 Q4_Z Q3_Z"
+# GPTQ-T is type T quantized by GPTQ (act-order, groups of 32) instead of
+# rounding to nearest
+types="F32 F16 Q8_0 Q4_0 Q4_1 Q4_Z Q3_Z GPTQ-Q4_Z GPTQ-Q3_Z"
 
 for tool in quantize perplexity; do
     [ -x "$build/bin/$tool" ] || { echo "quality.sh: no $build/bin/$tool; build first" >&2; exit 1; }
 done
-[ -r "$text" ] || { echo "quality.sh: cannot read $text" >&2; exit 1; }
+for f in "$text" "$calib"; do
+    [ -r "$f" ] || { echo "quality.sh: cannot read $f" >&2; exit 1; }
+done
 mkdir -p "$work"
 chunks=""
 [ -n "${CHUNKS:-}" ] && chunks="--chunks $CHUNKS"
@@ -53,7 +60,11 @@ measure() {
         return 0
     fi
     echo "== $type" >&2
-    "$build/bin/quantize" "$model" "$work/stories260K-$type.gguf" "$type" -t "$threads" \
+    case $type in
+    GPTQ-*) how="${type#GPTQ-} --gptq --calib $calib --act-order" ;;
+    *) how=$type ;;
+    esac
+    "$build/bin/quantize" "$model" "$work/stories260K-$type.gguf" $how -t "$threads" \
         > "$work/quantize-$type.log" 2>&1
     if [ "$type" = F32 ]; then
         rm -f "$work/base.logprobs"

@@ -32,12 +32,15 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     for (; i + 32 <= n; i += 32)
         for (int k = 0; k < 4; k++)
             acc[k] = _mm256_fmadd_ps(load8(x + i + 8 * k), load8(y + i + 8 * k), acc[k]);
-    if (i < n) { // the tail, zero-padded, in the same lanes
-        T xt[32] = {}, yt[32] = {};
+    // The tail: whole vectors of 8 straight into their lanes' accumulator
+    // (attention's rows are often 8 or 16 long), the last < 8 zero-padded.
+    for (int k = 0; i + 8 <= n; i += 8, k++)
+        acc[k] = _mm256_fmadd_ps(load8(x + i), load8(y + i), acc[k]);
+    if (i < n) {
+        T xt[8] = {}, yt[8] = {};
         std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
         std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
-        for (int k = 0; k < 4; k++)
-            acc[k] = _mm256_fmadd_ps(load8(xt + 8 * k), load8(yt + 8 * k), acc[k]);
+        acc[(i % 32) / 8] = _mm256_fmadd_ps(load8(xt), load8(yt), acc[(i % 32) / 8]);
     }
     *s = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
 }

@@ -30,12 +30,15 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     for (; i + 16 <= n; i += 16)
         for (int k = 0; k < 4; k++)
             acc[k] = vfmaq_f32(acc[k], load4(x + i + 4 * k), load4(y + i + 4 * k));
-    if (i < n) { // the tail, zero-padded, in the same lanes
-        T xt[16] = {}, yt[16] = {};
+    // The tail: whole vectors of 4 straight into their lanes' accumulator,
+    // the last < 4 zero-padded.
+    for (int k = 0; i + 4 <= n; i += 4, k++)
+        acc[k] = vfmaq_f32(acc[k], load4(x + i), load4(y + i));
+    if (i < n) {
+        T xt[4] = {}, yt[4] = {};
         std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
         std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
-        for (int k = 0; k < 4; k++)
-            acc[k] = vfmaq_f32(acc[k], load4(xt + 4 * k), load4(yt + 4 * k));
+        acc[(i % 16) / 4] = vfmaq_f32(acc[(i % 16) / 4], load4(xt), load4(yt));
     }
     *s = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
 }
