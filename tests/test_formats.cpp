@@ -461,8 +461,11 @@ double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const byte
 }
 
 TEST_P(Kernels, VecDotMatchesTheScalarReference) {
+    // float rows of any length: whole vectors, tails of whole vectors, the rest
+    const std::vector<int64_t> float_lengths = {1, 8, 13, 40, 47, 96, 160, 4096};
+    const std::vector<int64_t> block_lengths = {32, 96, 160, 4096};
     for (ggml_type type : weight_types) {
-        for (int64_t n : {32, 96, 160, 4096}) {
+        for (int64_t n : ggml_is_quantized(type) ? block_lengths : float_lengths) {
             for (int trial = 0; trial < 20; trial++) {
                 const bytes x = random_weight_row(type, n, rng);
                 const bytes y = activation_row(type, n, rng);
