@@ -34,8 +34,12 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
         const char *b_base = static_cast<const char *>(b->data) + i2 * b->nb[2] + i3 * b->nb[3];
         char *d_base = static_cast<char *>(dst->data) + i2 * dst->nb[2] + i3 * dst->nb[3];
         if (k.gemm) {
-            for (int64_t m = m0; m < m1; m += TILE_X) {
-                const int nx = int(std::min(TILE_X, m1 - m));
+            // with at most one activation tile (token generation) there is
+            // no weight tile to keep in cache: one call takes all the rows,
+            // and prepares its activation rows once
+            const int64_t tile_x = N <= TILE_Y ? m1 - m0 : TILE_X;
+            for (int64_t m = m0; m < m1; m += tile_x) {
+                const int nx = int(std::min(tile_x, m1 - m));
                 for (int64_t n = 0; n < N; n += TILE_Y) {
                     const int ny = int(std::min(TILE_Y, N - n));
                     k.gemm(K, reinterpret_cast<float *>(d_base + n * dst->nb[1]) + m, bs,

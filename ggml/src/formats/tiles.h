@@ -1,13 +1,16 @@
 // The driver of every SIMD quantized dot product: vec_dot and the gemm tile
-// of each block format, given an ISA codec that decodes one block of 4
-// weight rows and adds its dot products with one activation block to 4
-// accumulator lanes.
+// of each block format, given an ISA codec that decodes 4 consecutive blocks
+// (a quad) of one weight row and adds their terms to 4 accumulator lanes.
 //
-// Every result is computed exactly as the scalar reference does: per block
-// the exact integer sum, then sum += float(sumi) * (dx * dy) (plus Q4_1's
-// m * s) in block order, each operation rounded once (ggml is built with
-// -ffp-contract=off). SIMD lanes hold 4 weight rows, never parts of one sum,
-// so vec_dot, any gemm tile and the reference agree bit for bit.
+// Results follow the reference's order (formats/dot_partials.h): exact
+// integer sums per block, then block b's fma(float(sumi), dx * dy, partial)
+// into partial b % 8. A codec keeps partials 0..3 in one accumulator and
+// 4..7 in another, so a quad's 4 integer sums come out of one transposing
+// reduction and are scaled by one vector operation: no horizontal sum per
+// block. vec_dot, every gemm tile and the reference agree bit for bit.
+//
+// Weight rows are walked one at a time, so a thread's rows are one
+// sequential stream for the hardware prefetcher.
 //
 // Included by the kernel files, each built with its own ISA flags: all of it
 // has internal linkage, so no file's copy can stand in for another's.
@@ -17,100 +20,129 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace {
 
-// What a codec needs of one activation block, computed once per gemm call
-// for all the weight rows: its scale and the format's extra term (the
-// block's integer sum for zero-point formats, Q8_1's s for Q4_1).
+constexpr int64_t QUAD = 4;   // blocks per codec step
+constexpr int64_t QK = 32;    // elements per block
+constexpr int MAX_X_SIZE = 36; // bytes of the largest weight block
+
+// What a codec needs of one activation block: its scale and the format's
+// extra term (the block's integer sum for zero-point formats, Q8_1's s for
+// Q4_1).
 struct act_meta {
     float d;
     float aux;
 };
 
-// Blocks between prefetches of a row: at most 21 bytes a block, so every
-// 64-byte line is prefetched.
-constexpr int64_t prefetch_every = 3;
+// An activation row as the codecs read it, prepared once per gemm call and
+// shared by all the weight rows: per block its 32 quants (in the order the
+// codec's decode produces weights), d and aux as arrays so a quad's are one
+// vector load. Padded with zero blocks to whole quads.
+struct act_row {
+    const int8_t *q;
+    const float *d, *aux;
+};
 
-// A codec F provides: x_size, y_size (block bytes), y_qs (offset of the
-// activation quants in their block); act(y block) -> act_meta; weights
-// decode(4 block pointers); acc zero(); acc step(acc, weights, blocks, y
-// quants, act_meta); store(acc, float[4]).
+// Bytes ahead of the block being read that each quad prefetches: the
+// hardware prefetcher follows the row stream, but not far enough ahead to
+// keep enough misses in flight for one core.
+constexpr ptrdiff_t prefetch_ahead = 1024;
 
-// Rows x[0..3] (the last valid row repeated past nvalid) against activation
-// rows y[0..NY-1] over nb blocks; each weight block is decoded once for all
-// NY activation rows. Meanwhile the same bytes of the rows `ahead` bytes on
-// (the next group of 4) are prefetched: a group is 4 short streams the
-// hardware prefetcher would only pick up once they are half read.
+// A codec F provides: x_size (block bytes), acc, zero(), total(acc, acc)
+// (partials 0..3 and 4..7 -> the dot product, in dot_partials' order);
+// act(activation block, int8_t q[32]) -> act_meta; weights decode(first
+// block of a quad); acc step(acc, weights, quants, d, aux of the quad's
+// activation blocks).
+
 template <class F, int NY>
-void tile_4xNY(int64_t nb, float *s, size_t bs, const char *const x[4], int nvalid,
-               const char *const y[NY], const act_meta *const meta[NY], ptrdiff_t ahead) {
-    typename F::acc acc[NY];
+inline void step_quad(typename F::acc acc[NY][2], int half, const char *x, const act_row *y,
+                      int64_t q) {
+    const typename F::weights w = F::decode(x);
     for (int j = 0; j < NY; j++)
-        acc[j] = F::zero();
-    const char *blk[4];
-    int64_t until_prefetch = 0;
-    for (int64_t b = 0; b < nb; b++) {
-        for (int r = 0; r < 4; r++)
-            blk[r] = x[r] + b * int64_t(F::x_size);
-        if (until_prefetch-- == 0) {
-            until_prefetch = prefetch_every - 1;
-            for (int r = 0; r < 4; r++)
-                __builtin_prefetch(blk[r] + ahead);
-        }
-        const typename F::weights w = F::decode(blk);
-        for (int j = 0; j < NY; j++)
-            acc[j] = F::step(acc[j], w, blk, y[j] + b * int64_t(F::y_size) + F::y_qs, meta[j][b]);
-    }
-    for (int j = 0; j < NY; j++) {
-        float out[4];
-        F::store(acc[j], out);
-        for (int r = 0; r < nvalid; r++)
-            s[j * bs + r] = out[r];
-    }
+        acc[j][half] = F::step(acc[j][half], w, y[j].q + q * QUAD * QK, y[j].d + q * QUAD,
+                               y[j].aux + q * QUAD);
 }
 
-// format_kernels::gemm for codec F (see traits.h for the contract): rows in
-// groups of 4, activation rows in groups of up to 4.
+// One weight row x (nb blocks) against activation rows y[0..NY-1]:
+// s[j * bs] = dot(x, y[j]).
+template <class F, int NY>
+void row_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *y) {
+    constexpr int64_t quad_bytes = QUAD * F::x_size;
+    typename F::acc acc[NY][2];
+    for (int j = 0; j < NY; j++)
+        acc[j][0] = acc[j][1] = F::zero();
+    const int64_t nq = nb / QUAD;
+    int64_t q = 0;
+    for (; q + 2 <= nq; q += 2) {
+        const char *xq = x + q * quad_bytes;
+        __builtin_prefetch(xq + prefetch_ahead);
+        __builtin_prefetch(xq + prefetch_ahead + 64);
+        if (quad_bytes > 64) __builtin_prefetch(xq + prefetch_ahead + 128);
+        step_quad<F, NY>(acc, 0, xq, y, q);
+        step_quad<F, NY>(acc, 1, xq + quad_bytes, y, q + 1);
+    }
+    if (q < nq) {
+        step_quad<F, NY>(acc, 0, x + q * quad_bytes, y, q);
+        q++;
+    }
+    if (const int64_t rest = nb - q * QUAD; rest > 0) {
+        // the last blocks in a zeroed quad (d = 0, quants 0), as the
+        // activation rows are padded
+        char pad[QUAD * MAX_X_SIZE] = {};
+        std::memcpy(pad, x + q * quad_bytes, size_t(rest * F::x_size));
+        step_quad<F, NY>(acc, int(q % 2), pad, y, q);
+    }
+    for (int j = 0; j < NY; j++)
+        s[j * bs] = F::total(acc[j][0], acc[j][1]);
+}
+
+// Activation row y (nb blocks) in the codecs' form, padded to np blocks.
+template <class F>
+void prepare_act(int64_t nb, int64_t np, const char *y, int8_t *q, float *d, float *aux) {
+    for (int64_t b = 0; b < nb; b++) {
+        const act_meta m = F::act(y + b * int64_t(F::y_size), q + b * QK);
+        d[b] = m.d;
+        aux[b] = m.aux;
+    }
+    std::memset(q + nb * QK, 0, size_t((np - nb) * QK));
+    for (int64_t b = nb; b < np; b++)
+        d[b] = aux[b] = 0.0f;
+}
+
+// format_kernels::gemm for codec F (see traits.h for the contract): each
+// weight row against the activation rows in groups of up to 4.
 template <class F>
 void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int nx, const void *vy,
           size_t by, int ny) {
-    const int64_t nb = n / 32;
+    static_assert(F::x_size <= MAX_X_SIZE);
+    const int64_t nb = n / QK;
+    const int64_t np = (nb + QUAD - 1) / QUAD * QUAD;
     const char *x = static_cast<const char *>(vx);
     const char *y = static_cast<const char *>(vy);
-    auto *meta = static_cast<act_meta *>(ggml::kernel_scratch(size_t(nb * ny) * sizeof(act_meta)));
-    for (int j = 0; j < ny; j++)
-        for (int64_t b = 0; b < nb; b++)
-            meta[j * nb + b] = F::act(y + j * by + b * F::y_size);
+    // per activation row: np * 32 quants, then np d and np aux
+    const size_t row_bytes = size_t(np) * (QK + 2 * sizeof(float));
+    char *scratch = static_cast<char *>(ggml::kernel_scratch(row_bytes * size_t(ny < 4 ? ny : 4)));
+    act_row rows[4];
 
-    for (int i0 = 0; i0 < nx; i0 += 4) {
-        const int nvalid = nx - i0 < 4 ? nx - i0 : 4;
-        const char *rows[4];
-        for (int r = 0; r < 4; r++)
-            rows[r] = x + size_t(i0 + (r < nvalid ? r : nvalid - 1)) * bx;
-        for (int j0 = 0; j0 < ny; j0 += 4) {
-            const char *ys[4];
-            const act_meta *ms[4];
-            const int nyc = ny - j0 < 4 ? ny - j0 : 4;
-            for (int j = 0; j < nyc; j++) {
-                ys[j] = y + size_t(j0 + j) * by;
-                ms[j] = meta + (j0 + j) * nb;
-            }
-            float *out = s + size_t(j0) * bs + i0;
-            const ptrdiff_t ahead = ptrdiff_t(4 * bx);
+    for (int j0 = 0; j0 < ny; j0 += 4) {
+        const int nyc = ny - j0 < 4 ? ny - j0 : 4;
+        for (int j = 0; j < nyc; j++) {
+            char *base = scratch + size_t(j) * row_bytes;
+            auto *q = reinterpret_cast<int8_t *>(base);
+            auto *d = reinterpret_cast<float *>(base + np * QK);
+            prepare_act<F>(nb, np, y + size_t(j0 + j) * by, q, d, d + np);
+            rows[j] = {q, d, d + np};
+        }
+        float *out = s + size_t(j0) * bs;
+        for (int i = 0; i < nx; i++) {
+            const char *xi = x + size_t(i) * bx;
             switch (nyc) {
-            case 1:
-                tile_4xNY<F, 1>(nb, out, bs, rows, nvalid, ys, ms, ahead);
-                break;
-            case 2:
-                tile_4xNY<F, 2>(nb, out, bs, rows, nvalid, ys, ms, ahead);
-                break;
-            case 3:
-                tile_4xNY<F, 3>(nb, out, bs, rows, nvalid, ys, ms, ahead);
-                break;
-            default:
-                tile_4xNY<F, 4>(nb, out, bs, rows, nvalid, ys, ms, ahead);
-                break;
+            case 1: row_tile<F, 1>(nb, out + i, bs, xi, rows); break;
+            case 2: row_tile<F, 2>(nb, out + i, bs, xi, rows); break;
+            case 3: row_tile<F, 3>(nb, out + i, bs, xi, rows); break;
+            default: row_tile<F, 4>(nb, out + i, bs, xi, rows); break;
             }
         }
     }

@@ -34,11 +34,11 @@ inline uint16_t load_u16(const void *p) {
     return v;
 }
 
-// The fp16 at byte offset `off` of 4 blocks, as floats.
-inline float32x4_t gather_f16(const char *const blk[4], int off) {
+// The fp16 at byte `off` of 4 blocks XS bytes apart, as floats.
+template <size_t XS> inline float32x4_t gather_f16(const char *x, int off) {
     uint16_t h[4];
-    for (int r = 0; r < 4; r++)
-        h[r] = load_u16(blk[r] + off);
+    for (int k = 0; k < 4; k++)
+        h[k] = load_u16(x + k * XS + off);
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
 }
 
@@ -58,32 +58,43 @@ struct signed_quants {
     int8x16_t lo, hi;
 };
 
-// The accumulator side of a NEON codec C: 4 float lanes, one per weight
-// row. C::decode gives each row's weights with the zero point already taken
+// The accumulator side of a NEON codec C: 4 partial sums (formats/tiles.h).
+// C::decode gives each block's weights with the zero point already taken
 // off (q - z fits int8), so a block's sum is one signed dot product. The
 // defaults of act and term fit the formats whose value is d * (q - offset);
 // Q4_1 brings its own.
-template <class C>
-struct neon_codec {
+template <class C> struct neon_codec {
     using acc = float32x4_t;
     static acc zero() { return vdupq_n_f32(0.0f); }
-    static void store(acc a, float out[4]) { vst1q_f32(out, a); }
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
-    // sum += float(sumi) * (dx * dy), the reference's operations
-    static float32x4_t scaled(float32x4_t sumi, float32x4_t d, float dy) {
-        return vmulq_f32(sumi, vmulq_f32(d, vdupq_n_f32(dy)));
+    // dot_partials::total of partials 0..3 in a0 and 4..7 in a1
+    static float total(acc a0, acc a1) {
+        const float32x4_t s = vaddq_f32(a0, a1);
+        const float32x2_t h = vadd_f32(vget_low_f32(s), vget_high_f32(s));
+        return vget_lane_f32(h, 0) + vget_lane_f32(h, 1);
+    }
+    static act_meta act(const char *yb, int8_t *q) {
+        std::memcpy(q, yb + 2, QK);
+        return {fp16_to_f32(load_u16(yb)), 0.0f};
+    }
+    // partials + float(sumi) * (dx * dy) with one rounding (dx * dy is exact)
+    static float32x4_t add_scaled(float32x4_t acc, float32x4_t sumi, float32x4_t dx,
+                                  const float *dy) {
+        return vfmaq_f32(acc, sumi, vmulq_f32(dx, vld1q_f32(dy)));
     }
     template <class W>
-    static float32x4_t term(float32x4_t sumi, const W &w, act_meta a) {
-        return scaled(sumi, w.d, a.d);
+    static float32x4_t term(float32x4_t acc, float32x4_t sumi, const W &w, const float *dy,
+                            const float *) {
+        return add_scaled(acc, sumi, w.d, dy);
     }
     template <class W>
-    static acc step(acc a, const W &w, const char *const *, const char *yq, act_meta m) {
-        const int8x16_t ylo = vld1q_s8((const int8_t *)yq), yhi = vld1q_s8((const int8_t *)yq + 16);
+    static acc step(acc a, const W &w, const int8_t *y, const float *dy, const float *aux) {
         int32x4_t p[4];
-        for (int r = 0; r < 4; r++) p[r] = dot16(dot16(vdupq_n_s32(0), w.q[r].lo, ylo), w.q[r].hi, yhi);
+        for (int k = 0; k < 4; k++) {
+            const int8x16_t ylo = vld1q_s8(y + k * QK), yhi = vld1q_s8(y + k * QK + 16);
+            p[k] = dot16(dot16(vdupq_n_s32(0), w.q[k].lo, ylo), w.q[k].hi, yhi);
+        }
         const int32x4_t sumi = vpaddq_s32(vpaddq_s32(p[0], p[1]), vpaddq_s32(p[2], p[3]));
-        return vaddq_f32(a, C::term(vcvtq_f32_s32(sumi), w, m));
+        return C::term(a, vcvtq_f32_s32(sumi), w, dy, aux);
     }
 };
 
@@ -91,16 +102,16 @@ struct neon_codec {
 // Q8_0: Unpack(block) gives q - offset as signed bytes.
 template <size_t XS, signed_quants (*Unpack)(const char *blk)>
 struct scaled_codec : neon_codec<scaled_codec<XS, Unpack>> {
-    static constexpr size_t x_size = XS, y_size = 34, y_qs = 2;
+    static constexpr size_t x_size = XS, y_size = 34;
     struct weights {
         signed_quants q[4];
         float32x4_t d;
     };
-    static weights decode(const char *const blk[4]) {
+    static weights decode(const char *x) {
         weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = Unpack(blk[r]);
-        w.d = gather_f16(blk, 0);
+        for (int k = 0; k < 4; k++)
+            w.q[k] = Unpack(x + k * XS);
+        w.d = gather_f16<XS>(x, 0);
         return w;
     }
 };

@@ -19,24 +19,27 @@ using q4_0_codec = scaled_codec<18, q4_0_quants>;
 
 // value = d * q + m, against Q8_1 whose s = dy * sum(y) carries the m term
 struct q4_1_codec : neon_codec<q4_1_codec> {
-    static constexpr size_t x_size = 20, y_size = 36, y_qs = 4;
+    static constexpr size_t x_size = 20, y_size = 36;
     struct weights {
         signed_quants q[4];
         float32x4_t d, m;
     };
-    static act_meta act(const char *yb) {
+    static act_meta act(const char *yb, int8_t *q) {
+        std::memcpy(q, yb + 4, QK);
         return {fp16_to_f32(load_u16(yb)), fp16_to_f32(load_u16(yb + 2))};
     }
-    static weights decode(const char *const blk[4]) {
+    static weights decode(const char *x) {
         weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = unpack_nibbles(blk[r] + 4, vdupq_n_s8(0));
-        w.d = gather_f16(blk, 0);
-        w.m = gather_f16(blk, 2);
+        for (int k = 0; k < 4; k++)
+            w.q[k] = unpack_nibbles(x + k * x_size + 4, vdupq_n_s8(0));
+        w.d = gather_f16<x_size>(x, 0);
+        w.m = gather_f16<x_size>(x, 2);
         return w;
     }
-    static float32x4_t term(float32x4_t sumi, const weights &w, act_meta a) {
-        return vaddq_f32(scaled(sumi, w.d, a.d), vmulq_f32(w.m, vdupq_n_f32(a.aux)));
+    // the reference's m * s first, then d * dy * sumi
+    static float32x4_t term(float32x4_t acc, float32x4_t sumi, const weights &w, const float *dy,
+                            const float *aux) {
+        return add_scaled(vfmaq_f32(acc, w.m, vld1q_f32(aux)), sumi, w.d, dy);
     }
 };
 

@@ -6,27 +6,29 @@
 
 namespace {
 
-template <class Isa>
-struct q8_0_codec : x86_codec<q8_0_codec<Isa>, Isa> {
-    static constexpr size_t x_size = 34, y_size = 34, y_qs = 2;
+template <class Isa> struct q8_0_codec : x86_codec<q8_0_codec<Isa>, Isa> {
+    static constexpr size_t x_size = 34, y_size = 34;
     struct weights {
         typename Isa::quants q[4]; // |x|
+        const char *qs;            // the first block's quants, for their signs
         __m128 d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
-    static weights decode(const char *const blk[4]) {
+    static act_meta act(const char *yb, int8_t *q) {
+        copy_quants(yb + 2, q);
+        return {fp16_to_f32(load_u16(yb)), 0.0f};
+    }
+    static weights decode(const char *x) {
         weights w;
-        for (int r = 0; r < 4; r++) w.q[r] = Isa::abs_q8(blk[r] + 2);
-        w.d = gather_d(blk);
+        for (int k = 0; k < 4; k++) w.q[k] = Isa::abs_q8(x + k * x_size + 2);
+        w.qs = x + 2;
+        w.d = gather_d<x_size>(x);
         return w;
     }
-    static __m128i dot(const weights &w, const char *const blk[4], const char *yq) {
-        const char *qs[4];
-        for (int r = 0; r < 4; r++) qs[r] = blk[r] + 2;
-        return Isa::dot_q8(w.q, qs, yq);
+    static __m128i dot(const weights &w, const int8_t *y) {
+        return Isa::template dot4_q8<x_size>(w.q, w.qs, y);
     }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        return scaled(_mm_cvtepi32_ps(dot), w.d, a.d);
+    static __m128 term(__m128 acc, __m128 dot, const weights &w, const float *dy, const float *) {
+        return add_scaled(acc, dot, w.d, dy);
     }
 };
 

@@ -26,7 +26,7 @@ inline __m256i dot_u8s8(__m256i u, __m256i s) {
 #endif
 }
 
-// 4 vectors of 8 int32 -> their 4 totals.
+// 4 blocks' vectors of 8 int32 -> their 4 totals.
 inline __m128i reduce4_i32x8(__m256i p0, __m256i p1, __m256i p2, __m256i p3) {
     const __m256i a = _mm256_hadd_epi32(p0, p1); // per half: p0 p0 p1 p1
     const __m256i b = _mm256_hadd_epi32(p2, p3);
@@ -67,20 +67,27 @@ struct avx512_isa {
         return _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)qs));
     }
 
-    // sum(q * y) of 4 rows for quants q <= 15.
-    static __m128i dot_small(const quants q[4], const char *yq) {
-        const __m256i y = _mm256_loadu_si256((const __m256i *)yq);
-        return reduce4_i32x8(dot_u8s8(q[0], y), dot_u8s8(q[1], y), dot_u8s8(q[2], y),
-                             dot_u8s8(q[3], y));
+    // Activations stay in element order for q3.
+    static void q3_act_quants(const char *qs, int8_t *q) { copy_quants(qs, q); }
+
+    // sum(q * y) of a quad's blocks for quants q <= 15 against its
+    // activation quants y (32 per block).
+    static __m128i dot4_small(const quants q[4], const int8_t *y) {
+        __m256i p[4];
+        for (int k = 0; k < 4; k++)
+            p[k] = dot_u8s8(q[k], _mm256_loadu_si256((const __m256i *)(y + k * QK)));
+        return reduce4_i32x8(p[0], p[1], p[2], p[3]);
     }
 
-    // sum(x * y) of 4 rows of signed Q8_0 quants: |x| (in ax) times y with
-    // x's sign (y is never -128).
-    static __m128i dot_q8(const quants ax[4], const char *const qs[4], const char *yq) {
-        const __m256i y = _mm256_loadu_si256((const __m256i *)yq);
+    // sum(x * y) of a quad's blocks of signed Q8_0 quants xs (XS bytes
+    // apart): |x| (in ax) times y with x's sign (y is never -128).
+    template <size_t XS> static __m128i dot4_q8(const quants ax[4], const char *xs, const int8_t *y) {
         __m256i p[4];
-        for (int r = 0; r < 4; r++)
-            p[r] = dot_u8s8(ax[r], _mm256_sign_epi8(y, _mm256_loadu_si256((const __m256i *)qs[r])));
+        for (int k = 0; k < 4; k++) {
+            const __m256i yk = _mm256_loadu_si256((const __m256i *)(y + k * QK));
+            const __m256i xk = _mm256_loadu_si256((const __m256i *)(xs + k * XS));
+            p[k] = dot_u8s8(ax[k], _mm256_sign_epi8(yk, xk));
+        }
         return reduce4_i32x8(p[0], p[1], p[2], p[3]);
     }
 };

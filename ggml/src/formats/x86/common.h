@@ -24,6 +24,12 @@ inline uint16_t load_u16(const void *p) {
     return v;
 }
 
+inline uint32_t load_u32(const void *p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
 inline int64_t min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // C's roundf (ties away from zero) of 8 floats, exactly: v - trunc(v) is

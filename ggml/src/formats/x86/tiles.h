@@ -1,5 +1,6 @@
 // The x86 side of the quantized dot products (formats/tiles.h): the
-// accumulator of 4 weight rows and the helpers the codecs share.
+// accumulators of 4 partial sums, the reductions of a quad's products to
+// its 4 block sums, and what the codecs share.
 //
 // Internal linkage only (see common.h).
 #pragma once
@@ -9,18 +10,20 @@
 
 namespace {
 
-// 4 vectors of 8 int16 partial sums (each pair of lanes summing within
-// int16) -> their 4 totals as int32.
-inline __m128i reduce4_i16(__m128i p0, __m128i p1, __m128i p2, __m128i p3) {
-    const __m128i ones = _mm_set1_epi16(1);
-    const __m128i a =
-        _mm_madd_epi16(_mm_add_epi16(_mm_unpacklo_epi64(p0, p1), _mm_unpackhi_epi64(p0, p1)), ones);
-    const __m128i b =
-        _mm_madd_epi16(_mm_add_epi16(_mm_unpacklo_epi64(p2, p3), _mm_unpackhi_epi64(p2, p3)), ones);
-    // a = [p0 p0 p1 p1], b = [p2 p2 p3 p3]: add the even and odd lanes
-    const __m128 af = _mm_castsi128_ps(a), bf = _mm_castsi128_ps(b);
-    return _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(af, bf, _MM_SHUFFLE(2, 0, 2, 0))),
-                         _mm_castps_si128(_mm_shuffle_ps(af, bf, _MM_SHUFFLE(3, 1, 3, 1))));
+// 4 blocks' vectors of 8 int16 partial sums -> the 4 block totals as int32.
+// Every partial is at most 4 products of a quant <= 15 and a |y| <= 127
+// (7620), so the two levels added in int16 (4 partials each, 30480) cannot
+// overflow before madd widens the last pair.
+inline __m128i reduce_blocks4_i16(const __m128i p[4]) {
+    // [a0+a4 .. a3+a7, b0+b4 .. b3+b7], the same for c and d
+    const __m128i ab = _mm_add_epi16(_mm_unpacklo_epi64(p[0], p[1]), _mm_unpackhi_epi64(p[0], p[1]));
+    const __m128i cd = _mm_add_epi16(_mm_unpacklo_epi64(p[2], p[3]), _mm_unpackhi_epi64(p[2], p[3]));
+    // dwords (pairs of int16) 0 and 2 of each plus 1 and 3: each block's two
+    // remaining partials side by side, then one madd adds them
+    const __m128 abf = _mm_castsi128_ps(ab), cdf = _mm_castsi128_ps(cd);
+    const __m128i even = _mm_castps_si128(_mm_shuffle_ps(abf, cdf, _MM_SHUFFLE(2, 0, 2, 0)));
+    const __m128i odd = _mm_castps_si128(_mm_shuffle_ps(abf, cdf, _MM_SHUFFLE(3, 1, 3, 1)));
+    return _mm_madd_epi16(_mm_add_epi16(even, odd), _mm_set1_epi16(1));
 }
 
 // 4 vectors of 4 int32 -> their 4 totals.
@@ -30,61 +33,43 @@ inline __m128i reduce4_i32(__m128i p0, __m128i p1, __m128i p2, __m128i p3) {
     return _mm_add_epi32(_mm_unpacklo_epi64(a, b), _mm_unpackhi_epi64(a, b));
 }
 
-// The heads (d, and z or m) of 4 rows' blocks are gathered in integer
-// registers: the vector shuffle pipes are the busiest ones in the kernels
-// (Zen1 has two, shared with the shifts), the integer ALUs are idle.
-inline uint32_t load_head(const char *p) {
-    uint32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+// The heads (d, and z or m) of a quad's blocks (XS bytes apart) are
+// gathered with element inserts from memory: one instruction each, where
+// assembling them in integer registers takes three.
+
+// d (fp16 at byte 0) of 4 blocks, as floats.
+template <size_t XS> inline __m128 gather_d(const char *x) {
+    __m128i h = _mm_loadu_si32(x); // d0 and two bytes that the inserts replace
+    h = _mm_insert_epi16(h, load_u16(x + XS), 1);
+    h = _mm_insert_epi16(h, load_u16(x + 2 * XS), 2);
+    h = _mm_insert_epi16(h, load_u16(x + 3 * XS), 3);
+    return _mm_cvtph_ps(h);
 }
 
-// d (fp16 at byte 0) of 4 rows' blocks.
-inline __m128 gather_d(const char *const blk[4]) {
-    uint64_t d16 = 0;
-    for (int r = 0; r < 4; r++)
-        d16 |= uint64_t(load_u16(blk[r])) << (16 * r);
-    return _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
+// The first 4 bytes of 4 blocks as dwords.
+template <size_t XS> inline __m128i gather_heads(const char *x) {
+    __m128i h = _mm_loadu_si32(x);
+    h = _mm_insert_epi32(h, int(load_u32(x + XS)), 1);
+    h = _mm_insert_epi32(h, int(load_u32(x + 2 * XS)), 2);
+    return _mm_insert_epi32(h, int(load_u32(x + 3 * XS)), 3);
 }
 
-// d and z (byte 2) of 4 rows' blocks, for Q4_Z and Q3_Z.
-inline void gather_d_z(const char *const blk[4], __m128 *d, __m128 *z) {
-    uint64_t d16 = 0;
-    uint32_t z8 = 0;
-    for (int r = 0; r < 4; r++) {
-        const uint32_t head = load_head(blk[r]);
-        d16 |= uint64_t(head & 0xffff) << (16 * r);
-        z8 |= ((head >> 16) & 0xff) << (8 * r);
-    }
-    *d = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
-    *z = _mm_cvtepi32_ps(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(int(z8))));
+// The fp16 in bytes 0..1 (d) or 2..3 (Q4_1's m) of each head, as floats.
+inline __m128 head_f16(__m128i heads, int off) {
+    const __m128i lo = _mm_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1);
+    return _mm_cvtph_ps(_mm_shuffle_epi8(heads, _mm_add_epi8(lo, _mm_set1_epi8(char(off)))));
 }
 
-// Q4_1's d and m (fp16 at bytes 0 and 2) of 4 rows' blocks.
-inline void gather_d_m(const char *const blk[4], __m128 *d, __m128 *m) {
-    uint64_t d16 = 0, m16 = 0;
-    for (int r = 0; r < 4; r++) {
-        const uint32_t head = load_head(blk[r]);
-        d16 |= uint64_t(head & 0xffff) << (16 * r);
-        m16 |= uint64_t(head >> 16) << (16 * r);
-    }
-    *d = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(d16)));
-    *m = _mm_cvtph_ps(_mm_cvtsi64_si128(int64_t(m16)));
+// Byte 2 of each head (z), as floats.
+inline __m128 head_z(__m128i heads) {
+    const __m128i z = _mm_setr_epi8(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1);
+    return _mm_cvtepi32_ps(_mm_shuffle_epi8(heads, z));
 }
 
-// The reference's per-block float operations for 4 rows, from the exact
-// integer sums: sum += float(sumi) * (dx * dy).
-inline __m128 scaled(__m128 sumi, __m128 d, float dy) {
-    return _mm_mul_ps(sumi, _mm_mul_ps(d, _mm_set1_ps(dy)));
-}
-// Zero-point formats sum q * y with unsigned q: sumi = dot - z * sum(y),
-// integers below 2^24 throughout, so exact in float.
-inline __m128 zero_point_term(__m128i dot, __m128 d, __m128 z, act_meta a) {
-    return scaled(_mm_fnmadd_ps(z, _mm_set1_ps(a.aux), _mm_cvtepi32_ps(dot)), d, a.d);
-}
-// Q4_1: + m * s, Q8_1's s = dy * sum(y).
-inline __m128 min_term(__m128i dot, __m128 d, __m128 m, act_meta a) {
-    return _mm_add_ps(scaled(_mm_cvtepi32_ps(dot), d, a.d), _mm_mul_ps(m, _mm_set1_ps(a.aux)));
+// partials + float(sumi) * (dx * dy) with one rounding, for a quad; dx * dy
+// is exact (two fp16 significands).
+inline __m128 add_scaled(__m128 acc, __m128 sumi, __m128 dx, const float *dy) {
+    return _mm_fmadd_ps(sumi, _mm_mul_ps(dx, _mm_loadu_ps(dy)), acc);
 }
 
 // The sum of 32 activation quants, the zero-point formats' act_meta::aux.
@@ -93,47 +78,61 @@ inline act_meta q8_0_act_with_sum(const char *yb) {
             float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))))};
 }
 
+// Copies an activation block's 32 quants unchanged.
+inline void copy_quants(const char *qs, int8_t *q) { std::memcpy(q, qs, QK); }
+
 // The accumulator side of an x86 codec C over an instruction-set policy
 // Isa (x86/avx2.h, x86/avx512.h), which holds a block's quants as
-// Isa::quants and takes their dot products with an activation block. C
-// provides decode and term; its dot defaults to Isa::dot_small, for quants
-// of at most 4 bits.
-template <class C, class Isa>
-struct x86_codec {
-    using acc = __m128;
+// Isa::quants and takes a quad's dot products with its activation blocks.
+// C provides decode and term; its dot defaults to Isa::dot4_small, for
+// quants of at most 4 bits.
+template <class C, class Isa> struct x86_codec {
+    using acc = __m128; // 4 partial sums
     static acc zero() { return _mm_setzero_ps(); }
-    static void store(acc a, float out[4]) { _mm_storeu_ps(out, a); }
-    template <class W>
-    static __m128i dot(const W &w, const char *const *, const char *yq) {
-        return Isa::dot_small(w.q, yq);
+    // dot_partials::total of partials 0..3 in a0 and 4..7 in a1
+    static float total(acc a0, acc a1) {
+        __m128 s = _mm_add_ps(a0, a1);
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+    }
+    template <class W> static __m128i dot(const W &w, const int8_t *y) {
+        return Isa::dot4_small(w.q, y);
     }
     template <class W>
-    static acc step(acc a, const W &w, const char *const blk[4], const char *yq, act_meta m) {
-        return _mm_add_ps(a, C::term(C::dot(w, blk, yq), w, m));
+    static acc step(acc a, const W &w, const int8_t *y, const float *dy, const float *aux) {
+        return C::term(a, _mm_cvtepi32_ps(C::dot(w, y)), w, dy, aux);
     }
 };
 
 // value = d * (q - z), z at byte 2 (Q4_Z, Q3_Z): unsigned q from
-// Unpack::quants(block), sum((q - z) y) = sum(q y) - z sum(y). (Unpack is a
-// class: a function pointer returning a vector type would lose its
-// attributes as a template argument.)
+// Unpack::quants(block), sum((q - z) y) = sum(q y) - z sum(y), integers
+// below 2^24 throughout, so exact in float. Unpack::act_quants puts the
+// activation quants in the order of Unpack::quants. (Unpack is a class: a
+// function pointer returning a vector type would lose its attributes as a
+// template argument.)
 template <class Isa, size_t XS, class Unpack>
 struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
-    static constexpr size_t x_size = XS, y_size = 34, y_qs = 2;
+    static constexpr size_t x_size = XS, y_size = 34;
     struct weights {
         typename Isa::quants q[4];
         __m128 d, z;
     };
-    static act_meta act(const char *yb) { return q8_0_act_with_sum(yb); }
-    static weights decode(const char *const blk[4]) {
+    static act_meta act(const char *yb, int8_t *q) {
+        Unpack::act_quants(yb + 2, q);
+        return q8_0_act_with_sum(yb);
+    }
+    static weights decode(const char *x) {
         weights w;
-        for (int r = 0; r < 4; r++)
-            w.q[r] = Unpack::quants(blk[r]);
-        gather_d_z(blk, &w.d, &w.z);
+        for (int k = 0; k < 4; k++)
+            w.q[k] = Unpack::quants(x + k * XS);
+        const __m128i heads = gather_heads<XS>(x);
+        w.d = head_f16(heads, 0);
+        w.z = head_z(heads);
         return w;
     }
-    static __m128 term(__m128i dot, const weights &w, act_meta a) {
-        return zero_point_term(dot, w.d, w.z, a);
+    static __m128 term(__m128 acc, __m128 dot, const weights &w, const float *dy,
+                       const float *aux) {
+        return add_scaled(acc, _mm_fnmadd_ps(w.z, _mm_loadu_ps(aux), dot), w.d, dy);
     }
 };
 
