@@ -56,12 +56,12 @@ constexpr ptrdiff_t prefetch_ahead = 1024;
 // block of a quad); acc step(acc, weights, quants, d, aux of the quad's
 // activation blocks).
 
-template <class F, int NY>
-inline void step_quad(typename F::acc acc[NY][2], int half, const char *x, const act_row *y,
-                      int64_t q) {
+// HALF is a template argument so that the accumulators stay in registers.
+template <class F, int NY, int HALF>
+inline void step_quad(typename F::acc acc[NY][2], const char *x, const act_row *y, int64_t q) {
     const typename F::weights w = F::decode(x);
     for (int j = 0; j < NY; j++)
-        acc[j][half] = F::step(acc[j][half], w, y[j].q + q * QUAD * QK, y[j].d + q * QUAD,
+        acc[j][HALF] = F::step(acc[j][HALF], w, y[j].q + q * QUAD * QK, y[j].d + q * QUAD,
                                y[j].aux + q * QUAD);
 }
 
@@ -80,11 +80,11 @@ void row_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *y) 
         __builtin_prefetch(xq + prefetch_ahead);
         __builtin_prefetch(xq + prefetch_ahead + 64);
         if (quad_bytes > 64) __builtin_prefetch(xq + prefetch_ahead + 128);
-        step_quad<F, NY>(acc, 0, xq, y, q);
-        step_quad<F, NY>(acc, 1, xq + quad_bytes, y, q + 1);
+        step_quad<F, NY, 0>(acc, xq, y, q);
+        step_quad<F, NY, 1>(acc, xq + quad_bytes, y, q + 1);
     }
     if (q < nq) {
-        step_quad<F, NY>(acc, 0, x + q * quad_bytes, y, q);
+        step_quad<F, NY, 0>(acc, x + q * quad_bytes, y, q);
         q++;
     }
     if (const int64_t rest = nb - q * QUAD; rest > 0) {
@@ -92,7 +92,10 @@ void row_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *y) 
         // activation rows are padded
         char pad[QUAD * MAX_X_SIZE] = {};
         std::memcpy(pad, x + q * quad_bytes, size_t(rest * F::x_size));
-        step_quad<F, NY>(acc, int(q % 2), pad, y, q);
+        if (q % 2)
+            step_quad<F, NY, 1>(acc, pad, y, q);
+        else
+            step_quad<F, NY, 0>(acc, pad, y, q);
     }
     for (int j = 0; j < NY; j++)
         s[j * bs] = F::total(acc[j][0], acc[j][1]);
