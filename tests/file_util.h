@@ -1,5 +1,5 @@
-// Helpers for the tests of file formats: a scratch folder, whole-file reads
-// and writes, and paths of the shared data.
+// Helpers for the tests of file formats and tools: a scratch folder,
+// whole-file reads and writes, paths of the shared data, and running a tool.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <cstdlib>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -56,5 +58,19 @@ class temp_dir {
   private:
     std::filesystem::path path_;
 };
+
+struct run_result {
+    int status; // the exit status, -1 if the tool did not exit (a crash)
+    std::string output; // stdout and stderr
+};
+
+// Runs a program with arguments (a shell command line) and collects its
+// output.
+inline run_result run_tool(const std::string &exe, const std::string &args) {
+    temp_dir dir;
+    const std::string log = dir.file("log.txt");
+    const int status = std::system((exe + " " + args + " > " + log + " 2>&1").c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(log)};
+}
 
 } // namespace test

@@ -380,12 +380,9 @@ TEST(OutputGuard, FinishedGuardRemovesNothing) {
 
 // Runs convert with the arguments; returns its exit status and output.
 int run_convert(const std::string &args, std::string *output) {
-    test::temp_dir dir;
-    const std::string log = dir.file("log.txt");
-    const int status =
-        std::system((std::string(LLAMAZ_CONVERT_EXE) + " " + args + " > " + log + " 2>&1").c_str());
-    *output = test::read_text(log);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const test::run_result r = test::run_tool(LLAMAZ_CONVERT_EXE, args);
+    *output = r.output;
+    return r.status;
 }
 
 TEST(ConvertTool, BundledModelIsWhatConvertWrites) {

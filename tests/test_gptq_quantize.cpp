@@ -39,17 +39,7 @@ model_ptr load(const std::string &path) {
     return m;
 }
 
-struct run_result {
-    int status;
-    std::string output; // stdout and stderr
-};
-
-run_result quantize(const std::string &args) {
-    test::temp_dir dir;
-    const std::string log = dir.file("log.txt");
-    const int status = std::system((TOOL + " " + args + " > " + log + " 2>&1").c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_text(log)};
-}
+test::run_result quantize(const std::string &args) { return test::run_tool(TOOL, args); }
 
 std::vector<llama_token> tokenize(const llama_model *model, const std::string &text) {
     const int32_t n = -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
@@ -232,7 +222,7 @@ TEST_P(GptqQuantize, BeatsRoundingToNearestAndRunsWithItsPerms) {
     const bool act_order = GetParam().act_order;
     test::temp_dir dir;
     const std::string rtn = dir.file("rtn.gguf"), gptq = dir.file("gptq.gguf");
-    run_result r = quantize(MODEL + " " + rtn + " " + type + " -t 2");
+    test::run_result r = quantize(MODEL + " " + rtn + " " + type + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
     r = quantize(MODEL + " " + gptq + " " + type + " -t 2 --gptq" +
                  (act_order ? " --act-order" : "") + " --calib " + calib + " --calib-chunks " +
@@ -298,7 +288,7 @@ TEST(GptqQuantizeTool, BytesDoNotDependOnTheThreadCount) {
                       std::vector<uint8_t>(text.begin(), text.begin() + 20000));
     const std::string args = " Q3_Z --gptq --act-order --group 64 --calib " +
                              dir.file("calib.txt") + " --calib-chunks 4 --calib-ctx 64 --seed 3";
-    run_result r = quantize(MODEL + " " + dir.file("t1.gguf") + args + " -t 1");
+    test::run_result r = quantize(MODEL + " " + dir.file("t1.gguf") + args + " -t 1");
     ASSERT_EQ(r.status, 0) << r.output;
     r = quantize(MODEL + " " + dir.file("t2.gguf") + args + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
@@ -327,7 +317,7 @@ TEST(GptqQuantizeTool, BadOptionsFailWithAMessageAndNoOutput) {
         {"Q4_Z --gptq --calib " + CALIB + " --damp 0", "--damp"},
     };
     for (const auto &c : cases) {
-        const run_result r = quantize(MODEL + " " + out + " " + c.args);
+        const test::run_result r = quantize(MODEL + " " + out + " " + c.args);
         EXPECT_EQ(r.status, 1) << c.args << "\n" << r.output;
         EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
         EXPECT_FALSE(std::filesystem::exists(out)) << c.args;

@@ -1,40 +1,29 @@
 // The perplexity tool: its number equals one computed here directly from the
 // model's logits, batch size and chunk count don't change it, and the saved
 // log-probabilities compare a model with itself at zero KL divergence.
+#include "file_util.h"
 #include "llama.h"
 
 #include <gtest/gtest.h>
 
-#include <array>
+#include <filesystem>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <regex>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
 
 const std::string model_path = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 const std::string tool = std::string(LLAMAZ_BINARY_DIR) + "/bin/perplexity";
-const std::string scratch = std::string(LLAMAZ_BINARY_DIR) + "/tests/perplexity_scratch";
+// one folder per process: ctest runs the tests of this file side by side
+const std::string scratch = std::string(LLAMAZ_BINARY_DIR) + "/tests/perplexity_scratch/" +
+                            std::to_string(getpid());
 
-struct run_result {
-    int status;
-    std::string out;
-};
-
-run_result run(const std::string &args) {
-    const std::string cmd = tool + " " + args + " 2>&1";
-    std::FILE *p = popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    const int status = pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+test::run_result run(const std::string &args) { return test::run_tool(tool, args); }
 
 double parse_ppl(const std::string &out) {
     std::smatch m;
@@ -45,14 +34,15 @@ double parse_ppl(const std::string &out) {
 class Perplexity : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        std::system(("mkdir -p " + scratch).c_str());
+        std::filesystem::create_directories(scratch);
         // the opening of wikitext-2's test split: a few chunks of 64 tokens
-        std::ifstream in(std::string(LLAMAZ_SHARED_DATA) + "/wikitext-2/wiki.test.raw");
+        std::ifstream in(test::shared_data("wikitext-2/wiki.test.raw"));
         std::string text(6000, '\0');
         in.read(text.data(), std::streamsize(text.size()));
         text.resize(size_t(in.gcount()));
         std::ofstream(text_path) << text;
     }
+    static void TearDownTestSuite() { std::filesystem::remove_all(scratch); }
     static inline const std::string text_path = scratch + "/text.txt";
 };
 
@@ -90,57 +80,57 @@ double direct_perplexity(int n_ctx) {
 }
 
 TEST_F(Perplexity, EqualsTheProtocolComputedFromLogits) {
-    const run_result r = run("-m " + model_path + " -f " + text_path + " -c 64 -t 2");
-    ASSERT_EQ(r.status, 0) << r.out;
-    const double tool_ppl = parse_ppl(r.out);
+    const test::run_result r = run("-m " + model_path + " -f " + text_path + " -c 64 -t 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const double tool_ppl = parse_ppl(r.output);
     const double want = direct_perplexity(64);
-    EXPECT_NEAR(tool_ppl, want, 1e-4 * want) << r.out;
-    EXPECT_NE(r.out.find("chunks of 64"), std::string::npos) << r.out;
+    EXPECT_NEAR(tool_ppl, want, 1e-4 * want) << r.output;
+    EXPECT_NE(r.output.find("chunks of 64"), std::string::npos) << r.output;
 }
 
 TEST_F(Perplexity, BatchSizeAndChunkCountDoNotChangeTheResult) {
-    const run_result whole = run("-m " + model_path + " -f " + text_path + " -c 64 -b 64");
-    const run_result small = run("-m " + model_path + " -f " + text_path + " -c 64 -b 7");
-    ASSERT_EQ(whole.status, 0) << whole.out;
-    ASSERT_EQ(small.status, 0) << small.out;
-    EXPECT_EQ(parse_ppl(whole.out), parse_ppl(small.out));
+    const test::run_result whole = run("-m " + model_path + " -f " + text_path + " -c 64 -b 64");
+    const test::run_result small = run("-m " + model_path + " -f " + text_path + " -c 64 -b 7");
+    ASSERT_EQ(whole.status, 0) << whole.output;
+    ASSERT_EQ(small.status, 0) << small.output;
+    EXPECT_EQ(parse_ppl(whole.output), parse_ppl(small.output));
     // the running value after chunk 2 is the result of a run over 2 chunks
-    const run_result two = run("-m " + model_path + " -f " + text_path + " -c 64 --chunks 2");
+    const test::run_result two = run("-m " + model_path + " -f " + text_path + " -c 64 --chunks 2");
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(whole.out, m, std::regex(R"(\[2\]([0-9.]+),)"))) << whole.out;
-    EXPECT_EQ(std::stod(m[1]), parse_ppl(two.out));
+    ASSERT_TRUE(std::regex_search(whole.output, m, std::regex(R"(\[2\]([0-9.]+),)"))) << whole.output;
+    EXPECT_EQ(std::stod(m[1]), parse_ppl(two.output));
 }
 
 TEST_F(Perplexity, ModelComparedWithItselfHasZeroKlDivergence) {
     const std::string logits = scratch + "/base.logits";
     std::remove(logits.c_str());
-    const run_result save = run("-m " + model_path + " -f " + text_path + " -c 64 --save-logits " + logits);
-    ASSERT_EQ(save.status, 0) << save.out;
-    const run_result kl = run("-m " + model_path + " -f " + text_path + " -c 64 --kl-divergence " + logits);
-    ASSERT_EQ(kl.status, 0) << kl.out;
+    const test::run_result save = run("-m " + model_path + " -f " + text_path + " -c 64 --save-logits " + logits);
+    ASSERT_EQ(save.status, 0) << save.output;
+    const test::run_result kl = run("-m " + model_path + " -f " + text_path + " -c 64 --kl-divergence " + logits);
+    ASSERT_EQ(kl.status, 0) << kl.output;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(kl.out, m, std::regex(R"(KL divergence: mean (-?[0-9.e+-]+))"))) << kl.out;
+    ASSERT_TRUE(std::regex_search(kl.output, m, std::regex(R"(KL divergence: mean (-?[0-9.e+-]+))"))) << kl.output;
     EXPECT_NEAR(std::stod(m[1]), 0.0, 1e-6);
-    EXPECT_NE(kl.out.find("top token agreement: 100.000 %"), std::string::npos) << kl.out;
+    EXPECT_NE(kl.output.find("top token agreement: 100.000 %"), std::string::npos) << kl.output;
     // another context size does not fit the saved file
-    const run_result other = run("-m " + model_path + " -f " + text_path + " -c 32 --kl-divergence " + logits);
+    const test::run_result other = run("-m " + model_path + " -f " + text_path + " -c 32 --kl-divergence " + logits);
     EXPECT_NE(other.status, 0);
-    EXPECT_NE(other.out.find("saved with context 64"), std::string::npos) << other.out;
+    EXPECT_NE(other.output.find("saved with context 64"), std::string::npos) << other.output;
 }
 
 TEST_F(Perplexity, BadInputGivesAClearErrorAndNonZeroExit) {
-    const run_result missing = run("-m " + model_path + " -f " + scratch + "/no_such_file.txt");
+    const test::run_result missing = run("-m " + model_path + " -f " + scratch + "/no_such_file.txt");
     EXPECT_EQ(missing.status, 1);
-    EXPECT_NE(missing.out.find("cannot read"), std::string::npos) << missing.out;
-    const run_result no_model = run("-m " + scratch + "/no_such_model.gguf -f " + text_path);
+    EXPECT_NE(missing.output.find("cannot read"), std::string::npos) << missing.output;
+    const test::run_result no_model = run("-m " + scratch + "/no_such_model.gguf -f " + text_path);
     EXPECT_EQ(no_model.status, 1);
-    EXPECT_NE(no_model.out.find("no_such_model.gguf"), std::string::npos) << no_model.out;
-    const run_result too_short = run("-m " + model_path + " -f " + text_path + " -c 100000");
+    EXPECT_NE(no_model.output.find("no_such_model.gguf"), std::string::npos) << no_model.output;
+    const test::run_result too_short = run("-m " + model_path + " -f " + text_path + " -c 100000");
     EXPECT_EQ(too_short.status, 1);
-    EXPECT_NE(too_short.out.find("fewer than one chunk"), std::string::npos) << too_short.out;
-    const run_result bad_flag = run("-m " + model_path + " -f " + text_path + " --chunkz 3");
+    EXPECT_NE(too_short.output.find("fewer than one chunk"), std::string::npos) << too_short.output;
+    const test::run_result bad_flag = run("-m " + model_path + " -f " + text_path + " --chunkz 3");
     EXPECT_EQ(bad_flag.status, 1);
-    EXPECT_NE(bad_flag.out.find("unknown option '--chunkz'"), std::string::npos) << bad_flag.out;
+    EXPECT_NE(bad_flag.output.find("unknown option '--chunkz'"), std::string::npos) << bad_flag.output;
 }
 
 } // namespace

@@ -27,17 +27,7 @@ namespace {
 const std::string MODEL = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 const std::string TOOL = LLAMAZ_QUANTIZE_EXE;
 
-struct run_result {
-    int status;
-    std::string output; // stdout and stderr
-};
-
-run_result quantize(const std::string &args) {
-    test::temp_dir dir;
-    const std::string log = dir.file("log.txt");
-    const int status = std::system((TOOL + " " + args + " > " + log + " 2>&1").c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_text(log)};
-}
+test::run_result quantize(const std::string &args) { return test::run_tool(TOOL, args); }
 
 std::unique_ptr<gguf_file> open_ok(const std::string &path) {
     std::string error;
@@ -136,7 +126,7 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
     std::string lower = type_name;
     for (char &c : lower)
         c = char(std::tolower(c));
-    const run_result r = quantize(MODEL + " " + out_path + " " + lower + " -t 2");
+    const test::run_result r = quantize(MODEL + " " + out_path + " " + lower + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
     auto in = open_ok(MODEL);
     auto out = open_ok(out_path);
@@ -209,7 +199,7 @@ TEST_P(QuantizeType, ThreadCountDoesNotChangeTheBytes) {
     std::vector<std::vector<uint8_t>> files;
     for (int threads : {1, 2, 3}) {
         const std::string out = dir.file(std::to_string(threads) + "-threads.gguf");
-        const run_result r =
+        const test::run_result r =
             quantize(MODEL + " " + out + " " + GetParam() + " -t " + std::to_string(threads));
         ASSERT_EQ(r.status, 0) << r.output;
         files.push_back(test::read_bytes(out));
@@ -228,7 +218,7 @@ TEST(Quantize, F16InputIsDecodedFirst) {
     test::temp_dir dir;
     const std::string f16 = dir.file("f16.gguf"), q = dir.file("q4_z.gguf");
     ASSERT_EQ(quantize(MODEL + " " + f16 + " F16").status, 0);
-    const run_result r = quantize(f16 + " " + q + " Q4_Z");
+    const test::run_result r = quantize(f16 + " " + q + " Q4_Z");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(r.output.find("quantized already"), std::string::npos) << "F16 is no quantization";
     auto in = open_ok(f16);
@@ -248,14 +238,14 @@ TEST(Quantize, RequantizingNeedsItsFlag) {
     test::temp_dir dir;
     const std::string q4 = dir.file("q4_0.gguf"), q8 = dir.file("q8_0.gguf");
     ASSERT_EQ(quantize(MODEL + " " + q4 + " Q4_0").status, 0);
-    const run_result refused = quantize(q4 + " " + q8 + " Q8_0");
+    const test::run_result refused = quantize(q4 + " " + q8 + " Q8_0");
     EXPECT_EQ(refused.status, 1);
     EXPECT_NE(refused.output.find("quantized already"), std::string::npos) << refused.output;
     EXPECT_NE(refused.output.find("is Q4_0"), std::string::npos) << refused.output;
     EXPECT_NE(refused.output.find("--allow-requantize"), std::string::npos) << refused.output;
     EXPECT_FALSE(exists(q8));
 
-    const run_result allowed = quantize(q4 + " " + q8 + " Q8_0 --allow-requantize");
+    const test::run_result allowed = quantize(q4 + " " + q8 + " Q8_0 --allow-requantize");
     ASSERT_EQ(allowed.status, 0) << allowed.output;
     EXPECT_NE(allowed.output.find("warning: "), std::string::npos) << allowed.output;
     auto in = open_ok(q4);
@@ -281,7 +271,7 @@ TEST(Quantize, GptqImportIsFinishedWithoutRequantizing) {
                                 test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder") +
                                 " -o " + imported + " > " + dir.file("log.txt") + " 2>&1";
     ASSERT_EQ(std::system(convert.c_str()), 0) << test::read_text(dir.file("log.txt"));
-    const run_result r = quantize(imported + " " + out + " Q4_Z");
+    const test::run_result r = quantize(imported + " " + out + " Q4_Z");
     ASSERT_EQ(r.status, 0) << r.output;
     auto in = open_ok(imported);
     auto q = open_ok(out);
@@ -336,7 +326,7 @@ TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
                             {"--embd-type q4_z --output-type Q3_Z", GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z},
                             {"--output-type f16", GGML_TYPE_Q8_0, GGML_TYPE_F16}}) {
         const std::string out_path = dir.file("out.gguf");
-        const run_result r = quantize(untied + " " + out_path + " Q4_1 " + c.flags);
+        const test::run_result r = quantize(untied + " " + out_path + " Q4_1 " + c.flags);
         ASSERT_EQ(r.status, 0) << c.flags << "\n" << r.output;
         auto out = open_ok(out_path);
         const gguf_tensor &e = *out->find_tensor("token_embd.weight");
@@ -351,11 +341,11 @@ TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
         expect_finite_logits(out_path);
     }
     // without an output matrix, --output-type does nothing, and the tool says so
-    const run_result tied =
+    const test::run_result tied =
         quantize(MODEL + " " + dir.file("tied.gguf") + " Q4_1 --output-type q4_0");
     ASSERT_EQ(tied.status, 0) << tied.output;
     EXPECT_NE(tied.output.find("--output-type has no effect"), std::string::npos) << tied.output;
-    const run_result bad = quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
+    const test::run_result bad = quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
     EXPECT_EQ(bad.status, 1);
     EXPECT_NE(bad.output.find("'q5_k' is not keep or one of F32, F16, Q8_0"), std::string::npos)
         << bad.output;
@@ -372,14 +362,14 @@ TEST(Quantize, OutputThatIsTheInputIsRefused) {
     std::filesystem::create_hard_link(model, dir.file("hardlink.gguf"));
     for (const std::string &out :
          {model, dir.file("symlink.gguf"), dir.file("hardlink.gguf"), dir.file("./model.gguf")}) {
-        const run_result r = quantize(model + " " + out + " Q4_0");
+        const test::run_result r = quantize(model + " " + out + " Q4_0");
         EXPECT_EQ(r.status, 1) << out;
         EXPECT_NE(r.output.find("is the input"), std::string::npos) << r.output;
         EXPECT_FALSE(exists(out + ".tmp"));
     }
     // the temporary file would be the input
     std::filesystem::copy_file(MODEL, dir.file("m.gguf.tmp"));
-    const run_result r = quantize(dir.file("m.gguf.tmp") + " " + dir.file("m.gguf") + " Q4_0");
+    const test::run_result r = quantize(dir.file("m.gguf.tmp") + " " + dir.file("m.gguf") + " Q4_0");
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("temporary file"), std::string::npos) << r.output;
     EXPECT_EQ(test::read_bytes(dir.file("m.gguf.tmp")), original);
@@ -389,7 +379,7 @@ TEST(Quantize, OutputThatIsTheInputIsRefused) {
 
 // Runs the tool on `args`, expecting failure with `message` and no output file.
 void expect_failure(const std::string &args, const std::string &out, const std::string &message) {
-    const run_result r = quantize(args);
+    const test::run_result r = quantize(args);
     EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
     EXPECT_FALSE(exists(out)) << args;
@@ -425,7 +415,7 @@ TEST(Quantize, BadInputFailsWithAMessageAndNoOutput) {
 }
 
 TEST(Quantize, HelpDocumentsEverything) {
-    const run_result r = quantize("-h");
+    const test::run_result r = quantize("-h");
     EXPECT_EQ(r.status, 0);
     for (const char *text :
          {"IN.gguf OUT.gguf TYPE", "-t, --threads N", "--embd-type TYPE|keep",
