@@ -4,8 +4,8 @@
 // tools' shared table (examples/common/args.h).
 #include "args.h"
 #include "gguf.h"
-#include "hf_checkpoint.h"
-#include "llama2c_checkpoint.h"
+#include "checkpoints/hf_checkpoint.h"
+#include "checkpoints/llama2c_checkpoint.h"
 #include "llama_gguf_out.h"
 #include "output_guard.h"
 

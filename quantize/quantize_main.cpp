@@ -5,7 +5,7 @@
 #include "args.h"
 #include "file_type.h"
 #include "gguf.h"
-#include "gptq_model.h"
+#include "gptq/gptq_model.h"
 #include "model_size.h"
 #include "output_guard.h"
 #include "quantized_model_writer.h"

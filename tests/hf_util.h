@@ -7,7 +7,7 @@
 
 #include "file_util.h"
 #include "gguf.h"
-#include "hf_checkpoint.h"
+#include "checkpoints/hf_checkpoint.h"
 #include "llama.h"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // and broken checkpoints and tokenizers are refused with clear messages.
 #include "file_util.h"
 #include "gguf.h"
-#include "llama2c_checkpoint.h"
+#include "checkpoints/llama2c_checkpoint.h"
 #include "output_guard.h"
 #include "vocab.h"
 

@@ -5,7 +5,7 @@
 // in fp32, through the stored input order, and the model's logits equal those
 // of the same checkpoint dequantized to F32.
 #include "forward.h"
-#include "hf_checkpoint.h"
+#include "checkpoints/hf_checkpoint.h"
 #include "hf_util.h"
 #include "kv_cache.h"
 #include "model.h"

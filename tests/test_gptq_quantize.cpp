@@ -7,7 +7,7 @@
 #include "file_util.h"
 #include "forward.h"
 #include "gguf.h"
-#include "layer_calibration.h"
+#include "gptq/layer_calibration.h"
 #include "llama.h"
 
 #include <gtest/gtest.h>

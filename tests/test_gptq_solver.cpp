@@ -4,9 +4,9 @@
 // to exactly the values the error compensation assumed; the result does not
 // depend on the thread count; dead inputs get weight 0. Also the Cholesky
 // factor it uses, and the calibration segments' positions.
-#include "calibration_text.h"
-#include "cholesky.h"
-#include "gptq_solver.h"
+#include "gptq/calibration_text.h"
+#include "gptq/cholesky.h"
+#include "gptq/gptq_solver.h"
 
 #include <gtest/gtest.h>
 

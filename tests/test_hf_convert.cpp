@@ -2,9 +2,9 @@
 // would store it (Q and K rows in the rotate-half order, F32, BF16, sharded)
 // converts to exactly the tensors of the llama2.c conversion; the SentencePiece
 // reader gives llama.cpp's Llama 2 vocabulary.
-#include "hf_checkpoint.h"
+#include "checkpoints/hf_checkpoint.h"
 #include "hf_util.h"
-#include "llama2c_checkpoint.h"
+#include "checkpoints/llama2c_checkpoint.h"
 
 #include <gtest/gtest.h>
 

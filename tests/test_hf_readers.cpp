@@ -3,9 +3,9 @@
 // input must give an error naming the file and the problem, never a crash
 // (the sanitizer build checks the "never").
 #include "hf_util.h"
-#include "json.h"
-#include "safetensors.h"
-#include "sentencepiece_model.h"
+#include "checkpoints/json.h"
+#include "checkpoints/safetensors.h"
+#include "checkpoints/sentencepiece_model.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "z_blocks.h"
+#include "checkpoints/z_blocks.h"
 
 #include "q3/blocks.h"
 #include "q4/blocks.h"

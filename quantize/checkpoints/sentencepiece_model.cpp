@@ -1,4 +1,4 @@
-#include "sentencepiece_model.h"
+#include "checkpoints/sentencepiece_model.h"
 
 #include "mapped_file.h"
 #include "string_printf.h"

@@ -1,7 +1,7 @@
-#include "gptq_model.h"
+#include "gptq/gptq_model.h"
 
-#include "calibration_text.h"
-#include "layer_calibration.h"
+#include "gptq/calibration_text.h"
+#include "gptq/layer_calibration.h"
 #include "model.h"
 #include "progress_bar.h"
 #include "tensor_floats.h"

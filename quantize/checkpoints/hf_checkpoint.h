@@ -18,10 +18,10 @@
 #pragma once
 
 #include "gguf.h"
-#include "hf_config.h"
+#include "checkpoints/hf_config.h"
 #include "llama_gguf_out.h"
-#include "safetensors.h"
-#include "sentencepiece_model.h"
+#include "checkpoints/safetensors.h"
+#include "checkpoints/sentencepiece_model.h"
 
 #include <memory>
 #include <string>

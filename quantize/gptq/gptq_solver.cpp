@@ -1,8 +1,8 @@
-#include "gptq_solver.h"
+#include "gptq/gptq_solver.h"
 
-#include "cholesky.h"
+#include "gptq/cholesky.h"
 #include "parallel_rows.h"
-#include "z_blocks.h"
+#include "checkpoints/z_blocks.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "hf_checkpoint.h"
+#include "checkpoints/hf_checkpoint.h"
 
 #include "gguf_keys.h"
 #include "string_printf.h"

@@ -2,7 +2,7 @@
 // and, for GPTQ checkpoints, its quantization settings.
 #pragma once
 
-#include "gptq_import.h"
+#include "checkpoints/gptq_import.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
-#include "gptq_import.h"
+#include "checkpoints/gptq_import.h"
 
 #include "string_printf.h"
-#include "z_blocks.h"
+#include "checkpoints/z_blocks.h"
 
 #include <algorithm>
 #include <cmath>

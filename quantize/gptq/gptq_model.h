@@ -6,7 +6,7 @@
 #pragma once
 
 #include "gguf.h"
-#include "gptq_solver.h"
+#include "gptq/gptq_solver.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"
 

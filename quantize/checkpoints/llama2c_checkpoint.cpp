@@ -1,4 +1,4 @@
-#include "llama2c_checkpoint.h"
+#include "checkpoints/llama2c_checkpoint.h"
 
 #include "string_printf.h"
 

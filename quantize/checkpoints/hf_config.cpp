@@ -1,6 +1,6 @@
-#include "hf_config.h"
+#include "checkpoints/hf_config.h"
 
-#include "json.h"
+#include "checkpoints/json.h"
 #include "mapped_file.h"
 #include "string_printf.h"
 

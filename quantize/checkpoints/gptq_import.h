@@ -11,8 +11,8 @@
 #pragma once
 
 #include "ggml.h"
-#include "json.h"
-#include "safetensors.h"
+#include "checkpoints/json.h"
+#include "checkpoints/safetensors.h"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-#include "cholesky.h"
+#include "gptq/cholesky.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "json.h"
+#include "checkpoints/json.h"
 
 #include <cerrno>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "calibration_text.h"
+#include "gptq/calibration_text.h"
 
 #include <bit>
 #include <cerrno>

@@ -1,7 +1,7 @@
-#include "safetensors.h"
+#include "checkpoints/safetensors.h"
 
 #include "ggml.h"
-#include "json.h"
+#include "checkpoints/json.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "layer_calibration.h"
+#include "gptq/layer_calibration.h"
 
 #include <cstring>
 #include <numeric>
