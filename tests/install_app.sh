@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the library into a scratch prefix, builds examples/app (a C and a
-# C++ program) out of tree against the installed CMake package, and builds
-# the C program again through pkg-config; all three must run and agree.
+# C++ program using llama, a C program using ggml alone) out of tree against
+# the installed CMake packages, and builds the llama C program again through
+# pkg-config; the llama programs must agree, the ggml one compute its product.
 # usage: install_app.sh SOURCE_DIR BUILD_DIR SCRATCH_DIR MODEL
 set -eu
 src=$1 build=$2 scratch=$3 model=$4
@@ -29,3 +30,6 @@ case "$c_out" in
 esac
 [ "$c_out" = "$cpp_out" ] || { echo "C and C++ apps disagree" >&2; exit 1; }
 [ "$c_out" = "$pc_out" ] || { echo "the pkg-config build disagrees" >&2; exit 1; }
+ggml_out=$("$scratch/app/ggml_c")
+echo "ggml:       $ggml_out"
+[ "$ggml_out" = "14 32 32 77" ] || { echo "the ggml app computed '$ggml_out', not '14 32 32 77'" >&2; exit 1; }
