@@ -154,7 +154,7 @@ void print_summary(const options &o, const quantize::quantize_plan &plan, size_t
     for (const std::string &name : plan.fell_back)
         fell_back += " " + name;
     std::printf("fell back to F16:%s\n", fell_back.empty() ? " none" : fell_back.c_str());
-    std::printf("took %.2f s with %d threads\n", seconds, o.n_threads);
+    std::printf("took %.2f s with %d thread%s\n", seconds, o.n_threads, o.n_threads == 1 ? "" : "s");
 }
 
 // Checks the GPTQ options and completes o->gptq_opts; "" or what is wrong.

@@ -197,6 +197,11 @@ struct gptq_case {
     bool act_order;
 };
 
+// how ctest and failure messages show a case
+void PrintTo(const gptq_case &c, std::ostream *os) {
+    *os << c.type << (c.act_order ? " --act-order" : "");
+}
+
 class GptqQuantize : public ::testing::TestWithParam<gptq_case> {
   public:
     static void SetUpTestSuite() {
