@@ -237,6 +237,8 @@ TEST_P(GptqQuantize, BeatsRoundingToNearestAndRunsWithItsPerms) {
         EXPECT_NE(r.output.find("gptq blk." + std::to_string(il) + " ["), std::string::npos)
             << "a progress line per layer:\n"
             << r.output;
+    // bits per weight are over the model's weights; the perms are not weights
+    EXPECT_NE(r.output.find("(260032 weights)"), std::string::npos) << r.output;
 
     // the linears are of the type, with a perm each if act-order; ffn_down
     // (172 wide) fell back to F16
