@@ -62,7 +62,6 @@ template <class Isa> struct q4_1_codec : x86_codec<q4_1_codec<Isa>, Isa> {
 // value = d * (q - z), the nibbles after d and z
 template <class Isa> struct q4_z_unpack {
     static typename Isa::quants quants(const char *blk) { return Isa::nibbles(blk + 3); }
-    static void act_quants(const char *qs, int8_t *q) { copy_quants(qs, q); }
 };
 template <class Isa> using q4_z_codec = zero_point_codec<Isa, 19, q4_z_unpack<Isa>>;
 

@@ -20,39 +20,29 @@ struct avx2_isa {
         return {_mm_and_si128(v, mask), _mm_and_si128(_mm_srli_epi16(v, 4), mask)};
     }
 
-    // Q3_Z's q (0..7) from its bit planes (q3/blocks.h), element 8k + i
-    // (k < 4, i < 8) in dword k, byte i % 4 of half i / 4: the order that
-    // 32-bit variable shifts give both planes with the fewest operations
-    // (q3_act_quants puts the activations in the same order).
+    // Q3_Z's q (0..7) from its bit planes (q3/blocks.h), in element order.
     static quants q3(const char *blk) {
-        // ql[i] bits 2k..2k+1 = low bits of element 8k + i: ql[0..3] (then
-        // ql[4..7]) in every dword, dword k shifted by 2k
-        const __m128i by_k = _mm_setr_epi32(0, 2, 4, 6), three = _mm_set1_epi8(3);
-        const __m128i lo0 = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32(int(load_u32(blk + 3))), by_k), three);
-        const __m128i lo1 = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32(int(load_u32(blk + 7))), by_k), three);
-        // qh[k] bit i = high bit of element 8k + i: qh in every dword, dword
-        // j shifted left so that byte k's bit 7 is bit j (then j + 4) of
-        // qh[k]; that is byte k of dword i where the low bits have byte i of
-        // dword k, so a transposing shuffle lines them up, and blendv takes
-        // bit 7 as it is
-        const __m128i qh = _mm_set1_epi32(int(load_u32(blk + 11)));
-        const __m128i transpose =
-            _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-        const __m128i hi0 = _mm_shuffle_epi8(_mm_sllv_epi32(qh, _mm_setr_epi32(7, 6, 5, 4)), transpose);
-        const __m128i hi1 = _mm_shuffle_epi8(_mm_sllv_epi32(qh, _mm_setr_epi32(3, 2, 1, 0)), transpose);
+        // ql[i] bits 2k..2k+1 = low bits of element 8k + i: ql in both
+        // 64-bit lanes, the upper one shifted by 2 (crumbs 0 and 1, elements
+        // 0..15), then both by 4 more (crumbs 2 and 3, elements 16..31)
+        const __m128i ql = _mm_loadl_epi64((const __m128i *)(blk + 3));
+        const __m128i lo01 = _mm_unpacklo_epi64(ql, _mm_srli_epi64(ql, 2));
+        const __m128i three = _mm_set1_epi8(3);
+        const __m128i lo0 = _mm_and_si128(lo01, three);
+        const __m128i lo1 = _mm_and_si128(_mm_srli_epi64(lo01, 4), three);
+        // qh[k] bit i = high bit of element 8k + i. Each element's byte
+        // gets the qh byte holding its bit, masked to that bit, and
+        // min(bit, 4) is the 4 to add. Bits 0 and 1 come from a copy of qh
+        // shifted by 2 (bytes 4..7), so that every selected bit is >= 4.
+        const uint64_t qh = load_u32(blk + 11);
+        const __m128i h = _mm_cvtsi64_si128(int64_t(qh | qh << 34));
+        const __m128i bit = _mm_setr_epi8(4, 8, 4, 8, 16, 32, 64, -128, 4, 8, 4, 8, 16, 32, 64, -128);
         const __m128i four = _mm_set1_epi8(4);
-        return {_mm_blendv_epi8(lo0, _mm_or_si128(lo0, four), hi0),
-                _mm_blendv_epi8(lo1, _mm_or_si128(lo1, four), hi1)};
-    }
-
-    // An activation block's quants in q3's order: elements 8k + i for
-    // i < 4, then for i >= 4.
-    static void q3_act_quants(const char *qs, int8_t *q) {
-        const __m128i order = _mm_setr_epi8(0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15);
-        const __m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)qs), order);
-        const __m128i b = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(qs + 16)), order);
-        _mm_storeu_si128((__m128i *)q, _mm_unpacklo_epi64(a, b));
-        _mm_storeu_si128((__m128i *)(q + 16), _mm_unpackhi_epi64(a, b));
+        const __m128i from0 = _mm_setr_epi8(4, 4, 0, 0, 0, 0, 0, 0, 5, 5, 1, 1, 1, 1, 1, 1);
+        const __m128i from1 = _mm_setr_epi8(6, 6, 2, 2, 2, 2, 2, 2, 7, 7, 3, 3, 3, 3, 3, 3);
+        const __m128i hi0 = _mm_min_epu8(_mm_and_si128(_mm_shuffle_epi8(h, from0), bit), four);
+        const __m128i hi1 = _mm_min_epu8(_mm_and_si128(_mm_shuffle_epi8(h, from1), bit), four);
+        return {_mm_or_si128(lo0, hi0), _mm_or_si128(lo1, hi1)};
     }
 
     // |x| of Q8_0's 32 signed quants (maddubs needs an unsigned operand).

@@ -67,9 +67,6 @@ struct avx512_isa {
         return _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)qs));
     }
 
-    // Activations stay in element order for q3.
-    static void q3_act_quants(const char *qs, int8_t *q) { copy_quants(qs, q); }
-
     // sum(q * y) of a quad's blocks for quants q <= 15 against its
     // activation quants y (32 per block).
     static __m128i dot4_small(const quants q[4], const int8_t *y) {

@@ -105,11 +105,10 @@ template <class C, class Isa> struct x86_codec {
 };
 
 // value = d * (q - z), z at byte 2 (Q4_Z, Q3_Z): unsigned q from
-// Unpack::quants(block), sum((q - z) y) = sum(q y) - z sum(y), integers
-// below 2^24 throughout, so exact in float. Unpack::act_quants puts the
-// activation quants in the order of Unpack::quants. (Unpack is a class: a
-// function pointer returning a vector type would lose its attributes as a
-// template argument.)
+// Unpack::quants(block), in element order, sum((q - z) y) = sum(q y) -
+// z sum(y), integers below 2^24 throughout, so exact in float. (Unpack is a
+// class: a function pointer returning a vector type would lose its
+// attributes as a template argument.)
 template <class Isa, size_t XS, class Unpack>
 struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
     static constexpr size_t x_size = XS, y_size = 34;
@@ -118,7 +117,7 @@ struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
         __m128 d, z;
     };
     static act_meta act(const char *yb, int8_t *q) {
-        Unpack::act_quants(yb + 2, q);
+        copy_quants(yb + 2, q);
         return q8_0_act_with_sum(yb);
     }
     static weights decode(const char *x) {
