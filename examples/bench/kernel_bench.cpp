@@ -121,11 +121,13 @@ struct matmul_graph {
         ggml_planner_free(planner);
         ggml_free(ctx);
     }
-    // Median seconds per compute of the whole graph.
-    double time(ggml_threadpool *pool, int reps) {
-        ggml_graph_compute(graph, pool); // warm-up
+    // Median seconds per compute of the whole graph, after a warm-up;
+    // between() runs untimed before each rep.
+    template <class F> double time(ggml_threadpool *pool, int reps, F between) {
+        ggml_graph_compute(graph, pool);
         std::vector<double> t;
         for (int rep = 0; rep < reps; rep++) {
+            between();
             const steady::time_point t0 = steady::now();
             ggml_graph_compute(graph, pool);
             t.push_back(seconds_since(t0));
@@ -141,21 +143,21 @@ int run_kernels(const kernel_options &opt) {
     std::printf("bench kernels: %s, %u hardware threads, kernel level %s\n", cpu_model().c_str(),
                 std::thread::hardware_concurrency(), ggml_cpu_level_name(level));
     std::printf("weights %lld x %lld (K x M); matrix-vector cycles through >= %zu MB of copies, "
-                "matrix-matrix has %lld activation rows; kernels: median of %d reps, machine limits: best rep\n\n",
+                "matrix-matrix has %lld activation rows; kernels: median of %d reps; read bandwidth: best "
+                "pass of a 1 GiB read probe taken between the row's matrix-vector reps; int8 peak: best rep\n\n",
                 (long long)K, (long long)M, stream_bytes >> 20, (long long)matmat_rows, opt.reps);
 
-    const std::vector<double> bw = read_bandwidth_gbps(opt.threads, opt.reps);
+    const read_probe probe;
     std::vector<double> peak(opt.threads.size());
     const int8_peak_loop loop = int8_peak_for(level);
     for (size_t t = 0; t < opt.threads.size(); t++) {
         peak[t] = loop.run ? int8_peak_gops(loop, opt.threads[t], opt.reps) : 0.0;
-        std::printf("threads %d: memory read %.1f GB/s, int8 dot peak %.1f GOP/s (%s)\n",
-                    opt.threads[t], bw[t], peak[t],
+        std::printf("threads %d: int8 dot peak %.1f GOP/s (%s)\n", opt.threads[t], peak[t],
                     loop.name ? loop.name : "no int8 loop for this level");
     }
 
-    std::printf("\n%-6s %7s | %12s %9s | %13s %9s\n", "type", "threads", "mat-vec GB/s", "of read",
-                "mat-mat GOP/s", "of peak");
+    std::printf("\n%-6s %7s | %12s %9s %8s | %13s %9s\n", "type", "threads", "mat-vec GB/s",
+                "read GB/s", "of read", "mat-mat GOP/s", "of peak");
     for (ggml_type type : opt.types) {
         const size_t matrix_bytes = ggml_row_size(type, K) * size_t(M);
         const size_t copies = (stream_bytes + matrix_bytes - 1) / matrix_bytes;
@@ -163,13 +165,18 @@ int run_kernels(const kernel_options &opt) {
         matmul_graph matvec(type, weights.get(), matrix_bytes, copies, 1);
         matmul_graph matmat(type, weights.get(), matrix_bytes, 1, matmat_rows);
         for (size_t t = 0; t < opt.threads.size(); t++) {
-            ggml_threadpool *pool = ggml_threadpool_new(opt.threads[t]);
-            const double gbps = double(matrix_bytes * copies) / matvec.time(pool, opt.reps) * 1e-9;
+            const int n = opt.threads[t];
+            ggml_threadpool *pool = ggml_threadpool_new(n);
+            // the read probe's best pass between the matrix-vector reps:
+            // the limit under the host's load of the same seconds
+            double read = 0;
+            const double gbps = double(matrix_bytes * copies) * 1e-9 /
+                                matvec.time(pool, opt.reps, [&] { read = std::max(read, probe.gbps(n)); });
             const double gops = 2.0 * double(M) * double(matmat_rows) * double(K) /
-                                matmat.time(pool, opt.reps) * 1e-9;
+                                matmat.time(pool, opt.reps, [] {}) * 1e-9;
             ggml_threadpool_free(pool);
-            std::printf("%-6s %7d | %12.2f %8.1f%% | %13.2f %8.1f%%\n", ggml_type_name(type),
-                        opt.threads[t], gbps, 100.0 * gbps / bw[t], gops,
+            std::printf("%-6s %7d | %12.2f %9.2f %7.1f%% | %13.2f %8.1f%%\n", ggml_type_name(type),
+                        n, gbps, read, 100.0 * gbps / read, gops,
                         peak[t] > 0 ? 100.0 * gops / peak[t] : 0.0);
             std::fflush(stdout);
         }

@@ -50,28 +50,30 @@ uint64_t sum_words(const char *p, size_t n) {
 
 } // namespace
 
-std::vector<double> read_bandwidth_gbps(const std::vector<int> &threads, int reps) {
-    char *data = static_cast<char *>(std::aligned_alloc(64, read_bytes));
-    if (!data) {
+read_probe::read_probe() : data_(static_cast<char *>(std::aligned_alloc(64, read_bytes))) {
+    if (!data_) {
         std::fprintf(stderr, "bench: cannot allocate the 1 GiB read probe\n");
         std::exit(1);
     }
-    std::memset(data, 1, read_bytes);
-    std::vector<double> best(threads.size(), 0.0);
-    for (size_t t = 0; t < threads.size(); t++) {
-        const int n = threads[t];
-        std::vector<uint64_t> sums(static_cast<size_t>(n));
-        for (int rep = 0; rep < reps; rep++) {
-            const double s = timed_on_threads(n, [&](int ith) {
-                const size_t per = read_bytes / size_t(n) / 128 * 128;
-                sums[size_t(ith)] = sum_words(data + per * size_t(ith), per);
-            });
-            best[t] = std::max(best[t], double(read_bytes) / s * 1e-9);
-        }
-        volatile uint64_t sink = sums[0]; // the sums must be computed
-        (void)sink;
-    }
-    std::free(data);
+    std::memset(data_, 1, read_bytes);
+}
+
+read_probe::~read_probe() { std::free(data_); }
+
+double read_probe::gbps(int n_threads) const {
+    std::vector<uint64_t> sums(static_cast<size_t>(n_threads));
+    const double s = timed_on_threads(n_threads, [&](int ith) {
+        const size_t per = read_bytes / size_t(n_threads) / 128 * 128;
+        sums[size_t(ith)] = sum_words(data_ + per * size_t(ith), per);
+    });
+    volatile uint64_t sink = sums[0]; // the sums must be computed
+    (void)sink;
+    return double(read_bytes) / s * 1e-9;
+}
+
+double read_probe::best_gbps(int n_threads, int passes) const {
+    double best = 0;
+    for (int i = 0; i < passes; i++) best = std::max(best, gbps(n_threads));
     return best;
 }
 

@@ -19,9 +19,25 @@ template <class F> double timed_on_threads(int n, F f) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// STREAM-like read of 1 GiB, its share by each thread: the best GB/s over
-// `reps` for each thread count (the limit the kernels are held to).
-std::vector<double> read_bandwidth_gbps(const std::vector<int> &threads, int reps);
+// A STREAM-like read of 1 GiB, each thread its share: the memory bandwidth
+// that generation and matrix-vector products are held to. On a shared host
+// it drifts from minute to minute, so benchmarks take it next to their own
+// reps rather than once per run.
+class read_probe {
+public:
+    read_probe();
+    ~read_probe();
+    read_probe(const read_probe &) = delete;
+    read_probe &operator=(const read_probe &) = delete;
+
+    // GB/s of one pass on n threads.
+    double gbps(int n_threads) const;
+    // The best of `passes` passes.
+    double best_gbps(int n_threads, int passes) const;
+
+private:
+    char *data_;
+};
 
 // The CPU's model name from /proc/cpuinfo.
 std::string cpu_model();

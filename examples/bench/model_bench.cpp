@@ -18,7 +18,7 @@ struct result {
     int threads;
     double mean, stddev; // tokens/s over the reps
     double gbps;         // generation: weight bytes read per second
-    double read_gbps;    // the machine's read bandwidth at this thread count
+    double read_gbps;    // the machine's read bandwidth at this thread count, then
 };
 
 double seconds(std::chrono::steady_clock::time_point t0) {
@@ -120,10 +120,12 @@ int run_model_bench(const model_options &opt) {
     for (auto &t : prompt) t = pick(rng);
     for (auto &t : gen) t = pick(rng);
 
-    const std::vector<double> read_bw = read_bandwidth_gbps(opt.threads, 3);
+    const read_probe probe;
     std::vector<result> results;
     int status = 0;
     for (size_t ti = 0; ti < opt.threads.size() && status == 0; ti++) {
+        // the limit of this thread count's tests, taken just before them
+        const double read = probe.best_gbps(opt.threads[ti], 3);
         llama_context_params cp = llama_context_default_params();
         cp.n_ctx = uint32_t(std::max(opt.n_prompt, opt.n_gen) + 1);
         cp.n_batch = uint32_t(std::max(opt.n_prompt, 1));
@@ -144,7 +146,7 @@ int run_model_bench(const model_options &opt) {
                 break;
             }
             result r{(is_prompt ? "pp" : "tg") + std::to_string(tokens.size()), opt.threads[ti], 0,
-                     0, 0, read_bw[ti]};
+                     0, 0, read};
             mean_stddev(rates, &r.mean, &r.stddev);
             if (!is_prompt) r.gbps = bytes_per_token * r.mean * 1e-9;
             results.push_back(r);
