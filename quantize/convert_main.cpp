@@ -164,11 +164,9 @@ int main(int argc, char **argv) {
         return 1;
     }
     const std::string &model = o.*source->path;
-    for (const std::string &input : {model, o.tokenizer}) {
-        if (!input.empty() && convert::is_same_file(input, o.output))
-            return fail("the output " + o.output + " is the input " + input +
-                        "; choose another output file");
-    }
+    const std::string clash =
+        convert::output_clash(o.output, llama::gguf_writer::temp_path(o.output), {model, o.tokenizer});
+    if (!clash.empty()) return fail(clash);
     if (o.name.empty()) o.name = default_name(model);
 
     llama::gguf_writer writer;

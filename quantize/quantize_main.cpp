@@ -31,8 +31,7 @@ struct options {
     int32_t n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
     bool gptq = false;
     quantize::gptq_options gptq_opts;
-    int32_t group = 32;     // gptq_opts.settings.group_size once checked
-    float damp = 0.01f;     // gptq_opts.settings.damp
+    float damp = float(quantize::gptq_settings{}.damp); // settings.damp, in the flag's type
     std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
 };
 
@@ -168,24 +167,19 @@ std::string check_gptq(options *o) {
     if (o->gptq_opts.calib_path.empty())
         return "--gptq needs --calib TEXT, the calibration text (such as WikiText-2's "
                "wiki.valid.tokens; not the text you will measure with)";
-    if (o->group != -1 && (o->group <= 0 || o->group % 32 != 0))
-        return "--group " + std::to_string(o->group) +
-               " is not -1 or a multiple of 32 (Q4_Z/Q3_Z blocks hold 32 weights)";
     quantize::gptq_settings &s = o->gptq_opts.settings;
+    if (s.group_size != -1 && (s.group_size <= 0 || s.group_size % 32 != 0))
+        return "--group " + std::to_string(s.group_size) +
+               " is not -1 or a multiple of 32 (Q4_Z/Q3_Z blocks hold 32 weights)";
     s.type = o->plan.type;
-    s.group_size = o->group;
     s.damp = double(o->damp);
     return "";
 }
 
 int run(const options &o) {
-    if (convert::is_same_file(o.input, o.output))
-        return fail("the output " + o.output + " is the input " + o.input +
-                    "; choose another output file");
     const std::string temp = llama::gguf_writer::temp_path(o.output);
-    if (convert::is_same_file(o.input, temp))
-        return fail("the output's temporary file " + temp + " is the input " + o.input +
-                    "; choose another output file");
+    const std::string clash = convert::output_clash(o.output, temp, {o.input, o.gptq_opts.calib_path});
+    if (!clash.empty()) return fail(clash);
 
     std::string error;
     const std::unique_ptr<llama::gguf_file> in = llama::gguf_file::open(o.input, &error);
@@ -214,7 +208,10 @@ int run(const options &o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // Read back: the sizes are what the file holds, and it is checked whole.
     const std::unique_ptr<llama::gguf_file> out = llama::gguf_file::open(o.output, &error);
-    if (!out) return fail("the written file does not read back: " + error);
+    if (!out) {
+        std::remove(o.output.c_str()); // no OUT that is known to be bad
+        return fail("the written file does not read back, so it was removed: " + error);
+    }
     print_summary(o, *plan, quantizer.added_tensors().size(), quantize::size_of(*in),
                   quantize::size_of(*out), seconds);
     return 0;
@@ -252,7 +249,7 @@ int main(int argc, char **argv) {
                     &o.gptq_given));
     p.add(gptq_only(args::int_flag({"--group"},
                                    "inputs per GPTQ group: a multiple of 32, or -1 for whole rows",
-                                   -1, 1 << 30, &o.group),
+                                   -1, 1 << 30, &g.settings.group_size),
                     &o.gptq_given));
     p.add(gptq_only(args::switch_flag({"--act-order"},
                                       "quantize the inputs in order of decreasing activation "

@@ -34,8 +34,9 @@ struct planned_tensor {
 struct quantize_plan {
     std::vector<planned_tensor> tensors; // in the order to write them
     uint32_t file_type;                  // general.file_type
-    // What the user should know: tensors that fell back to F16, names of
-    // tensors quantized a second time, options without effect.
+    // What the user should know: tensors that fell back to F16, how many
+    // were quantized already (and the first of them), options without
+    // effect.
     std::vector<std::string> notes;
     std::vector<std::string> fell_back; // names of the tensors stored as F16 instead
 };

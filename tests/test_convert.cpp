@@ -363,6 +363,35 @@ TEST(OutputGuard, InterruptRemovesTheTemporaryFile) {
     EXPECT_FALSE(std::filesystem::exists(tmp));
 }
 
+TEST(OutputGuard, IgnoredSignalStaysIgnored) {
+    // as under nohup, or SIGINT for a background job: the run goes on
+    test::temp_dir dir;
+    const std::string tmp = dir.file("out.gguf.tmp");
+    const int status = status_after_interrupt([&] {
+        create_file(tmp);
+        signal(SIGINT, SIG_IGN);
+        static convert::remove_on_interrupt guard(tmp);
+    });
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "not killed";
+    EXPECT_TRUE(std::filesystem::exists(tmp));
+}
+
+TEST(OutputGuard, ClashesWithTheOutputOrItsTemporaryFileAreNamed) {
+    test::temp_dir dir;
+    const std::string in = dir.file("model.bin"), ckpt = dir.file("ckpt");
+    create_file(in);
+    std::filesystem::create_directory(ckpt);
+    create_file(ckpt + "/model.safetensors");
+    EXPECT_EQ(convert::output_clash(dir.file("out.gguf"), dir.file("out.gguf.tmp"), {in, ckpt}), "");
+    EXPECT_NE(convert::output_clash(in, dir.file("x.tmp"), {"", in}).find("the output " + in + " is the input"),
+              std::string::npos);
+    EXPECT_NE(convert::output_clash(dir.file("x"), in, {in}).find("temporary file " + in),
+              std::string::npos);
+    EXPECT_NE(convert::output_clash(ckpt + "/model.safetensors", dir.file("y.tmp"), {ckpt})
+                  .find("is the input " + ckpt + "/model.safetensors"),
+              std::string::npos);
+}
+
 TEST(OutputGuard, FinishedGuardRemovesNothing) {
     test::temp_dir dir;
     const std::string done = dir.file("out.gguf");

@@ -425,6 +425,10 @@ TEST(GptqImport, RefusesUnsupportedSettingsNamingThem) {
         {[](std::string &s) { test::replace(s, "\"group_size\": 32", "\"group_size\": 16"); },
          "group_size 16 is not supported: it must be -1 or a multiple of 32"},
         {[](std::string &s) {
+             test::replace(s, "\"group_size\": 32", "\"group_size\": 2147483648");
+         },
+         "group_size 2147483648 is not supported"},
+        {[](std::string &s) {
              test::replace(s, "\"quant_method\": \"gptq\"", "\"quant_method\": \"awq\"");
          },
          "quant_method \"awq\" is not supported (only \"gptq\")"},

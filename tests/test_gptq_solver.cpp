@@ -3,10 +3,12 @@
 // for every group size, with and without act-order; the stored blocks decode
 // to exactly the values the error compensation assumed; the result does not
 // depend on the thread count; dead inputs get weight 0. Also the Cholesky
-// factor it uses, and the calibration segments' positions.
+// factor it uses, the calibration segments' positions, and the split of
+// rows among threads.
 #include "gptq/calibration_text.h"
 #include "gptq/cholesky.h"
 #include "gptq/gptq_solver.h"
+#include "parallel_rows.h"
 
 #include <gtest/gtest.h>
 
@@ -345,6 +347,20 @@ TEST(CalibrationSegments, StartWherePythonsRandomPutsThem) {
     const std::vector<llama_token> other_starts = {426, 750, 10, 839, 845};
     for (size_t k = 0; k < other_starts.size(); k++)
         EXPECT_EQ(other[k][0], other_starts[k]);
+}
+
+TEST(ParallelRows, CoversEveryRowOnceAndAWorkersExceptionReachesTheCaller) {
+    std::vector<int> seen(1000, 0);
+    quantize::parallel_rows(1000, 3, [&](int64_t first, int64_t end) {
+        for (int64_t r = first; r < end; r++) seen[size_t(r)]++;
+    });
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 1000);
+    // the last range is a worker thread's, not the caller's
+    EXPECT_THROW(quantize::parallel_rows(1000, 3,
+                                         [](int64_t, int64_t end) {
+                                             if (end == 1000) throw std::bad_alloc();
+                                         }),
+                 std::bad_alloc);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sys/wait.h>
 #include <thread>
@@ -375,6 +376,13 @@ TEST(Quantize, OutputThatIsTheInputIsRefused) {
     EXPECT_EQ(test::read_bytes(dir.file("m.gguf.tmp")), original);
     EXPECT_FALSE(exists(dir.file("m.gguf")));
     EXPECT_EQ(test::read_bytes(model), original);
+    // GPTQ's calibration text is an input too
+    const std::string text = dir.file("calib.txt");
+    { std::ofstream(text) << "calibration text"; }
+    const test::run_result c = quantize(model + " " + text + " Q4_Z --gptq --calib " + text);
+    EXPECT_EQ(c.status, 1);
+    EXPECT_NE(c.output.find("is the input " + text), std::string::npos) << c.output;
+    EXPECT_EQ(test::read_bytes(text).size(), 16u);
 }
 
 // Runs the tool on `args`, expecting failure with `message` and no output file.

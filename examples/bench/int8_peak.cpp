@@ -1,6 +1,6 @@
 // Tight int8 multiply-accumulate loops, one per kernel level. Each keeps 8
 // independent accumulator chains (more than latency / throughput of the
-// instructions on current cores) that feed back into the multiplies, so the
+// instructions on current cores) whose results are all used, so the
 // compiler can neither hoist nor drop them.
 #include "int8_peak.h"
 

@@ -12,7 +12,8 @@ namespace bench {
 struct int8_peak_loop {
     const char *name; // the instruction sequence timed
     // Runs the loop `iters` times; returns the ops it performed (2 per
-    // multiply-add). Returns 0 if the CPU lacks the instructions.
+    // multiply-add). Only for a CPU with the instructions (int8_peak_for
+    // picks by the active level).
     int64_t (*run)(int64_t iters);
 };
 

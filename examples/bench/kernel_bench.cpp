@@ -114,7 +114,11 @@ struct matmul_graph {
             ggml_build_forward_expand(graph, ggml_mul_mat(ctx, w, x));
         }
         planner = ggml_planner_new(true);
-        if (!ggml_planner_alloc_graph(planner, graph)) std::exit(1);
+        if (!ggml_planner_alloc_graph(planner, graph)) {
+            std::fprintf(stderr, "bench: cannot allocate the activations and results of the %s product\n",
+                         ggml_type_name(type));
+            std::exit(1);
+        }
         fill_random(static_cast<float *>(x->data), size_t(K * n_rows), 7);
     }
     ~matmul_graph() {

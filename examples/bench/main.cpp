@@ -24,7 +24,11 @@ bool parse_types(const std::string &list, std::vector<ggml_type> *types, const a
         }
         types->push_back(t);
     }
-    return !types->empty();
+    if (types->empty()) {
+        p.error("no weight type given");
+        return false;
+    }
+    return true;
 }
 
 int kernels_main(int argc, char **argv) {
@@ -36,7 +40,8 @@ int kernels_main(int argc, char **argv) {
                    "each weight type a matrix-vector product over 4096 x 11008 weights cycling\n"
                    "through >= 512 MB of copies (GB/s of weights streamed) and a matrix-matrix\n"
                    "product with 512 activation rows (GOP/s, 2*M*N*K), through ggml graphs on a\n"
-                   "thread pool. Kernels report the median rep, the machine's limits the best.\n"
+                   "thread pool. Kernels report the median rep; the read bandwidth is the best\n"
+                   "pass of a read probe taken between each row's own reps, the int8 peak the best.\n"
                    "GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.");
     p.add(args::string_flag({"--type"}, "T,T,..", "weight types", &types));
     p.add(args::int_list_flag({"-t", "--threads"}, "thread counts", 1, 512, &threads));
@@ -71,12 +76,20 @@ int model_main(int argc, char **argv) {
     p.add(args::string_flag({"-o", "--output"}, "md|csv|json", "output format", &opt.output));
     int exit_code = 0;
     if (!p.parse(argc, argv, &exit_code)) return exit_code;
-    if (opt.model.empty() == opt.random_shape.empty()) {
+    if (opt.model.empty() && opt.random_shape.empty()) {
+        p.error("no model: give -m FILE or --random SHAPE");
+        return 1;
+    }
+    if (!opt.model.empty() && !opt.random_shape.empty()) {
         p.error("give a model (-m FILE) or a random shape (--random SHAPE), not both");
         return 1;
     }
     std::vector<ggml_type> types;
-    if (!parse_types(random_type, &types, p) || types.size() != 1) return 1;
+    if (!parse_types(random_type, &types, p)) return 1;
+    if (types.size() != 1) {
+        p.error("--type takes one weight type for a model, not '" + random_type + "'");
+        return 1;
+    }
     opt.random_type = types[0];
     if (opt.output != "md" && opt.output != "csv" && opt.output != "json") {
         p.error("output format '" + opt.output + "' is not md, csv or json");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 namespace convert {
@@ -35,13 +36,6 @@ template <typename Word> int unpack(const Word &word, int64_t index, int bits) {
     return int((w2 >> (3 * (j - 22) + 2)) & 7);
 }
 
-std::string shape_str(const std::vector<int64_t> &shape) {
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); i++)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-}
-
 // The tensor prefix + suffix with the dtypes allowed and a 1-D or 2-D shape;
 // nullptr and *error when absent (and required) or wrong.
 const st_tensor *get(const safetensors_set &st, const std::string &name,
@@ -58,7 +52,7 @@ const st_tensor *get(const safetensors_set &st, const std::string &name,
         return nullptr;
     }
     if (t->shape.size() != n_dims) {
-        *error = t->file + ": tensor '" + name + "' has shape " + shape_str(t->shape) +
+        *error = t->file + ": tensor '" + name + "' has shape " + st_shape_str(t->shape) +
                  string_printf(", expected %zu dimensions", n_dims);
         return nullptr;
     }
@@ -74,7 +68,6 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
         return false;
     }
     gptq_config c;
-    c.source = source;
     std::string method = "gptq", format = "gptq";
     int64_t bits = 0, group_size = -1;
     using json::get_member;
@@ -83,8 +76,7 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
         !get_member(qc, "format", &format, source, error) ||
         !get_member(qc, "checkpoint_format", &format, source, error) ||
         !get_member(qc, "bits", &bits, source, error) ||
-        !get_member(qc, "group_size", &group_size, source, error) ||
-        !get_member(qc, "desc_act", &c.desc_act, source, error))
+        !get_member(qc, "group_size", &group_size, source, error))
         return false;
     auto fail = [&](const std::string &what) {
         *error = source + ": " + what;
@@ -103,9 +95,10 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
         return fail(string_printf("bits %lld is not supported: only 4-bit (to Q4_Z) and 3-bit (to "
                                   "Q3_Z) GPTQ checkpoints convert without loss",
                                   (long long)bits));
-    if (group_size != -1 && (group_size <= 0 || group_size % BLOCK != 0))
+    if (group_size != -1 && (group_size <= 0 || group_size > INT32_MAX || group_size % BLOCK != 0))
         return fail(string_printf("group_size %lld is not supported: it must be -1 or a multiple "
-                                  "of 32, since a Q4_Z/Q3_Z block of 32 weights has one scale",
+                                  "of 32 below 2^31, since a Q4_Z/Q3_Z block of 32 weights has "
+                                  "one scale",
                                   (long long)group_size));
     c.bits = int(bits);
     c.group_size = int(group_size);
@@ -149,12 +142,12 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
     const int64_t G = c.group_size == -1 ? 1 : (K + c.group_size - 1) / c.group_size;
     if (scales->shape[0] != G || scales->shape[1] != N)
         return fail(scales,
-                    "has shape " + shape_str(scales->shape) +
+                    "has shape " + st_shape_str(scales->shape) +
                         string_printf(", expected [%lld, %lld] for %lld inputs in groups "
                                       "of %d",
                                       (long long)G, (long long)N, (long long)K, c.group_size));
     if (N * c.bits % 32 != 0 || qzeros->shape[0] != G || qzeros->shape[1] != N * c.bits / 32)
-        return fail(qzeros, "has shape " + shape_str(qzeros->shape) +
+        return fail(qzeros, "has shape " + st_shape_str(qzeros->shape) +
                                 string_printf(", expected [%lld, %lld] (%lld outputs at %d bits)",
                                               (long long)G, (long long)(N * c.bits / 32),
                                               (long long)N, c.bits));

@@ -24,8 +24,6 @@ struct gptq_config {
     int bits = 4;               // 3 or 4
     int group_size = -1;        // a multiple of 32, or -1: one group per row
     bool zero_minus_one = true; // format "gptq" (v1) stores z - 1; "gptq_v2" stores z
-    bool desc_act = false;      // informative: the order is read from g_idx
-    std::string source;         // the file the settings came from, for messages
 
     ggml_type block_type() const { return bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z; }
 };

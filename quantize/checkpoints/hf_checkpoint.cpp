@@ -1,5 +1,6 @@
 #include "checkpoints/hf_checkpoint.h"
 
+#include "file_type.h"
 #include "gguf_keys.h"
 #include "string_printf.h"
 
@@ -11,11 +12,6 @@ namespace convert {
 using llama::string_printf;
 
 namespace {
-
-// general.file_type of a model whose weights are mostly Q4_Z / Q3_Z, the
-// numbering of the quantize tool (llama.cpp has no id for these types).
-constexpr uint32_t FILE_TYPE_MOSTLY_Q4_Z = 2048;
-constexpr uint32_t FILE_TYPE_MOSTLY_Q3_Z = 2049;
 
 // GGUF row r of a Q or K matrix (or bias) is Hugging Face row order[r]:
 // Hugging Face's RoPE rotates element i of a head with element i + hd/2,
@@ -29,13 +25,6 @@ std::vector<int32_t> rope_row_order(int64_t n_rows, int64_t n_head) {
             for (int64_t j = 0; j < 2; j++)
                 order[size_t(h * hd + 2 * i + j)] = int32_t(h * hd + j * (hd / 2) + i);
     return order;
-}
-
-std::string shape_str(const std::vector<int64_t> &shape) {
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); i++)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
 }
 
 // A linear layer of the checkpoint on its way into the GGUF.
@@ -122,8 +111,8 @@ class converter {
             return nullptr;
         }
         if (t->shape != shape) {
-            fail(t->file + ": tensor '" + name + "' has shape " + shape_str(t->shape) +
-                 ", expected " + shape_str(shape) + " from config.json");
+            fail(t->file + ": tensor '" + name + "' has shape " + st_shape_str(t->shape) +
+                 ", expected " + st_shape_str(shape) + " from config.json");
             return nullptr;
         }
         return t;
@@ -287,7 +276,7 @@ bool hf_checkpoint::add_to(const std::string &name, out_type type, llama::gguf_w
     }
     if (conv.any_quantized())
         w->set_u32(llama::keys::FILE_TYPE,
-                   c.gptq->bits == 3 ? FILE_TYPE_MOSTLY_Q3_Z : FILE_TYPE_MOSTLY_Q4_Z);
+                   *quantize::file_type_of(c.gptq->block_type()));
     return true;
 }
 

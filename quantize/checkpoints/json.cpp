@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_set>
 
 namespace convert::json {
 
@@ -92,12 +93,15 @@ class parser {
             pos_++;
             return true;
         }
+        // a set beside the members: find() is a linear scan, and a hostile
+        // header of a million keys must fail fast, not take hours
+        std::unordered_set<std::string> keys;
         for (;;) {
             skip_space();
             if (peek() != '"') return fail("expected a string key");
             std::string key;
             if (!parse_string(&key)) return false;
-            if (out->find(key)) return fail("duplicate key \"" + key + "\"");
+            if (!keys.insert(key).second) return fail("duplicate key \"" + key + "\"");
             skip_space();
             if (peek() != ':') return fail("expected ':' after the key");
             pos_++;
@@ -354,13 +358,14 @@ const value *value::find(std::string_view key) const {
 namespace {
 
 // The member `key` if present and not null, else nullptr; *ok false (and
-// *error set) when it is present with a kind other than `want`.
-const value *typed_member(const value &object, const char *key, kind want, const char *want_name,
-                          const std::string &source, std::string *error, bool *ok) {
+// *error set) when it is present with a kind other than `want` (and not an
+// integer when want_integer).
+const value *typed_member(const value &object, const char *key, kind want, bool want_integer,
+                          const char *want_name, const std::string &source, std::string *error,
+                          bool *ok) {
     *ok = true;
     const value *v = object.find(key);
     if (!v || v->type == kind::NUL) return nullptr;
-    const bool want_integer = want == kind::NUMBER && std::string_view(want_name) == "an integer";
     if (v->type != want || (want_integer && !v->integer)) {
         const bool non_integer = v->type == kind::NUMBER && !v->integer;
         *error = source + ": \"" + key + "\" is " +
@@ -376,7 +381,7 @@ const value *typed_member(const value &object, const char *key, kind want, const
 bool get_member(const value &object, const char *key, int64_t *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::NUMBER, "an integer", source, error, &ok))
+    if (const value *v = typed_member(object, key, kind::NUMBER, true, "an integer", source, error, &ok))
         *out = *v->integer;
     return ok;
 }
@@ -384,7 +389,7 @@ bool get_member(const value &object, const char *key, int64_t *out, const std::s
 bool get_member(const value &object, const char *key, double *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::NUMBER, "a number", source, error, &ok))
+    if (const value *v = typed_member(object, key, kind::NUMBER, false, "a number", source, error, &ok))
         *out = v->number;
     return ok;
 }
@@ -392,7 +397,7 @@ bool get_member(const value &object, const char *key, double *out, const std::st
 bool get_member(const value &object, const char *key, bool *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::BOOL, "true or false", source, error, &ok))
+    if (const value *v = typed_member(object, key, kind::BOOL, false, "true or false", source, error, &ok))
         *out = v->boolean;
     return ok;
 }
@@ -400,7 +405,7 @@ bool get_member(const value &object, const char *key, bool *out, const std::stri
 bool get_member(const value &object, const char *key, std::string *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::STRING, "a string", source, error, &ok))
+    if (const value *v = typed_member(object, key, kind::STRING, false, "a string", source, error, &ok))
         *out = v->string;
     return ok;
 }

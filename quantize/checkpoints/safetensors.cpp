@@ -84,7 +84,13 @@ std::string read_entry(const std::string &name, const json::value &v, const uint
 } // namespace
 
 const char *st_dtype_name(st_dtype t) { return info_of(t).name; }
-size_t st_dtype_size(st_dtype t) { return info_of(t).size; }
+
+std::string st_shape_str(const std::vector<int64_t> &shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); i++)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
 
 int64_t st_tensor::n_elements() const {
     int64_t n = 1;

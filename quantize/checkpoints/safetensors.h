@@ -34,7 +34,8 @@ enum class st_dtype {
 };
 
 const char *st_dtype_name(st_dtype t);
-size_t st_dtype_size(st_dtype t);
+// "[4096, 11008]", a shape as messages show it.
+std::string st_shape_str(const std::vector<int64_t> &shape);
 
 struct st_tensor {
     std::string name;

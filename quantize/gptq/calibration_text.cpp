@@ -73,6 +73,10 @@ std::optional<std::vector<llama_token>> tokenize_file(const llama_model *model,
         return std::nullopt;
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.size() > size_t(INT32_MAX)) { // the tokenizer takes an int32 length
+        *error = path + ": the calibration text is larger than 2 GiB; a few MB is plenty";
+        return std::nullopt;
+    }
     const int32_t n = -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
     std::vector<llama_token> tokens(size_t(std::max(n, 0)));
     llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), n, true);

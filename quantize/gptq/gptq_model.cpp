@@ -33,7 +33,12 @@ const linear_group LINEAR_GROUPS[] = {
     {&linear_inputs::ffn, {{&layer::w_gate, "ffn_gate"}, {&layer::w_up, "ffn_up"}}},
     {&linear_inputs::ffn_down, {{&layer::w_down, "ffn_down"}}},
 };
-constexpr size_t LINEARS_PER_LAYER = 7;
+
+size_t linears_per_layer() {
+    size_t n = 0;
+    for (const linear_group &g : LINEAR_GROUPS) n += g.linears.size();
+    return n;
+}
 
 struct model_deleter {
     void operator()(llama_model *m) const { llama_model_free(m); }
@@ -119,7 +124,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
 
     auto q = std::make_unique<gptq_quantizer>();
     // the weights as the file will store them, for the passes after theirs
-    const size_t n_tensors = size_t(model->hp.n_layer) * LINEARS_PER_LAYER * 2;
+    const size_t n_tensors = size_t(model->hp.n_layer) * linears_per_layer() * 2;
     ggml_context *ctx = ggml_init({ggml_tensor_overhead() * n_tensors, nullptr, true});
     std::list<std::vector<uint8_t>> rounded; // bytes of the weights not quantized by GPTQ
     const ggml_type type = o.settings.type;
@@ -200,6 +205,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
             char took[32];
             std::snprintf(took, sizeof took, "%.2f s", seconds);
             progress.finish(took + (losses.empty() ? std::string() : "; loss " + losses));
+            calib.on_segment = nullptr; // it refers to this layer's progress
         }
     } catch (const std::exception &e) {
         ggml_free(ctx);

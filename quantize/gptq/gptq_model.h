@@ -41,8 +41,6 @@ class gptq_quantizer final : public weight_quantizer {
     // blk.N.<name>.input_perm of every weight whose inputs act-order reordered
     std::vector<added_tensor> added_tensors() const override;
 
-    const std::map<std::string, gptq_matrix> &results() const { return results_; }
-
   private:
     std::map<std::string, gptq_matrix> results_; // by weight name, "blk.N.<name>.weight"
     round_to_nearest rest_;

@@ -121,11 +121,19 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
         std::stable_sort(perm.begin(), perm.end(), [&](int32_t a, int32_t b) {
             return h[size_t(a) * size_t(K + 1)] > h[size_t(b) * size_t(K + 1)];
         });
-    std::vector<double> hp(size_t(K * K));
-    for (int64_t a = 0; a < K; a++)
-        for (int64_t b = 0; b < K; b++)
-            hp[size_t(a * K + b)] =
-                h[size_t(perm[size_t(a)]) * size_t(K) + size_t(perm[size_t(b)])];
+    // H in the order of the columns, and no second copy of it kept: at
+    // K = 11008 one is a gigabyte
+    std::vector<double> hp;
+    if (s.act_order) {
+        hp.resize(size_t(K * K));
+        for (int64_t a = 0; a < K; a++)
+            for (int64_t b = 0; b < K; b++)
+                hp[size_t(a * K + b)] =
+                    h[size_t(perm[size_t(a)]) * size_t(K) + size_t(perm[size_t(b)])];
+        std::vector<double>().swap(h);
+    } else {
+        hp = std::move(h);
+    }
 
     gptq_matrix out;
     const std::vector<float> u = inverse_factor(hp, K, s.damp, std::string(w.name), &out.damp);
