@@ -3,6 +3,7 @@
 // and broken checkpoints and tokenizers are refused with clear messages.
 #include "file_util.h"
 #include "gguf.h"
+#include "llama.h"
 #include "checkpoints/llama2c_checkpoint.h"
 #include "output_guard.h"
 #include "vocab.h"
@@ -336,6 +337,23 @@ TEST(ConvertLlama2c, RejectsMismatchedTokenizers) {
 }
 
 // ------------------------------------------------------------------ output safety
+
+TEST(LoadModel, ABlockCountTheFileCannotHoldIsRefused) {
+    // before anything is sized by it: 2e9 layers would be hundreds of GB
+    std::string error;
+    const std::unique_ptr<llama::gguf_file> f = llama::gguf_file::open(BUNDLED, &error);
+    ASSERT_TRUE(f) << error;
+    llama::gguf_writer w;
+    for (const llama::gguf_kv &kv : f->metadata()) w.set(kv.key, kv.value);
+    w.set_u32("llama.block_count", 2000000000u);
+    for (const llama::gguf_tensor &t : f->tensors()) w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    test::temp_dir dir;
+    ASSERT_TRUE(w.write(dir.file("bad.gguf"), &error)) << error;
+    EXPECT_EQ(llama_model_load(dir.file("bad.gguf").c_str()), nullptr);
+    EXPECT_NE(std::string(llama_last_error()).find("llama.block_count is 2000000000, but the file has only"),
+              std::string::npos)
+        << llama_last_error();
+}
 
 // Runs `body` in a child process that then gets SIGINT; returns how it ended.
 int status_after_interrupt(const std::function<void()> &body) {

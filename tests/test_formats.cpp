@@ -319,6 +319,19 @@ TEST(Quantizers, RowLengthNotAMultipleOf32WritesNothing) {
 const ggml_type weight_types[] = {GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
                                   GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z};
 
+// A level chosen before anything else ran is the one used: the start-up
+// choice must not come after it. In a fresh process (the threadsafe death
+// test style re-runs the binary for this test alone).
+TEST(KernelLevelDeathTest, SetBeforeFirstUseIsKept) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            ggml_cpu_set_level(GGML_CPU_SCALAR);
+            std::exit(ggml_cpu_get_level() == GGML_CPU_SCALAR ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "");
+}
+
 // Runs each test with the kernels of one level; skips levels the CPU or
 // this build lacks.
 class Kernels : public ::testing::TestWithParam<ggml_cpu_level> {

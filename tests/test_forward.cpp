@@ -36,6 +36,38 @@ std::string rstrip_newlines(std::string s) {
     return s;
 }
 
+// The C API refuses what would write out of bounds or crash.
+TEST(LlamaApi, BadArgumentsAreRefusedNotFollowed) {
+    llama_model *model = llama_model_load(model_files()[0].path.c_str());
+    ASSERT_NE(model, nullptr) << llama_last_error();
+    llama_token tokens[4] = {-7, -7, -7, -7};
+    EXPECT_LT(llama_tokenize(model, "Once upon a time", -1, tokens, -1, true), 0);
+    EXPECT_EQ(tokens[0], -7) << "nothing written for a negative n_max";
+    char buf[4] = "xyz";
+    EXPECT_LT(llama_token_to_piece(model, 0, 300, buf, -1), 0);
+    EXPECT_STREQ(buf, "xyz");
+
+    EXPECT_EQ(llama_context_new(nullptr, llama_context_default_params()), nullptr);
+    llama_context_params p = llama_context_default_params();
+    p.n_ctx = 3000000000u;
+    EXPECT_EQ(llama_context_new(model, p), nullptr);
+    EXPECT_NE(std::string(llama_last_error()).find("n_ctx"), std::string::npos) << llama_last_error();
+
+    llama_sampler *smpl = llama_sampler_new(llama_sampler_default_params());
+    EXPECT_EQ(llama_sampler_sample(smpl, nullptr, 0), -1);
+    // a repeat penalty of 0 is off, not a certainty of repeating
+    llama_sampler_params sp = llama_sampler_default_params();
+    sp.temp = 0.0f;
+    sp.repeat_penalty = 0.0f;
+    llama_sampler *greedy = llama_sampler_new(sp);
+    const float logits[3] = {1.0f, 3.0f, 2.0f};
+    llama_sampler_accept(greedy, 0);
+    EXPECT_EQ(llama_sampler_sample(greedy, logits, 3), 1);
+    llama_sampler_free(greedy);
+    llama_sampler_free(smpl);
+    llama_model_free(model);
+}
+
 class Forward : public ::testing::TestWithParam<ModelFile> {
   public:
     void SetUp() override {

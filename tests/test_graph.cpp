@@ -1,5 +1,6 @@
 // The graph machinery: buffer reuse changes nothing, thread counts change
-// nothing, and the planner really reuses memory.
+// nothing, the planner really reuses memory but never a result's, and a
+// graph refuses more tensors than it holds.
 #include "tensor_util.h"
 
 #include <gtest/gtest.h>
@@ -124,6 +125,35 @@ TEST(Graph, InputLeafsArePlacedByThePlanner) {
     ggml_graph_compute(g, nullptr);
     for (int i = 0; i < 8; i++) EXPECT_EQ(static_cast<float *>(out->data)[i], 2.0f * float(i));
     ggml_planner_free(planner);
+    ggml_free(ctx);
+}
+
+TEST(Graph, AResultReachedOnlyThroughAViewIsKept) {
+    ggml_context *ctx = ggml_init({1 << 20, nullptr, true});
+    ggml_tensor *a = ggml_new_tensor_1d(ctx, GGML_TYPE_F32, 8);
+    ggml_set_input(a);
+    // the result is a reshape nobody reads; nodes placed after it must not
+    // take its root's memory
+    ggml_tensor *r = ggml_reshape_2d(ctx, ggml_scale(ctx, a, 2.0f), 4, 2);
+    ggml_tensor *later = ggml_scale(ctx, ggml_scale(ctx, ggml_scale(ctx, a, 3.0f), 5.0f), 7.0f);
+    ggml_cgraph *g = ggml_new_graph(ctx);
+    ggml_build_forward_expand(g, r);
+    ggml_build_forward_expand(g, later);
+    ggml_planner *planner = ggml_planner_new(true);
+    ASSERT_TRUE(ggml_planner_alloc_graph(planner, g));
+    for (int i = 0; i < 8; i++) static_cast<float *>(a->data)[i] = float(i + 1);
+    ggml_graph_compute(g, nullptr);
+    for (int i = 0; i < 8; i++) EXPECT_EQ(static_cast<float *>(r->data)[i], 2.0f * float(i + 1)) << i;
+    ggml_planner_free(planner);
+    ggml_free(ctx);
+}
+
+TEST(GraphDeathTest, AChainLongerThanTheGraphIsRefused) {
+    ggml_context *ctx = ggml_init({1 << 20, nullptr, true});
+    ggml_tensor *t = ggml_new_tensor_1d(ctx, GGML_TYPE_F32, 8);
+    for (int i = 0; i < 8; i++) t = ggml_scale(ctx, t, 2.0f);
+    ggml_cgraph *g = ggml_new_graph_custom(ctx, 4);
+    EXPECT_DEATH(ggml_build_forward_expand(g, t), "graph is full");
     ggml_free(ctx);
 }
 

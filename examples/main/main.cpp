@@ -21,9 +21,13 @@ struct options {
 };
 
 void print_piece(const llama_model *model, llama_token prev, llama_token token) {
-    char buf[256];
-    const int32_t n = llama_token_to_piece(model, prev, token, buf, sizeof buf);
-    if (n > 0) std::fwrite(buf, 1, size_t(n), stdout);
+    std::string buf(256, '\0');
+    int32_t n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
+    if (n < 0) { // a longer piece: the size it needs
+        buf.resize(size_t(-n));
+        n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
+    }
+    if (n > 0) std::fwrite(buf.data(), 1, size_t(n), stdout);
     std::fflush(stdout);
 }
 
@@ -49,7 +53,7 @@ int main(int argc, char **argv) {
     p.add(args::float_flag({"--min-p"}, "drop tokens less likely than this times the best; 0 = off",
                            0.0f, 1.0f, &o.sampling.min_p));
     p.add(args::float_flag({"--repeat-penalty"}, "penalty for tokens seen recently; 1 = off",
-                           0.0f, 10.0f, &o.sampling.repeat_penalty));
+                           0.01f, 10.0f, &o.sampling.repeat_penalty));
     p.add(args::int_flag({"--repeat-last-n"}, "how many recent tokens the penalty looks at", 0,
                          1 << 20, &o.sampling.repeat_last_n));
     p.add(args::seed_flag(&o.sampling.seed));
@@ -84,7 +88,7 @@ int main(int argc, char **argv) {
     const int32_t needed = -llama_tokenize(model, o.prompt.c_str(), -1, nullptr, 0, true);
     std::vector<llama_token> tokens(size_t(std::max(needed, 0)));
     llama_tokenize(model, o.prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
-    if (tokens.size() >= llama_n_ctx(ctx)) {
+    if (tokens.size() > llama_n_ctx(ctx)) {
         std::fprintf(stderr, "main: the prompt has %zu tokens, the context only %u\n", tokens.size(),
                      llama_n_ctx(ctx));
         llama_context_free(ctx);
@@ -104,16 +108,18 @@ int main(int argc, char **argv) {
     }
     llama_token prev = tokens.back();
     for (int32_t i = 0; status == 0 && i < o.n_predict; i++) {
-        if (llama_n_past(ctx) >= int32_t(llama_n_ctx(ctx))) {
-            std::fprintf(stderr, "\nmain: the context (%u tokens) is full\n", llama_n_ctx(ctx));
-            break;
-        }
         const llama_token next = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
         if (next == llama_token_eos(model)) break;
         llama_sampler_accept(smpl, next);
         print_piece(model, prev, next);
         prev = next;
-        if (i + 1 < o.n_predict && llama_decode(ctx, &next, 1) != 0) {
+        if (i + 1 == o.n_predict) break;
+        // the last position's logits gave this token; evaluating it needs one more
+        if (llama_n_past(ctx) >= int32_t(llama_n_ctx(ctx))) {
+            std::fprintf(stderr, "\nmain: the context (%u tokens) is full\n", llama_n_ctx(ctx));
+            break;
+        }
+        if (llama_decode(ctx, &next, 1) != 0) {
             std::fprintf(stderr, "\nmain: %s\n", llama_last_error());
             status = 1;
         }

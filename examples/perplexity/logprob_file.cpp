@@ -1,6 +1,7 @@
 #include "logprob_file.h"
 
 #include <cstring>
+#include <filesystem>
 
 namespace {
 
@@ -73,6 +74,14 @@ bool logprob_reader::open(const std::string &path, std::string *error) {
     if (h_.n_ctx < 2 || h_.first >= h_.n_ctx - 1 || h_.n_vocab == 0 || h_.n_chunks == 0 ||
         uint64_t(h_.n_chunks) * h_.n_ctx > (1ull << 32)) {
         *error = path + ": the header is inconsistent";
+        return false;
+    }
+    // the tokens must be in the file before they are given memory: a
+    // corrupt header could ask for gigabytes
+    std::error_code ec;
+    const uint64_t file_bytes = std::filesystem::file_size(path, ec);
+    if (ec || file_bytes < 24 + 4 * uint64_t(h_.n_chunks) * h_.n_ctx) {
+        *error = path + ": the file is truncated";
         return false;
     }
     tokens_.resize(size_t(h_.n_chunks) * h_.n_ctx);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -91,6 +92,10 @@ int run(const options &o) {
         std::fprintf(stderr, "perplexity: cannot read '%s'\n", o.text_file.c_str());
         return 1;
     }
+    if (text.size() > size_t(INT32_MAX)) { // the tokenizer takes an int32 length
+        std::fprintf(stderr, "perplexity: '%s' is larger than 2 GiB\n", o.text_file.c_str());
+        return 1;
+    }
     llama_model *model = llama_model_load(o.model.c_str());
     if (!model) {
         std::fprintf(stderr, "perplexity: %s\n", llama_last_error());
@@ -115,9 +120,10 @@ int run(const options &o) {
     logprob_writer saved;
     std::string err;
     std::vector<llama_token> evaluated(size_t(n_chunks) * size_t(n_ctx));
+    const llama_token bos = llama_token_bos(model);
     for (int32_t c = 0; c < n_chunks; c++) {
         std::copy_n(tokens.begin() + ptrdiff_t(c) * n_ctx, n_ctx, evaluated.begin() + ptrdiff_t(c) * n_ctx);
-        evaluated[size_t(c) * size_t(n_ctx)] = llama_token_bos(model); // every chunk starts anew
+        if (bos >= 0) evaluated[size_t(c) * size_t(n_ctx)] = bos; // every chunk starts anew
     }
     const logprob_header header{uint32_t(n_ctx), uint32_t(n_vocab), uint32_t(n_chunks), uint32_t(first)};
     bool ok = true;

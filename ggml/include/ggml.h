@@ -125,7 +125,7 @@ enum ggml_op {
 };
 
 enum ggml_tensor_flag {
-    GGML_TENSOR_FLAG_INPUT = 1,  /* set by the caller after planning */
+    GGML_TENSOR_FLAG_INPUT = 1,  /* placed by the planner; the caller writes it after planning */
     GGML_TENSOR_FLAG_OUTPUT = 2, /* read by the caller after compute: never reused */
 };
 
@@ -290,10 +290,12 @@ int ggml_graph_n_leafs(const struct ggml_cgraph *graph);
 struct ggml_tensor *ggml_graph_leaf(const struct ggml_cgraph *graph, int i);
 struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const char *name);
 
-/* Memory planner: gives every node (and every input leaf without data) its
- * place in one buffer that it owns and keeps across graphs, growing it when a
- * graph needs more. With reuse, a result's memory is given to later results
- * once its last reader has run (outputs are never reused). */
+/* Memory planner: gives every node and every input leaf its place in one
+ * buffer that it owns and keeps across graphs, growing it when a graph needs
+ * more (an input leaf's data is replaced: write inputs after planning). With
+ * reuse, a tensor's memory is given to later ones once its last reader has
+ * run; results (flagged outputs, or tensors and views nobody reads) keep
+ * theirs. */
 struct ggml_planner;
 struct ggml_planner *ggml_planner_new(bool reuse);
 void ggml_planner_free(struct ggml_planner *planner);

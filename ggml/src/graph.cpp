@@ -18,7 +18,10 @@ namespace {
 void visit(ggml_cgraph *g, ggml_tensor *t) {
     const size_t slot = graph_slot(g, t);
     if (g->visited[slot] == t) return;
-    GGML_ASSERT(size_t(g->n_nodes + g->n_leafs) < g->size, "graph is full (%zu tensors)", g->size);
+    // counted when marked, not when appended: a chain deeper than the
+    // graph would otherwise be marked whole before the first append
+    GGML_ASSERT(g->n_visited < g->size, "graph is full (%zu tensors)", g->size);
+    g->n_visited++;
     g->visited[slot] = t;
     for (ggml_tensor *src : t->src)
         if (src) visit(g, src);

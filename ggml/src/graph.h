@@ -12,6 +12,7 @@ struct ggml_cgraph {
     ggml_tensor **leafs;
     ggml_tensor **visited; // open-addressing set of every tensor added
     size_t hash_size;
+    size_t n_visited; // tensors in the set: added, or being added (their sources first)
 };
 
 // The slot of a tensor in the graph's visited set: a number below hash_size,

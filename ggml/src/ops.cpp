@@ -1,5 +1,6 @@
 // Op constructors: check shapes and types, record sources and parameters.
 // The arithmetic lives in cpu/.
+#include "formats/traits.h"
 #include "internal.h"
 
 #include <cstring>
@@ -75,6 +76,8 @@ ggml_tensor *ggml_cont(ggml_context *ctx, ggml_tensor *a) {
 }
 
 ggml_tensor *ggml_quantize(ggml_context *ctx, ggml_tensor *a, ggml_type type) {
+    GGML_ASSERT(ggml::traits_of(type).quantize_row_ref != nullptr, "quantize: %s has no quantizer",
+                ggml_type_name(type));
     expect_f32(a, "quantize");
     expect_rows_contiguous(a, "quantize");
     GGML_ASSERT(a->ne[0] % ggml_blck_size(type) == 0, "quantize: rows of %lld do not fit %s blocks",
@@ -150,6 +153,7 @@ ggml_tensor *ggml_get_rows(ggml_context *ctx, ggml_tensor *a, ggml_tensor *idx) 
                 "get_rows: indices must be a 1-d I32 tensor");
     GGML_ASSERT(a->type != GGML_TYPE_I32 && ggml_n_dims(a) <= 2, "get_rows: '%s' is not a matrix",
                 a->name);
+    expect_rows_contiguous(a, "get_rows"); // rows are decoded as contiguous blocks
     const int64_t ne[] = {a->ne[0], idx->ne[0]};
     ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 2, ne, GGML_OP_GET_ROWS);
     t->src[0] = a;
@@ -174,6 +178,8 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     GGML_ASSERT(b->ne[2] % a->ne[2] == 0 && b->ne[3] % a->ne[3] == 0,
                 "mul_mat: '%s' does not broadcast over '%s'", a->name, b->name);
     expect_rows_contiguous(a, "mul_mat");
+    const ggml::format_kernels *scalar = ggml::traits_of(a->type).kernels[0];
+    GGML_ASSERT(scalar && scalar->vec_dot, "mul_mat: %s cannot be a weight", ggml_type_name(a->type));
     expect_f32(b, "mul_mat");
     const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
     if (vec_dot_type != GGML_TYPE_F32 && !ggml::mul_mat_uses_blas(a, b)) {

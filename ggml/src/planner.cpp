@@ -114,25 +114,34 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
 
     // Last node that reads each planner-owned tensor (directly or through a
     // view). Tensors nobody reads are the graph's results: they are kept, as
-    // are tensors flagged as outputs.
+    // are tensors flagged as outputs, and so are the roots of views that are
+    // results (flagged, or read by nobody).
     // (Arrays indexed by the tensors' slots in the graph's hash set.)
     constexpr int unread = -1, released = -2;
     std::vector<int> last_use(g->hash_size, unread);
+    std::vector<bool> read(g->hash_size, false), result_root(g->hash_size, false);
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
-        for (ggml_tensor *src : node->src)
-            if (src) last_use[graph_slot(g, root_of(src))] = i;
-        if (node->view_src) last_use[graph_slot(g, node->view_src)] = i;
+        for (ggml_tensor *src : node->src) {
+            if (!src) continue;
+            last_use[graph_slot(g, root_of(src))] = i;
+            read[graph_slot(g, src)] = true;
+        }
+        if (node->view_src) {
+            last_use[graph_slot(g, node->view_src)] = i;
+            read[graph_slot(g, node->view_src)] = true;
+        }
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        ggml_tensor *node = g->nodes[i];
+        if (node->view_src && ((node->flags & GGML_TENSOR_FLAG_OUTPUT) || !read[graph_slot(g, node)]))
+            result_root[graph_slot(g, root_of(node))] = true;
     }
     auto kept = [&](const ggml_tensor *t) {
-        return !planner->reuse || (t->flags & GGML_TENSOR_FLAG_OUTPUT) ||
-               last_use[graph_slot(g, t)] == unread;
+        const size_t s = graph_slot(g, t);
+        return !planner->reuse || (t->flags & GGML_TENSOR_FLAG_OUTPUT) || last_use[s] == unread ||
+               result_root[s];
     };
-    for (int i = 0; i < g->n_nodes; i++) {
-        const ggml_tensor *node = g->nodes[i];
-        if (node->view_src && (node->flags & GGML_TENSOR_FLAG_OUTPUT))
-            node->view_src->flags |= GGML_TENSOR_FLAG_OUTPUT;
-    }
 
     free_space space;
     std::vector<size_t> offset(g->hash_size);

@@ -7,6 +7,7 @@
  *
  *   llama_model *model = llama_model_load("model.gguf");
  *   llama_context *ctx = llama_context_new(model, llama_context_default_params());
+ *   llama_sampler *smpl = llama_sampler_new(llama_sampler_default_params());
  *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true);
  *   llama_decode(ctx, tokens, n);                 // prompt, as one batch
  *   tok = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
@@ -68,6 +69,8 @@ bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape)
 struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
                                        uint32_t seed);
 
+/* The special tokens; -1 when the vocabulary has none (llama_tokenize then
+ * adds no BOS). */
 llama_token llama_token_bos(const struct llama_model *model);
 llama_token llama_token_eos(const struct llama_model *model);
 
@@ -101,8 +104,9 @@ void llama_context_free(struct llama_context *ctx);
 uint32_t llama_n_ctx(const struct llama_context *ctx);
 
 /* Evaluates n_tokens tokens at the next positions of the cache (in batches
- * of at most n_batch). Returns 0, or -1 if they would not fit the context or
- * a token is not in the vocabulary. */
+ * of at most n_batch). Returns 0, or -1 if they would not fit the context, a
+ * token is not in the vocabulary or memory runs out; after -1 the cache is
+ * as it was before the call. */
 int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32_t n_tokens);
 /* Positions filled so far; and forgetting them. */
 int32_t llama_n_past(const struct llama_context *ctx);
@@ -131,7 +135,7 @@ struct llama_sampler_params {
     int32_t top_k;        /* <= 0: off */
     float top_p;          /* >= 1: off */
     float min_p;          /* <= 0: off */
-    float repeat_penalty; /* 1: off */
+    float repeat_penalty; /* 1 (or <= 0): off */
     int32_t repeat_last_n; /* tokens the penalty looks back over */
     uint32_t seed;
 };
@@ -139,7 +143,8 @@ struct llama_sampler_params {
 struct llama_sampler_params llama_sampler_default_params(void);
 struct llama_sampler *llama_sampler_new(struct llama_sampler_params params);
 void llama_sampler_free(struct llama_sampler *smpl);
-/* Chooses the next token from logits [n_vocab] (left unchanged). */
+/* Chooses the next token from logits [n_vocab] (left unchanged); -1 when
+ * there are none (NULL or n_vocab <= 0). */
 llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits, int32_t n_vocab);
 /* Records a token of the text so far (prompt and generated) for the penalty. */
 void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);

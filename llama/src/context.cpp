@@ -2,7 +2,9 @@
 // conversation, and the logits of its last evaluation.
 #include "forward.h"
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstring>
 #include <thread>
 
@@ -68,12 +70,20 @@ llama_context_params llama_context_default_params(void) {
 }
 
 llama_context *llama_context_new(llama_model *model, llama_context_params params) {
-    if (params.n_ctx == 0) params.n_ctx = uint32_t(model->hp.n_ctx_train);
-    if (params.n_batch == 0 || params.n_threads < 1 ||
-        (params.kv_type != GGML_TYPE_F16 && params.kv_type != GGML_TYPE_F32)) {
-        llama::set_error("invalid context parameters (n_batch >= 1, n_threads >= 1, KV cache F16 or F32)");
+    if (!model) {
+        llama::set_error("llama_context_new: no model");
         return nullptr;
     }
+    if (params.n_ctx == 0) params.n_ctx = uint32_t(model->hp.n_ctx_train);
+    constexpr int32_t MAX_THREADS = 512;
+    if (params.n_batch == 0 || params.n_threads < 1 || params.n_threads > MAX_THREADS ||
+        params.n_ctx > uint32_t(INT32_MAX) ||
+        (params.kv_type != GGML_TYPE_F16 && params.kv_type != GGML_TYPE_F32)) {
+        llama::set_error("invalid context parameters (n_ctx < 2^31, n_batch >= 1, n_threads 1 to 512, "
+                         "KV cache F16 or F32)");
+        return nullptr;
+    }
+    params.n_batch = std::min(params.n_batch, params.n_ctx); // a batch never exceeds the context
     auto ctx = std::make_unique<llama_context>();
     ctx->model = model;
     ctx->params = params;
@@ -109,6 +119,7 @@ int32_t llama_decode(llama_context *ctx, const llama_token *tokens, int32_t n_to
         }
     }
     const auto t0 = clock_type::now();
+    const int32_t n_past = ctx->kv.n_past;
     ctx->logits.clear();
     ctx->n_outputs = 0;
     for (int32_t done = 0; done < n_tokens;) {
@@ -118,7 +129,14 @@ int32_t llama_decode(llama_context *ctx, const llama_token *tokens, int32_t n_to
             ctx->logits.clear();
             ctx->n_outputs = 0;
         }
-        if (!decode_batch(ctx, tokens + done, n)) return -1;
+        if (!decode_batch(ctx, tokens + done, n)) {
+            // as if the call had not been made: a retry puts the tokens
+            // at the same positions
+            ctx->kv.n_past = n_past;
+            ctx->logits.clear();
+            ctx->n_outputs = 0;
+            return -1;
+        }
         done += n;
     }
     if (n_tokens > 1 || ctx->kv.n_past == n_tokens) { // a batch, or the first token

@@ -140,8 +140,6 @@ const gguf_array *gguf_get_array(const gguf_file &f, std::string_view key, gguf_
 // ("<file>: required key '<key>' is missing").
 std::optional<uint64_t> gguf_require_uint(const gguf_file &f, std::string_view key,
                                           std::string *error);
-std::optional<double> gguf_require_float(const gguf_file &f, std::string_view key,
-                                         std::string *error);
 std::optional<std::string> gguf_require_string(const gguf_file &f, std::string_view key,
                                                std::string *error);
 const gguf_array *gguf_require_array(const gguf_file &f, std::string_view key, gguf_type elem_type,

@@ -83,11 +83,6 @@ std::optional<uint64_t> gguf_require_uint(const gguf_file &f, std::string_view k
     return require(f, key, error, gguf_get_uint);
 }
 
-std::optional<double> gguf_require_float(const gguf_file &f, std::string_view key,
-                                         std::string *error) {
-    return require(f, key, error, gguf_get_float);
-}
-
 std::optional<std::string> gguf_require_string(const gguf_file &f, std::string_view key,
                                                std::string *error) {
     return require(f, key, error, gguf_get_string);

@@ -196,6 +196,11 @@ bool model_loader::load_tensors(llama_model &model) {
             return fail("'output.bias' or 'output.input_perm' without 'output.weight'");
         model.output.weight = model.tok_embd;
     }
+    // every layer has 9 tensors: a block_count the file cannot hold is
+    // refused before anything is sized by it
+    if (size_t(hp.n_layer) > f_.tensors().size() / 9)
+        return fail("llama.block_count is " + std::to_string(hp.n_layer) + ", but the file has only " +
+                    std::to_string(f_.tensors().size()) + " tensors (9 a layer)");
     model.layers.resize(size_t(hp.n_layer));
     for (int il = 0; il < hp.n_layer; il++) {
         layer &l = model.layers[size_t(il)];
@@ -246,6 +251,10 @@ using namespace llama;
 const char *llama_last_error(void) { return last_error.c_str(); }
 
 llama_model *llama_model_load(const char *path) {
+    if (!path) {
+        set_error("llama_model_load: no path");
+        return nullptr;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     std::string err;
     auto model = std::make_unique<llama_model>();
@@ -269,6 +278,10 @@ llama_model *llama_model_load(const char *path) {
     model->tok = std::make_unique<tokenizer>(std::move(v));
     const size_t n_tensors = f.tensors().size();
     model->weights = ggml_init({ggml_tensor_overhead() * (n_tensors + 1), nullptr, true});
+    if (!model->weights) {
+        set_error(std::string(path) + ": out of memory for the tensors' descriptions");
+        return nullptr;
+    }
     if (!loader.load_tensors(*model)) {
         set_error(loader.error());
         return nullptr;

@@ -96,8 +96,7 @@ void for_each_tensor(const llama_model &m, F f) {
 // "llama 5 layers, dim 64, ..., Q4_Z" (the type of most weight bytes).
 std::string describe(const llama_model &model);
 
-// Sets the thread's last error (llama_last_error) and returns nullptr-ish
-// values for the callers' convenience.
+// Sets the thread's last error (llama_last_error).
 void set_error(std::string message);
 
 } // namespace llama

@@ -2,6 +2,7 @@
 // the repeat penalty, top-k, top-p, min-p and temperature (applied in that
 // order, as llama.cpp's default chain does).
 #include "llama.h"
+#include "model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,8 @@ namespace {
 // Divides positive logits and multiplies negative ones by the penalty for
 // every token seen recently, so a repeated token always becomes less likely.
 void apply_repeat_penalty(llama_sampler &s) {
-    if (s.params.repeat_penalty == 1.0f) return;
+    // <= 0 would make repeats certain (or NaN), not penalised: treated as off
+    if (s.params.repeat_penalty == 1.0f || !(s.params.repeat_penalty > 0.0f)) return;
     std::vector<llama_token> seen(s.recent.begin(), s.recent.end());
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
@@ -68,6 +70,10 @@ void llama_sampler_accept(llama_sampler *s, llama_token token) {
 }
 
 llama_token llama_sampler_sample(llama_sampler *s, const float *logits, int32_t n_vocab) {
+    if (!logits || n_vocab <= 0) {
+        llama::set_error("llama_sampler_sample: no logits to sample from");
+        return -1;
+    }
     s->logits.assign(logits, logits + n_vocab);
     apply_repeat_penalty(*s);
     if (s->params.temp <= 0.0f) return argmax(s->logits);

@@ -101,7 +101,7 @@ token_id tokenizer::find_mergeable(std::string_view piece) const {
 
 std::vector<token_id> tokenizer::encode(std::string_view text, bool add_bos) const {
     std::vector<token_id> out;
-    if (add_bos) out.push_back(vocab_.bos_id);
+    if (add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id); // a vocabulary may have none
     if (text.empty()) return out;
     std::string normalized;
     normalized.reserve(text.size() + SPACE_MARK.size() * 2);

@@ -11,7 +11,7 @@ int32_t llama_tokenize(const llama_model *model, const char *text, int32_t text_
                        llama_token *tokens, int32_t n_max, bool add_bos) {
     const std::string_view s(text, text_len < 0 ? std::strlen(text) : size_t(text_len));
     const std::vector<llama::token_id> ids = model->tok->encode(s, add_bos);
-    if (ids.size() > size_t(n_max)) return -int32_t(ids.size());
+    if (n_max < 0 || ids.size() > size_t(n_max)) return -int32_t(ids.size());
     std::copy(ids.begin(), ids.end(), tokens);
     return int32_t(ids.size());
 }
@@ -23,7 +23,7 @@ int32_t llama_token_to_piece(const llama_model *model, llama_token prev, llama_t
     // the first piece of a text carries the space prefix the tokenizer added
     if (prev == v.bos_id && v.add_space_prefix && !piece.empty() && piece[0] == ' ')
         piece.erase(0, 1);
-    if (piece.size() > size_t(buf_size)) return -int32_t(piece.size());
+    if (buf_size < 0 || piece.size() > size_t(buf_size)) return -int32_t(piece.size());
     std::memcpy(buf, piece.data(), piece.size());
     return int32_t(piece.size());
 }

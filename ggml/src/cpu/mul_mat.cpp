@@ -12,10 +12,12 @@ namespace ggml::cpu {
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
     const ggml_tensor *b = dst->src[1];
+#ifdef GGML_USE_OPENBLAS // (without, an unoptimized build would still name the BLAS path)
     if (b->type == GGML_TYPE_F32 && mul_mat_uses_blas(a, b)) {
         forward_mul_mat_blas(p, dst);
         return;
     }
+#endif
     const active_kernels &k = kernels_of(a->type);
     GGML_ASSERT(k.vec_dot != nullptr, "%s cannot be a weight of mul_mat", ggml_type_name(a->type));
     const int64_t K = a->ne[0], M = a->ne[1], N = b->ne[1];

@@ -91,9 +91,19 @@ ggml_cpu_level startup_level() {
 
 } // namespace
 
+namespace {
+
+// The start-up choice, made once (thread-safe); ggml_cpu_set_level can
+// change it later, also before anything else ran.
+void select_startup_kernels() {
+    current = startup_level();
+    ggml::select_kernels(current);
+}
+
+} // namespace
+
 void ggml::ensure_kernels_selected() {
-    // thread-safe once; ggml_cpu_set_level can change the choice later
-    static const bool selected = ggml_cpu_set_level(startup_level());
+    static const bool selected = (select_startup_kernels(), true);
     (void)selected;
 }
 
@@ -123,6 +133,7 @@ ggml_cpu_level ggml_cpu_get_level(void) {
 
 bool ggml_cpu_set_level(ggml_cpu_level level) {
     if (!ggml_cpu_has_level(level)) return false;
+    ggml::ensure_kernels_selected(); // so that the start-up choice cannot come after this one
     current = level;
     ggml::select_kernels(level);
     return true;

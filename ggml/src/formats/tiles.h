@@ -26,7 +26,7 @@ namespace {
 
 constexpr int64_t QUAD = 4;   // blocks per codec step
 constexpr int64_t QK = 32;    // elements per block
-constexpr int MAX_X_SIZE = 36; // bytes of the largest weight block
+constexpr int MAX_X_SIZE = 36; // bytes of the largest block (Q8_1; weights reach Q8_0's 34)
 
 // What a codec needs of one activation block: its scale and the format's
 // extra term (the block's integer sum for zero-point formats, Q8_1's s for
