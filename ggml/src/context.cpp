@@ -23,14 +23,19 @@ void assert_failed(const char *file, int line, const char *cond, const char *fmt
 void *arena_alloc(ggml_context *ctx, size_t size, size_t alignment) {
     const uintptr_t base = reinterpret_cast<uintptr_t>(ctx->mem);
     const size_t start = align_up(base + ctx->used, alignment) - base;
-    GGML_ASSERT(start + size <= ctx->mem_size,
+    GGML_ASSERT(start <= ctx->mem_size && size <= ctx->mem_size - start,
                 "context arena of %zu bytes is full (%zu used, %zu more needed)", ctx->mem_size,
                 ctx->used, size);
     ctx->used = start + size;
     return ctx->mem + start;
 }
 
-size_t tensor_span(const ggml_tensor *t) {
+} // namespace ggml
+
+using namespace ggml;
+
+// Bytes of a tensor's first element to one past its last element.
+size_t ggml_nbytes(const ggml_tensor *t) {
     for (int i = 0; i < GGML_MAX_DIMS; i++)
         if (t->ne[i] == 0) return 0;
     const int64_t blck = ggml_blck_size(t->type);
@@ -38,10 +43,6 @@ size_t tensor_span(const ggml_tensor *t) {
     for (int i = 1; i < GGML_MAX_DIMS; i++) span += size_t(t->ne[i] - 1) * t->nb[i];
     return span;
 }
-
-} // namespace ggml
-
-using namespace ggml;
 
 namespace {
 
@@ -79,9 +80,9 @@ ggml_tensor *new_view(ggml_context *ctx, ggml_tensor *a, ggml_op op, const int64
     t->src[0] = a;
     t->view_src = a->view_src ? a->view_src : a;
     t->view_offs = (a->view_src ? a->view_offs : 0) + offset;
-    GGML_ASSERT(t->view_offs + tensor_span(t) <= ggml_nbytes(t->view_src) ||
+    GGML_ASSERT(t->view_offs + ggml_nbytes(t) <= ggml_nbytes(t->view_src) ||
                     ggml_nelements(t) == 0,
-                "view of %zu bytes at %zu is outside its source of %zu bytes", tensor_span(t),
+                "view of %zu bytes at %zu is outside its source of %zu bytes", ggml_nbytes(t),
                 t->view_offs, ggml_nbytes(t->view_src));
     if (t->view_src->data) t->data = static_cast<char *>(t->view_src->data) + t->view_offs;
     std::memcpy(t->name, a->name, sizeof t->name); // cheap: views are made per token
@@ -176,7 +177,6 @@ int64_t ggml_nelements(const ggml_tensor *t) { return t->ne[0] * t->ne[1] * t->n
 
 int64_t ggml_nrows(const ggml_tensor *t) { return t->ne[1] * t->ne[2] * t->ne[3]; }
 
-size_t ggml_nbytes(const ggml_tensor *t) { return tensor_span(t); }
 
 bool ggml_is_contiguous(const ggml_tensor *t) {
     if (t->ne[0] != ggml_blck_size(t->type) && t->nb[0] != ggml_type_size(t->type)) return false;

@@ -30,10 +30,6 @@ void visit(ggml_cgraph *g, ggml_tensor *t) {
     else g->nodes[g->n_nodes++] = t;
 }
 
-} // namespace
-
-namespace {
-
 // The visited set holds at most max_nodes tensors: at most half full.
 size_t hash_size_for(size_t max_nodes) { return std::bit_ceil(2 * max_nodes); }
 

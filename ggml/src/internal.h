@@ -43,9 +43,6 @@ bool mul_mat_uses_blas(const ggml_tensor *a, const ggml_tensor *b);
 inline bool mul_mat_uses_blas(const ggml_tensor *, const ggml_tensor *) { return false; }
 #endif
 
-// Bytes of a tensor's first element to one past its last element.
-size_t tensor_span(const ggml_tensor *t);
-
 } // namespace ggml
 
 // An op's result: a contiguous tensor without data, which the planner places.

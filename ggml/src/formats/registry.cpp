@@ -12,9 +12,8 @@
 #include "internal.h"
 
 #include <array>
-#include <cctype>
 #include <cstring>
-#include <mutex>
+#include <strings.h>
 
 namespace ggml {
 
