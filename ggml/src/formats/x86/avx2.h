@@ -15,7 +15,7 @@ struct avx2_isa {
 
     // Q4: qs[i] holds element i in its low nibble, i + 16 in its high one.
     static quants nibbles(const char *qs) {
-        const __m128i v = _mm_loadu_si128((const __m128i *)qs);
+        const __m128i v = in_register(_mm_loadu_si128((const __m128i *)qs));
         const __m128i mask = _mm_set1_epi8(0x0f);
         return {_mm_and_si128(v, mask), _mm_and_si128(_mm_srli_epi16(v, 4), mask)};
     }
