@@ -35,7 +35,10 @@ cmake --build "$build" --target test_formats -j "$(nproc)"
 status=0
 for cpu in max cortex-a53; do
     echo "test-neon: test_formats on qemu-aarch64 -cpu $cpu"
-    qemu-aarch64 -cpu "$cpu" -L /usr/aarch64-linux-gnu "$build/tests/test_formats" --gtest_brief=1 ||
+    # death tests re-run the binary by itself, which an aarch64 binary cannot
+    # do without qemu; they check the level dispatch, which the host run covers
+    qemu-aarch64 -cpu "$cpu" -L /usr/aarch64-linux-gnu "$build/tests/test_formats" --gtest_brief=1 \
+        --gtest_filter='-*DeathTest*' ||
         status=1
 done
 if ((status)); then

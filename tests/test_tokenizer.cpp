@@ -109,6 +109,11 @@ TEST(Tokenizer, DecodeDropsOnlyTheLeadingSpaceOfTheText) {
     EXPECT_EQ(t.decode(std::vector<token_id>{1, 29871, 15043}), " Hello");
     EXPECT_EQ(t.decode(std::vector<token_id>{1, 13, 15043}), "\n Hello");
     EXPECT_EQ(t.decode(std::vector<token_id>{15043, 2}), "Hello");
+    // one token at a time (llama_token_to_piece), by the same rule
+    EXPECT_EQ(t.piece_after(1, 15043), "Hello");
+    EXPECT_EQ(t.piece_after(-1, 15043), "Hello");
+    EXPECT_EQ(t.piece_after(3186, 15043), " Hello");
+    EXPECT_EQ(t.piece_after(1, 35), " "); // <0x20>: a byte keeps its space
 }
 
 TEST(Tokenizer, WholeFileCountsMatchLlamaCpp) {

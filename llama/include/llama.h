@@ -81,9 +81,10 @@ llama_token llama_token_eos(const struct llama_model *model);
  * small. */
 int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
                        llama_token *tokens, int32_t n_max, bool add_bos);
-/* The text of one token, as it reads after `prev` (a piece that follows BOS
- * loses its leading space, as sentencepiece decodes). Returns the length
- * written (not NUL-terminated), or minus the length needed. */
+/* The text of one token, as it reads after `prev` (-1: nothing; a piece
+ * that starts the text, after nothing but BOS, loses its leading space, as
+ * sentencepiece decodes). Returns the length written (not NUL-terminated),
+ * or minus the length needed. */
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
                              char *buf, int32_t buf_size);
 

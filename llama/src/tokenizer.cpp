@@ -198,18 +198,23 @@ std::string tokenizer::token_to_piece(token_id id) const {
     return surfaces_[size_t(id)];
 }
 
+std::string tokenizer::piece_after(token_id prev, token_id id) const {
+    if (id < 0 || id >= n_tokens()) return "";
+    const bool at_start = prev < 0 || prev >= n_tokens() ||
+                          vocab_.types[size_t(prev)] == token_type::CONTROL;
+    const std::string &s = surfaces_[size_t(id)];
+    const bool strip = at_start && vocab_.add_space_prefix &&
+                       vocab_.types[size_t(id)] != token_type::BYTE && !s.empty() && s[0] == ' ';
+    return s.substr(strip ? 1 : 0);
+}
+
 std::string tokenizer::decode(std::span<const token_id> ids) const {
     std::string text;
-    bool at_start = true; // nothing but control tokens so far
+    token_id prev = -1; // the last token that is not a control token
     for (token_id id : ids) {
-        if (id < 0 || id >= n_tokens()) continue;
-        const token_type type = vocab_.types[size_t(id)];
-        if (type == token_type::CONTROL) continue;
-        const std::string &s = surfaces_[size_t(id)];
-        const bool strip = at_start && vocab_.add_space_prefix && type != token_type::BYTE &&
-                           !s.empty() && s[0] == ' ';
-        text.append(s, strip ? 1 : 0);
-        at_start = false;
+        if (id < 0 || id >= n_tokens() || vocab_.types[size_t(id)] == token_type::CONTROL) continue;
+        text += piece_after(prev, id);
+        prev = id;
     }
     return text;
 }

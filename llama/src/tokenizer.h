@@ -34,8 +34,13 @@ class tokenizer {
     // (as sentencepiece shows it).
     std::string token_to_piece(token_id id) const;
 
-    // The text of a sequence: the pieces joined, minus the space prefix of
-    // the first piece at the start or after BOS, as sentencepiece decodes.
+    // The bytes of `id` as they read after `prev` (-1: nothing): a piece that
+    // starts the text (after nothing but control tokens such as BOS) loses
+    // the space prefix the encoder added; byte tokens keep their space.
+    std::string piece_after(token_id prev, token_id id) const;
+
+    // The text of a sequence: the pieces joined as piece_after reads them,
+    // as sentencepiece decodes.
     // decode(encode(t, b)) == t for every text t when the vocabulary has all
     // 256 byte tokens (Llama's has).
     std::string decode(std::span<const token_id> ids) const;

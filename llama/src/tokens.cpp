@@ -18,11 +18,7 @@ int32_t llama_tokenize(const llama_model *model, const char *text, int32_t text_
 
 int32_t llama_token_to_piece(const llama_model *model, llama_token prev, llama_token token,
                              char *buf, int32_t buf_size) {
-    const llama::vocab &v = model->tok->get_vocab();
-    std::string piece = model->tok->token_to_piece(token);
-    // the first piece of a text carries the space prefix the tokenizer added
-    if (prev == v.bos_id && v.add_space_prefix && !piece.empty() && piece[0] == ' ')
-        piece.erase(0, 1);
+    const std::string piece = model->tok->piece_after(prev, token);
     if (buf_size < 0 || piece.size() > size_t(buf_size)) return -int32_t(piece.size());
     std::memcpy(buf, piece.data(), piece.size());
     return int32_t(piece.size());
