@@ -164,8 +164,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     const std::string &model = o.*source->path;
-    const std::string clash =
-        convert::output_clash(o.output, llama::gguf_writer::temp_path(o.output), {model, o.tokenizer});
+    const std::string clash = convert::output_clash(o.output, {model, o.tokenizer});
     if (!clash.empty()) return fail(clash);
     if (o.name.empty()) o.name = default_name(model);
 

@@ -1,5 +1,7 @@
 #include "output_guard.h"
 
+#include "gguf.h"
+
 #include <climits>
 #include <csignal>
 #include <cstring>
@@ -29,8 +31,8 @@ std::vector<std::string> input_files(const std::string &input) {
 
 } // namespace
 
-std::string output_clash(const std::string &output, const std::string &temp,
-                         const std::vector<std::string> &inputs) {
+std::string output_clash(const std::string &output, const std::vector<std::string> &inputs) {
+    const std::string temp = llama::gguf_writer::temp_path(output);
     for (const std::string &input : inputs) {
         if (input.empty()) continue;
         for (const std::string &file : input_files(input)) {

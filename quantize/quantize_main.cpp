@@ -177,8 +177,7 @@ std::string check_gptq(options *o) {
 }
 
 int run(const options &o) {
-    const std::string temp = llama::gguf_writer::temp_path(o.output);
-    const std::string clash = convert::output_clash(o.output, temp, {o.input, o.gptq_opts.calib_path});
+    const std::string clash = convert::output_clash(o.output, {o.input, o.gptq_opts.calib_path});
     if (!clash.empty()) return fail(clash);
 
     std::string error;
@@ -200,7 +199,7 @@ int run(const options &o) {
     const quantize::weight_quantizer &quantizer =
         gptq ? static_cast<const quantize::weight_quantizer &>(*gptq) : rounding;
     {
-        const convert::remove_on_interrupt cleanup(temp);
+        const convert::remove_on_interrupt cleanup(llama::gguf_writer::temp_path(o.output));
         if (!quantize::write_quantized(*in, *plan, quantizer, o.n_threads, o.output, &error))
             return fail(error);
     }

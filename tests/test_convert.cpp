@@ -400,12 +400,14 @@ TEST(OutputGuard, ClashesWithTheOutputOrItsTemporaryFileAreNamed) {
     create_file(in);
     std::filesystem::create_directory(ckpt);
     create_file(ckpt + "/model.safetensors");
-    EXPECT_EQ(convert::output_clash(dir.file("out.gguf"), dir.file("out.gguf.tmp"), {in, ckpt}), "");
-    EXPECT_NE(convert::output_clash(in, dir.file("x.tmp"), {"", in}).find("the output " + in + " is the input"),
+    EXPECT_EQ(convert::output_clash(dir.file("out.gguf"), {in, ckpt}), "");
+    EXPECT_NE(convert::output_clash(in, {"", in}).find("the output " + in + " is the input"),
               std::string::npos);
-    EXPECT_NE(convert::output_clash(dir.file("x"), in, {in}).find("temporary file " + in),
+    const std::string tmp = llama::gguf_writer::temp_path(dir.file("x.gguf")); // an input named so
+    create_file(tmp);
+    EXPECT_NE(convert::output_clash(dir.file("x.gguf"), {tmp}).find("temporary file " + tmp),
               std::string::npos);
-    EXPECT_NE(convert::output_clash(ckpt + "/model.safetensors", dir.file("y.tmp"), {ckpt})
+    EXPECT_NE(convert::output_clash(ckpt + "/model.safetensors", {ckpt})
                   .find("is the input " + ckpt + "/model.safetensors"),
               std::string::npos);
 }

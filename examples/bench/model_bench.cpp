@@ -18,7 +18,7 @@ struct result {
     int threads;
     double mean, stddev; // tokens/s over the reps
     double gbps;         // generation: weight bytes read per second
-    double read_gbps;    // the machine's read bandwidth at this thread count, then
+    double read_gbps;    // the machine's read bandwidth, probed just before this thread count's tests
 };
 
 double seconds(std::chrono::steady_clock::time_point t0) {
