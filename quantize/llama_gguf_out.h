@@ -1,4 +1,4 @@
-// What every converter writes for a llama model (formats.md section 3): the
+// What every converter writes for a llama model (docs/formats.md section 3): the
 // general.* and llama.* keys, and float weights in the chosen output type.
 // Shared by the source formats (llama2.c, Hugging Face with or without GPTQ).
 #pragma once

@@ -108,7 +108,7 @@ std::string description() {
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z -t 2\n"
            "  quantize models/stories260K.gguf stories260K-gptq.gguf q4_z --gptq \\\n"
-           "      --calib ../shared/data/wikitext-2/wiki.valid.tokens --act-order";
+           "      --calib tests/data/wikitext-2/wiki.valid.head.tokens --act-order";
 }
 
 int fail(const std::string &message) {

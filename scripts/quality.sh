@@ -13,9 +13,9 @@
 #              2 threads, whose threads wait for each other after every op.
 #   CHUNKS=N   score only the first N chunks (default: all 1580; a full run
 #              is one perplexity pass per type, 10 to 30 minutes each)
-#   TEXT=FILE  the text (default: ../shared/data/wikitext-2/wiki.test.raw)
+#   TEXT=FILE  the text (default: tests/data/wikitext-2/wiki.test.raw)
 #   CALIB=FILE calibration text of the GPTQ types (default:
-#              ../shared/data/wikitext-2/wiki.valid.tokens, never the test text)
+#              tests/data/wikitext-2/wiki.valid.head.tokens, never the test text)
 #
 # Not part of the test suite: it takes long. The table is printed and saved
 # as WORK_DIR/quality.md; each tool's output is kept in WORK_DIR/*.log.
@@ -28,8 +28,8 @@ build=${1:-$root/build}
 work=${2:-$build/quality}
 threads=${THREADS:-2}
 jobs=${JOBS:-1}
-text=${TEXT:-$root/../shared/data/wikitext-2/wiki.test.raw}
-calib=${CALIB:-$root/../shared/data/wikitext-2/wiki.valid.tokens}
+text=${TEXT:-$root/tests/data/wikitext-2/wiki.test.raw}
+calib=${CALIB:-$root/tests/data/wikitext-2/wiki.valid.head.tokens}
 model=$root/models/stories260K.gguf
 # GPTQ-T is type T quantized by GPTQ (act-order, groups of 32) instead of
 # rounding to nearest

@@ -1,10 +1,11 @@
 // Helpers for the tests of file formats and tools: a scratch folder,
-// whole-file reads and writes, paths of the shared data, and running a tool.
+// whole-file reads and writes, paths of the test data, and running a tool.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,8 +17,41 @@
 
 namespace test {
 
-inline std::string shared_data(const std::string &relative) {
-    return std::string(LLAMAZ_SHARED_DATA) + "/" + relative;
+// Paths of files under tests/data (see its README) that are missing, named
+// before any test ran (by a global's initializer). A test binary naming one
+// fails as a whole, each test with a message that names the file, rather
+// than crashing on what it could not read.
+inline std::vector<std::string> &missing_data() {
+    static std::vector<std::string> paths;
+    return paths;
+}
+
+class missing_data_check : public ::testing::Environment {
+  public:
+    // Exits: a failure here would make GoogleTest report the tests as
+    // skipped, which CTest does not count as failed.
+    void SetUp() override {
+        if (missing_data().empty()) return;
+        for (const std::string &path : missing_data())
+            std::fprintf(stderr, "test data missing: %s\n", path.c_str());
+        std::fprintf(stderr, "(tests/data/README.md lists the files)\n");
+        std::exit(1);
+    }
+};
+inline const bool missing_data_check_added =
+    (::testing::AddGlobalTestEnvironment(new missing_data_check), true);
+
+// The path of a file or folder under tests/data. A missing one fails the
+// test that asks for it, or every test when asked for before they run.
+inline std::string data(const std::string &relative) {
+    std::string path = std::string(LLAMAZ_TEST_DATA) + "/" + relative;
+    if (!std::filesystem::exists(path)) {
+        if (::testing::UnitTest::GetInstance()->current_test_info())
+            ADD_FAILURE() << "test data missing: " << path;
+        else
+            missing_data().push_back(path);
+    }
+    return path;
 }
 
 inline std::vector<uint8_t> read_bytes(const std::string &path) {

@@ -22,10 +22,10 @@ using namespace llama;
 
 namespace {
 
-const std::string MODEL = test::shared_data("llama2c/stories260K.bin");
-const std::string TOK512 = test::shared_data("llama2c/tok512.bin");
-const std::string LLAMA2_TOKENIZER = test::shared_data("llama2c/tokenizer.bin");
-const std::string LLAMACPP_STORIES = test::shared_data("gguf/stories260K-f32.gguf");
+const std::string MODEL = test::data("llama2c/stories260K.bin");
+const std::string TOK512 = test::data("llama2c/tok512.bin");
+const std::string LLAMA2_TOKENIZER = test::data("llama2c/tokenizer.bin");
+const std::string LLAMACPP_STORIES = test::data("gguf/stories260K-f32.gguf");
 const std::string BUNDLED = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 
 std::unique_ptr<gguf_file> open_ok(const std::string &path) {
@@ -155,7 +155,7 @@ TEST(ConvertLlama2c, Llama2TokenizerEqualsLlamaCppVocabulary) {
     std::string error;
     vocab ours;
     ASSERT_TRUE(convert::read_llama2c_tokenizer(LLAMA2_TOKENIZER, 32000, &ours, &error)) << error;
-    auto f = open_ok(test::shared_data("gguf/ggml-vocab-llama-spm.gguf"));
+    auto f = open_ok(test::data("gguf/ggml-vocab-llama-spm.gguf"));
     ASSERT_NE(f, nullptr);
     vocab theirs;
     ASSERT_TRUE(load_vocab(*f, &theirs, &error)) << error;
@@ -176,7 +176,7 @@ struct header {
 };
 
 // Floats of the arrays after the header, counted here independently of the
-// converter (formats.md section 7), with or without a classifier.
+// converter (docs/formats.md section 7), with or without a classifier.
 size_t float_count(const header &h) {
     const size_t dim = size_t(h.dim), hidden = size_t(h.hidden_dim), L = size_t(h.n_layers);
     const size_t head = dim / size_t(h.n_heads), kv_dim = size_t(h.n_kv_heads) * head;
@@ -468,7 +468,7 @@ TEST(ConvertTool, HelpAndUsageErrors) {
     EXPECT_EQ(run_convert("--llama2c " + MODEL + " --hf dir -o x.gguf", &output), 1);
     EXPECT_NE(output.find("give one source, not both --llama2c and --hf"), std::string::npos)
         << output;
-    EXPECT_EQ(run_convert("--hf " + test::shared_data("gptq") + " --tokenizer " + TOK512 +
+    EXPECT_EQ(run_convert("--hf " + test::data("gptq") + " --tokenizer " + TOK512 +
                               " -o x.gguf",
                           &output),
               1);

@@ -1,5 +1,5 @@
 // The block formats: fixed blocks against bytes worked out by hand from the
-// formulas in formats.md (ggml's rounding), properties of the quantizers,
+// formulas in docs/formats.md (ggml's rounding), properties of the quantizers,
 // and every SIMD kernel level the CPU has against the scalar reference.
 //
 // The quantized kernels reproduce the reference's arithmetic exactly (exact
@@ -273,7 +273,7 @@ void expect_round_trip(ggml_type type, int levels) {
             // other end at q = 15 (value 7d), so an element within half a
             // step of -max is off by up to a whole step. Q4_1, Q4_Z and Q3_Z
             // never lose more than half a step: their clamp at the top only
-            // takes hi / d + z from 15.5 back to 15 (see formats.md).
+            // takes hi / d + z from 15.5 back to 15 (see docs/formats.md).
             const bool clamped = type == GGML_TYPE_Q4_0 && xb[j] / (signed_max / -8.0f) > 7.5f;
             const double bound = (clamped ? 1.0 : 0.5) * d + slack;
             ASSERT_LE(err, bound) << ggml_type_name(type) << " block " << b << " element " << j;

@@ -1,6 +1,7 @@
 // The float32 forward pass against golden outputs of other implementations:
 // llama2.c's greedy continuations and float64 reference logits, both from our
 // converted stories260K and from the GGUF file llama.cpp wrote.
+#include "file_util.h"
 #include "llama.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,6 @@
 
 namespace {
 
-const std::string data_dir = LLAMAZ_SHARED_DATA;
 
 struct ModelFile {
     const char *label;
@@ -23,7 +23,7 @@ struct ModelFile {
 
 std::vector<ModelFile> model_files() {
     return {{"converted_by_us", std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf"},
-            {"written_by_llama_cpp", data_dir + "/gguf/stories260K-f32.gguf"}};
+            {"written_by_llama_cpp", test::data("gguf/stories260K-f32.gguf")}};
 }
 
 std::string read_file(const std::string &path) {
@@ -132,7 +132,7 @@ TEST_P(Forward, GreedyContinuationsMatchLlama2c) {
     };
     for (const auto &[file, prompt] : cases) {
         const std::string golden =
-            read_file(data_dir + "/golden/stories260K-greedy-" + file + ".txt");
+            read_file(test::data(std::string("golden/stories260K-greedy-") + file + ".txt"));
         ASSERT_FALSE(golden.empty()) << file;
         llama_context *ctx = new_context(512, false);
         ASSERT_NE(ctx, nullptr) << llama_last_error();
@@ -150,7 +150,7 @@ struct GoldenLogits {
 
 GoldenLogits read_golden_logits() {
     GoldenLogits g;
-    std::ifstream in(data_dir + "/golden/stories260K-logits.bin", std::ios::binary);
+    std::ifstream in(test::data("golden/stories260K-logits.bin"), std::ios::binary);
     in.read(reinterpret_cast<char *>(&g.n), 4);
     in.read(reinterpret_cast<char *>(&g.vocab), 4);
     g.tokens.resize(size_t(g.n));

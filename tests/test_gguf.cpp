@@ -16,8 +16,8 @@ using namespace llama;
 
 namespace {
 
-const std::string STORIES = test::shared_data("gguf/stories260K-f32.gguf");
-const std::string VOCAB_ONLY = test::shared_data("gguf/ggml-vocab-llama-spm.gguf");
+const std::string STORIES = test::data("gguf/stories260K-f32.gguf");
+const std::string VOCAB_ONLY = test::data("gguf/ggml-vocab-llama-spm.gguf");
 
 std::unique_ptr<gguf_file> open_ok(const std::string &path) {
     std::string error;

@@ -1,6 +1,6 @@
 // GPTQ import: the real AutoGPTQ checkpoint of stories260K reproduces its
 // reference logits, and small checkpoints made here by a packer written from
-// the format description (formats.md section 4) convert without loss: every
+// the format description (docs/formats.md section 4) convert without loss: every
 // weight of every Q4_Z/Q3_Z tensor equals scales[g][n] * (q[k][n] - z[g][n])
 // in fp32, through the stored input order, and the model's logits equal those
 // of the same checkpoint dequantized to F32.
@@ -23,7 +23,7 @@ using namespace llama;
 
 namespace {
 
-const std::string REAL = test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder");
+const std::string REAL = test::data("gptq/stories260K-gptq-4bit-g32-actorder");
 
 // ------------------------------------------------------------------ the packer
 

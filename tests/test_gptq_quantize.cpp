@@ -25,8 +25,8 @@ namespace {
 
 const std::string MODEL = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 const std::string TOOL = LLAMAZ_QUANTIZE_EXE;
-const std::string CALIB = test::shared_data("wikitext-2/wiki.valid.tokens");
-const std::string TEST_TEXT = test::shared_data("wikitext-2/wiki.test.raw");
+const std::string CALIB = test::data("wikitext-2/wiki.valid.head.tokens");
+const std::string TEST_TEXT = test::data("wikitext-2/wiki.test.raw");
 
 struct model_deleter {
     void operator()(llama_model *m) const { llama_model_free(m); }
@@ -205,21 +205,13 @@ void PrintTo(const gptq_case &c, std::ostream *os) {
 class GptqQuantize : public ::testing::TestWithParam<gptq_case> {
   public:
     static void SetUpTestSuite() {
-        dir = new test::temp_dir;
-        const std::string text = test::read_text(CALIB);
-        calib = dir->file("calib.txt");
-        test::write_bytes(calib, std::vector<uint8_t>(text.begin(), text.begin() + 200000));
         test_text = test::read_text(TEST_TEXT).substr(0, 30000);
         f32_ppl = perplexity(MODEL, test_text, PPL_CTX, PPL_CHUNKS);
     }
-    static void TearDownTestSuite() { delete dir; }
-
-    static test::temp_dir *dir;
-    static std::string calib, test_text;
+    static std::string test_text;
     static double f32_ppl;
 };
-test::temp_dir *GptqQuantize::dir;
-std::string GptqQuantize::calib, GptqQuantize::test_text;
+std::string GptqQuantize::test_text;
 double GptqQuantize::f32_ppl;
 
 TEST_P(GptqQuantize, BeatsRoundingToNearestAndRunsWithItsPerms) {
@@ -230,7 +222,7 @@ TEST_P(GptqQuantize, BeatsRoundingToNearestAndRunsWithItsPerms) {
     test::run_result r = quantize(MODEL + " " + rtn + " " + type + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
     r = quantize(MODEL + " " + gptq + " " + type + " -t 2 --gptq" +
-                 (act_order ? " --act-order" : "") + " --calib " + calib + " --calib-chunks " +
+                 (act_order ? " --act-order" : "") + " --calib " + CALIB + " --calib-chunks " +
                  std::to_string(CALIB_CHUNKS) + " --calib-ctx " + std::to_string(CALIB_CTX));
     ASSERT_EQ(r.status, 0) << r.output;
     for (int il = 0; il < 5; il++)

@@ -15,17 +15,17 @@ using namespace llama;
 
 namespace {
 
-const std::string STORIES = test::shared_data("llama2c/stories260K.bin");
-const std::string GPTQ_DIR = test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder");
+const std::string STORIES = test::data("llama2c/stories260K.bin");
+const std::string GPTQ_DIR = test::data("gptq/stories260K-gptq-4bit-g32-actorder");
 const std::string BUNDLED = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 
 TEST(SentencePieceModel, Llama2TokenizerEqualsLlamaCppVocabulary) {
     std::string error;
     convert::sentencepiece_model m;
-    ASSERT_TRUE(convert::read_sentencepiece_model(test::shared_data("tokenizer/tokenizer.model"),
+    ASSERT_TRUE(convert::read_sentencepiece_model(test::data("tokenizer/tokenizer.model"),
                                                   &m, &error))
         << error;
-    auto f = test::open_gguf(test::shared_data("gguf/ggml-vocab-llama-spm.gguf"));
+    auto f = test::open_gguf(test::data("gguf/ggml-vocab-llama-spm.gguf"));
     ASSERT_NE(f, nullptr);
     vocab theirs;
     ASSERT_TRUE(load_vocab(*f, &theirs, &error)) << error;
@@ -49,7 +49,7 @@ TEST(SentencePieceModel, Tok512ModelEqualsTheLlama2cTokenizer) {
         << error;
     vocab l2c;
     ASSERT_TRUE(
-        convert::read_llama2c_tokenizer(test::shared_data("llama2c/tok512.bin"), 512, &l2c, &error))
+        convert::read_llama2c_tokenizer(test::data("llama2c/tok512.bin"), 512, &l2c, &error))
         << error;
     EXPECT_EQ(m.vocab.tokens, l2c.tokens);
     EXPECT_EQ(m.vocab.types, l2c.types);

@@ -244,7 +244,7 @@ TEST(Safetensors, FolderNeedsTheShardsTheIndexNames) {
 // ------------------------------------------------------------------ SentencePiece
 
 const std::string TOK512_MODEL =
-    test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder/tokenizer.model");
+    test::data("gptq/stories260K-gptq-4bit-g32-actorder/tokenizer.model");
 
 std::string spm_error(const std::vector<uint8_t> &bytes) {
     convert::sentencepiece_model m;

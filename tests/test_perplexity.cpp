@@ -36,7 +36,7 @@ class Perplexity : public ::testing::Test {
     static void SetUpTestSuite() {
         std::filesystem::create_directories(scratch);
         // the opening of wikitext-2's test split: a few chunks of 64 tokens
-        std::ifstream in(test::shared_data("wikitext-2/wiki.test.raw"));
+        std::ifstream in(test::data("wikitext-2/wiki.test.raw"));
         std::string text(6000, '\0');
         in.read(text.data(), std::streamsize(text.size()));
         text.resize(size_t(in.gcount()));
@@ -46,7 +46,7 @@ class Perplexity : public ::testing::Test {
     static inline const std::string text_path = scratch + "/text.txt";
 };
 
-// The protocol of formats.md section 6, written out independently.
+// The protocol of docs/formats.md section 6, written out independently.
 double direct_perplexity(int n_ctx) {
     llama_model *model = llama_model_load(model_path.c_str());
     EXPECT_NE(model, nullptr) << llama_last_error();

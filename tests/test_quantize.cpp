@@ -269,7 +269,7 @@ TEST(Quantize, GptqImportIsFinishedWithoutRequantizing) {
     test::temp_dir dir;
     const std::string imported = dir.file("gptq.gguf"), out = dir.file("q4_z.gguf");
     const std::string convert = std::string(LLAMAZ_CONVERT_EXE) + " --hf " +
-                                test::shared_data("gptq/stories260K-gptq-4bit-g32-actorder") +
+                                test::data("gptq/stories260K-gptq-4bit-g32-actorder") +
                                 " -o " + imported + " > " + dir.file("log.txt") + " 2>&1";
     ASSERT_EQ(std::system(convert.c_str()), 0) << test::read_text(dir.file("log.txt"));
     const test::run_result r = quantize(imported + " " + out + " Q4_Z");

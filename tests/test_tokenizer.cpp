@@ -24,7 +24,7 @@ vocab load(const std::string &path) {
 }
 
 const tokenizer &llama_spm() {
-    static const tokenizer t(load(test::shared_data("gguf/ggml-vocab-llama-spm.gguf")));
+    static const tokenizer t(load(test::data("gguf/ggml-vocab-llama-spm.gguf")));
     return t;
 }
 
@@ -56,7 +56,7 @@ std::vector<std::vector<token_id>> read_outputs(const std::string &path) {
 }
 
 TEST(Tokenizer, MatchesAll46LlamaCppCases) {
-    const std::string base = test::shared_data("gguf/ggml-vocab-llama-spm.gguf");
+    const std::string base = test::data("gguf/ggml-vocab-llama-spm.gguf");
     const std::vector<std::string> inputs = read_inputs(base + ".inp");
     const std::vector<std::vector<token_id>> outputs = read_outputs(base + ".out");
     ASSERT_EQ(inputs.size(), 46u);
@@ -72,7 +72,7 @@ TEST(Tokenizer, MatchesAll46LlamaCppCases) {
 
 TEST(Tokenizer, DecodeInvertsEncode) {
     const std::vector<std::string> inputs =
-        read_inputs(test::shared_data("gguf/ggml-vocab-llama-spm.gguf.inp"));
+        read_inputs(test::data("gguf/ggml-vocab-llama-spm.gguf.inp"));
     for (const std::string &text : inputs) {
         EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, true)), text);
         EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, false)), text);
@@ -117,12 +117,12 @@ TEST(Tokenizer, DecodeDropsOnlyTheLeadingSpaceOfTheText) {
 }
 
 TEST(Tokenizer, WholeFileCountsMatchLlamaCpp) {
-    // ../shared/data/README.md: wiki.test.raw is 335,688 tokens with the
+    // tests/data/README.md: wiki.test.raw is 335,688 tokens with the
     // Llama 2 vocabulary and 809,290 with tok512, BOS included.
-    const std::string text = test::read_text(test::shared_data("wikitext-2/wiki.test.raw"));
+    const std::string text = test::read_text(test::data("wikitext-2/wiki.test.raw"));
     ASSERT_EQ(text.size(), 1290590u);
     EXPECT_EQ(llama_spm().encode(text, true).size(), 335688u);
-    const tokenizer tok512(load(test::shared_data("gguf/stories260K-f32.gguf")));
+    const tokenizer tok512(load(test::data("gguf/stories260K-f32.gguf")));
     const std::vector<token_id> ids = tok512.encode(text, true);
     EXPECT_EQ(ids.size(), 809290u);
     EXPECT_EQ(tok512.decode(ids), text);

@@ -1,5 +1,5 @@
 // perplexity: how well a model predicts a text, computed as llama.cpp's
-// perplexity tool does (formats.md section 6) so the numbers compare; and the
+// perplexity tool does (docs/formats.md section 6) so the numbers compare; and the
 // KL divergence of a quantized model from the full-precision one.
 #include "args.h"
 #include "llama.h"

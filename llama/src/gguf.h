@@ -1,6 +1,6 @@
 // GGUF v3: reading (memory-mapped, every byte checked before use) and
 // writing (to a temporary file renamed into place when complete).
-// Spec: ../shared/docs/formats.md section 3.
+// Spec: docs/formats.md section 3.
 #pragma once
 
 #include "ggml.h"

@@ -1,5 +1,5 @@
 // Names of the GGUF metadata keys of a llama model, as llama.cpp spells them
-// (../shared/docs/formats.md section 3), for the loader and the converters.
+// (docs/formats.md section 3), for the loader and the converters.
 #pragma once
 
 namespace llama::keys {

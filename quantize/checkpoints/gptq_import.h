@@ -1,4 +1,4 @@
-// GPTQ linear layers (formats.md section 4) imported without loss into the
+// GPTQ linear layers (docs/formats.md section 4) imported without loss into the
 // project's integer-zero-point blocks: 4-bit into Q4_Z, 3-bit into Q3_Z.
 //
 // A GPTQ layer computes W[n][k] = scales[g][n] * (q[k][n] - z[g][n]) with

@@ -1,4 +1,4 @@
-// llama2.c model checkpoints and tokenizers (formats.md section 7; run.c in
+// llama2.c model checkpoints and tokenizers (docs/formats.md section 7; run.c in
 // karpathy/llama2.c): reading, checking, and conversion to a llama GGUF.
 #pragma once
 

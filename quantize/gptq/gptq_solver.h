@@ -1,4 +1,4 @@
-// GPTQ on one weight matrix (formats.md section 5; Frantar et al., arXiv
+// GPTQ on one weight matrix (docs/formats.md section 5; Frantar et al., arXiv
 // 2210.17323): the columns (inputs) are quantized one after another, and
 // each one's rounding error is compensated by the columns not yet quantized,
 // weighted by the inverse Hessian of the layer's calibration inputs.

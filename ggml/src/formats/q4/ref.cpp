@@ -1,6 +1,6 @@
 // Scalar reference of the 4-bit blocks: the specification the SIMD kernels
 // are tested against. Q4_0 and Q4_1 round exactly as ggml's reference
-// quantizer does (so our files match its bytes); Q4_Z follows formats.md.
+// quantizer does (so our files match its bytes); Q4_Z follows docs/formats.md.
 #include "q4/blocks.h"
 
 #include "formats/dot_partials.h"
