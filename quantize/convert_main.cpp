@@ -3,9 +3,9 @@
 // (llama2c_checkpoint.cpp, hf_checkpoint.cpp); the flags come from the
 // tools' shared table (examples/common/args.h).
 #include "args.h"
-#include "gguf.h"
 #include "checkpoints/hf_checkpoint.h"
 #include "checkpoints/llama2c_checkpoint.h"
+#include "gguf.h"
 #include "llama_gguf_out.h"
 #include "output_guard.h"
 

@@ -42,23 +42,22 @@ void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writ
 void add_weight(std::string name, int n_dims, const int64_t *ne, const float *src, out_type type,
                 llama::gguf_writer *w) {
     const int64_t row = ne[0];
-    add_weight(std::move(name), n_dims, ne,
-               [src, row](int64_t r, float *out) {
-                   std::memcpy(out, src + r * row, size_t(row) * sizeof(float));
-               },
-               type, w);
+    add_weight(
+        std::move(name), n_dims, ne,
+        [src, row](int64_t r, float *out) {
+            std::memcpy(out, src + r * row, size_t(row) * sizeof(float));
+        },
+        type, w);
 }
 
-void add_weight(std::string name, int n_dims, const int64_t *ne, row_reader read_row,
-                out_type type, llama::gguf_writer *w) {
+void add_weight(std::string name, int n_dims, const int64_t *ne, row_reader read_row, out_type type,
+                llama::gguf_writer *w) {
     int64_t rows = 1;
-    for (int d = 1; d < n_dims; d++)
-        rows *= ne[d];
+    for (int d = 1; d < n_dims; d++) rows *= ne[d];
     const int64_t n = ne[0];
     if (n_dims == 1 || type == out_type::F32) {
         w->add_tensor(std::move(name), GGML_TYPE_F32, n_dims, ne, [=](void *dst) {
-            for (int64_t r = 0; r < rows; r++)
-                read_row(r, static_cast<float *>(dst) + r * n);
+            for (int64_t r = 0; r < rows; r++) read_row(r, static_cast<float *>(dst) + r * n);
         });
     } else {
         w->add_tensor(std::move(name), GGML_TYPE_F16, n_dims, ne, [=](void *dst) {

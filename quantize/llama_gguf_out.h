@@ -45,7 +45,7 @@ void add_weight(std::string name, int n_dims, const int64_t *ne, const float *sr
 // The same for a source read row by row: read_row(r, out) writes the ne[0]
 // floats of row r (rows counted over dims 1..). Called during w->write().
 using row_reader = std::function<void(int64_t row, float *out)>;
-void add_weight(std::string name, int n_dims, const int64_t *ne, row_reader read_row,
-                out_type type, llama::gguf_writer *w);
+void add_weight(std::string name, int n_dims, const int64_t *ne, row_reader read_row, out_type type,
+                llama::gguf_writer *w);
 
 } // namespace convert

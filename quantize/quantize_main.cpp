@@ -150,16 +150,15 @@ void print_summary(const options &o, const quantize::quantize_plan &plan, size_t
                 double(before.file_bytes) / MIB, double(after.file_bytes) / MIB,
                 (unsigned long long)before.file_bytes, (unsigned long long)after.file_bytes);
     std::string fell_back;
-    for (const std::string &name : plan.fell_back)
-        fell_back += " " + name;
+    for (const std::string &name : plan.fell_back) fell_back += " " + name;
     std::printf("fell back to F16:%s\n", fell_back.empty() ? " none" : fell_back.c_str());
-    std::printf("took %.2f s with %d thread%s\n", seconds, o.n_threads, o.n_threads == 1 ? "" : "s");
+    std::printf("took %.2f s with %d thread%s\n", seconds, o.n_threads,
+                o.n_threads == 1 ? "" : "s");
 }
 
 // Checks the GPTQ options and completes o->gptq_opts; "" or what is wrong.
 std::string check_gptq(options *o) {
-    if (!o->gptq)
-        return o->gptq_given.empty() ? "" : o->gptq_given + " is an option of --gptq";
+    if (!o->gptq) return o->gptq_given.empty() ? "" : o->gptq_given + " is an option of --gptq";
     if (o->plan.type != GGML_TYPE_Q4_Z && o->plan.type != GGML_TYPE_Q3_Z)
         return std::string("--gptq quantizes to Q4_Z or Q3_Z (their integer zero points hold "
                            "GPTQ's groups exactly), not ") +
@@ -241,9 +240,10 @@ int main(int argc, char **argv) {
                                       "calibration text for GPTQ (e.g. wiki.valid.tokens)",
                                       &g.calib_path),
                     &o.gptq_given));
-    p.add(gptq_only(args::int_flag({"--calib-chunks"}, "random segments of the text to calibrate on",
-                                   1, 1 << 16, &g.chunks),
-                    &o.gptq_given));
+    p.add(
+        gptq_only(args::int_flag({"--calib-chunks"}, "random segments of the text to calibrate on",
+                                 1, 1 << 16, &g.chunks),
+                  &o.gptq_given));
     p.add(gptq_only(args::int_flag({"--calib-ctx"}, "tokens per segment", 2, 1 << 16, &g.ctx),
                     &o.gptq_given));
     p.add(gptq_only(args::int_flag({"--group"},
@@ -260,9 +260,8 @@ int main(int argc, char **argv) {
                                       "0..7), as GPTQ's sym; default: min/max per group",
                                       &g.settings.symmetric),
                     &o.gptq_given));
-    p.add(gptq_only(args::float_flag({"--damp"},
-                                     "added to the Hessian's diagonal, times its mean", 1e-6f,
-                                     10.0f, &o.damp),
+    p.add(gptq_only(args::float_flag({"--damp"}, "added to the Hessian's diagonal, times its mean",
+                                     1e-6f, 10.0f, &o.damp),
                     &o.gptq_given));
     p.add(gptq_only(args::uint_flag({"--seed"},
                                     "seed of the segments' positions (as Python's random.seed, "

@@ -22,8 +22,7 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
                      const weight_quantizer &quantizer, int n_threads, const std::string &out,
                      std::string *error) {
     llama::gguf_writer w;
-    for (const llama::gguf_kv &kv : in.metadata())
-        w.set(kv.key, kv.value);
+    for (const llama::gguf_kv &kv : in.metadata()) w.set(kv.key, kv.value);
     w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
     w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
 
@@ -35,10 +34,8 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
         const added_tensor *added;
     };
     std::vector<entry> entries;
-    for (const planned_tensor &p : plan.tensors)
-        entries.push_back({&p.source->name, &p, nullptr});
-    for (const added_tensor &a : added)
-        entries.push_back({&a.name, nullptr, &a});
+    for (const planned_tensor &p : plan.tensors) entries.push_back({&p.source->name, &p, nullptr});
+    for (const added_tensor &a : added) entries.push_back({&a.name, nullptr, &a});
     std::stable_sort(entries.begin(), entries.end(), [](const entry &a, const entry &b) {
         return written_before(*a.name, *b.name);
     });
@@ -47,8 +44,8 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
     std::vector<float> floats; // the decoded source of one tensor at a time
     for (const entry &e : entries) {
         if (e.added) {
-            w.add_tensor(e.added->name, e.added->type, int(e.added->ne.size()),
-                         e.added->ne.data(), e.added->data);
+            w.add_tensor(e.added->name, e.added->type, int(e.added->ne.size()), e.added->ne.data(),
+                         e.added->data);
             continue;
         }
         const planned_tensor &p = *e.planned;

@@ -32,12 +32,9 @@ ggml_type chosen_type(const llama::gguf_tensor &t, const plan_options &o) {
                                                         : nullptr;
     if (!special) return o.type;
     switch (special->how) {
-    case type_override::mode::KEEP:
-        return t.type;
-    case type_override::mode::SET:
-        return special->type;
-    case type_override::mode::DEFAULT:
-        break;
+    case type_override::mode::KEEP: return t.type;
+    case type_override::mode::SET: return special->type;
+    case type_override::mode::DEFAULT: break;
     }
     // Both matrices touch every token; 8 bits keep them close to the original
     // for little space (llama.cpp too gives the output matrix 6 or 8 bits).

@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <cstdlib>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +94,7 @@ class temp_dir {
 };
 
 struct run_result {
-    int status; // the exit status, -1 if the tool did not exit (a crash)
+    int status;         // the exit status, -1 if the tool did not exit (a crash)
     std::string output; // stdout and stderr
 };
 

@@ -5,9 +5,9 @@
 // weights into F32.
 #pragma once
 
+#include "checkpoints/hf_checkpoint.h"
 #include "file_util.h"
 #include "gguf.h"
-#include "checkpoints/hf_checkpoint.h"
 #include "llama.h"
 
 #include <algorithm>
@@ -75,8 +75,7 @@ inline std::vector<uint8_t> safetensors_bytes(const std::vector<st_entry> &entri
         header.append(std::to_string(offset)).append("]}");
     }
     header += "}";
-    while (header.size() % 8)
-        header += ' '; // as the reference writer pads
+    while (header.size() % 8) header += ' '; // as the reference writer pads
     std::vector<uint8_t> out(8 + header.size() + offset);
     const uint64_t n = header.size();
     std::memcpy(out.data(), &n, 8);
@@ -156,8 +155,7 @@ inline void dequantize_gguf(const std::string &in, const std::string &out) {
     std::unique_ptr<llama::gguf_file> f = llama::gguf_file::open(in, &error);
     ASSERT_NE(f, nullptr) << error;
     llama::gguf_writer w;
-    for (const llama::gguf_kv &kv : f->metadata())
-        w.set(kv.key, kv.value);
+    for (const llama::gguf_kv &kv : f->metadata()) w.set(kv.key, kv.value);
     for (const llama::gguf_tensor &t : f->tensors()) {
         if (!ggml_is_quantized(t.type)) {
             w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);

@@ -53,8 +53,7 @@ inline void set(ggml_tensor *t, double v, int64_t i0, int64_t i1 = 0, int64_t i2
 }
 
 // Calls f(i0, i1, i2, i3) for every element index of t.
-template <typename F>
-void for_each_index(const ggml_tensor *t, F f) {
+template <typename F> void for_each_index(const ggml_tensor *t, F f) {
     for (int64_t i3 = 0; i3 < t->ne[3]; i3++)
         for (int64_t i2 = 0; i2 < t->ne[2]; i2++)
             for (int64_t i1 = 0; i1 < t->ne[1]; i1++)

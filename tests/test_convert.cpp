@@ -1,10 +1,10 @@
 // convert for llama2.c checkpoints: the result equals llama.cpp's own
 // conversion of stories260K, the bundled model equals what the tool writes,
 // and broken checkpoints and tokenizers are refused with clear messages.
+#include "checkpoints/llama2c_checkpoint.h"
 #include "file_util.h"
 #include "gguf.h"
 #include "llama.h"
-#include "checkpoints/llama2c_checkpoint.h"
 #include "output_guard.h"
 #include "vocab.h"
 
@@ -92,8 +92,7 @@ TEST_F(ConvertStories, TensorsEqualLlamaCppConversion) {
         ASSERT_NE(mine, nullptr) << t.name;
         EXPECT_EQ(mine->type, GGML_TYPE_F32) << t.name;
         EXPECT_EQ(mine->n_dims, t.n_dims) << t.name;
-        for (int d = 0; d < GGML_MAX_DIMS; d++)
-            EXPECT_EQ(mine->ne[d], t.ne[d]) << t.name;
+        for (int d = 0; d < GGML_MAX_DIMS; d++) EXPECT_EQ(mine->ne[d], t.ne[d]) << t.name;
         EXPECT_TRUE(same_bytes(*mine, t)) << t.name;
     }
 }
@@ -346,11 +345,13 @@ TEST(LoadModel, ABlockCountTheFileCannotHoldIsRefused) {
     llama::gguf_writer w;
     for (const llama::gguf_kv &kv : f->metadata()) w.set(kv.key, kv.value);
     w.set_u32("llama.block_count", 2000000000u);
-    for (const llama::gguf_tensor &t : f->tensors()) w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    for (const llama::gguf_tensor &t : f->tensors())
+        w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
     test::temp_dir dir;
     ASSERT_TRUE(w.write(dir.file("bad.gguf"), &error)) << error;
     EXPECT_EQ(llama_model_load(dir.file("bad.gguf").c_str()), nullptr);
-    EXPECT_NE(std::string(llama_last_error()).find("llama.block_count is 2000000000, but the file has only"),
+    EXPECT_NE(std::string(llama_last_error())
+                  .find("llama.block_count is 2000000000, but the file has only"),
               std::string::npos)
         << llama_last_error();
 }
@@ -468,8 +469,7 @@ TEST(ConvertTool, HelpAndUsageErrors) {
     EXPECT_EQ(run_convert("--llama2c " + MODEL + " --hf dir -o x.gguf", &output), 1);
     EXPECT_NE(output.find("give one source, not both --llama2c and --hf"), std::string::npos)
         << output;
-    EXPECT_EQ(run_convert("--hf " + test::data("gptq") + " --tokenizer " + TOK512 +
-                              " -o x.gguf",
+    EXPECT_EQ(run_convert("--hf " + test::data("gptq") + " --tokenizer " + TOK512 + " -o x.gguf",
                           &output),
               1);
     EXPECT_NE(output.find("--tokenizer is for --llama2c"), std::string::npos) << output;

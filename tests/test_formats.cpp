@@ -71,8 +71,7 @@ const bytes q8_small_qs = {0x7f, 0x81, 0x40, 0xc0, 0x00, 0x20, 0xe0, 0x33, 0, 0,
 
 bytes concat(std::initializer_list<bytes> parts) {
     bytes out;
-    for (const bytes &p : parts)
-        out.insert(out.end(), p.begin(), p.end());
+    for (const bytes &p : parts) out.insert(out.end(), p.begin(), p.end());
     return out;
 }
 
@@ -193,8 +192,7 @@ std::vector<float> random_blocks(int n_blocks, std::mt19937 &rng) {
     for (int b = 0; b < n_blocks; b++) {
         const float scale = std::exp2(float(int(rng() % 16)) - 8.0f);
         const float offset = (b % 3 == 0) ? scale * unit(rng) : 0.0f;
-        for (int j = 0; j < 32; j++)
-            x.push_back(offset + scale * unit(rng));
+        for (int j = 0; j < 32; j++) x.push_back(offset + scale * unit(rng));
     }
     return x;
 }
@@ -203,8 +201,7 @@ TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
     std::mt19937 rng(1);
     const int n_blocks = 500;
     std::vector<float> x = random_blocks(n_blocks, rng);
-    for (int b = 0; b < n_blocks; b++)
-        x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
+    for (int b = 0; b < n_blocks; b++) x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
         const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
         for (size_t i = 0; i < x.size(); i++) {
@@ -219,13 +216,11 @@ TEST(Quantizers, Q4_1GenerallyMissesZero) {
     std::mt19937 rng(2);
     const int n_blocks = 500;
     std::vector<float> x = random_blocks(n_blocks, rng);
-    for (int b = 0; b < n_blocks; b++)
-        x[size_t(b * 32)] = 0.0f;
+    for (int b = 0; b < n_blocks; b++) x[size_t(b * 32)] = 0.0f;
     const std::vector<float> y =
         dequantize(GGML_TYPE_Q4_1, quantize(GGML_TYPE_Q4_1, x), int64_t(x.size()));
     int missed = 0;
-    for (int b = 0; b < n_blocks; b++)
-        missed += y[size_t(b * 32)] != 0.0f;
+    for (int b = 0; b < n_blocks; b++) missed += y[size_t(b * 32)] != 0.0f;
     EXPECT_GT(missed, n_blocks * 9 / 10) << missed << " of " << n_blocks << " blocks miss zero";
 }
 
@@ -254,16 +249,12 @@ void expect_round_trip(ggml_type type, int levels) {
         float d = 0;
         double m_err = 0;
         switch (type) {
-        case GGML_TYPE_Q4_0:
-            d = std::fabs(signed_max / -8.0f);
-            break;
+        case GGML_TYPE_Q4_0: d = std::fabs(signed_max / -8.0f); break;
         case GGML_TYPE_Q4_1:
             d = (mx - mn) / 15.0f;
             m_err = std::fabs(double(mn) - ggml_fp16_to_fp32(ggml_fp32_to_fp16(mn)));
             break;
-        default:
-            d = (hi - lo) / float(levels);
-            break;
+        default: d = (hi - lo) / float(levels); break;
         }
         const double d16 = std::fabs(ggml_fp16_to_fp32(ggml_fp32_to_fp16(d)));
         const double slack = std::fabs(d - d16) * 16 + m_err + 1e-6 * d;
@@ -373,23 +364,18 @@ std::vector<float> activation_rows(int n, std::mt19937 &rng) {
         float *xb = &x[size_t(b * 32)];
         switch (b % 6) {
         case 0: // ties: halves with amax 127
-            for (int j = 0; j < 32; j++)
-                xb[j] = float(int(rng() % 253) - 126) + 0.5f;
+            for (int j = 0; j < 32; j++) xb[j] = float(int(rng() % 253) - 126) + 0.5f;
             xb[rng() % 32] = (rng() & 1) ? 127.0f : -127.0f;
             break;
-        case 1:
-            break; // all zero
+        case 1: break; // all zero
         case 2:
-            for (int j = 0; j < 32; j++)
-                xb[j] = unit(rng) * 1e-30f;
+            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 1e-30f;
             break;
         case 3:
-            for (int j = 0; j < 32; j++)
-                xb[j] = unit(rng) * 6e4f;
+            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 6e4f;
             break;
         case 4: // one outlier
-            for (int j = 0; j < 32; j++)
-                xb[j] = unit(rng) * 0.01f;
+            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 0.01f;
             xb[rng() % 32] = 50.0f;
             break;
         default:
@@ -439,8 +425,7 @@ bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
         ggml_quantize_rows(type, f.data(), row.data(), 1, n);
         return row;
     }
-    for (auto &v : row)
-        v = uint8_t(rng());
+    for (auto &v : row) v = uint8_t(rng());
     const size_t bsize = ggml_type_size(type);
     for (size_t off = 0; off < row.size(); off += bsize) {
         const uint16_t d = random_scale(rng);
@@ -468,8 +453,7 @@ double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const byte
     ggml_dequantize_row(type, x.data(), xf.data(), n);
     ggml_dequantize_row(type, y.data(), yf.data(), n);
     double mag = 0;
-    for (size_t i = 0; i < xf.size(); i++)
-        mag += std::fabs(double(xf[i]) * yf[i]);
+    for (size_t i = 0; i < xf.size(); i++) mag += std::fabs(double(xf[i]) * yf[i]);
     return double(n) * FLT_EPSILON * mag;
 }
 
@@ -551,8 +535,7 @@ TEST_P(Kernels, IntegerPartIsExact) {
         ggml_dequantize_row(type, x.data(), xf.data(), n); // q - z exactly, as d = 1
         ggml_dequantize_row(ggml_vec_dot_type(type), y.data(), yf.data(), n);
         int64_t want = 0;
-        for (size_t i = 0; i < xf.size(); i++)
-            want += int64_t(xf[i]) * int64_t(yf[i]);
+        for (size_t i = 0; i < xf.size(); i++) want += int64_t(xf[i]) * int64_t(yf[i]);
         EXPECT_EQ(double(active_dot(type, n, x.data(), y.data())), double(want))
             << ggml_type_name(type);
         EXPECT_EQ(double(scalar_dot(type, n, x.data(), y.data())), double(want))

@@ -15,7 +15,6 @@
 
 namespace {
 
-
 struct ModelFile {
     const char *label;
     std::string path;
@@ -51,7 +50,8 @@ TEST(LlamaApi, BadArgumentsAreRefusedNotFollowed) {
     llama_context_params p = llama_context_default_params();
     p.n_ctx = 3000000000u;
     EXPECT_EQ(llama_context_new(model, p), nullptr);
-    EXPECT_NE(std::string(llama_last_error()).find("n_ctx"), std::string::npos) << llama_last_error();
+    EXPECT_NE(std::string(llama_last_error()).find("n_ctx"), std::string::npos)
+        << llama_last_error();
 
     llama_sampler *smpl = llama_sampler_new(llama_sampler_default_params());
     EXPECT_EQ(llama_sampler_sample(smpl, nullptr, 0), -1);
@@ -102,7 +102,8 @@ class Forward : public ::testing::TestWithParam<ModelFile> {
 std::string greedy_like_llama2c(Forward &t, llama_context *ctx, const std::string &prompt) {
     llama_model *model = t.model;
     std::vector<llama_token> tokens(prompt.size() + 2);
-    const int32_t n = llama_tokenize(model, prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
+    const int32_t n =
+        llama_tokenize(model, prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
     EXPECT_GT(n, 1);
     tokens.resize(size_t(n));
     std::string text;

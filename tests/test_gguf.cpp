@@ -141,10 +141,8 @@ TEST(GgufReader, OpenReportsMissingAndEmptyFiles) {
 // Copies every key and tensor of `f` into a writer.
 gguf_writer copy_of(const gguf_file &f) {
     gguf_writer w;
-    for (const gguf_kv &kv : f.metadata())
-        w.set(kv.key, kv.value);
-    for (const gguf_tensor &t : f.tensors())
-        w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    for (const gguf_kv &kv : f.metadata()) w.set(kv.key, kv.value);
+    for (const gguf_tensor &t : f.tensors()) w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
     return w;
 }
 
@@ -186,14 +184,11 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorType) {
     w.set_string("last", "end");
 
     std::vector<float> f32(8 * 3);
-    for (size_t i = 0; i < f32.size(); i++)
-        f32[i] = float(i) * 0.25f - 2.0f;
+    for (size_t i = 0; i < f32.size(); i++) f32[i] = float(i) * 0.25f - 2.0f;
     std::vector<uint8_t> q4(ggml_row_size(GGML_TYPE_Q4_0, 64) * 2),
         q8(ggml_row_size(GGML_TYPE_Q8_0, 32));
-    for (size_t i = 0; i < q4.size(); i++)
-        q4[i] = uint8_t(i * 7);
-    for (size_t i = 0; i < q8.size(); i++)
-        q8[i] = uint8_t(i * 13);
+    for (size_t i = 0; i < q4.size(); i++) q4[i] = uint8_t(i * 7);
+    for (size_t i = 0; i < q8.size(); i++) q8[i] = uint8_t(i * 13);
     const int64_t ne_f32[2] = {8, 3}, ne_q4[3] = {64, 1, 2}, ne_q8[1] = {32}, ne_f16[1] = {5};
     w.add_tensor("f32", GGML_TYPE_F32, 2, ne_f32, f32.data());
     w.add_tensor("q4", GGML_TYPE_Q4_0, 3, ne_q4, q4.data());
@@ -234,8 +229,7 @@ TEST(GgufWriter, RoundTripsEveryValueTypeAndTensorType) {
                                            "replaced",
                                            "last"};
     ASSERT_EQ(f->metadata().size(), keys.size());
-    for (size_t i = 0; i < keys.size(); i++)
-        EXPECT_EQ(f->metadata()[i].key, keys[i]);
+    for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(f->metadata()[i].key, keys[i]);
     EXPECT_EQ(*f->find("u8"), (gguf_value{gguf_type::UINT8, uint64_t(255)}));
     EXPECT_EQ(*f->find("i8"), (gguf_value{gguf_type::INT8, int64_t(-128)}));
     EXPECT_EQ(*f->find("u16"), (gguf_value{gguf_type::UINT16, uint64_t(65535)}));
@@ -434,17 +428,14 @@ struct raw_file {
         raw_bytes r;
         r.u32(magic).u32(version);
         r.u64(n_tensors.value_or(tensors.size())).u64(n_kv.value_or(kvs.size()));
-        for (const raw_bytes &kv : kvs)
-            r.append(kv);
+        for (const raw_bytes &kv : kvs) r.append(kv);
         for (const raw_tensor &t : tensors) {
             r.str(t.name).u32(t.n_dims);
-            for (uint64_t n : t.ne)
-                r.u64(n);
+            for (uint64_t n : t.ne) r.u64(n);
             r.u32(t.type).u64(t.offset);
         }
         r.b.resize((r.b.size() + alignment - 1) / alignment * alignment, 0);
-        for (uint64_t i = 0; i < data_bytes; i++)
-            r.u8(uint8_t(i));
+        for (uint64_t i = 0; i < data_bytes; i++) r.u8(uint8_t(i));
         return r.b;
     }
 };
@@ -614,10 +605,8 @@ TEST(GgufMalformed, TruncationsOfTheRealFileAreErrors) {
     const std::vector<uint8_t> whole = test::read_bytes(STORIES);
     ASSERT_GT(whole.size(), 14176u);
     std::vector<size_t> cuts;
-    for (size_t n = 0; n <= 14176; n++)
-        cuts.push_back(n);
-    for (size_t n = 14177; n < whole.size(); n += 997)
-        cuts.push_back(n);
+    for (size_t n = 0; n <= 14176; n++) cuts.push_back(n);
+    for (size_t n = 14177; n < whole.size(); n += 997) cuts.push_back(n);
     cuts.push_back(whole.size() - 1);
     for (size_t n : cuts) {
         const std::string error =

@@ -4,8 +4,8 @@
 // weight of every Q4_Z/Q3_Z tensor equals scales[g][n] * (q[k][n] - z[g][n])
 // in fp32, through the stored input order, and the model's logits equal those
 // of the same checkpoint dequantized to F32.
-#include "forward.h"
 #include "checkpoints/hf_checkpoint.h"
+#include "forward.h"
 #include "hf_util.h"
 #include "kv_cache.h"
 #include "model.h"
@@ -164,8 +164,7 @@ small_model make_model(const gptq_case &c, uint32_t seed) {
     auto halves = [&](size_t n, float lo, float hi) {
         std::uniform_real_distribution<float> d(lo, hi);
         std::vector<float> v(n);
-        for (float &x : v)
-            x = ggml_fp16_to_fp32(ggml_fp32_to_fp16(d(rng)));
+        for (float &x : v) x = ggml_fp16_to_fp32(ggml_fp32_to_fp16(d(rng)));
         return v;
     };
     m.embed = halves(size_t(VOCAB * DIM), -1.0f, 1.0f);
@@ -234,8 +233,7 @@ void write_model(const small_model &m, const gptq_case &c, bool dequantized,
             }
             std::vector<float> w(size_t(l.N * l.K));
             for (int64_t n = 0; n < l.N; n++)
-                for (int64_t k = 0; k < l.K; k++)
-                    w[size_t(n * l.K + k)] = l.w(n, k);
+                for (int64_t k = 0; k < l.K; k++) w[size_t(n * l.K + k)] = l.w(n, k);
             t.push_back(test::float_entry(p + LINEARS[i] + ".weight", {l.N, l.K}, w, "F32"));
             if (!l.bias.empty())
                 t.push_back(test::float_entry(p + LINEARS[i] + ".bias", {l.N}, l.bias, "F32"));
@@ -371,8 +369,7 @@ TEST_P(GptqImport, WeightsAreExactAndLogitsMatchTheDequantizedModel) {
     const std::vector<float> want = test::model_logits(dir.file("f.gguf"), tokens);
     ASSERT_FALSE(want.empty());
     double scale = 0.0;
-    for (float x : want)
-        scale = std::max(scale, std::fabs(double(x)));
+    for (float x : want) scale = std::max(scale, std::fabs(double(x)));
     const double float_err =
         test::max_abs_diff(test::model_logits(dir.file("dq.gguf"), tokens), want);
     const double q8_err = test::max_abs_diff(test::model_logits(dir.file("q.gguf"), tokens), want);
@@ -510,8 +507,7 @@ quant_layer read_real_layer(const convert::safetensors_set &st, const std::strin
     for (int64_t k = 0; k < l.K; k++)
         for (int64_t n = 0; n < l.N; n++)
             l.q.push_back(int((uint32_t(qw->get_i32((k / 8) * l.N + n)) >> (4 * (k % 8))) & 15));
-    for (int64_t k = 0; k < l.K; k++)
-        l.g_idx.push_back(gi->get_i32(k));
+    for (int64_t k = 0; k < l.K; k++) l.g_idx.push_back(gi->get_i32(k));
     const int64_t G = sc->shape[0];
     for (int64_t g = 0; g < G; g++) {
         std::vector<uint32_t> row;
@@ -608,8 +604,7 @@ std::string load_error_with(const std::string &name, ggml_type type,
     auto f = test::open_gguf(dir.file("real.gguf"));
     if (!f) return "";
     gguf_writer w;
-    for (const gguf_kv &kv : f->metadata())
-        w.set(kv.key, kv.value);
+    for (const gguf_kv &kv : f->metadata()) w.set(kv.key, kv.value);
     for (const gguf_tensor &t : f->tensors()) {
         if (t.name != name) {
             w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);

@@ -73,10 +73,8 @@ double perplexity(const std::string &path, const std::string &text, int n_ctx, i
         for (int j = n_ctx / 2; j < n_ctx - 1; j++) {
             const float *logits = llama_get_logits_ith(ctx, j);
             double max = logits[0], sum = 0.0;
-            for (int32_t v = 1; v < n_vocab; v++)
-                max = std::max(max, double(logits[v]));
-            for (int32_t v = 0; v < n_vocab; v++)
-                sum += std::exp(double(logits[v]) - max);
+            for (int32_t v = 1; v < n_vocab; v++) max = std::max(max, double(logits[v]));
+            for (int32_t v = 0; v < n_vocab; v++) sum += std::exp(double(logits[v]) - max);
             nll += max + std::log(sum) - double(logits[chunk[size_t(j + 1)]]);
             scored++;
         }
@@ -141,8 +139,7 @@ TEST(LayerCalibration, ChainedLayersReproduceTheForwardPass) {
     for (int32_t t = 0; t < n; t++) {
         const float *x = &embedded[size_t(t) * size_t(E)];
         double ms = 0.0;
-        for (int64_t i = 0; i < E; i++)
-            ms += double(x[i]) * double(x[i]);
+        for (int64_t i = 0; i < E; i++) ms += double(x[i]) * double(x[i]);
         const double inv = 1.0 / std::sqrt(ms / double(E) + double(hp.rms_eps));
         for (int64_t i = 0; i < E; i++)
             for (int64_t j = 0; j < E; j++)
@@ -152,8 +149,7 @@ TEST(LayerCalibration, ChainedLayersReproduceTheForwardPass) {
     for (size_t i = 0; i < h.size(); i++)
         ASSERT_NEAR(h[i], want[i], 1e-4 * (std::fabs(want[i]) + 1e-2)) << i;
 
-    for (int il = 0; il < hp.n_layer; il++)
-        calib.advance(model->layers[size_t(il)], il);
+    for (int il = 0; il < hp.n_layer; il++) calib.advance(model->layers[size_t(il)], il);
 
     // the whole model's forward pass, its last residual stream kept
     kv_cache kv;
@@ -170,8 +166,7 @@ TEST(LayerCalibration, ChainedLayersReproduceTheForwardPass) {
     ggml_planner *planner = ggml_planner_new(true);
     ASSERT_TRUE(ggml_planner_alloc_graph(planner, fg.graph));
     std::memcpy(fg.tokens->data, tokens.data(), tokens.size() * sizeof(llama_token));
-    for (int32_t i = 0; i < n; i++)
-        static_cast<int32_t *>(fg.positions->data)[i] = i;
+    for (int32_t i = 0; i < n; i++) static_cast<int32_t *>(fg.positions->data)[i] = i;
     ggml_threadpool *pool = ggml_threadpool_new(2);
     ggml_graph_compute(fg.graph, pool);
     // the same ops in the same order: the same bits

@@ -49,12 +49,10 @@ struct random_layer {
         const auto sample = [&](int64_t n) {
             std::vector<float> x(static_cast<size_t>(n * K)), z(static_cast<size_t>(D));
             for (int64_t s = 0; s < n; s++) {
-                for (float &v : z)
-                    v = normal(rng);
+                for (float &v : z) v = normal(rng);
                 for (int64_t i = 0; i < K; i++) {
                     float sum = 0.1f * normal(rng);
-                    for (int64_t j = 0; j < D; j++)
-                        sum += a[size_t(i * D + j)] * z[size_t(j)];
+                    for (int64_t j = 0; j < D; j++) sum += a[size_t(i * D + j)] * z[size_t(j)];
                     x[size_t(s * K + i)] = sum;
                 }
             }
@@ -63,16 +61,14 @@ struct random_layer {
         calib = sample(n_calib);
         held_out = sample(n_test);
         w.resize(size_t(R * K));
-        for (float &v : w)
-            v = normal(rng) * 0.1f;
+        for (float &v : w) v = normal(rng) * 0.1f;
         hessian.assign(size_t(K * K), 0.0);
         for (int64_t s = 0; s < n_calib; s++)
             for (int64_t i = 0; i < K; i++)
                 for (int64_t j = 0; j < K; j++)
                     hessian[size_t(i * K + j)] +=
                         double(calib[size_t(s * K + i)]) * double(calib[size_t(s * K + j)]);
-        for (double &v : hessian)
-            v *= 2.0 / double(n_calib);
+        for (double &v : hessian) v *= 2.0 / double(n_calib);
     }
 
     float_rows rows() const { return {"w", w.data(), R, K}; }
@@ -108,8 +104,7 @@ std::vector<float> unpermute(const std::vector<float> &q, const std::vector<int3
     if (perm.empty()) return q;
     std::vector<float> out(q.size());
     for (int64_t r = 0; r < R; r++)
-        for (int64_t j = 0; j < K; j++)
-            out[size_t(r * K + perm[size_t(j)])] = q[size_t(r * K + j)];
+        for (int64_t j = 0; j < K; j++) out[size_t(r * K + perm[size_t(j)])] = q[size_t(r * K + j)];
     return out;
 }
 
@@ -124,8 +119,7 @@ std::vector<float> ggml_rounded(const random_layer &l, ggml_type type) {
 // identity Hessian, which makes no update (U is diagonal).
 std::vector<float> grid_rounded(const random_layer &l, gptq_settings s) {
     std::vector<double> identity(size_t(l.K * l.K), 0.0);
-    for (int64_t i = 0; i < l.K; i++)
-        identity[size_t(i * l.K + i)] = 1.0;
+    for (int64_t i = 0; i < l.K; i++) identity[size_t(i * l.K + i)] = 1.0;
     s.act_order = false;
     std::vector<float> values;
     gptq_quantize(l.rows(), identity, s, 1, &values);
@@ -183,8 +177,7 @@ TEST_P(GptqSolver, BeatsRoundingToNearestAndStoresExactlyWhatItAssumed) {
         ASSERT_EQ(m.input_perm.size(), size_t(l.K));
         std::vector<int32_t> sorted = m.input_perm;
         std::sort(sorted.begin(), sorted.end());
-        for (int64_t i = 0; i < l.K; i++)
-            ASSERT_EQ(sorted[size_t(i)], i);
+        for (int64_t i = 0; i < l.K; i++) ASSERT_EQ(sorted[size_t(i)], i);
         for (int64_t j = 1; j < l.K; j++)
             EXPECT_GE(l.hessian[size_t(m.input_perm[size_t(j - 1)]) * size_t(l.K + 1)],
                       l.hessian[size_t(m.input_perm[size_t(j)]) * size_t(l.K + 1)]);
@@ -251,14 +244,12 @@ TEST(GptqSolverProperties, DeadInputsGetZeroWeights) {
     std::mt19937 rng(3);
     std::normal_distribution<float> normal;
     std::vector<float> w(size_t(R * K));
-    for (float &v : w)
-        v = normal(rng);
+    for (float &v : w) v = normal(rng);
     // H of inputs 5 and 40 never active
     std::vector<double> h(size_t(K * K), 0.0);
     for (int s = 0; s < 512; s++) {
         std::vector<double> x(static_cast<size_t>(K));
-        for (double &v : x)
-            v = normal(rng);
+        for (double &v : x) v = normal(rng);
         x[5] = x[40] = 0.0;
         for (int64_t i = 0; i < K; i++)
             for (int64_t j = 0; j < K; j++)
@@ -296,8 +287,7 @@ TEST(Cholesky, UpperFactorOfTheInverse) {
     std::mt19937 rng(5);
     std::normal_distribution<double> normal;
     std::vector<double> b(size_t(n * n)), h(size_t(n * n), 0.0);
-    for (double &v : b)
-        v = normal(rng);
+    for (double &v : b) v = normal(rng);
     for (int64_t i = 0; i < n; i++) // H = B B^T + I
         for (int64_t j = 0; j < n; j++) {
             for (int64_t k = 0; k < n; k++)
@@ -309,8 +299,7 @@ TEST(Cholesky, UpperFactorOfTheInverse) {
     // upper triangular with a positive diagonal, and U^T U H = I
     for (int64_t i = 0; i < n; i++) {
         EXPECT_GT((*u)[size_t(i * n + i)], 0.0);
-        for (int64_t j = 0; j < i; j++)
-            EXPECT_EQ((*u)[size_t(i * n + j)], 0.0);
+        for (int64_t j = 0; j < i; j++) EXPECT_EQ((*u)[size_t(i * n + j)], 0.0);
     }
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < n; j++) {
@@ -345,8 +334,7 @@ TEST(CalibrationSegments, StartWherePythonsRandomPutsThem) {
     std::iota(short_text.begin(), short_text.end(), 0);
     const auto other = sample_segments(short_text, 5, 1, 12345);
     const std::vector<llama_token> other_starts = {426, 750, 10, 839, 845};
-    for (size_t k = 0; k < other_starts.size(); k++)
-        EXPECT_EQ(other[k][0], other_starts[k]);
+    for (size_t k = 0; k < other_starts.size(); k++) EXPECT_EQ(other[k][0], other_starts[k]);
 }
 
 TEST(ParallelRows, CoversEveryRowOnceAndAWorkersExceptionReachesTheCaller) {

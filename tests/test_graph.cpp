@@ -38,15 +38,15 @@ ggml_tensor *build_block(ggml_context *ctx, int seed) {
     ggml_tensor *kq = ggml_soft_max(ctx, ggml_mul_mat(ctx, kp, qp), 0.25f, true, 0);
     ggml_tensor *vt = ggml_cont(ctx, ggml_permute(ctx, ggml_reshape_3d(ctx, v, head, n_head, n_tok),
                                                   1, 2, 0, 3)); // [tok, head, n_head]
-    ggml_tensor *att = ggml_mul_mat(ctx, vt, kq);                // [head, tok, n_head]
+    ggml_tensor *att = ggml_mul_mat(ctx, vt, kq);               // [head, tok, n_head]
     att = ggml_cont(ctx, ggml_permute(ctx, att, 0, 2, 1, 3));   // [head, n_head, tok]
-    ggml_tensor *o = ggml_mul_mat(ctx, weight(GGML_TYPE_Q8_0, dim, dim),
-                                  ggml_reshape_2d(ctx, att, dim, n_tok));
+    ggml_tensor *o =
+        ggml_mul_mat(ctx, weight(GGML_TYPE_Q8_0, dim, dim), ggml_reshape_2d(ctx, att, dim, n_tok));
     ggml_tensor *r = ggml_add(ctx, x, o);
     ggml_tensor *gate = ggml_mul_mat(ctx, weight(GGML_TYPE_Q3_Z, dim, hidden), r);
     ggml_tensor *up = ggml_mul_mat(ctx, weight(GGML_TYPE_Q4_1, dim, hidden), r);
-    ggml_tensor *down = ggml_mul_mat(ctx, weight(GGML_TYPE_F32, hidden, dim),
-                                     ggml_swiglu(ctx, gate, up));
+    ggml_tensor *down =
+        ggml_mul_mat(ctx, weight(GGML_TYPE_F32, hidden, dim), ggml_swiglu(ctx, gate, up));
     return ggml_scale(ctx, ggml_add(ctx, r, down), 0.5f);
 }
 
@@ -143,7 +143,8 @@ TEST(Graph, AResultReachedOnlyThroughAViewIsKept) {
     ASSERT_TRUE(ggml_planner_alloc_graph(planner, g));
     for (int i = 0; i < 8; i++) static_cast<float *>(a->data)[i] = float(i + 1);
     ggml_graph_compute(g, nullptr);
-    for (int i = 0; i < 8; i++) EXPECT_EQ(static_cast<float *>(r->data)[i], 2.0f * float(i + 1)) << i;
+    for (int i = 0; i < 8; i++)
+        EXPECT_EQ(static_cast<float *>(r->data)[i], 2.0f * float(i + 1)) << i;
     ggml_planner_free(planner);
     ggml_free(ctx);
 }

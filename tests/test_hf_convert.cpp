@@ -3,8 +3,8 @@
 // converts to exactly the tensors of the llama2.c conversion; the SentencePiece
 // reader gives llama.cpp's Llama 2 vocabulary.
 #include "checkpoints/hf_checkpoint.h"
-#include "hf_util.h"
 #include "checkpoints/llama2c_checkpoint.h"
+#include "hf_util.h"
 
 #include <gtest/gtest.h>
 
@@ -22,8 +22,8 @@ const std::string BUNDLED = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260
 TEST(SentencePieceModel, Llama2TokenizerEqualsLlamaCppVocabulary) {
     std::string error;
     convert::sentencepiece_model m;
-    ASSERT_TRUE(convert::read_sentencepiece_model(test::data("tokenizer/tokenizer.model"),
-                                                  &m, &error))
+    ASSERT_TRUE(
+        convert::read_sentencepiece_model(test::data("tokenizer/tokenizer.model"), &m, &error))
         << error;
     auto f = test::open_gguf(test::data("gguf/ggml-vocab-llama-spm.gguf"));
     ASSERT_NE(f, nullptr);
@@ -91,8 +91,7 @@ hf_folder stories_as_hf(const std::string &dtype, bool tied) {
     hf_folder f;
     auto add = [&](const std::string &name, std::vector<int64_t> shape, std::vector<float> v) {
         if (dtype == "BF16")
-            for (float &x : v)
-                x = test::bf16_round(x);
+            for (float &x : v) x = test::bf16_round(x);
         f.tensors.push_back(test::float_entry(name, std::move(shape), v, dtype));
     };
     auto copy = [](const float *p, int64_t n) { return std::vector<float>(p, p + n); };

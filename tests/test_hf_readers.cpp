@@ -2,10 +2,10 @@
 // safetensors headers and folders, SentencePiece model protobufs. Malformed
 // input must give an error naming the file and the problem, never a crash
 // (the sanitizer build checks the "never").
-#include "hf_util.h"
 #include "checkpoints/json.h"
 #include "checkpoints/safetensors.h"
 #include "checkpoints/sentencepiece_model.h"
+#include "hf_util.h"
 
 #include <gtest/gtest.h>
 
@@ -124,8 +124,7 @@ TEST(Safetensors, ReadsTensorsAndMetadata) {
     ASSERT_EQ(f->tensors().size(), 5u);
     const convert::st_tensor &a = f->tensors()[0];
     EXPECT_EQ(a.shape, (std::vector<int64_t>{2, 3}));
-    for (int i = 0; i < 6; i++)
-        EXPECT_EQ(a.get_float(i), x[size_t(i)]);
+    for (int i = 0; i < 6; i++) EXPECT_EQ(a.get_float(i), x[size_t(i)]);
     EXPECT_EQ(f->tensors()[1].get_float(2), 3.0f);
     EXPECT_EQ(f->tensors()[2].get_float(1), -1.0f);
     EXPECT_EQ(f->tensors()[3].get_i32(0), -7);
@@ -305,8 +304,7 @@ TEST(SentencePieceModel, TruncatedAndCorruptedModelsNeverCrash) {
     std::mt19937 rng(11);
     for (int trial = 0; trial < 2000; trial++) {
         std::vector<uint8_t> bytes = good;
-        for (int k = 0; k < 3; k++)
-            bytes[rng() % bytes.size()] = uint8_t(rng());
+        for (int k = 0; k < 3; k++) bytes[rng() % bytes.size()] = uint8_t(rng());
         convert::sentencepiece_model m;
         std::string error;
         if (!convert::parse_sentencepiece_model("t", bytes.data(), bytes.size(), &m, &error)) {

@@ -57,11 +57,12 @@ TEST_P(Ops, AddBroadcastsOverEveryDimension) {
     ggml_tensor *b = ggml_new_tensor_4d(ctx, GGML_TYPE_F32, 7, 1, 3, 1);
     test::fill_uniform(a, rng);
     test::fill_uniform(b, rng);
-    expect_matches(ctx, ggml_add(ctx, a, b),
-                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
-                       return get(a, i0, i1, i2, i3) + get(b, i0, 0, i2, 0);
-                   },
-                   1e-6);
+    expect_matches(
+        ctx, ggml_add(ctx, a, b),
+        [&](int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+            return get(a, i0, i1, i2, i3) + get(b, i0, 0, i2, 0);
+        },
+        1e-6);
 }
 
 TEST_P(Ops, MulOfTransposedViewWithColumnBroadcast) {
@@ -71,11 +72,10 @@ TEST_P(Ops, MulOfTransposedViewWithColumnBroadcast) {
     test::fill_uniform(base, rng);
     test::fill_uniform(b, rng);
     ggml_tensor *a = ggml_transpose(ctx, base); // [9, 6], non-contiguous
-    expect_matches(ctx, ggml_mul(ctx, a, b),
-                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
-                       return get(base, i1, i0) * get(b, 0, i1);
-                   },
-                   1e-6);
+    expect_matches(
+        ctx, ggml_mul(ctx, a, b),
+        [&](int64_t i0, int64_t i1, int64_t, int64_t) { return get(base, i1, i0) * get(b, 0, i1); },
+        1e-6);
 }
 
 TEST_P(Ops, ScaleSiluSwiglu) {
@@ -85,34 +85,34 @@ TEST_P(Ops, ScaleSiluSwiglu) {
     test::fill_uniform(a, rng, -6.0f, 6.0f);
     test::fill_uniform(b, rng);
     auto silu = [](double x) { return x / (1.0 + std::exp(-x)); };
-    expect_matches(ctx, ggml_scale(ctx, a, 0.37f),
-                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
-                       return get(a, i0, i1, i2) * 0.37;
-                   },
-                   1e-6);
-    expect_matches(ctx, ggml_silu(ctx, a),
-                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
-                       return silu(get(a, i0, i1, i2));
-                   },
-                   1e-6);
-    expect_matches(ctx, ggml_swiglu(ctx, a, b),
-                   [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
-                       return silu(get(a, i0, i1, i2)) * get(b, i0, i1, i2);
-                   },
-                   1e-6);
+    expect_matches(
+        ctx, ggml_scale(ctx, a, 0.37f),
+        [&](int64_t i0, int64_t i1, int64_t i2, int64_t) { return get(a, i0, i1, i2) * 0.37; },
+        1e-6);
+    expect_matches(
+        ctx, ggml_silu(ctx, a),
+        [&](int64_t i0, int64_t i1, int64_t i2, int64_t) { return silu(get(a, i0, i1, i2)); },
+        1e-6);
+    expect_matches(
+        ctx, ggml_swiglu(ctx, a, b),
+        [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+            return silu(get(a, i0, i1, i2)) * get(b, i0, i1, i2);
+        },
+        1e-6);
 }
 
 TEST_P(Ops, RmsNorm) {
     Ctx ctx;
     ggml_tensor *a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 33, 4);
     test::fill_uniform(a, rng, -3.0f, 3.0f);
-    expect_matches(ctx, ggml_rms_norm(ctx, a, 1e-5f),
-                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
-                       double ss = 0.0;
-                       for (int64_t i = 0; i < a->ne[0]; i++) ss += get(a, i, i1) * get(a, i, i1);
-                       return get(a, i0, i1) / std::sqrt(ss / double(a->ne[0]) + 1e-5);
-                   },
-                   1e-5);
+    expect_matches(
+        ctx, ggml_rms_norm(ctx, a, 1e-5f),
+        [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+            double ss = 0.0;
+            for (int64_t i = 0; i < a->ne[0]; i++) ss += get(a, i, i1) * get(a, i, i1);
+            return get(a, i0, i1) / std::sqrt(ss / double(a->ne[0]) + 1e-5);
+        },
+        1e-5);
 }
 
 TEST_P(Ops, RopeRotatesAdjacentPairs) {
@@ -122,17 +122,17 @@ TEST_P(Ops, RopeRotatesAdjacentPairs) {
         ggml_tensor *pos = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, 5);
         test::fill_uniform(a, rng);
         for (int t = 0; t < 5; t++) test::set(pos, 7 * t + 3, t);
-        expect_matches(ctx, ggml_rope(ctx, a, pos, n_dims, 10000.0f),
-                       [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
-                           if (i0 >= n_dims) return get(a, i0, i1, i2);
-                           const int64_t pair = i0 / 2 * 2;
-                           const double theta =
-                               get(pos, i2) * std::pow(10000.0, -double(pair) / n_dims);
-                           const double x0 = get(a, pair, i1, i2), x1 = get(a, pair + 1, i1, i2);
-                           return i0 % 2 == 0 ? x0 * std::cos(theta) - x1 * std::sin(theta)
-                                              : x0 * std::sin(theta) + x1 * std::cos(theta);
-                       },
-                       1e-4); // float angles at positions up to 31
+        expect_matches(
+            ctx, ggml_rope(ctx, a, pos, n_dims, 10000.0f),
+            [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                if (i0 >= n_dims) return get(a, i0, i1, i2);
+                const int64_t pair = i0 / 2 * 2;
+                const double theta = get(pos, i2) * std::pow(10000.0, -double(pair) / n_dims);
+                const double x0 = get(a, pair, i1, i2), x1 = get(a, pair + 1, i1, i2);
+                return i0 % 2 == 0 ? x0 * std::cos(theta) - x1 * std::sin(theta)
+                                   : x0 * std::sin(theta) + x1 * std::cos(theta);
+            },
+            1e-4); // float angles at positions up to 31
     }
 }
 
@@ -143,16 +143,17 @@ TEST_P(Ops, SoftMaxWithCausalMask) {
         ggml_tensor *a = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 9, 4, 3); // kv, tokens, heads
         test::fill_uniform(a, rng, -4.0f, 4.0f);
         const double scale = 0.3;
-        expect_matches(ctx, ggml_soft_max(ctx, a, float(scale), causal, n_past),
-                       [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
-                           const int64_t seen = causal ? n_past + i1 + 1 : a->ne[0];
-                           if (i0 >= seen) return 0.0;
-                           double max = -INFINITY, sum = 0.0;
-                           for (int64_t i = 0; i < seen; i++) max = std::max(max, scale * get(a, i, i1, i2));
-                           for (int64_t i = 0; i < seen; i++) sum += std::exp(scale * get(a, i, i1, i2) - max);
-                           return std::exp(scale * get(a, i0, i1, i2) - max) / sum;
-                       },
-                       1e-6);
+        expect_matches(
+            ctx, ggml_soft_max(ctx, a, float(scale), causal, n_past),
+            [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                const int64_t seen = causal ? n_past + i1 + 1 : a->ne[0];
+                if (i0 >= seen) return 0.0;
+                double max = -INFINITY, sum = 0.0;
+                for (int64_t i = 0; i < seen; i++) max = std::max(max, scale * get(a, i, i1, i2));
+                for (int64_t i = 0; i < seen; i++) sum += std::exp(scale * get(a, i, i1, i2) - max);
+                return std::exp(scale * get(a, i0, i1, i2) - max) / sum;
+            },
+            1e-6);
     }
 }
 
@@ -165,17 +166,18 @@ TEST_P(Ops, CpyIntoStridedF16ViewAndBack) {
     test::fill_uniform(cache, rng);
     ggml_tensor *dst = ggml_view_2d(ctx, cache, 4, 7, cache->nb[1], cache->nb[1] + 2 * 2);
     ggml_tensor *copied = ggml_cpy(ctx, src, dst);
-    expect_matches(ctx, copied,
-                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
-                       return double(ggml_fp16_to_fp32(ggml_fp32_to_fp16(float(get(src, i0, i1)))));
-                   },
-                   0.0);
+    expect_matches(
+        ctx, copied,
+        [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+            return double(ggml_fp16_to_fp32(ggml_fp32_to_fp16(float(get(src, i0, i1)))));
+        },
+        0.0);
     // and back to F32 through a transposed view
     ggml_tensor *back = ggml_cont(ctx, ggml_transpose(ctx, cache));
     ggml_tensor *as_f32 = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 10, 8);
-    expect_matches(ctx, ggml_cpy(ctx, back, as_f32),
-                   [&](int64_t i0, int64_t i1, int64_t, int64_t) { return get(cache, i1, i0); },
-                   0.0);
+    expect_matches(
+        ctx, ggml_cpy(ctx, back, as_f32),
+        [&](int64_t i0, int64_t i1, int64_t, int64_t) { return get(cache, i1, i0); }, 0.0);
 }
 
 TEST_P(Ops, CpyBetweenDifferentShapesKeepsElementOrder) {
@@ -183,14 +185,15 @@ TEST_P(Ops, CpyBetweenDifferentShapesKeepsElementOrder) {
     ggml_tensor *src = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, 6, 2, 2);
     ggml_tensor *dst = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, 4, 6);
     test::fill_uniform(src, rng);
-    expect_matches(ctx, ggml_cpy(ctx, ggml_permute(ctx, src, 1, 0, 2, 3), dst),
-                   [&](int64_t i0, int64_t i1, int64_t, int64_t) {
-                       // flat index over the permuted shape [2, 6, 2]
-                       const int64_t k = i1 * 4 + i0;
-                       const int64_t p0 = k % 2, p1 = (k / 2) % 6, p2 = k / 12;
-                       return get(src, p1, p0, p2);
-                   },
-                   0.0);
+    expect_matches(
+        ctx, ggml_cpy(ctx, ggml_permute(ctx, src, 1, 0, 2, 3), dst),
+        [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+            // flat index over the permuted shape [2, 6, 2]
+            const int64_t k = i1 * 4 + i0;
+            const int64_t p0 = k % 2, p1 = (k / 2) % 6, p2 = k / 12;
+            return get(src, p1, p0, p2);
+        },
+        0.0);
 }
 
 TEST_P(Ops, QuantizeNodeMatchesReferenceBytes) {
@@ -220,15 +223,15 @@ TEST_P(Ops, GetRowsDequantizesEveryType) {
         const int32_t picks[] = {10, 0, 3, 3};
         std::memcpy(idx->data, picks, sizeof picks);
         std::vector<float> want(static_cast<size_t>(n));
-        expect_matches(ctx, ggml_get_rows(ctx, table, idx),
-                       [&](int64_t i0, int64_t i1, int64_t, int64_t) {
-                           ggml_dequantize_row(type,
-                                               static_cast<const char *>(table->data) +
-                                                   picks[i1] * table->nb[1],
-                                               want.data(), n);
-                           return double(want[size_t(i0)]);
-                       },
-                       0.0);
+        expect_matches(
+            ctx, ggml_get_rows(ctx, table, idx),
+            [&](int64_t i0, int64_t i1, int64_t, int64_t) {
+                ggml_dequantize_row(
+                    type, static_cast<const char *>(table->data) + picks[i1] * table->nb[1],
+                    want.data(), n);
+                return double(want[size_t(i0)]);
+            },
+            0.0);
     }
 }
 
@@ -280,20 +283,20 @@ void Ops::expect_mul_mat(ggml_type type, double tol, int64_t K, int64_t M, int64
     const ggml_type act = out->src[1]->type;
     std::vector<float> a_row(static_cast<size_t>(K)), b_row(a_row), b_round(a_row);
     std::vector<uint8_t> b_q(ggml_row_size(act, K));
-    expect_matches(ctx, out,
-                   [&](int64_t m, int64_t n, int64_t i2, int64_t) {
-                       ggml_dequantize_row(type,
-                                           static_cast<const char *>(a->data) +
-                                               (i2 / 2) * a->nb[2] + m * a->nb[1],
-                                           a_row.data(), K);
-                       for (int64_t k = 0; k < K; k++) b_row[size_t(k)] = float(get(b, k, n, i2));
-                       ggml_quantize_rows(act, b_row.data(), b_q.data(), 1, K);
-                       ggml_dequantize_row(act, b_q.data(), b_round.data(), K);
-                       double sum = 0.0;
-                       for (size_t k = 0; k < size_t(K); k++) sum += double(a_row[k]) * b_round[k];
-                       return sum;
-                   },
-                   tol * double(K)); // |products| <= 1: float error grows with K
+    expect_matches(
+        ctx, out,
+        [&](int64_t m, int64_t n, int64_t i2, int64_t) {
+            ggml_dequantize_row(
+                type, static_cast<const char *>(a->data) + (i2 / 2) * a->nb[2] + m * a->nb[1],
+                a_row.data(), K);
+            for (int64_t k = 0; k < K; k++) b_row[size_t(k)] = float(get(b, k, n, i2));
+            ggml_quantize_rows(act, b_row.data(), b_q.data(), 1, K);
+            ggml_dequantize_row(act, b_q.data(), b_round.data(), K);
+            double sum = 0.0;
+            for (size_t k = 0; k < size_t(K); k++) sum += double(a_row[k]) * b_round[k];
+            return sum;
+        },
+        tol * double(K)); // |products| <= 1: float error grows with K
 }
 
 TEST_P(Ops, MulMatEveryWeightTypeWithBroadcastAndStridedActivations) {

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -20,8 +20,8 @@ namespace {
 const std::string model_path = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
 const std::string tool = std::string(LLAMAZ_BINARY_DIR) + "/bin/perplexity";
 // one folder per process: ctest runs the tests of this file side by side
-const std::string scratch = std::string(LLAMAZ_BINARY_DIR) + "/tests/perplexity_scratch/" +
-                            std::to_string(getpid());
+const std::string scratch =
+    std::string(LLAMAZ_BINARY_DIR) + "/tests/perplexity_scratch/" + std::to_string(getpid());
 
 test::run_result run(const std::string &args) { return test::run_tool(tool, args); }
 
@@ -53,7 +53,8 @@ double direct_perplexity(int n_ctx) {
     std::ifstream in(std::string(scratch) + "/text.txt");
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::vector<llama_token> tokens(text.size() + 2);
-    tokens.resize(size_t(llama_tokenize(model, text.c_str(), -1, tokens.data(), int32_t(tokens.size()), true)));
+    tokens.resize(size_t(
+        llama_tokenize(model, text.c_str(), -1, tokens.data(), int32_t(tokens.size()), true)));
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = uint32_t(n_ctx);
     cp.all_logits = true;
@@ -62,7 +63,8 @@ double direct_perplexity(int n_ctx) {
     double nll = 0.0;
     int count = 0;
     for (size_t c = 0; c + size_t(n_ctx) <= tokens.size(); c += size_t(n_ctx)) {
-        std::vector<llama_token> chunk(tokens.begin() + ptrdiff_t(c), tokens.begin() + ptrdiff_t(c) + n_ctx);
+        std::vector<llama_token> chunk(tokens.begin() + ptrdiff_t(c),
+                                       tokens.begin() + ptrdiff_t(c) + n_ctx);
         chunk[0] = llama_token_bos(model);
         llama_kv_clear(ctx);
         EXPECT_EQ(llama_decode(ctx, chunk.data(), n_ctx), 0);
@@ -97,29 +99,36 @@ TEST_F(Perplexity, BatchSizeAndChunkCountDoNotChangeTheResult) {
     // the running value after chunk 2 is the result of a run over 2 chunks
     const test::run_result two = run("-m " + model_path + " -f " + text_path + " -c 64 --chunks 2");
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(whole.output, m, std::regex(R"(\[2\]([0-9.]+),)"))) << whole.output;
+    ASSERT_TRUE(std::regex_search(whole.output, m, std::regex(R"(\[2\]([0-9.]+),)")))
+        << whole.output;
     EXPECT_EQ(std::stod(m[1]), parse_ppl(two.output));
 }
 
 TEST_F(Perplexity, ModelComparedWithItselfHasZeroKlDivergence) {
     const std::string logits = scratch + "/base.logits";
     std::remove(logits.c_str());
-    const test::run_result save = run("-m " + model_path + " -f " + text_path + " -c 64 --save-logits " + logits);
+    const test::run_result save =
+        run("-m " + model_path + " -f " + text_path + " -c 64 --save-logits " + logits);
     ASSERT_EQ(save.status, 0) << save.output;
-    const test::run_result kl = run("-m " + model_path + " -f " + text_path + " -c 64 --kl-divergence " + logits);
+    const test::run_result kl =
+        run("-m " + model_path + " -f " + text_path + " -c 64 --kl-divergence " + logits);
     ASSERT_EQ(kl.status, 0) << kl.output;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(kl.output, m, std::regex(R"(KL divergence: mean (-?[0-9.e+-]+))"))) << kl.output;
+    ASSERT_TRUE(
+        std::regex_search(kl.output, m, std::regex(R"(KL divergence: mean (-?[0-9.e+-]+))")))
+        << kl.output;
     EXPECT_NEAR(std::stod(m[1]), 0.0, 1e-6);
     EXPECT_NE(kl.output.find("top token agreement: 100.000 %"), std::string::npos) << kl.output;
     // another context size does not fit the saved file
-    const test::run_result other = run("-m " + model_path + " -f " + text_path + " -c 32 --kl-divergence " + logits);
+    const test::run_result other =
+        run("-m " + model_path + " -f " + text_path + " -c 32 --kl-divergence " + logits);
     EXPECT_NE(other.status, 0);
     EXPECT_NE(other.output.find("saved with context 64"), std::string::npos) << other.output;
 }
 
 TEST_F(Perplexity, BadInputGivesAClearErrorAndNonZeroExit) {
-    const test::run_result missing = run("-m " + model_path + " -f " + scratch + "/no_such_file.txt");
+    const test::run_result missing =
+        run("-m " + model_path + " -f " + scratch + "/no_such_file.txt");
     EXPECT_EQ(missing.status, 1);
     EXPECT_NE(missing.output.find("cannot read"), std::string::npos) << missing.output;
     const test::run_result no_model = run("-m " + scratch + "/no_such_model.gguf -f " + text_path);
@@ -130,7 +139,8 @@ TEST_F(Perplexity, BadInputGivesAClearErrorAndNonZeroExit) {
     EXPECT_NE(too_short.output.find("fewer than one chunk"), std::string::npos) << too_short.output;
     const test::run_result bad_flag = run("-m " + model_path + " -f " + text_path + " --chunkz 3");
     EXPECT_EQ(bad_flag.status, 1);
-    EXPECT_NE(bad_flag.output.find("unknown option '--chunkz'"), std::string::npos) << bad_flag.output;
+    EXPECT_NE(bad_flag.output.find("unknown option '--chunkz'"), std::string::npos)
+        << bad_flag.output;
 }
 
 } // namespace

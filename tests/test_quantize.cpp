@@ -125,8 +125,7 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
     const std::string out_path = dir.file("out.gguf");
     // lower case on purpose: TYPE is case-insensitive
     std::string lower = type_name;
-    for (char &c : lower)
-        c = char(std::tolower(c));
+    for (char &c : lower) c = char(std::tolower(c));
     const test::run_result r = quantize(MODEL + " " + out_path + " " + lower + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
     auto in = open_ok(MODEL);
@@ -135,8 +134,7 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
 
     // tensors: llama.cpp's order, each of the planned type with the reference bytes
     std::vector<std::string> names;
-    for (const gguf_tensor &t : out->tensors())
-        names.push_back(t.name);
+    for (const gguf_tensor &t : out->tensors()) names.push_back(t.name);
     EXPECT_EQ(names, llama_cpp_order());
     for (const gguf_tensor &t : out->tensors()) {
         const gguf_tensor *src = in->find_tensor(t.name);
@@ -150,8 +148,7 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
             want = GGML_TYPE_F16; // ffn_down: 172 % 32 != 0
         EXPECT_EQ(t.type, want) << t.name << " is " << ggml_type_name(t.type);
         EXPECT_EQ(t.n_dims, src->n_dims) << t.name;
-        for (int d = 0; d < GGML_MAX_DIMS; d++)
-            EXPECT_EQ(t.ne[d], src->ne[d]) << t.name;
+        for (int d = 0; d < GGML_MAX_DIMS; d++) EXPECT_EQ(t.ne[d], src->ne[d]) << t.name;
         EXPECT_TRUE(holds(t, reference_bytes(*src, want)))
             << t.name << " as " << ggml_type_name(want);
         EXPECT_EQ(t.offset % out->alignment(), 0u) << t.name;
@@ -269,8 +266,8 @@ TEST(Quantize, GptqImportIsFinishedWithoutRequantizing) {
     test::temp_dir dir;
     const std::string imported = dir.file("gptq.gguf"), out = dir.file("q4_z.gguf");
     const std::string convert = std::string(LLAMAZ_CONVERT_EXE) + " --hf " +
-                                test::data("gptq/stories260K-gptq-4bit-g32-actorder") +
-                                " -o " + imported + " > " + dir.file("log.txt") + " 2>&1";
+                                test::data("gptq/stories260K-gptq-4bit-g32-actorder") + " -o " +
+                                imported + " > " + dir.file("log.txt") + " 2>&1";
     ASSERT_EQ(std::system(convert.c_str()), 0) << test::read_text(dir.file("log.txt"));
     const test::run_result r = quantize(imported + " " + out + " Q4_Z");
     ASSERT_EQ(r.status, 0) << r.output;
@@ -301,10 +298,8 @@ TEST(Quantize, GptqImportIsFinishedWithoutRequantizing) {
 void write_with_output_matrix(const std::string &path) {
     auto in = open_ok(MODEL);
     gguf_writer w;
-    for (const gguf_kv &kv : in->metadata())
-        w.set(kv.key, kv.value);
-    for (const gguf_tensor &t : in->tensors())
-        w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+    for (const gguf_kv &kv : in->metadata()) w.set(kv.key, kv.value);
+    for (const gguf_tensor &t : in->tensors()) w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
     const gguf_tensor &embd = *in->find_tensor("token_embd.weight");
     w.add_tensor("output.weight", embd.type, embd.n_dims, embd.ne, embd.data);
     std::string error;
@@ -346,7 +341,8 @@ TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
         quantize(MODEL + " " + dir.file("tied.gguf") + " Q4_1 --output-type q4_0");
     ASSERT_EQ(tied.status, 0) << tied.output;
     EXPECT_NE(tied.output.find("--output-type has no effect"), std::string::npos) << tied.output;
-    const test::run_result bad = quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
+    const test::run_result bad =
+        quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
     EXPECT_EQ(bad.status, 1);
     EXPECT_NE(bad.output.find("'q5_k' is not keep or one of F32, F16, Q8_0"), std::string::npos)
         << bad.output;
@@ -370,7 +366,8 @@ TEST(Quantize, OutputThatIsTheInputIsRefused) {
     }
     // the temporary file would be the input
     std::filesystem::copy_file(MODEL, dir.file("m.gguf.tmp"));
-    const test::run_result r = quantize(dir.file("m.gguf.tmp") + " " + dir.file("m.gguf") + " Q4_0");
+    const test::run_result r =
+        quantize(dir.file("m.gguf.tmp") + " " + dir.file("m.gguf") + " Q4_0");
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("temporary file"), std::string::npos) << r.output;
     EXPECT_EQ(test::read_bytes(dir.file("m.gguf.tmp")), original);
@@ -436,8 +433,7 @@ TEST(Quantize, HelpDocumentsEverything) {
 // matrices of 2048 x 4096.
 void write_big_model(const std::string &path) {
     std::vector<float> x(size_t(2048) * 4096);
-    for (size_t i = 0; i < x.size(); i++)
-        x[i] = float(std::sin(double(i)));
+    for (size_t i = 0; i < x.size(); i++) x[i] = float(std::sin(double(i)));
     gguf_writer w;
     w.set_string("general.architecture", "llama");
     const int64_t ne[2] = {2048, 4096};

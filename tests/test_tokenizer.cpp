@@ -49,8 +49,7 @@ std::vector<std::vector<token_id>> read_outputs(const std::string &path) {
     for (std::string line; std::getline(lines, line);) {
         std::istringstream ids(line);
         outputs.emplace_back();
-        for (token_id id; ids >> id;)
-            outputs.back().push_back(id);
+        for (token_id id; ids >> id;) outputs.back().push_back(id);
     }
     return outputs;
 }

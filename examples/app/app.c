@@ -34,7 +34,8 @@ int main(int argc, char **argv) {
     llama_token prev = tokens[n - 1];
     printf("%s", prompt);
     for (int i = 0; i < n_predict; i++) {
-        const llama_token next = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
+        const llama_token next =
+            llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
         if (next == llama_token_eos(model)) break;
         const int len = llama_token_to_piece(model, prev, next, piece, sizeof piece);
         if (len > 0) fwrite(piece, 1, (size_t)len, stdout);

@@ -47,8 +47,8 @@ int main(int argc, char **argv) {
     std::string text = prompt;
     llama_token prev = tokens[size_t(n - 1)];
     for (int i = 0; i < n_predict; i++) {
-        const llama_token next =
-            llama_sampler_sample(smpl.get(), llama_get_logits(ctx.get()), llama_n_vocab(model.get()));
+        const llama_token next = llama_sampler_sample(smpl.get(), llama_get_logits(ctx.get()),
+                                                      llama_n_vocab(model.get()));
         if (next == llama_token_eos(model.get())) break;
         char piece[64];
         const int len = llama_token_to_piece(model.get(), prev, next, piece, sizeof piece);

@@ -115,7 +115,8 @@ struct matmul_graph {
         }
         planner = ggml_planner_new(true);
         if (!ggml_planner_alloc_graph(planner, graph)) {
-            std::fprintf(stderr, "bench: cannot allocate the activations and results of the %s product\n",
+            std::fprintf(stderr,
+                         "bench: cannot allocate the activations and results of the %s product\n",
                          ggml_type_name(type));
             std::exit(1);
         }
@@ -146,10 +147,12 @@ int run_kernels(const kernel_options &opt) {
     const ggml_cpu_level level = ggml_cpu_get_level();
     std::printf("bench kernels: %s, %u hardware threads, kernel level %s\n", cpu_model().c_str(),
                 std::thread::hardware_concurrency(), ggml_cpu_level_name(level));
-    std::printf("weights %lld x %lld (K x M); matrix-vector cycles through >= %zu MB of copies, "
-                "matrix-matrix has %lld activation rows; kernels: median of %d reps; read bandwidth: best "
-                "pass of a 1 GiB read probe taken between the row's matrix-vector reps; int8 peak: best rep\n\n",
-                (long long)K, (long long)M, stream_bytes >> 20, (long long)matmat_rows, opt.reps);
+    std::printf(
+        "weights %lld x %lld (K x M); matrix-vector cycles through >= %zu MB of copies, "
+        "matrix-matrix has %lld activation rows; kernels: median of %d reps; read bandwidth: best "
+        "pass of a 1 GiB read probe taken between the row's matrix-vector reps; int8 peak: best "
+        "rep\n\n",
+        (long long)K, (long long)M, stream_bytes >> 20, (long long)matmat_rows, opt.reps);
 
     const read_probe probe;
     std::vector<double> peak(opt.threads.size());
@@ -174,8 +177,9 @@ int run_kernels(const kernel_options &opt) {
             // the read probe's best pass between the matrix-vector reps:
             // the limit under the host's load of the same seconds
             double read = 0;
-            const double gbps = double(matrix_bytes * copies) * 1e-9 /
-                                matvec.time(pool, opt.reps, [&] { read = std::max(read, probe.gbps(n)); });
+            const double gbps =
+                double(matrix_bytes * copies) * 1e-9 /
+                matvec.time(pool, opt.reps, [&] { read = std::max(read, probe.gbps(n)); });
             const double gops = 2.0 * double(M) * double(matmat_rows) * double(K) /
                                 matmat.time(pool, opt.reps, [] {}) * 1e-9;
             ggml_threadpool_free(pool);

@@ -24,7 +24,7 @@ template <class F> double timed_on_threads(int n, F f) {
 // it drifts from minute to minute, so benchmarks take it next to their own
 // reps rather than once per run.
 class read_probe {
-public:
+  public:
     read_probe();
     ~read_probe();
     read_probe(const read_probe &) = delete;
@@ -35,7 +35,7 @@ public:
     // The best of `passes` passes.
     double best_gbps(int n_threads, int passes) const;
 
-private:
+  private:
     char *data_;
 };
 

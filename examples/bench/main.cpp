@@ -35,17 +35,19 @@ int kernels_main(int argc, char **argv) {
     bench::kernel_options opt;
     std::string types = "F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z";
     std::vector<int32_t> threads{1, 2};
-    args::parser p("bench kernels", "[options]",
-                   "Measures the machine's memory read bandwidth and int8 multiply peak, then for\n"
-                   "each weight type a matrix-vector product over 4096 x 11008 weights cycling\n"
-                   "through >= 512 MB of copies (GB/s of weights streamed) and a matrix-matrix\n"
-                   "product with 512 activation rows (GOP/s, 2*M*N*K), through ggml graphs on a\n"
-                   "thread pool. Kernels report the median rep; the read bandwidth is the best\n"
-                   "pass of a read probe taken between each row's own reps, the int8 peak the best.\n"
-                   "GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.");
+    args::parser p(
+        "bench kernels", "[options]",
+        "Measures the machine's memory read bandwidth and int8 multiply peak, then for\n"
+        "each weight type a matrix-vector product over 4096 x 11008 weights cycling\n"
+        "through >= 512 MB of copies (GB/s of weights streamed) and a matrix-matrix\n"
+        "product with 512 activation rows (GOP/s, 2*M*N*K), through ggml graphs on a\n"
+        "thread pool. Kernels report the median rep; the read bandwidth is the best\n"
+        "pass of a read probe taken between each row's own reps, the int8 peak the best.\n"
+        "GGML_CPU=scalar|avx2|avx512|neon in the environment forces a kernel level.");
     p.add(args::string_flag({"--type"}, "T,T,..", "weight types", &types));
     p.add(args::int_list_flag({"-t", "--threads"}, "thread counts", 1, 512, &threads));
-    p.add(args::int_flag({"-r", "--reps"}, "timed repetitions per measurement", 1, 1000, &opt.reps));
+    p.add(
+        args::int_flag({"-r", "--reps"}, "timed repetitions per measurement", 1, 1000, &opt.reps));
     int exit_code = 0;
     if (!p.parse(argc, argv, &exit_code)) return exit_code;
     if (!parse_types(types, &opt.types, p)) return 1;
@@ -56,12 +58,13 @@ int kernels_main(int argc, char **argv) {
 int model_main(int argc, char **argv) {
     bench::model_options opt;
     std::string random_type = "Q4_0";
-    args::parser p("bench", "-m MODEL | --random SHAPE [options]",
-                   "Prompt processing (-p tokens as one batch) and generation (-n tokens one at a\n"
-                   "time) in tokens/s, mean and standard deviation over the reps, per thread count;\n"
-                   "generation's effective bandwidth (weight bytes read per token x tokens/s) next\n"
-                   "to the machine's read bandwidth measured in the same run.\n"
-                   "`bench kernels -h` describes the kernel benchmark.");
+    args::parser p(
+        "bench", "-m MODEL | --random SHAPE [options]",
+        "Prompt processing (-p tokens as one batch) and generation (-n tokens one at a\n"
+        "time) in tokens/s, mean and standard deviation over the reps, per thread count;\n"
+        "generation's effective bandwidth (weight bytes read per token x tokens/s) next\n"
+        "to the machine's read bandwidth measured in the same run.\n"
+        "`bench kernels -h` describes the kernel benchmark.");
     p.add(args::model_flag(&opt.model));
     p.add(args::string_flag({"--random"}, "SHAPE",
                             "a model with random weights of a preset shape: 15M, 110M, 1.1B or 7B",

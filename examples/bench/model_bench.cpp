@@ -18,7 +18,7 @@ struct result {
     int threads;
     double mean, stddev; // tokens/s over the reps
     double gbps;         // generation: weight bytes read per second
-    double read_gbps;    // the machine's read bandwidth, probed just before this thread count's tests
+    double read_gbps; // the machine's read bandwidth, probed just before this thread count's tests
 };
 
 double seconds(std::chrono::steady_clock::time_point t0) {
@@ -55,7 +55,8 @@ std::vector<double> run_test(llama_context *ctx, const std::vector<llama_token> 
 void print_results(const model_options &opt, const std::string &desc, double size_gib,
                    double params_b, const std::vector<result> &results) {
     if (opt.output == "csv") {
-        std::printf("model,size_gib,params_b,threads,test,tokens_per_s,stddev,gen_gbps,read_gbps\n");
+        std::printf(
+            "model,size_gib,params_b,threads,test,tokens_per_s,stddev,gen_gbps,read_gbps\n");
         for (const result &r : results)
             std::printf("\"%s\",%.4f,%.4f,%d,%s,%.3f,%.3f,%.3f,%.3f\n", desc.c_str(), size_gib,
                         params_b, r.threads, r.test.c_str(), r.mean, r.stddev, r.gbps, r.read_gbps);
@@ -65,11 +66,12 @@ void print_results(const model_options &opt, const std::string &desc, double siz
         std::printf("[\n");
         for (size_t i = 0; i < results.size(); i++) {
             const result &r = results[i];
-            std::printf("  {\"model\": \"%s\", \"size_gib\": %.4f, \"params_b\": %.4f, \"threads\": %d, "
-                        "\"test\": \"%s\", \"tokens_per_s\": %.3f, \"stddev\": %.3f, \"gen_gbps\": %.3f, "
-                        "\"read_gbps\": %.3f}%s\n",
-                        desc.c_str(), size_gib, params_b, r.threads, r.test.c_str(), r.mean, r.stddev,
-                        r.gbps, r.read_gbps, i + 1 < results.size() ? "," : "");
+            std::printf(
+                "  {\"model\": \"%s\", \"size_gib\": %.4f, \"params_b\": %.4f, \"threads\": %d, "
+                "\"test\": \"%s\", \"tokens_per_s\": %.3f, \"stddev\": %.3f, \"gen_gbps\": %.3f, "
+                "\"read_gbps\": %.3f}%s\n",
+                desc.c_str(), size_gib, params_b, r.threads, r.test.c_str(), r.mean, r.stddev,
+                r.gbps, r.read_gbps, i + 1 < results.size() ? "," : "");
         }
         std::printf("]\n");
         return;
@@ -80,9 +82,9 @@ void print_results(const model_options &opt, const std::string &desc, double siz
         char bw[64] = "";
         if (r.gbps > 0)
             std::snprintf(bw, sizeof bw, "%.2f (%.0f%%)", r.gbps, 100.0 * r.gbps / r.read_gbps);
-        std::printf("| %s | %.2f GiB | %.2f B | %d | %s | %.2f ± %.2f | %s | %.2f |\n", desc.c_str(),
-                    size_gib, params_b, r.threads, r.test.c_str(), r.mean, r.stddev, bw,
-                    r.read_gbps);
+        std::printf("| %s | %.2f GiB | %.2f B | %d | %s | %.2f ± %.2f | %s | %.2f |\n",
+                    desc.c_str(), size_gib, params_b, r.threads, r.test.c_str(), r.mean, r.stddev,
+                    bw, r.read_gbps);
     }
 }
 
@@ -145,8 +147,12 @@ int run_model_bench(const model_options &opt) {
                 status = 1;
                 break;
             }
-            result r{(is_prompt ? "pp" : "tg") + std::to_string(tokens.size()), opt.threads[ti], 0,
-                     0, 0, read};
+            result r{(is_prompt ? "pp" : "tg") + std::to_string(tokens.size()),
+                     opt.threads[ti],
+                     0,
+                     0,
+                     0,
+                     read};
             mean_stddev(rates, &r.mean, &r.stddev);
             if (!is_prompt) r.gbps = bytes_per_token * r.mean * 1e-9;
             results.push_back(r);

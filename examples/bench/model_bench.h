@@ -15,8 +15,8 @@ struct model_options {
     std::string model;        // a GGUF file, or
     std::string random_shape; // a preset (15M, 110M, 1.1B, 7B) of random weights
     ggml_type random_type = GGML_TYPE_Q4_0;
-    int32_t n_prompt = 512;   // tokens of the prompt-processing test (0: skip)
-    int32_t n_gen = 128;      // tokens of the generation test (0: skip)
+    int32_t n_prompt = 512; // tokens of the prompt-processing test (0: skip)
+    int32_t n_gen = 128;    // tokens of the generation test (0: skip)
     std::vector<int32_t> threads{1, 2};
     int32_t reps = 5;
     std::string output = "md"; // md, csv or json

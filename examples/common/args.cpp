@@ -176,7 +176,8 @@ flag seed_flag(uint32_t *seed) {
 }
 
 parser::parser(std::string program, std::string usage, std::string description)
-    : program_(std::move(program)), usage_(std::move(usage)), description_(std::move(description)) {}
+    : program_(std::move(program)), usage_(std::move(usage)), description_(std::move(description)) {
+}
 
 void parser::add(flag f) { flags_.push_back(std::move(f)); }
 

@@ -45,15 +45,16 @@ int main(int argc, char **argv) {
     p.add(args::ctx_flag(&o.n_ctx));
     p.add(args::batch_flag(&o.n_batch));
     p.add(args::float_flag({"--temp"}, "temperature; 0 = greedy", 0.0f, 100.0f, &o.sampling.temp));
-    p.add(args::int_flag({"--top-k"}, "sample among the K most likely tokens; 0 = all", 0,
-                         1 << 30, &o.sampling.top_k));
-    p.add(args::float_flag({"--top-p"}, "sample among the most likely tokens reaching this "
-                                        "probability; 1 = off",
+    p.add(args::int_flag({"--top-k"}, "sample among the K most likely tokens; 0 = all", 0, 1 << 30,
+                         &o.sampling.top_k));
+    p.add(args::float_flag({"--top-p"},
+                           "sample among the most likely tokens reaching this "
+                           "probability; 1 = off",
                            0.0f, 1.0f, &o.sampling.top_p));
     p.add(args::float_flag({"--min-p"}, "drop tokens less likely than this times the best; 0 = off",
                            0.0f, 1.0f, &o.sampling.min_p));
-    p.add(args::float_flag({"--repeat-penalty"}, "penalty for tokens seen recently; 1 = off",
-                           0.01f, 10.0f, &o.sampling.repeat_penalty));
+    p.add(args::float_flag({"--repeat-penalty"}, "penalty for tokens seen recently; 1 = off", 0.01f,
+                           10.0f, &o.sampling.repeat_penalty));
     p.add(args::int_flag({"--repeat-last-n"}, "how many recent tokens the penalty looks at", 0,
                          1 << 20, &o.sampling.repeat_last_n));
     p.add(args::seed_flag(&o.sampling.seed));
@@ -82,15 +83,16 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (llama_n_ctx(ctx) > uint32_t(llama_n_ctx_train(model)))
-        std::fprintf(stderr, "main: warning: context %u is longer than the model was trained for (%d)\n",
+        std::fprintf(stderr,
+                     "main: warning: context %u is longer than the model was trained for (%d)\n",
                      llama_n_ctx(ctx), llama_n_ctx_train(model));
 
     const int32_t needed = -llama_tokenize(model, o.prompt.c_str(), -1, nullptr, 0, true);
     std::vector<llama_token> tokens(size_t(std::max(needed, 0)));
     llama_tokenize(model, o.prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
     if (tokens.size() > llama_n_ctx(ctx)) {
-        std::fprintf(stderr, "main: the prompt has %zu tokens, the context only %u\n", tokens.size(),
-                     llama_n_ctx(ctx));
+        std::fprintf(stderr, "main: the prompt has %zu tokens, the context only %u\n",
+                     tokens.size(), llama_n_ctx(ctx));
         llama_context_free(ctx);
         llama_model_free(model);
         return 1;
@@ -108,7 +110,8 @@ int main(int argc, char **argv) {
     }
     llama_token prev = tokens.back();
     for (int32_t i = 0; status == 0 && i < o.n_predict; i++) {
-        const llama_token next = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
+        const llama_token next =
+            llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
         if (next == llama_token_eos(model)) break;
         llama_sampler_accept(smpl, next);
         print_piece(model, prev, next);

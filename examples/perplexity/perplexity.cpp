@@ -102,9 +102,11 @@ int run(const options &o) {
         return 1;
     }
     const int32_t n_vocab = llama_n_vocab(model);
-    const int32_t n_needed = -llama_tokenize(model, text.c_str(), int32_t(text.size()), nullptr, 0, true);
+    const int32_t n_needed =
+        -llama_tokenize(model, text.c_str(), int32_t(text.size()), nullptr, 0, true);
     std::vector<llama_token> tokens(size_t(std::max(n_needed, 1)));
-    llama_tokenize(model, text.c_str(), int32_t(text.size()), tokens.data(), int32_t(tokens.size()), true);
+    llama_tokenize(model, text.c_str(), int32_t(text.size()), tokens.data(), int32_t(tokens.size()),
+                   true);
 
     const int32_t n_ctx = int32_t(o.n_ctx), first = n_ctx / 2;
     int32_t n_chunks = int32_t(tokens.size() / size_t(n_ctx));
@@ -122,18 +124,21 @@ int run(const options &o) {
     std::vector<llama_token> evaluated(size_t(n_chunks) * size_t(n_ctx));
     const llama_token bos = llama_token_bos(model);
     for (int32_t c = 0; c < n_chunks; c++) {
-        std::copy_n(tokens.begin() + ptrdiff_t(c) * n_ctx, n_ctx, evaluated.begin() + ptrdiff_t(c) * n_ctx);
+        std::copy_n(tokens.begin() + ptrdiff_t(c) * n_ctx, n_ctx,
+                    evaluated.begin() + ptrdiff_t(c) * n_ctx);
         if (bos >= 0) evaluated[size_t(c) * size_t(n_ctx)] = bos; // every chunk starts anew
     }
-    const logprob_header header{uint32_t(n_ctx), uint32_t(n_vocab), uint32_t(n_chunks), uint32_t(first)};
+    const logprob_header header{uint32_t(n_ctx), uint32_t(n_vocab), uint32_t(n_chunks),
+                                uint32_t(first)};
     bool ok = true;
     if (!o.kl_base.empty()) {
         ok = base.open(o.kl_base, &err);
         const logprob_header &h = base.header();
-        if (ok && (h.n_ctx != header.n_ctx || h.n_vocab != header.n_vocab || h.first != header.first)) {
-            err = o.kl_base + ": saved with context " + std::to_string(h.n_ctx) + " and vocabulary " +
-                  std::to_string(h.n_vocab) + ", this run has " + std::to_string(n_ctx) + " and " +
-                  std::to_string(n_vocab);
+        if (ok &&
+            (h.n_ctx != header.n_ctx || h.n_vocab != header.n_vocab || h.first != header.first)) {
+            err = o.kl_base + ": saved with context " + std::to_string(h.n_ctx) +
+                  " and vocabulary " + std::to_string(h.n_vocab) + ", this run has " +
+                  std::to_string(n_ctx) + " and " + std::to_string(n_vocab);
             ok = false;
         }
         if (ok && h.n_chunks < uint32_t(n_chunks)) {
@@ -226,10 +231,11 @@ int run(const options &o) {
 
 int main(int argc, char **argv) {
     options o;
-    args::parser p("perplexity", "-m MODEL -f TEXT [options]",
-                   "Perplexity of MODEL on TEXT, over chunks of -c tokens each scored on its second\n"
-                   "half, exactly as llama.cpp's perplexity tool computes it. --save-logits keeps a\n"
-                   "model's log-probabilities; --kl-divergence compares another model against them.");
+    args::parser p(
+        "perplexity", "-m MODEL -f TEXT [options]",
+        "Perplexity of MODEL on TEXT, over chunks of -c tokens each scored on its second\n"
+        "half, exactly as llama.cpp's perplexity tool computes it. --save-logits keeps a\n"
+        "model's log-probabilities; --kl-divergence compares another model against them.");
     p.add(args::model_flag(&o.model));
     p.add(args::string_flag({"-f", "--file"}, "FILE", "the text to score", &o.text_file));
     p.add(args::uint_flag({"-c", "--ctx-size"}, "tokens per chunk", 4, 1u << 20, &o.n_ctx));

@@ -72,8 +72,8 @@ void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
  * floats into blocks of `type` (any type, F32 included). Returns the bytes
  * written, or 0 when n_per_row is not a multiple of the block size, in which
  * case nothing is written. */
-size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst,
-                          int64_t nrows, int64_t n_per_row);
+size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
+                          int64_t n_per_row);
 /* Decodes n elements (a multiple of the block size) of `type` to floats. */
 void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
 
@@ -150,9 +150,9 @@ struct ggml_tensor {
 struct ggml_context;
 
 struct ggml_init_params {
-    size_t mem_size;   /* bytes of the arena */
-    void *mem_buffer;  /* NULL: the context allocates (and frees) it */
-    bool no_alloc;     /* true: leaf tensors get no data (caller points them) */
+    size_t mem_size;  /* bytes of the arena */
+    void *mem_buffer; /* NULL: the context allocates (and frees) it */
+    bool no_alloc;    /* true: leaf tensors get no data (caller points them) */
 };
 
 /* NULL if the arena cannot be allocated. */
@@ -168,16 +168,15 @@ size_t ggml_graph_overhead(size_t n_nodes);
 /* New leaf tensor, contiguous. Its data lives in the arena unless the
  * context is no_alloc (then data is NULL until the caller sets it, or until
  * the planner allocates it for a tensor flagged as input). */
-struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type,
-                                    int n_dims, const int64_t *ne);
-struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type,
-                                       int64_t ne0);
-struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type,
-                                       int64_t ne0, int64_t ne1);
-struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type,
-                                       int64_t ne0, int64_t ne1, int64_t ne2);
-struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type,
-                                       int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
+struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type, int n_dims,
+                                    const int64_t *ne);
+struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0);
+struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
+                                       int64_t ne1);
+struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
+                                       int64_t ne1, int64_t ne2);
+struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
+                                       int64_t ne1, int64_t ne2, int64_t ne3);
 
 struct ggml_tensor *ggml_set_name(struct ggml_tensor *t, const char *name);
 struct ggml_tensor *ggml_format_name(struct ggml_tensor *t, const char *fmt, ...);
@@ -194,28 +193,26 @@ int ggml_n_dims(const struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
 
-struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 int64_t ne0, size_t offset);
-struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 int64_t ne0, int64_t ne1, size_t nb1, size_t offset);
-struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 int64_t ne0, int64_t ne1, int64_t ne2, size_t nb1,
-                                 size_t nb2, size_t offset);
-struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3,
-                                 size_t nb1, size_t nb2, size_t nb3, size_t offset);
+struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                 size_t offset);
+struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                 int64_t ne1, size_t nb1, size_t offset);
+struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                 int64_t ne1, int64_t ne2, size_t nb1, size_t nb2, size_t offset);
+struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                 int64_t ne1, int64_t ne2, int64_t ne3, size_t nb1, size_t nb2,
+                                 size_t nb3, size_t offset);
 /* Reshapes need a contiguous source. */
-struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                    int64_t ne0);
-struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                    int64_t ne0, int64_t ne1);
-struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                    int64_t ne0, int64_t ne1, int64_t ne2);
-struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a,
-                                    int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
+struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0);
+struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                    int64_t ne1);
+struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                    int64_t ne1, int64_t ne2);
+struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
+                                    int64_t ne1, int64_t ne2, int64_t ne3);
 /* Source dimension i becomes dimension axis_i of the result. */
-struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 int axis0, int axis1, int axis2, int axis3);
+struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a, int axis0,
+                                 int axis1, int axis2, int axis3);
 /* Swaps dimensions 0 and 1. */
 struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggml_tensor *a);
 
@@ -244,8 +241,7 @@ struct ggml_tensor *ggml_swiglu(struct ggml_context *ctx, struct ggml_tensor *a,
                                 struct ggml_tensor *b);
 
 /* x / sqrt(mean(x^2) + eps) over each row. */
-struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  float eps);
+struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a, float eps);
 /* Rotary embedding of a [head_dim, n_head, n_tokens] with positions pos
  * (I32 [n_tokens]): the first n_dims of each head rotate as adjacent pairs
  * (x[2i], x[2i+1]) by angle pos * freq_base^(-2i/n_dims). */
@@ -253,8 +249,8 @@ struct ggml_tensor *ggml_rope(struct ggml_context *ctx, struct ggml_tensor *a,
                               struct ggml_tensor *pos, int n_dims, float freq_base);
 /* softmax(scale * a) over each row; with causal, row i1 of a
  * [n_kv, n_tokens, ...] sees only columns <= n_past + i1. */
-struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  float scale, bool causal, int n_past);
+struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a, float scale,
+                                  bool causal, int n_past);
 /* Rows idx[i] of a (any type) as F32: [a->ne[0], ne(idx)]. */
 struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
                                   struct ggml_tensor *idx);

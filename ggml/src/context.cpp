@@ -80,8 +80,7 @@ ggml_tensor *new_view(ggml_context *ctx, ggml_tensor *a, ggml_op op, const int64
     t->src[0] = a;
     t->view_src = a->view_src ? a->view_src : a;
     t->view_offs = (a->view_src ? a->view_offs : 0) + offset;
-    GGML_ASSERT(t->view_offs + ggml_nbytes(t) <= ggml_nbytes(t->view_src) ||
-                    ggml_nelements(t) == 0,
+    GGML_ASSERT(t->view_offs + ggml_nbytes(t) <= ggml_nbytes(t->view_src) || ggml_nelements(t) == 0,
                 "view of %zu bytes at %zu is outside its source of %zu bytes", ggml_nbytes(t),
                 t->view_offs, ggml_nbytes(t->view_src));
     if (t->view_src->data) t->data = static_cast<char *>(t->view_src->data) + t->view_offs;
@@ -176,7 +175,6 @@ void ggml_set_output(ggml_tensor *t) { t->flags |= GGML_TENSOR_FLAG_OUTPUT; }
 int64_t ggml_nelements(const ggml_tensor *t) { return t->ne[0] * t->ne[1] * t->ne[2] * t->ne[3]; }
 
 int64_t ggml_nrows(const ggml_tensor *t) { return t->ne[1] * t->ne[2] * t->ne[3]; }
-
 
 bool ggml_is_contiguous(const ggml_tensor *t) {
     if (t->ne[0] != ggml_blck_size(t->type) && t->nb[0] != ggml_type_size(t->type)) return false;

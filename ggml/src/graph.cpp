@@ -26,8 +26,10 @@ void visit(ggml_cgraph *g, ggml_tensor *t) {
     for (ggml_tensor *src : t->src)
         if (src) visit(g, src);
     if (t->view_src) visit(g, t->view_src);
-    if (t->op == GGML_OP_NONE) g->leafs[g->n_leafs++] = t;
-    else g->nodes[g->n_nodes++] = t;
+    if (t->op == GGML_OP_NONE)
+        g->leafs[g->n_leafs++] = t;
+    else
+        g->nodes[g->n_nodes++] = t;
 }
 
 // The visited set holds at most max_nodes tensors: at most half full.

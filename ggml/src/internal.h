@@ -18,8 +18,8 @@
 
 namespace ggml {
 
-[[noreturn]] void assert_failed(const char *file, int line, const char *cond, const char *fmt,
-                                ...) __attribute__((format(printf, 4, 5)));
+[[noreturn]] void assert_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 constexpr size_t TENSOR_ALIGNMENT = 64; // data of tensors, so SIMD loads stay in cache lines
 

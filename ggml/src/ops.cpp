@@ -179,7 +179,8 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
                 "mul_mat: '%s' does not broadcast over '%s'", a->name, b->name);
     expect_rows_contiguous(a, "mul_mat");
     const ggml::format_kernels *scalar = ggml::traits_of(a->type).kernels[0];
-    GGML_ASSERT(scalar && scalar->vec_dot, "mul_mat: %s cannot be a weight", ggml_type_name(a->type));
+    GGML_ASSERT(scalar && scalar->vec_dot, "mul_mat: %s cannot be a weight",
+                ggml_type_name(a->type));
     expect_f32(b, "mul_mat");
     const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
     if (vec_dot_type != GGML_TYPE_F32 && !ggml::mul_mat_uses_blas(a, b)) {

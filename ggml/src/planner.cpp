@@ -106,8 +106,7 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     for (int i = 0; i < g->n_leafs; i++) {
         const ggml_tensor *leaf = g->leafs[i];
         if (!leaf->data && !is_input_leaf(leaf)) {
-            std::fprintf(stderr, "ggml: tensor '%s' has no data and is not an input\n",
-                         leaf->name);
+            std::fprintf(stderr, "ggml: tensor '%s' has no data and is not an input\n", leaf->name);
             return false;
         }
     }
@@ -134,7 +133,8 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     }
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
-        if (node->view_src && ((node->flags & GGML_TENSOR_FLAG_OUTPUT) || !read[graph_slot(g, node)]))
+        if (node->view_src &&
+            ((node->flags & GGML_TENSOR_FLAG_OUTPUT) || !read[graph_slot(g, node)]))
             result_root[graph_slot(g, root_of(node))] = true;
     }
     auto kept = [&](const ggml_tensor *t) {
@@ -184,7 +184,8 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     for (ggml_tensor *t : placed) t->data = base + offset[graph_slot(g, t)];
     for (int i = 0; i < g->n_nodes; i++) {
         ggml_tensor *node = g->nodes[i];
-        if (node->view_src) node->data = static_cast<char *>(node->view_src->data) + node->view_offs;
+        if (node->view_src)
+            node->data = static_cast<char *>(node->view_src->data) + node->view_offs;
     }
     return true;
 }

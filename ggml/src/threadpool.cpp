@@ -41,7 +41,8 @@ void ggml_threadpool::run(job_fn job, void *arg) {
     job_seq_.fetch_add(1, std::memory_order_release);
     job_seq_.notify_all();
     job(arg, 0);
-    for (uint32_t spins = 0; n_finished_.load(std::memory_order_acquire) != n_threads_ - 1; spins++) {
+    for (uint32_t spins = 0; n_finished_.load(std::memory_order_acquire) != n_threads_ - 1;
+         spins++) {
         GGML_CPU_RELAX();
         // as in barrier: more threads than free cores
         if ((spins & 0x3ff) == 0x3ff) std::this_thread::yield();

@@ -91,11 +91,11 @@ int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, 
 /* ---------------------------------------------------------------- contexts */
 
 struct llama_context_params {
-    uint32_t n_ctx;        /* positions in the KV cache; 0 = the model's training context */
-    uint32_t n_batch;      /* most tokens evaluated in one graph */
-    int32_t n_threads;     /* threads of the thread pool */
+    uint32_t n_ctx;         /* positions in the KV cache; 0 = the model's training context */
+    uint32_t n_batch;       /* most tokens evaluated in one graph */
+    int32_t n_threads;      /* threads of the thread pool */
     enum ggml_type kv_type; /* GGML_TYPE_F16 or GGML_TYPE_F32 */
-    bool all_logits;       /* keep logits of every position, not only the last */
+    bool all_logits;        /* keep logits of every position, not only the last */
 };
 
 struct llama_context_params llama_context_default_params(void);
@@ -132,11 +132,11 @@ struct llama_timings llama_get_timings(const struct llama_context *ctx);
 /* ---------------------------------------------------------------- sampling */
 
 struct llama_sampler_params {
-    float temp;           /* <= 0: greedy (the most likely token) */
-    int32_t top_k;        /* <= 0: off */
-    float top_p;          /* >= 1: off */
-    float min_p;          /* <= 0: off */
-    float repeat_penalty; /* 1 (or <= 0): off */
+    float temp;            /* <= 0: greedy (the most likely token) */
+    int32_t top_k;         /* <= 0: off */
+    float top_p;           /* >= 1: off */
+    float min_p;           /* <= 0: off */
+    float repeat_penalty;  /* 1 (or <= 0): off */
     int32_t repeat_last_n; /* tokens the penalty looks back over */
     uint32_t seed;
 };

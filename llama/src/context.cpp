@@ -79,8 +79,9 @@ llama_context *llama_context_new(llama_model *model, llama_context_params params
     if (params.n_batch == 0 || params.n_threads < 1 || params.n_threads > MAX_THREADS ||
         params.n_ctx > uint32_t(INT32_MAX) ||
         (params.kv_type != GGML_TYPE_F16 && params.kv_type != GGML_TYPE_F32)) {
-        llama::set_error("invalid context parameters (n_ctx < 2^31, n_batch >= 1, n_threads 1 to 512, "
-                         "KV cache F16 or F32)");
+        llama::set_error(
+            "invalid context parameters (n_ctx < 2^31, n_batch >= 1, n_threads 1 to 512, "
+            "KV cache F16 or F32)");
         return nullptr;
     }
     params.n_batch = std::min(params.n_batch, params.n_ctx); // a batch never exceeds the context
@@ -113,8 +114,8 @@ int32_t llama_decode(llama_context *ctx, const llama_token *tokens, int32_t n_to
     }
     for (int32_t i = 0; i < n_tokens; i++) {
         if (tokens[i] < 0 || tokens[i] >= n_vocab) {
-            llama::set_error("token " + std::to_string(tokens[i]) + " is not in the vocabulary of " +
-                             std::to_string(n_vocab));
+            llama::set_error("token " + std::to_string(tokens[i]) +
+                             " is not in the vocabulary of " + std::to_string(n_vocab));
             return -1;
         }
     }

@@ -15,8 +15,8 @@ struct builder {
     ggml_cgraph *graph;
     const hparams &hp;
     const kv_cache &kv;
-    int32_t n;          // tokens in the batch
-    int32_t n_past;     // positions already in the cache
+    int32_t n;      // tokens in the batch
+    int32_t n_past; // positions already in the cache
     ggml_tensor *positions;
     // x gathered by a perm, per (x, perm): q, k and v (gate and up) read one
     // input, and usually through one perm, which is then gathered once
@@ -74,10 +74,9 @@ struct builder {
         ggml_build_forward_expand(
             graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, k, hp.n_embd_kv(), n),
                             ggml_view_2d(ctx, k_cache, hp.n_embd_kv(), n, k_row, n_past * k_row)));
-        ggml_build_forward_expand(
-            graph, ggml_cpy(ctx, ggml_transpose(ctx, v),
-                            ggml_view_2d(ctx, v_cache, n, hp.n_embd_kv(), v_cache->nb[1],
-                                         n_past * el)));
+        ggml_build_forward_expand(graph, ggml_cpy(ctx, ggml_transpose(ctx, v),
+                                                  ggml_view_2d(ctx, v_cache, n, hp.n_embd_kv(),
+                                                               v_cache->nb[1], n_past * el)));
 
         // scores of every query against every key so far: [n_kv, n, n_head];
         // query head h reads kv head h / (n_head / n_head_kv)

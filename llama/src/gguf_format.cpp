@@ -8,32 +8,19 @@ namespace llama {
 
 const char *gguf_type_name(gguf_type type) {
     switch (type) {
-    case gguf_type::UINT8:
-        return "UINT8";
-    case gguf_type::INT8:
-        return "INT8";
-    case gguf_type::UINT16:
-        return "UINT16";
-    case gguf_type::INT16:
-        return "INT16";
-    case gguf_type::UINT32:
-        return "UINT32";
-    case gguf_type::INT32:
-        return "INT32";
-    case gguf_type::FLOAT32:
-        return "FLOAT32";
-    case gguf_type::BOOL:
-        return "BOOL";
-    case gguf_type::STRING:
-        return "STRING";
-    case gguf_type::ARRAY:
-        return "ARRAY";
-    case gguf_type::UINT64:
-        return "UINT64";
-    case gguf_type::INT64:
-        return "INT64";
-    case gguf_type::FLOAT64:
-        return "FLOAT64";
+    case gguf_type::UINT8: return "UINT8";
+    case gguf_type::INT8: return "INT8";
+    case gguf_type::UINT16: return "UINT16";
+    case gguf_type::INT16: return "INT16";
+    case gguf_type::UINT32: return "UINT32";
+    case gguf_type::INT32: return "INT32";
+    case gguf_type::FLOAT32: return "FLOAT32";
+    case gguf_type::BOOL: return "BOOL";
+    case gguf_type::STRING: return "STRING";
+    case gguf_type::ARRAY: return "ARRAY";
+    case gguf_type::UINT64: return "UINT64";
+    case gguf_type::INT64: return "INT64";
+    case gguf_type::FLOAT64: return "FLOAT64";
     }
     return "unknown";
 }
@@ -46,22 +33,17 @@ size_t fixed_size(gguf_type type) {
     switch (type) {
     case gguf_type::UINT8:
     case gguf_type::INT8:
-    case gguf_type::BOOL:
-        return 1;
+    case gguf_type::BOOL: return 1;
     case gguf_type::UINT16:
-    case gguf_type::INT16:
-        return 2;
+    case gguf_type::INT16: return 2;
     case gguf_type::UINT32:
     case gguf_type::INT32:
-    case gguf_type::FLOAT32:
-        return 4;
+    case gguf_type::FLOAT32: return 4;
     case gguf_type::UINT64:
     case gguf_type::INT64:
-    case gguf_type::FLOAT64:
-        return 8;
+    case gguf_type::FLOAT64: return 8;
     case gguf_type::STRING:
-    case gguf_type::ARRAY:
-        return 0;
+    case gguf_type::ARRAY: return 0;
     }
     return 0;
 }

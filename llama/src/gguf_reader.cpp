@@ -132,35 +132,23 @@ class gguf_parser {
 
     gguf_scalar read_scalar(gguf_type type) {
         switch (type) {
-        case gguf_type::UINT8:
-            return uint64_t(read<uint8_t>());
-        case gguf_type::UINT16:
-            return uint64_t(read<uint16_t>());
-        case gguf_type::UINT32:
-            return uint64_t(read<uint32_t>());
-        case gguf_type::UINT64:
-            return read<uint64_t>();
-        case gguf_type::INT8:
-            return int64_t(read<int8_t>());
-        case gguf_type::INT16:
-            return int64_t(read<int16_t>());
-        case gguf_type::INT32:
-            return int64_t(read<int32_t>());
-        case gguf_type::INT64:
-            return read<int64_t>();
-        case gguf_type::FLOAT32:
-            return double(read<float>());
-        case gguf_type::FLOAT64:
-            return read<double>();
+        case gguf_type::UINT8: return uint64_t(read<uint8_t>());
+        case gguf_type::UINT16: return uint64_t(read<uint16_t>());
+        case gguf_type::UINT32: return uint64_t(read<uint32_t>());
+        case gguf_type::UINT64: return read<uint64_t>();
+        case gguf_type::INT8: return int64_t(read<int8_t>());
+        case gguf_type::INT16: return int64_t(read<int16_t>());
+        case gguf_type::INT32: return int64_t(read<int32_t>());
+        case gguf_type::INT64: return read<int64_t>();
+        case gguf_type::FLOAT32: return double(read<float>());
+        case gguf_type::FLOAT64: return read<double>();
         case gguf_type::BOOL: {
             const uint8_t b = read<uint8_t>();
             if (b > 1) fail(string_printf("a BOOL value is %u; it must be 0 or 1", b));
             return b == 1;
         }
-        case gguf_type::STRING:
-            return read_string();
-        case gguf_type::ARRAY:
-            break;
+        case gguf_type::STRING: return read_string();
+        case gguf_type::ARRAY: break;
         }
         fail("internal error: not a scalar type");
     }
@@ -236,8 +224,7 @@ class gguf_parser {
             if (n_dims < 1 || n_dims > GGML_MAX_DIMS)
                 fail(string_printf("n_dims is %u; it must be 1 to %d", n_dims, GGML_MAX_DIMS));
             uint64_t ne[GGML_MAX_DIMS] = {1, 1, 1, 1};
-            for (uint32_t d = 0; d < n_dims; d++)
-                ne[d] = read<uint64_t>();
+            for (uint32_t d = 0; d < n_dims; d++) ne[d] = read<uint64_t>();
             const uint32_t type = read<uint32_t>();
             t.offset = read<uint64_t>();
 
@@ -256,8 +243,7 @@ class gguf_parser {
                                    t.offset, f_.alignment_));
             t.type = ggml_type(type);
             t.n_dims = int(n_dims);
-            for (int d = 0; d < GGML_MAX_DIMS; d++)
-                t.ne[d] = int64_t(ne[d]);
+            for (int d = 0; d < GGML_MAX_DIMS; d++) t.ne[d] = int64_t(ne[d]);
             t.size = size_t(nbytes);
             f_.tensors_.push_back(std::move(t));
             f_.tensor_index_.emplace(f_.tensors_.back().name, f_.tensors_.size() - 1);
@@ -285,8 +271,7 @@ class gguf_parser {
         }
         context_.clear();
         std::vector<const gguf_tensor *> by_offset;
-        for (const gguf_tensor &t : f_.tensors_)
-            by_offset.push_back(&t);
+        for (const gguf_tensor &t : f_.tensors_) by_offset.push_back(&t);
         std::sort(by_offset.begin(), by_offset.end(),
                   [](const gguf_tensor *a, const gguf_tensor *b) { return a->offset < b->offset; });
         for (size_t i = 1; i < by_offset.size(); i++) {

@@ -102,8 +102,7 @@ void put_scalar(std::vector<uint8_t> &out, gguf_type type, const Variant &v) {
         put_string(out, *s);
         return;
     }
-    case gguf_type::ARRAY:
-        break;
+    case gguf_type::ARRAY: break;
     }
     throw invalid_content(string_printf("unknown value type %u", uint32_t(type)));
 }
@@ -228,8 +227,7 @@ template <typename Wide, typename Elem>
 gguf_value array_value(gguf_type type, std::vector<Elem> v) {
     gguf_array array{type, {}};
     array.values.reserve(v.size());
-    for (Elem &x : v)
-        array.values.emplace_back(Wide(std::move(x)));
+    for (Elem &x : v) array.values.emplace_back(Wide(std::move(x)));
     return {gguf_type::ARRAY, std::move(array)};
 }
 
@@ -259,8 +257,7 @@ void file_shape(int n_dims, const int64_t *ne, uint64_t out[GGML_MAX_DIMS]) {
 void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const int64_t *ne,
                              const void *data) {
     pending_tensor t{std::move(name), type, n_dims, {1, 1, 1, 1}, {}, {}};
-    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++)
-        t.ne[d] = ne[d];
+    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++) t.ne[d] = ne[d];
     uint64_t shape[GGML_MAX_DIMS], nbytes = 0;
     file_shape(n_dims, ne, shape);
     // An invalid tensor keeps no bytes; write() reports what is wrong.
@@ -273,8 +270,7 @@ void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const
 void gguf_writer::add_tensor(std::string name, ggml_type type, int n_dims, const int64_t *ne,
                              std::function<void(void *dst)> fill) {
     pending_tensor t{std::move(name), type, n_dims, {1, 1, 1, 1}, {}, std::move(fill)};
-    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++)
-        t.ne[d] = ne[d];
+    for (int d = 0; d < n_dims && d < GGML_MAX_DIMS; d++) t.ne[d] = ne[d];
     tensors_.push_back(std::move(t));
 }
 
@@ -315,8 +311,7 @@ bool gguf_writer::write(const std::string &path, std::string *error) const {
                 throw invalid_content("tensor '" + printable(t.name) + "' has no data");
             put_string(head, t.name);
             put<uint32_t>(head, uint32_t(t.n_dims));
-            for (int d = 0; d < t.n_dims; d++)
-                put<uint64_t>(head, shape[d]);
+            for (int d = 0; d < t.n_dims; d++) put<uint64_t>(head, shape[d]);
             put<uint32_t>(head, uint32_t(t.type));
             put<uint64_t>(head, offset);
             offset = align_up(offset + nbytes, alignment);

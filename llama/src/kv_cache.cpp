@@ -14,8 +14,10 @@ bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type) {
         return false;
     }
     for (int il = 0; il < hp.n_layer; il++) {
-        k.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx), "cache_k.%d", il));
-        v.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, n_ctx, hp.n_embd_kv()), "cache_v.%d", il));
+        k.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx),
+                                     "cache_k.%d", il));
+        v.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, n_ctx, hp.n_embd_kv()),
+                                     "cache_v.%d", il));
         // positions not yet written are masked out, but must not hold NaNs
         // that a zero attention weight would turn into NaN
         std::memset(k.back()->data, 0, ggml_nbytes(k.back()));

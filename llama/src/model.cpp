@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 
 namespace llama {
@@ -64,7 +64,8 @@ bool model_loader::get_int(const std::string &key, int32_t &out, std::optional<i
         out = *fallback;
         return true;
     }
-    if (*v == 0 || *v > uint64_t(INT32_MAX)) return fail("key '" + key + "' = " + std::to_string(*v) + " is out of range");
+    if (*v == 0 || *v > uint64_t(INT32_MAX))
+        return fail("key '" + key + "' = " + std::to_string(*v) + " is out of range");
     out = int32_t(*v);
     return true;
 }
@@ -88,10 +89,12 @@ bool model_loader::load_hparams(hparams &hp) {
     const std::optional<std::string> arch = gguf_get_string(f_, "general.architecture", &err);
     if (!err.empty()) return fail(err);
     if (!arch) return fail("missing key 'general.architecture'");
-    if (*arch != "llama") return fail("architecture '" + *arch + "' is not supported (only 'llama')");
+    if (*arch != "llama")
+        return fail("architecture '" + *arch + "' is not supported (only 'llama')");
 
     if (!get_int("llama.context_length", hp.n_ctx_train) ||
-        !get_int("llama.embedding_length", hp.n_embd) || !get_int("llama.block_count", hp.n_layer) ||
+        !get_int("llama.embedding_length", hp.n_embd) ||
+        !get_int("llama.block_count", hp.n_layer) ||
         !get_int("llama.feed_forward_length", hp.n_ff) ||
         !get_int("llama.attention.head_count", hp.n_head) ||
         !get_int("llama.attention.head_count_kv", hp.n_head_kv, hp.n_head) ||
@@ -99,11 +102,11 @@ bool model_loader::load_hparams(hparams &hp) {
         !get_float("llama.rope.freq_base", hp.rope_freq_base, 10000.0f))
         return false;
     if (hp.n_embd % hp.n_head != 0)
-        return fail("head_count " + std::to_string(hp.n_head) + " does not divide embedding_length " +
-                    std::to_string(hp.n_embd));
+        return fail("head_count " + std::to_string(hp.n_head) +
+                    " does not divide embedding_length " + std::to_string(hp.n_embd));
     if (hp.n_head % hp.n_head_kv != 0)
-        return fail("head_count_kv " + std::to_string(hp.n_head_kv) + " does not divide head_count " +
-                    std::to_string(hp.n_head));
+        return fail("head_count_kv " + std::to_string(hp.n_head_kv) +
+                    " does not divide head_count " + std::to_string(hp.n_head));
     if (!get_int("llama.rope.dimension_count", hp.n_rot, hp.head_dim())) return false;
     if (hp.n_rot % 2 != 0 || hp.n_rot > hp.head_dim())
         return fail("rope.dimension_count " + std::to_string(hp.n_rot) +
@@ -125,11 +128,11 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
         return nullptr;
     }
     used_.insert(name);
-    const bool shape_ok = info->n_dims == int(ne.size()) &&
-                          std::equal(ne.begin(), ne.end(), info->ne);
+    const bool shape_ok =
+        info->n_dims == int(ne.size()) && std::equal(ne.begin(), ne.end(), info->ne);
     if (!shape_ok) {
-        fail("tensor '" + name + "' has shape " + shape_str(info->n_dims, info->ne) + ", expected " +
-             shape_str(int(ne.size()), ne.data()));
+        fail("tensor '" + name + "' has shape " + shape_str(info->n_dims, info->ne) +
+             ", expected " + shape_str(int(ne.size()), ne.data()));
         return nullptr;
     }
     if (is_norm ? info->type != GGML_TYPE_F32
@@ -199,8 +202,9 @@ bool model_loader::load_tensors(llama_model &model) {
     // every layer has 9 tensors: a block_count the file cannot hold is
     // refused before anything is sized by it
     if (size_t(hp.n_layer) > f_.tensors().size() / 9)
-        return fail("llama.block_count is " + std::to_string(hp.n_layer) + ", but the file has only " +
-                    std::to_string(f_.tensors().size()) + " tensors (9 a layer)");
+        return fail("llama.block_count is " + std::to_string(hp.n_layer) +
+                    ", but the file has only " + std::to_string(f_.tensors().size()) +
+                    " tensors (9 a layer)");
     model.layers.resize(size_t(hp.n_layer));
     for (int il = 0; il < hp.n_layer; il++) {
         layer &l = model.layers[size_t(il)];
@@ -217,10 +221,10 @@ bool model_loader::load_tensors(llama_model &model) {
             return false;
     }
     for (const gguf_tensor &t : f_.tensors())
-        if (!used_.count(t.name)) return fail("unexpected tensor '" + t.name + "' in a llama model");
+        if (!used_.count(t.name))
+            return fail("unexpected tensor '" + t.name + "' in a llama model");
     return true;
 }
-
 
 } // namespace
 
@@ -231,8 +235,10 @@ std::string describe(const llama_model &model) {
     for_each_tensor(model, [&](const ggml_tensor *t) {
         auto it = std::find_if(bytes_by_type.begin(), bytes_by_type.end(),
                                [&](const auto &p) { return p.second == t->type; });
-        if (it == bytes_by_type.end()) bytes_by_type.emplace_back(ggml_nbytes(t), t->type);
-        else it->first += ggml_nbytes(t);
+        if (it == bytes_by_type.end())
+            bytes_by_type.emplace_back(ggml_nbytes(t), t->type);
+        else
+            it->first += ggml_nbytes(t);
     });
     const auto main_type = std::max_element(bytes_by_type.begin(), bytes_by_type.end())->second;
     char buf[160];

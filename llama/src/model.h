@@ -18,10 +18,10 @@ struct hparams {
     int32_t n_ctx_train; // context length the model was trained with
     int32_t n_embd;      // model dimension
     int32_t n_layer;
-    int32_t n_ff;        // hidden size of the SwiGLU feed-forward
-    int32_t n_head;      // query heads
-    int32_t n_head_kv;   // key/value heads (fewer with grouped-query attention)
-    int32_t n_rot;       // dimensions of each head that RoPE rotates
+    int32_t n_ff;      // hidden size of the SwiGLU feed-forward
+    int32_t n_head;    // query heads
+    int32_t n_head_kv; // key/value heads (fewer with grouped-query attention)
+    int32_t n_rot;     // dimensions of each head that RoPE rotates
     float rms_eps;
     float rope_freq_base;
 
@@ -59,11 +59,11 @@ struct layer {
 struct llama_model {
     std::unique_ptr<llama::gguf_file> file;
     llama::hparams hp{};
-    ggml_context *weights = nullptr; // tensor headers; data in the mapping (or, for a
-                                     // random model, in the context itself)
-    ggml_tensor *tok_embd = nullptr;     // [n_embd, n_vocab]
-    ggml_tensor *output_norm = nullptr;  // [n_embd]
-    llama::linear output;                // [n_embd, n_vocab]; weight tok_embd when tied
+    ggml_context *weights = nullptr;    // tensor headers; data in the mapping (or, for a
+                                        // random model, in the context itself)
+    ggml_tensor *tok_embd = nullptr;    // [n_embd, n_vocab]
+    ggml_tensor *output_norm = nullptr; // [n_embd]
+    llama::linear output;               // [n_embd, n_vocab]; weight tok_embd when tied
     std::vector<llama::layer> layers;
     std::unique_ptr<llama::tokenizer> tok;
     std::string desc;
@@ -76,8 +76,7 @@ namespace llama {
 
 // Calls f(tensor) for every tensor of the model once (a tied classifier is
 // the embedding, seen once).
-template <typename F>
-void for_each_tensor(const llama_model &m, F f) {
+template <typename F> void for_each_tensor(const llama_model &m, F f) {
     auto linear_tensors = [&](const linear &l) {
         for (ggml_tensor *t : {l.weight, l.bias, l.input_perm})
             if (t) f(t);

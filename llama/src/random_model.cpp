@@ -52,7 +52,8 @@ struct random_builder {
 
     ggml_tensor *make(const char *name, ggml_type t, int64_t ne0, int64_t ne1, float mean,
                       float stddev) {
-        ggml_tensor *x = ne1 == 1 ? ggml_new_tensor_1d(ctx, t, ne0) : ggml_new_tensor_2d(ctx, t, ne0, ne1);
+        ggml_tensor *x =
+            ne1 == 1 ? ggml_new_tensor_1d(ctx, t, ne0) : ggml_new_tensor_2d(ctx, t, ne0, ne1);
         ggml_set_name(x, name);
         std::mt19937 rng(seed + uint32_t(n_made++));
         std::normal_distribution<float> dist(mean, stddev);
@@ -102,8 +103,8 @@ bool llama_model_shape_preset(const char *name, llama_model_shape *shape) {
 
 llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t seed) {
     if (s.n_vocab < 260 || s.n_ctx_train < 1 || s.n_embd < 2 || s.n_layer < 1 || s.n_ff < 1 ||
-        s.n_head < 1 || s.n_head_kv < 1 || s.n_embd % s.n_head != 0 || s.n_head % s.n_head_kv != 0 ||
-        (s.n_embd / s.n_head) % 2 != 0) {
+        s.n_head < 1 || s.n_head_kv < 1 || s.n_embd % s.n_head != 0 ||
+        s.n_head % s.n_head_kv != 0 || (s.n_embd / s.n_head) % 2 != 0) {
         set_error("invalid model shape (vocabulary >= 260, heads dividing the dimension into an "
                   "even head size, kv heads dividing heads)");
         return nullptr;
@@ -114,23 +115,24 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
     }
     auto model = std::make_unique<llama_model>();
     hparams &hp = model->hp;
-    hp = {s.n_vocab, s.n_ctx_train, s.n_embd, s.n_layer, s.n_ff, s.n_head, s.n_head_kv,
-          s.n_embd / s.n_head, 1e-5f, 10000.0f};
+    hp = {s.n_vocab,   s.n_ctx_train,       s.n_embd, s.n_layer, s.n_ff, s.n_head,
+          s.n_head_kv, s.n_embd / s.n_head, 1e-5f,    10000.0f};
 
     // one arena for every tensor
     random_builder b{nullptr, type, seed};
     const int64_t embd = hp.n_embd, kv = hp.n_embd_kv(), ff = hp.n_ff, vocab_n = hp.n_vocab;
     size_t total = 2 * random_builder::bytes(b.type_for(embd), embd, vocab_n) +
                    random_builder::bytes(GGML_TYPE_F32, embd, 1);
-    const size_t per_layer =
-        2 * random_builder::bytes(GGML_TYPE_F32, embd, 1) +
-        2 * random_builder::bytes(b.type_for(embd), embd, embd) +
-        2 * random_builder::bytes(b.type_for(embd), embd, kv) +
-        2 * random_builder::bytes(b.type_for(embd), embd, ff) + random_builder::bytes(b.type_for(ff), ff, embd);
+    const size_t per_layer = 2 * random_builder::bytes(GGML_TYPE_F32, embd, 1) +
+                             2 * random_builder::bytes(b.type_for(embd), embd, embd) +
+                             2 * random_builder::bytes(b.type_for(embd), embd, kv) +
+                             2 * random_builder::bytes(b.type_for(embd), embd, ff) +
+                             random_builder::bytes(b.type_for(ff), ff, embd);
     total += size_t(hp.n_layer) * per_layer;
     model->weights = ggml_init({total, nullptr, false});
     if (!model->weights) {
-        set_error("a random model of " + std::to_string(total >> 20) + " MiB does not fit in memory");
+        set_error("a random model of " + std::to_string(total >> 20) +
+                  " MiB does not fit in memory");
         return nullptr;
     }
     b.ctx = model->weights;

@@ -83,7 +83,9 @@ llama_token llama_sampler_sample(llama_sampler *s, const float *logits, int32_t 
     std::iota(s->ids.begin(), s->ids.end(), 0);
     size_t n = size_t(n_vocab);
     if (s->params.top_k > 0) n = std::min(n, size_t(s->params.top_k));
-    auto by_logit = [&](int32_t a, int32_t b) { return s->logits[size_t(a)] > s->logits[size_t(b)]; };
+    auto by_logit = [&](int32_t a, int32_t b) {
+        return s->logits[size_t(a)] > s->logits[size_t(b)];
+    };
     std::partial_sort(s->ids.begin(), s->ids.begin() + ptrdiff_t(n), s->ids.end(), by_logit);
 
     // probabilities of the candidates (before temperature, as llama.cpp's

@@ -25,17 +25,14 @@ size_t utf8_length(std::string_view s) {
 
 std::string surface_of(const std::string &piece, token_type type) {
     switch (type) {
-    case token_type::CONTROL:
-        return "";
-    case token_type::UNKNOWN:
-        return std::string(UNKNOWN_SURFACE);
+    case token_type::CONTROL: return "";
+    case token_type::UNKNOWN: return std::string(UNKNOWN_SURFACE);
     case token_type::BYTE: {
         uint8_t byte = 0;
         parse_byte_piece(piece, &byte);
         return std::string(1, char(byte));
     }
-    default:
-        break;
+    default: break;
     }
     std::string text;
     for (size_t i = 0; i < piece.size();) {
@@ -143,8 +140,7 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
         if (vocab_.types[size_t(id)] == token_type::UNUSED)
             unmerge[merged] = {piece(left), piece(right)};
     };
-    for (int64_t i = 1; i < int64_t(symbols.size()); i++)
-        consider(i - 1, i);
+    for (int64_t i = 1; i < int64_t(symbols.size()); i++) consider(i - 1, i);
 
     while (!agenda.empty()) {
         const merge_candidate best = agenda.top();
@@ -176,8 +172,7 @@ void tokenizer::segment(std::string_view text, std::vector<token_id> *out) const
         }
         out->push_back(id);
     };
-    for (int64_t s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next)
-        emit(piece(s));
+    for (int64_t s = symbols.empty() ? -1 : 0; s >= 0; s = symbols[size_t(s)].next) emit(piece(s));
 }
 
 // A symbol no piece covers (a single character): its bytes as byte tokens,
@@ -189,8 +184,7 @@ void tokenizer::emit_bytes(std::string_view symbol, std::vector<token_id> *out) 
             return;
         }
     }
-    for (char c : symbol)
-        out->push_back(byte_tokens_[uint8_t(c)]);
+    for (char c : symbol) out->push_back(byte_tokens_[uint8_t(c)]);
 }
 
 std::string tokenizer::token_to_piece(token_id id) const {
@@ -200,8 +194,8 @@ std::string tokenizer::token_to_piece(token_id id) const {
 
 std::string tokenizer::piece_after(token_id prev, token_id id) const {
     if (id < 0 || id >= n_tokens()) return "";
-    const bool at_start = prev < 0 || prev >= n_tokens() ||
-                          vocab_.types[size_t(prev)] == token_type::CONTROL;
+    const bool at_start =
+        prev < 0 || prev >= n_tokens() || vocab_.types[size_t(prev)] == token_type::CONTROL;
     const std::string &s = surfaces_[size_t(id)];
     const bool strip = at_start && vocab_.add_space_prefix &&
                        vocab_.types[size_t(id)] != token_type::BYTE && !s.empty() && s[0] == ' ';

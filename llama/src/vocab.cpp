@@ -106,14 +106,11 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
 
     vocab v;
     v.tokens.reserve(tokens->values.size());
-    for (const gguf_scalar &s : tokens->values)
-        v.tokens.push_back(std::get<std::string>(s));
+    for (const gguf_scalar &s : tokens->values) v.tokens.push_back(std::get<std::string>(s));
     v.scores.reserve(scores->values.size());
-    for (const gguf_scalar &s : scores->values)
-        v.scores.push_back(float(std::get<double>(s)));
+    for (const gguf_scalar &s : scores->values) v.scores.push_back(float(std::get<double>(s)));
     v.types.reserve(types->values.size());
-    for (const gguf_scalar &s : types->values)
-        v.types.push_back(token_type(std::get<int64_t>(s)));
+    for (const gguf_scalar &s : types->values) v.types.push_back(token_type(std::get<int64_t>(s)));
 
     if (!read_id(f, keys::BOS_ID, 1, &v.bos_id, error) ||
         !read_id(f, keys::EOS_ID, 2, &v.eos_id, error) ||
@@ -142,8 +139,7 @@ void store_vocab(const vocab &v, gguf_writer *w) {
     w->set_f32s(keys::SCORES, v.scores);
     std::vector<int32_t> types;
     types.reserve(v.types.size());
-    for (token_type t : v.types)
-        types.push_back(int32_t(t));
+    for (token_type t : v.types) types.push_back(int32_t(t));
     w->set_i32s(keys::TOKEN_TYPE, types);
     w->set_u32(keys::BOS_ID, id(v.bos_id));
     w->set_u32(keys::EOS_ID, id(v.eos_id));

@@ -1,7 +1,7 @@
 #include "checkpoints/gptq_import.h"
 
-#include "string_printf.h"
 #include "checkpoints/z_blocks.h"
+#include "string_printf.h"
 
 #include <algorithm>
 #include <cmath>
@@ -238,8 +238,7 @@ void gptq_linear::write_blocks(const std::vector<int32_t> &row_order, void *dst)
         auto *out = static_cast<uint8_t *>(dst) + size_t(r) * row_bytes;
         for (int64_t b = 0; b < n_in_ / BLOCK; b++) {
             const int64_t g = g_idx_[size_t(order_[size_t(b * BLOCK)])];
-            for (int64_t j = 0; j < BLOCK; j++)
-                qv[j] = q(order_[size_t(b * BLOCK + j)], n);
+            for (int64_t j = 0; j < BLOCK; j++) qv[j] = q(order_[size_t(b * BLOCK + j)], n);
             quantize::write_z_block(type_, ggml_fp32_to_fp16(scale(g, n)), zero(g, n), qv,
                                     out + b * ggml_type_size(type_));
         }

@@ -10,9 +10,9 @@
 // the activations can be gathered to match (see llama/src/model.h).
 #pragma once
 
-#include "ggml.h"
 #include "checkpoints/json.h"
 #include "checkpoints/safetensors.h"
+#include "ggml.h"
 
 #include <cstdint>
 #include <string>

@@ -68,12 +68,10 @@ class converter {
                 gate.row_order = up.row_order = down.quant->input_order();
                 down.inputs_reordered_upstream = true;
             }
-            for (const linear_plan *p : {&q, &k, &v, &o})
-                emit(*p);
+            for (const linear_plan *p : {&q, &k, &v, &o}) emit(*p);
             if (!norm(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", embd))
                 return false;
-            for (const linear_plan *p : {&gate, &up, &down})
-                emit(*p);
+            for (const linear_plan *p : {&gate, &up, &down}) emit(*p);
         }
         if (!norm("model.norm.weight", "output_norm.weight", embd)) return false;
         const bool has_head = st_.find("lm_head.weight") || st_.find("lm_head.qweight");
@@ -125,8 +123,7 @@ class converter {
                    std::vector<int32_t> row_order) {
         const int n_dims = int(t->shape.size());
         int64_t ne[GGML_MAX_DIMS] = {1, 1, 1, 1};
-        for (int d = 0; d < n_dims; d++)
-            ne[d] = t->shape[size_t(n_dims - 1 - d)];
+        for (int d = 0; d < n_dims; d++) ne[d] = t->shape[size_t(n_dims - 1 - d)];
         const int64_t row = ne[0];
         row_reader read;
         if (n_dims == 1) {
@@ -137,8 +134,7 @@ class converter {
         } else {
             read = [t, row, order = std::move(row_order)](int64_t r, float *out) {
                 const int64_t src = order.empty() ? r : order[size_t(r)];
-                for (int64_t i = 0; i < row; i++)
-                    out[i] = t->get_float(src * row + i);
+                for (int64_t i = 0; i < row; i++) out[i] = t->get_float(src * row + i);
             };
         }
         add_weight(gguf, n_dims, ne, std::move(read), type, w_);
@@ -176,8 +172,7 @@ class converter {
                                           "%lld from config.json",
                                           (long long)l->n_in(), (long long)l->n_out(),
                                           (long long)n_in, (long long)n_out));
-            for (const std::string &name : l->tensor_names())
-                used_.insert(name);
+            for (const std::string &name : l->tensor_names()) used_.insert(name);
             p->quant = std::move(l);
             any_quantized_ = true;
         } else {
@@ -275,8 +270,7 @@ bool hf_checkpoint::add_to(const std::string &name, out_type type, llama::gguf_w
         return false;
     }
     if (conv.any_quantized())
-        w->set_u32(llama::keys::FILE_TYPE,
-                   *quantize::file_type_of(c.gptq->block_type()));
+        w->set_u32(llama::keys::FILE_TYPE, *quantize::file_type_of(c.gptq->block_type()));
     return true;
 }
 

@@ -17,11 +17,11 @@
 //   the embedding (tie_word_embeddings, or no lm_head.weight).
 #pragma once
 
-#include "gguf.h"
 #include "checkpoints/hf_config.h"
-#include "llama_gguf_out.h"
 #include "checkpoints/safetensors.h"
 #include "checkpoints/sentencepiece_model.h"
+#include "gguf.h"
+#include "llama_gguf_out.h"
 
 #include <memory>
 #include <string>

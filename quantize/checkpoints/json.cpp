@@ -61,13 +61,9 @@ class parser {
         if (depth > MAX_DEPTH) return fail("nested more than 128 levels deep");
         if (at_end()) return fail("unexpected end of the text, expected a value");
         switch (peek()) {
-        case '{':
-            return parse_object(out, depth);
-        case '[':
-            return parse_array(out, depth);
-        case '"':
-            out->type = kind::STRING;
-            return parse_string(&out->string);
+        case '{': return parse_object(out, depth);
+        case '[': return parse_array(out, depth);
+        case '"': out->type = kind::STRING; return parse_string(&out->string);
         case 't':
             out->type = kind::BOOL;
             out->boolean = true;
@@ -76,9 +72,7 @@ class parser {
             out->type = kind::BOOL;
             out->boolean = false;
             return literal("false");
-        case 'n':
-            out->type = kind::NUL;
-            return literal("null");
+        case 'n': out->type = kind::NUL; return literal("null");
         default:
             if (peek() == '-' || (peek() >= '0' && peek() <= '9')) return parse_number(out);
             return fail(std::string("unexpected character '") + peek() + "', expected a value");
@@ -156,8 +150,7 @@ class parser {
             pos_++;
             if (peek() >= '0' && peek() <= '9') return fail("a number cannot have leading zeros");
         } else if (peek() >= '1' && peek() <= '9') {
-            while (peek() >= '0' && peek() <= '9')
-                pos_++;
+            while (peek() >= '0' && peek() <= '9') pos_++;
         } else {
             return fail("expected a digit");
         }
@@ -165,16 +158,14 @@ class parser {
             is_integer = false;
             pos_++;
             if (!(peek() >= '0' && peek() <= '9')) return fail("expected a digit after '.'");
-            while (peek() >= '0' && peek() <= '9')
-                pos_++;
+            while (peek() >= '0' && peek() <= '9') pos_++;
         }
         if (peek() == 'e' || peek() == 'E') {
             is_integer = false;
             pos_++;
             if (peek() == '+' || peek() == '-') pos_++;
             if (!(peek() >= '0' && peek() <= '9')) return fail("expected a digit in the exponent");
-            while (peek() >= '0' && peek() <= '9')
-                pos_++;
+            while (peek() >= '0' && peek() <= '9') pos_++;
         }
         const std::string text(s_.substr(start, pos_ - start));
         out->type = kind::NUMBER;
@@ -276,30 +267,14 @@ class parser {
             if (at_end()) return fail("unterminated string");
             const char e = s_[pos_++];
             switch (e) {
-            case '"':
-                *out += '"';
-                break;
-            case '\\':
-                *out += '\\';
-                break;
-            case '/':
-                *out += '/';
-                break;
-            case 'b':
-                *out += '\b';
-                break;
-            case 'f':
-                *out += '\f';
-                break;
-            case 'n':
-                *out += '\n';
-                break;
-            case 'r':
-                *out += '\r';
-                break;
-            case 't':
-                *out += '\t';
-                break;
+            case '"': *out += '"'; break;
+            case '\\': *out += '\\'; break;
+            case '/': *out += '/'; break;
+            case 'b': *out += '\b'; break;
+            case 'f': *out += '\f'; break;
+            case 'n': *out += '\n'; break;
+            case 'r': *out += '\r'; break;
+            case 't': *out += '\t'; break;
             case 'u': {
                 uint32_t cp = 0;
                 if (!hex4(&cp)) return false;
@@ -317,9 +292,7 @@ class parser {
                 append_utf8(cp, out);
                 break;
             }
-            default:
-                pos_--;
-                return fail(std::string("invalid escape '\\") + e + "'");
+            default: pos_--; return fail(std::string("invalid escape '\\") + e + "'");
             }
         }
     }
@@ -333,18 +306,12 @@ class parser {
 
 const char *kind_name(kind k) {
     switch (k) {
-    case kind::NUL:
-        return "null";
-    case kind::BOOL:
-        return "a boolean";
-    case kind::NUMBER:
-        return "a number";
-    case kind::STRING:
-        return "a string";
-    case kind::ARRAY:
-        return "an array";
-    case kind::OBJECT:
-        return "an object";
+    case kind::NUL: return "null";
+    case kind::BOOL: return "a boolean";
+    case kind::NUMBER: return "a number";
+    case kind::STRING: return "a string";
+    case kind::ARRAY: return "an array";
+    case kind::OBJECT: return "an object";
     }
     return "?";
 }
@@ -381,7 +348,8 @@ const value *typed_member(const value &object, const char *key, kind want, bool 
 bool get_member(const value &object, const char *key, int64_t *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::NUMBER, true, "an integer", source, error, &ok))
+    if (const value *v =
+            typed_member(object, key, kind::NUMBER, true, "an integer", source, error, &ok))
         *out = *v->integer;
     return ok;
 }
@@ -389,7 +357,8 @@ bool get_member(const value &object, const char *key, int64_t *out, const std::s
 bool get_member(const value &object, const char *key, double *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::NUMBER, false, "a number", source, error, &ok))
+    if (const value *v =
+            typed_member(object, key, kind::NUMBER, false, "a number", source, error, &ok))
         *out = v->number;
     return ok;
 }
@@ -397,7 +366,8 @@ bool get_member(const value &object, const char *key, double *out, const std::st
 bool get_member(const value &object, const char *key, bool *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::BOOL, false, "true or false", source, error, &ok))
+    if (const value *v =
+            typed_member(object, key, kind::BOOL, false, "true or false", source, error, &ok))
         *out = v->boolean;
     return ok;
 }
@@ -405,7 +375,8 @@ bool get_member(const value &object, const char *key, bool *out, const std::stri
 bool get_member(const value &object, const char *key, std::string *out, const std::string &source,
                 std::string *error) {
     bool ok;
-    if (const value *v = typed_member(object, key, kind::STRING, false, "a string", source, error, &ok))
+    if (const value *v =
+            typed_member(object, key, kind::STRING, false, "a string", source, error, &ok))
         *out = v->string;
     return ok;
 }

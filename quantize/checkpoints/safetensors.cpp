@@ -1,7 +1,7 @@
 #include "checkpoints/safetensors.h"
 
-#include "ggml.h"
 #include "checkpoints/json.h"
+#include "ggml.h"
 
 #include <algorithm>
 #include <cstring>
@@ -87,15 +87,13 @@ const char *st_dtype_name(st_dtype t) { return info_of(t).name; }
 
 std::string st_shape_str(const std::vector<int64_t> &shape) {
     std::string s = "[";
-    for (size_t i = 0; i < shape.size(); i++)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (size_t i = 0; i < shape.size(); i++) s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
 }
 
 int64_t st_tensor::n_elements() const {
     int64_t n = 1;
-    for (int64_t d : shape)
-        n *= d;
+    for (int64_t d : shape) n *= d;
     return n;
 }
 
@@ -119,8 +117,7 @@ float st_tensor::get_float(int64_t i) const {
         std::memcpy(&f, &bits, 4);
         return f;
     }
-    default:
-        return 0.0f / 0.0f; // callers check the dtype first
+    default: return 0.0f / 0.0f; // callers check the dtype first
     }
 }
 

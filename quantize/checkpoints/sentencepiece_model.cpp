@@ -48,12 +48,9 @@ class message_reader {
         f->wire = wire_type(key & 7);
         if (f->number == 0 || key >> 3 > 0x1FFFFFFF) return fail("invalid field number");
         switch (f->wire) {
-        case VARINT:
-            return varint(&f->integer);
-        case FIXED64:
-            return fixed(8, f);
-        case FIXED32:
-            return fixed(4, f);
+        case VARINT: return varint(&f->integer);
+        case FIXED64: return fixed(8, f);
+        case FIXED32: return fixed(4, f);
         case LEN: {
             uint64_t len;
             if (!varint(&len)) return false;
@@ -113,26 +110,13 @@ std::string expect_wire(const field_value &f, wire_type want, const char *what) 
 // SentencePiece's piece types map one to one onto GGUF's token types.
 bool token_type_of(uint64_t type, llama::token_type *out) {
     switch (type) {
-    case 1:
-        *out = llama::token_type::NORMAL;
-        return true;
-    case 2:
-        *out = llama::token_type::UNKNOWN;
-        return true;
-    case 3:
-        *out = llama::token_type::CONTROL;
-        return true;
-    case 4:
-        *out = llama::token_type::USER_DEFINED;
-        return true;
-    case 5:
-        *out = llama::token_type::UNUSED;
-        return true;
-    case 6:
-        *out = llama::token_type::BYTE;
-        return true;
-    default:
-        return false;
+    case 1: *out = llama::token_type::NORMAL; return true;
+    case 2: *out = llama::token_type::UNKNOWN; return true;
+    case 3: *out = llama::token_type::CONTROL; return true;
+    case 4: *out = llama::token_type::USER_DEFINED; return true;
+    case 5: *out = llama::token_type::UNUSED; return true;
+    case 6: *out = llama::token_type::BYTE; return true;
+    default: return false;
     }
 }
 
@@ -182,17 +166,10 @@ std::string read_trainer_spec(std::string_view bytes, sentencepiece_model *m) {
             if (auto p = expect_wire(f, VARINT, "byte_fallback"); !p.empty()) return p;
             m->byte_fallback = f.integer != 0;
             break;
-        case field::TRAINER_UNK_ID:
-            id = &m->vocab.unk_id;
-            break;
-        case field::TRAINER_BOS_ID:
-            id = &m->vocab.bos_id;
-            break;
-        case field::TRAINER_EOS_ID:
-            id = &m->vocab.eos_id;
-            break;
-        default:
-            break;
+        case field::TRAINER_UNK_ID: id = &m->vocab.unk_id; break;
+        case field::TRAINER_BOS_ID: id = &m->vocab.bos_id; break;
+        case field::TRAINER_EOS_ID: id = &m->vocab.eos_id; break;
+        default: break;
         }
         if (id) {
             if (auto p = expect_wire(f, VARINT, "special id"); !p.empty()) return p;
@@ -234,8 +211,7 @@ std::string check_model(const sentencepiece_model &m) {
                              m.model_type);
     if (m.byte_fallback) {
         int n_bytes = 0;
-        for (llama::token_type t : m.vocab.types)
-            n_bytes += t == llama::token_type::BYTE;
+        for (llama::token_type t : m.vocab.types) n_bytes += t == llama::token_type::BYTE;
         if (n_bytes != 256)
             return string_printf("byte_fallback is on, but there are %d byte pieces, not 256",
                                  n_bytes);
@@ -276,8 +252,7 @@ bool parse_sentencepiece_model(const std::string &name, const uint8_t *data, siz
             if (problem.empty()) problem = read_normalizer_spec(f.bytes, &m);
             if (!problem.empty()) problem = "normalizer_spec: " + problem;
             break;
-        default:
-            break; // self-test data, the denormalizer: not needed
+        default: break; // self-test data, the denormalizer: not needed
         }
         if (!problem.empty()) return fail(problem);
     }

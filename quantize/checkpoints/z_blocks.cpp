@@ -12,8 +12,7 @@ void write_z_block(ggml_type type, ggml_fp16_t d, uint8_t z, const int *q, void 
         ggml::block_q4_z blk{};
         blk.d = d;
         blk.z = z;
-        for (int i = 0; i < Z_BLOCK / 2; i++)
-            blk.qs[i] = uint8_t(q[i] | (q[i + Z_BLOCK / 2] << 4));
+        for (int i = 0; i < Z_BLOCK / 2; i++) blk.qs[i] = uint8_t(q[i] | (q[i + Z_BLOCK / 2] << 4));
         std::memcpy(dst, &blk, sizeof blk);
     } else {
         ggml::block_q3_z blk{};

@@ -10,15 +10,13 @@ std::optional<std::vector<double>> inverse_cholesky_upper(const std::vector<doub
     std::vector<double> r(size_t(n * n), 0.0);
     for (int64_t j = n - 1; j >= 0; j--) {
         double s = h[at(j, j)];
-        for (int64_t k = j + 1; k < n; k++)
-            s -= r[at(j, k)] * r[at(j, k)];
+        for (int64_t k = j + 1; k < n; k++) s -= r[at(j, k)] * r[at(j, k)];
         if (!(s > 0.0) || !std::isfinite(s)) return std::nullopt;
         const double rjj = std::sqrt(s);
         r[at(j, j)] = rjj;
         for (int64_t i = 0; i < j; i++) {
             double t = h[at(i, j)];
-            for (int64_t k = j + 1; k < n; k++)
-                t -= r[at(i, k)] * r[at(j, k)];
+            for (int64_t k = j + 1; k < n; k++) t -= r[at(i, k)] * r[at(j, k)];
             r[at(i, j)] = t / rjj;
         }
     }
@@ -31,12 +29,10 @@ std::optional<std::vector<double>> inverse_cholesky_upper(const std::vector<doub
         for (int64_t k = i + 1; k < n; k++) {
             const double f = r[at(i, k)];
             const double *uk = &u[at(k, 0)];
-            for (int64_t j = k; j < n; j++)
-                row[j] -= f * uk[j];
+            for (int64_t j = k; j < n; j++) row[j] -= f * uk[j];
         }
         const double inv = 1.0 / r[at(i, i)];
-        for (int64_t j = i; j < n; j++)
-            row[j] *= inv;
+        for (int64_t j = i; j < n; j++) row[j] *= inv;
     }
     return u;
 }

@@ -96,8 +96,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
         }
     }
     std::map<std::string, ggml_type> planned;
-    for (const planned_tensor &p : plan.tensors)
-        planned[p.source->name] = p.type;
+    for (const planned_tensor &p : plan.tensors) planned[p.source->name] = p.type;
 
     const std::unique_ptr<llama_model, model_deleter> model(llama_model_load(in.path().c_str()));
     if (!model) {
@@ -141,8 +140,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
             size_t n_steps = calib.n_segments();
             for (const linear_group &g : LINEAR_GROUPS) {
                 size_t n = 0;
-                for (const auto &[member, name] : g.linears)
-                    n += by_gptq(name);
+                for (const auto &[member, name] : g.linears) n += by_gptq(name);
                 if (n > 0) n_steps += calib.n_segments() + n;
             }
             step_progress progress("gptq blk." + std::to_string(il), n_steps);

@@ -1,8 +1,8 @@
 #include "gptq/gptq_solver.h"
 
+#include "checkpoints/z_blocks.h"
 #include "gptq/cholesky.h"
 #include "parallel_rows.h"
-#include "checkpoints/z_blocks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -75,14 +75,12 @@ int64_t column_block(int64_t group, int64_t n) {
 std::vector<float> inverse_factor(const std::vector<double> &h, int64_t n, double damp0,
                                   const std::string &name, double *damp_used) {
     double mean_diag = 0.0;
-    for (int64_t i = 0; i < n; i++)
-        mean_diag += h[size_t(i * n + i)];
+    for (int64_t i = 0; i < n; i++) mean_diag += h[size_t(i * n + i)];
     mean_diag /= double(n);
     double damp = damp0;
     for (int attempt = 0; attempt < 6; attempt++, damp *= 10.0) {
         std::vector<double> damped = h;
-        for (int64_t i = 0; i < n; i++)
-            damped[size_t(i * n + i)] += damp * mean_diag;
+        for (int64_t i = 0; i < n; i++) damped[size_t(i * n + i)] += damp * mean_diag;
         const std::optional<std::vector<double>> u = inverse_cholesky_upper(damped, n);
         if (u) {
             *damp_used = damp;
@@ -169,8 +167,7 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                         row_loss[size_t(r0 + t)] += 0.5 * double(e) * double(e);
                         levels[size_t(t * K + c)] = q;
                         row[c] = qv; // the row now holds the quantized values up to c
-                        for (int64_t j = c + 1; j < b1; j++)
-                            row[j] -= e * uc[j];
+                        for (int64_t j = c + 1; j < b1; j++) row[j] -= e * uc[j];
                         err[size_t(t * block + c - b0)] = e;
                     }
                 }
@@ -179,8 +176,7 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                     for (int64_t t = 0; t < T; t++) {
                         float *row = &tile[size_t(t * K)];
                         const float e = err[size_t(t * block + c - b0)];
-                        for (int64_t j = b1; j < K; j++)
-                            row[j] -= e * uc[j];
+                        for (int64_t j = b1; j < K; j++) row[j] -= e * uc[j];
                     }
                 }
             }
@@ -196,8 +192,7 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
             }
         }
     });
-    for (double l : row_loss)
-        out.loss += l;
+    for (double l : row_loss) out.loss += l;
     if (!std::is_sorted(perm.begin(), perm.end())) out.input_perm = std::move(perm);
     return out;
 }

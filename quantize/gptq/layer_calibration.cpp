@@ -63,13 +63,11 @@ std::vector<double> layer_calibration::hessian(const llama::layer &l, int il, in
     const auto add = [&](size_t, const llama::layer_graph &, ggml_tensor *xxt) {
         const auto *sum = static_cast<const float *>(xxt->data);
         h.resize(size_t(ggml_nelements(xxt)), 0.0);
-        for (size_t i = 0; i < h.size(); i++)
-            h[i] += double(sum[i]);
+        for (size_t i = 0; i < h.size(); i++) h[i] += double(sum[i]);
     };
     run(l, il, outer_products, add);
     const double scale = 2.0 / (double(n_tokens_) * double(hidden_.size()));
-    for (double &v : h)
-        v *= scale;
+    for (double &v : h) v *= scale;
     return h;
 }
 

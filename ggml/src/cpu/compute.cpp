@@ -67,6 +67,8 @@ void ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
         GGML_ASSERT(graph->nodes[i]->data != nullptr || ggml_nelements(graph->nodes[i]) == 0,
                     "node '%s' has no memory: plan the graph first", graph->nodes[i]->name);
     ggml::cpu::graph_job job{graph, pool, pool ? pool->n_threads() : 1};
-    if (pool) pool->run(ggml::cpu::run_graph, &job);
-    else ggml::cpu::run_graph(&job, 0);
+    if (pool)
+        pool->run(ggml::cpu::run_graph, &job);
+    else
+        ggml::cpu::run_graph(&job, 0);
 }

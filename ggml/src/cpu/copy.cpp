@@ -15,8 +15,10 @@ inline float load_float(const char *p, ggml_type type) {
 }
 
 inline void store_float(char *p, ggml_type type, float v) {
-    if (type == GGML_TYPE_F32) *reinterpret_cast<float *>(p) = v;
-    else *reinterpret_cast<uint16_t *>(p) = fp32_to_fp16(v);
+    if (type == GGML_TYPE_F32)
+        *reinterpret_cast<float *>(p) = v;
+    else
+        *reinterpret_cast<uint16_t *>(p) = fp32_to_fp16(v);
 }
 
 } // namespace
@@ -27,8 +29,8 @@ void forward_copy(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *src = dst->src[0];
     // rows are split by the destination's rows; when the shapes differ, the
     // source is walked element by element through its own indices
-    const bool same_rows = src->ne[0] == dst->ne[0] && src->ne[1] == dst->ne[1] &&
-                           src->ne[2] == dst->ne[2];
+    const bool same_rows =
+        src->ne[0] == dst->ne[0] && src->ne[1] == dst->ne[1] && src->ne[2] == dst->ne[2];
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
     for (int64_t r = begin; r < end; r++) {
         char *out = row_ptr(dst, r);
@@ -68,8 +70,8 @@ void forward_get_rows(const compute_params &p, ggml_tensor *dst) {
     const dequantize_row_fn dequantize = traits_of(a->type).dequantize_row;
     const auto [begin, end] = split_rows(dst->ne[1], p);
     for (int64_t r = begin; r < end; r++) {
-        const int32_t row = *reinterpret_cast<const int32_t *>(static_cast<const char *>(idx->data) +
-                                                              r * idx->nb[0]);
+        const int32_t row = *reinterpret_cast<const int32_t *>(
+            static_cast<const char *>(idx->data) + r * idx->nb[0]);
         GGML_ASSERT(row >= 0 && row < a->ne[1], "get_rows: index %d is outside '%s' (%lld rows)",
                     row, a->name, (long long)a->ne[1]);
         dequantize(static_cast<const char *>(a->data) + row * a->nb[1],

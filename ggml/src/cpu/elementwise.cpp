@@ -11,16 +11,15 @@ namespace {
 inline float silu(float x) { return x * (1.0f / (1.0f + std::exp(-x))); }
 
 // dst = a (op) b, b broadcast over a; any strides in a and b.
-template <typename Op>
-void binary_rows(const compute_params &p, ggml_tensor *dst, Op op) {
+template <typename Op> void binary_rows(const compute_params &p, ggml_tensor *dst, Op op) {
     const ggml_tensor *a = dst->src[0];
     const ggml_tensor *b = dst->src[1];
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
     for (int64_t r = begin; r < end; r++) {
         const int64_t i1 = r % a->ne[1], i2 = (r / a->ne[1]) % a->ne[2],
                       i3 = r / (a->ne[1] * a->ne[2]);
-        const char *arow = static_cast<const char *>(a->data) + i1 * a->nb[1] + i2 * a->nb[2] +
-                           i3 * a->nb[3];
+        const char *arow =
+            static_cast<const char *>(a->data) + i1 * a->nb[1] + i2 * a->nb[2] + i3 * a->nb[3];
         const char *brow = static_cast<const char *>(b->data) + (i1 % b->ne[1]) * b->nb[1] +
                            (i2 % b->ne[2]) * b->nb[2] + (i3 % b->ne[3]) * b->nb[3];
         auto *out = reinterpret_cast<float *>(row_ptr(dst, r));
@@ -38,8 +37,7 @@ void binary_rows(const compute_params &p, ggml_tensor *dst, Op op) {
 }
 
 // dst = f(a) row by row; a's rows are contiguous.
-template <typename F>
-void unary_rows(const compute_params &p, ggml_tensor *dst, F f) {
+template <typename F> void unary_rows(const compute_params &p, ggml_tensor *dst, F f) {
     const ggml_tensor *a = dst->src[0];
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
     for (int64_t r = begin; r < end; r++) {

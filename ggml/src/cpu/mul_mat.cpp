@@ -31,8 +31,8 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
         const int64_t batch = item / M, m0 = item % M;
         const int64_t m1 = std::min(M, m0 + (end - item));
         const int64_t i2 = batch % b->ne[2], i3 = batch / b->ne[2];
-        const char *a_base = static_cast<const char *>(a->data) + (i2 / r2) * a->nb[2] +
-                             (i3 / r3) * a->nb[3];
+        const char *a_base =
+            static_cast<const char *>(a->data) + (i2 / r2) * a->nb[2] + (i3 / r3) * a->nb[3];
         const char *b_base = static_cast<const char *>(b->data) + i2 * b->nb[2] + i3 * b->nb[3];
         char *d_base = static_cast<char *>(dst->data) + i2 * dst->nb[2] + i3 * dst->nb[3];
         if (k.gemm) {

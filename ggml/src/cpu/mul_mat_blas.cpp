@@ -28,14 +28,15 @@ void forward_mul_mat_blas(const compute_params &p, ggml_tensor *dst) {
     std::vector<float> a_f32; // F16 weights, widened one matrix at a time
     for (int64_t i3 = 0; i3 < b->ne[3]; i3++) {
         for (int64_t i2 = 0; i2 < b->ne[2]; i2++) {
-            const char *a_base = static_cast<const char *>(a->data) + (i2 / r2) * a->nb[2] +
-                                 (i3 / r3) * a->nb[3];
+            const char *a_base =
+                static_cast<const char *>(a->data) + (i2 / r2) * a->nb[2] + (i3 / r3) * a->nb[3];
             const float *a_rows = reinterpret_cast<const float *>(a_base);
             int64_t lda = int64_t(a->nb[1] / sizeof(float));
             if (a->type == GGML_TYPE_F16) {
                 a_f32.resize(size_t(K * M));
                 for (int64_t m = 0; m < M; m++)
-                    traits_of(GGML_TYPE_F16).dequantize_row(a_base + m * a->nb[1], &a_f32[size_t(m * K)], K);
+                    traits_of(GGML_TYPE_F16)
+                        .dequantize_row(a_base + m * a->nb[1], &a_f32[size_t(m * K)], K);
                 a_rows = a_f32.data();
                 lda = K;
             }

@@ -49,15 +49,12 @@ bool cpu_supports(ggml_cpu_level level) {
 bool extension_supported(ggml_cpu_level level) {
     switch (level) {
 #if defined(__x86_64__) || defined(__i386__)
-    case GGML_CPU_AVX512:
-        return __builtin_cpu_supports("avx512vnni");
+    case GGML_CPU_AVX512: return __builtin_cpu_supports("avx512vnni");
 #endif
 #if defined(__aarch64__) && defined(__linux__)
-    case GGML_CPU_NEON:
-        return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+    case GGML_CPU_NEON: return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #endif
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -71,22 +68,25 @@ ggml_cpu_level current = GGML_CPU_SCALAR;
 
 // The level at start-up: the best one, unless GGML_CPU names another.
 ggml_cpu_level startup_level() {
-        ggml_cpu_level level = best_level();
-        if (const char *forced = std::getenv("GGML_CPU"); forced && *forced) {
-            bool known = false;
-            for (ggml_cpu_level l : {GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {
-                if (strcasecmp(forced, ggml_cpu_level_name(l)) == 0) {
-                    known = true;
-                    if (ggml_cpu_has_level(l)) level = l;
-                    else std::fprintf(stderr, "ggml: GGML_CPU=%s is not available here, using %s\n",
-                                      forced, ggml_cpu_level_name(level));
-                }
+    ggml_cpu_level level = best_level();
+    if (const char *forced = std::getenv("GGML_CPU"); forced && *forced) {
+        bool known = false;
+        for (ggml_cpu_level l : {GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {
+            if (strcasecmp(forced, ggml_cpu_level_name(l)) == 0) {
+                known = true;
+                if (ggml_cpu_has_level(l))
+                    level = l;
+                else
+                    std::fprintf(stderr, "ggml: GGML_CPU=%s is not available here, using %s\n",
+                                 forced, ggml_cpu_level_name(level));
             }
-            if (!known)
-                std::fprintf(stderr, "ggml: GGML_CPU=%s is not one of scalar, avx2, avx512, neon; using %s\n",
-                             forced, ggml_cpu_level_name(level));
         }
-        return level;
+        if (!known)
+            std::fprintf(stderr,
+                         "ggml: GGML_CPU=%s is not one of scalar, avx2, avx512, neon; using %s\n",
+                         forced, ggml_cpu_level_name(level));
+    }
+    return level;
 }
 
 } // namespace

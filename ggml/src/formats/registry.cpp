@@ -162,8 +162,7 @@ size_t ggml_quantize_rows(ggml_type type, const float *src, void *dst, int64_t n
     if (!t.quantize_row_ref || n_per_row % t.blck_size != 0) return 0;
     const size_t row_size = ggml_row_size(type, n_per_row);
     for (int64_t r = 0; r < nrows; r++)
-        t.quantize_row_ref(src + r * n_per_row, static_cast<char *>(dst) + r * row_size,
-                           n_per_row);
+        t.quantize_row_ref(src + r * n_per_row, static_cast<char *>(dst) + r * row_size, n_per_row);
     return row_size * size_t(nrows);
 }
 

@@ -24,8 +24,8 @@
 
 namespace {
 
-constexpr int64_t QUAD = 4;   // blocks per codec step
-constexpr int64_t QK = 32;    // elements per block
+constexpr int64_t QUAD = 4;    // blocks per codec step
+constexpr int64_t QK = 32;     // elements per block
 constexpr int MAX_X_SIZE = 36; // bytes of the largest block (Q8_1; weights reach Q8_0's 34)
 
 // What a codec needs of one activation block: its scale and the format's
@@ -71,8 +71,7 @@ template <class F, int NY>
 void row_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *y) {
     constexpr int64_t quad_bytes = QUAD * F::x_size;
     typename F::acc acc[NY][2];
-    for (int j = 0; j < NY; j++)
-        acc[j][0] = acc[j][1] = F::zero();
+    for (int j = 0; j < NY; j++) acc[j][0] = acc[j][1] = F::zero();
     const int64_t nq = nb / QUAD;
     int64_t q = 0;
     for (; q + 2 <= nq; q += 2) {
@@ -97,8 +96,7 @@ void row_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *y) 
         else
             step_quad<F, NY, 0>(acc, pad, y, q);
     }
-    for (int j = 0; j < NY; j++)
-        s[j * bs] = F::total(acc[j][0], acc[j][1]);
+    for (int j = 0; j < NY; j++) s[j * bs] = F::total(acc[j][0], acc[j][1]);
 }
 
 // Activation row y (nb blocks) in the codecs' form, padded to np blocks.
@@ -110,8 +108,7 @@ void prepare_act(int64_t nb, int64_t np, const char *y, int8_t *q, float *d, flo
         aux[b] = m.aux;
     }
     std::memset(q + nb * QK, 0, size_t((np - nb) * QK));
-    for (int64_t b = nb; b < np; b++)
-        d[b] = aux[b] = 0.0f;
+    for (int64_t b = nb; b < np; b++) d[b] = aux[b] = 0.0f;
 }
 
 // format_kernels::gemm for codec F (see traits.h for the contract): each

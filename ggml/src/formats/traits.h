@@ -37,10 +37,10 @@ struct format_kernels {
 struct format_traits {
     ggml_type type;
     const char *name;
-    int64_t blck_size;  // elements per block
-    size_t type_size;   // bytes per block
+    int64_t blck_size; // elements per block
+    size_t type_size;  // bytes per block
     bool is_quantized;
-    ggml_type vec_dot_type; // what activations are converted to for vec_dot
+    ggml_type vec_dot_type;           // what activations are converted to for vec_dot
     quantize_row_fn quantize_row_ref; // the specification; null for I32
     dequantize_row_fn dequantize_row; // null for I32
     // Kernels per ggml_cpu_level; null where the level has no kernels of its

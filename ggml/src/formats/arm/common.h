@@ -37,8 +37,7 @@ inline uint16_t load_u16(const void *p) {
 // The fp16 at byte `off` of 4 blocks XS bytes apart, as floats.
 template <size_t XS> inline float32x4_t gather_f16(const char *x, int off) {
     uint16_t h[4];
-    for (int k = 0; k < 4; k++)
-        h[k] = load_u16(x + k * XS + off);
+    for (int k = 0; k < 4; k++) h[k] = load_u16(x + k * XS + off);
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
 }
 
@@ -109,8 +108,7 @@ struct scaled_codec : neon_codec<scaled_codec<XS, Unpack>> {
     };
     static weights decode(const char *x) {
         weights w;
-        for (int k = 0; k < 4; k++)
-            w.q[k] = Unpack(x + k * XS);
+        for (int k = 0; k < 4; k++) w.q[k] = Unpack(x + k * XS);
         w.d = gather_f16<XS>(x, 0);
         return w;
     }

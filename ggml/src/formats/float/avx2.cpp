@@ -14,8 +14,7 @@ void quantize_row_f16(const float *x, void *vy, int64_t n) {
     for (; i + 8 <= n; i += 8)
         _mm_storeu_si128((__m128i *)(y + i),
                          _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; i++)
-        y[i] = f32_to_fp16(x[i]);
+    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
 }
 
 inline __m256 load8(const float *p) { return _mm256_loadu_ps(p); }

@@ -13,8 +13,7 @@ void quantize_row_f16(const float *x, void *vy, int64_t n) {
     for (; i + 16 <= n; i += 16)
         _mm256_storeu_si256((__m256i *)(y + i),
                             _mm512_cvtps_ph(_mm512_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
-    for (; i < n; i++)
-        y[i] = f32_to_fp16(x[i]);
+    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
 }
 
 inline __m512 load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }

@@ -13,8 +13,7 @@ void quantize_row_f16(const float *x, void *vy, int64_t n) {
     int64_t i = 0;
     for (; i + 4 <= n; i += 4)
         vst1_u16(y + i, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(x + i))));
-    for (; i < n; i++)
-        y[i] = f32_to_fp16(x[i]);
+    for (; i < n; i++) y[i] = f32_to_fp16(x[i]);
 }
 
 inline float32x4_t load4(const float *p) { return vld1q_f32(p); }
@@ -32,8 +31,7 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
             acc[k] = vfmaq_f32(acc[k], load4(x + i + 4 * k), load4(y + i + 4 * k));
     // The tail: whole vectors of 4 straight into their lanes' accumulator,
     // the last < 4 zero-padded.
-    for (int k = 0; i + 4 <= n; i += 4, k++)
-        acc[k] = vfmaq_f32(acc[k], load4(x + i), load4(y + i));
+    for (int k = 0; i + 4 <= n; i += 4, k++) acc[k] = vfmaq_f32(acc[k], load4(x + i), load4(y + i));
     if (i < n) {
         T xt[4] = {}, yt[4] = {};
         std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));

@@ -1,7 +1,7 @@
 // AVX2 kernels of Q3_Z (the codec is in q3/x86_codecs.h, the bit-plane
 // unpacking in x86/avx2.h).
-#include "formats/kernels.h"
 #include "formats/x86/avx2.h"
+#include "formats/kernels.h"
 #include "q3/x86_codecs.h"
 
 namespace ggml {

@@ -1,7 +1,7 @@
 // AVX-512 kernels of Q3_Z (the codec is in q3/x86_codecs.h, the bit-plane
 // unpacking in x86/avx512.h), with vpdpbusd in the VNNI build.
-#include "formats/kernels.h"
 #include "formats/x86/avx512.h"
+#include "formats/kernels.h"
 #include "q3/x86_codecs.h"
 
 namespace ggml {

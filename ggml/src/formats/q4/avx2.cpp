@@ -1,6 +1,6 @@
 // AVX2 kernels of the 4-bit blocks (the codecs are in q4/x86_codecs.h).
-#include "formats/kernels.h"
 #include "formats/x86/avx2.h"
+#include "formats/kernels.h"
 #include "q4/x86_codecs.h"
 
 namespace ggml {

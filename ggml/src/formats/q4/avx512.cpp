@@ -1,7 +1,7 @@
 // AVX-512 kernels of the 4-bit blocks (the codecs are in q4/x86_codecs.h),
 // with vpdpbusd in the VNNI build.
-#include "formats/kernels.h"
 #include "formats/x86/avx512.h"
+#include "formats/kernels.h"
 #include "q4/x86_codecs.h"
 
 namespace ggml {

@@ -30,8 +30,7 @@ struct q4_1_codec : neon_codec<q4_1_codec> {
     }
     static weights decode(const char *x) {
         weights w;
-        for (int k = 0; k < 4; k++)
-            w.q[k] = unpack_nibbles(x + k * x_size + 4, vdupq_n_s8(0));
+        for (int k = 0; k < 4; k++) w.q[k] = unpack_nibbles(x + k * x_size + 4, vdupq_n_s8(0));
         w.d = gather_f16<x_size>(x, 0);
         w.m = gather_f16<x_size>(x, 2);
         return w;

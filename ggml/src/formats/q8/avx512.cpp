@@ -1,8 +1,8 @@
 // AVX-512 kernels of the 8-bit blocks: activation quantizers (16 floats per
 // vector, saturating narrowing stores) and Q8_0 weights.
 #include "formats/x86/avx512.h"
-#include "q8/x86_codecs.h"
 #include "formats/kernels.h"
+#include "q8/x86_codecs.h"
 
 namespace {
 

@@ -20,8 +20,7 @@ inline float quantize_q8_block(const float *x, int8_t *qs) {
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     for (int i = 0; i < 8; i += 4) {
         int32x4_t q[4];
-        for (int k = 0; k < 4; k++)
-            q[k] = vcvtaq_s32_f32(vmulq_n_f32(v[i + k], id));
+        for (int k = 0; k < 4; k++) q[k] = vcvtaq_s32_f32(vmulq_n_f32(v[i + k], id));
         const int16x8_t a = vcombine_s16(vqmovn_s32(q[0]), vqmovn_s32(q[1]));
         const int16x8_t b = vcombine_s16(vqmovn_s32(q[2]), vqmovn_s32(q[3]));
         vst1q_s8(qs + 4 * i, vcombine_s8(vqmovn_s16(a), vqmovn_s16(b)));

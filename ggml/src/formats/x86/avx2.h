@@ -36,7 +36,8 @@ struct avx2_isa {
         // shifted by 2 (bytes 4..7), so that every selected bit is >= 4.
         const uint64_t qh = load_u32(blk + 11);
         const __m128i h = _mm_cvtsi64_si128(int64_t(qh | qh << 34));
-        const __m128i bit = _mm_setr_epi8(4, 8, 4, 8, 16, 32, 64, -128, 4, 8, 4, 8, 16, 32, 64, -128);
+        const __m128i bit =
+            _mm_setr_epi8(4, 8, 4, 8, 16, 32, 64, -128, 4, 8, 4, 8, 16, 32, 64, -128);
         const __m128i four = _mm_set1_epi8(4);
         const __m128i from0 = _mm_setr_epi8(4, 4, 0, 0, 0, 0, 0, 0, 5, 5, 1, 1, 1, 1, 1, 1);
         const __m128i from1 = _mm_setr_epi8(6, 6, 2, 2, 2, 2, 2, 2, 7, 7, 3, 3, 3, 3, 3, 3);
@@ -68,7 +69,8 @@ struct avx2_isa {
     // apart): |x| (in ax) times y with x's sign; y is never -128 (the
     // quantizers produce -127..127). maddubs lanes reach 2 * 128 * 127, so
     // each is widened before adding.
-    template <size_t XS> static __m128i dot4_q8(const quants ax[4], const char *xs, const int8_t *y) {
+    template <size_t XS>
+    static __m128i dot4_q8(const quants ax[4], const char *xs, const int8_t *y) {
         const __m128i ones = _mm_set1_epi16(1);
         __m128i p[4];
         for (int k = 0; k < 4; k++) {

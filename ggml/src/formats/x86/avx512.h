@@ -78,7 +78,8 @@ struct avx512_isa {
 
     // sum(x * y) of a quad's blocks of signed Q8_0 quants xs (XS bytes
     // apart): |x| (in ax) times y with x's sign (y is never -128).
-    template <size_t XS> static __m128i dot4_q8(const quants ax[4], const char *xs, const int8_t *y) {
+    template <size_t XS>
+    static __m128i dot4_q8(const quants ax[4], const char *xs, const int8_t *y) {
         __m256i p[4];
         for (int k = 0; k < 4; k++) {
             const __m256i yk = _mm256_loadu_si256((const __m256i *)(y + k * QK));

@@ -90,8 +90,7 @@ inline q8_block quantize_q8_block(const float *x) {
     const float d = hmax_ps(amax) / 127.0f;
     const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
     __m256i q[4];
-    for (int i = 0; i < 4; i++)
-        q[i] = _mm256_cvtps_epi32(roundf_ps(_mm256_mul_ps(v[i], id)));
+    for (int i = 0; i < 4; i++) q[i] = _mm256_cvtps_epi32(roundf_ps(_mm256_mul_ps(v[i], id)));
     return {d, pack_i32_to_i8(q[0], q[1], q[2], q[3])};
 }
 

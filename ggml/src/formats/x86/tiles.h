@@ -16,8 +16,10 @@ namespace {
 // overflow before madd widens the last pair.
 inline __m128i reduce_blocks4_i16(const __m128i p[4]) {
     // [a0+a4 .. a3+a7, b0+b4 .. b3+b7], the same for c and d
-    const __m128i ab = _mm_add_epi16(_mm_unpacklo_epi64(p[0], p[1]), _mm_unpackhi_epi64(p[0], p[1]));
-    const __m128i cd = _mm_add_epi16(_mm_unpacklo_epi64(p[2], p[3]), _mm_unpackhi_epi64(p[2], p[3]));
+    const __m128i ab =
+        _mm_add_epi16(_mm_unpacklo_epi64(p[0], p[1]), _mm_unpackhi_epi64(p[0], p[1]));
+    const __m128i cd =
+        _mm_add_epi16(_mm_unpacklo_epi64(p[2], p[3]), _mm_unpackhi_epi64(p[2], p[3]));
     // dwords (pairs of int16) 0 and 2 of each plus 1 and 3: each block's two
     // remaining partials side by side, then one madd adds them
     const __m128 abf = _mm_castsi128_ps(ab), cdf = _mm_castsi128_ps(cd);
@@ -122,8 +124,7 @@ struct zero_point_codec : x86_codec<zero_point_codec<Isa, XS, Unpack>, Isa> {
     }
     static weights decode(const char *x) {
         weights w;
-        for (int k = 0; k < 4; k++)
-            w.q[k] = Unpack::quants(x + k * XS);
+        for (int k = 0; k < 4; k++) w.q[k] = Unpack::quants(x + k * XS);
         const __m128i heads = gather_heads<XS>(x);
         w.d = head_f16(heads, 0);
         w.z = head_z(heads);
