@@ -1,8 +1,8 @@
-// The type-traits table: one row per format. Adding a format is a row here
-// plus its block header, reference and kernel files.
+// The type-traits table: one row per format.
 #include "formats/traits.h"
 
 #include "formats/kernels.h"
+#include "formats/row_groups.h"
 
 #include "float/blocks.h"
 #include "q3/blocks.h"
@@ -19,14 +19,30 @@ namespace ggml {
 
 namespace {
 
+// The scalar level's gemm over row groups: rows unpacked, then the reference.
+template <ggml_type T>
+void gemm_scalar(int64_t n, float *s, size_t bs, const void *x, size_t bx, int ng, const void *y,
+                 size_t by, int ny) {
+    gemm_by_rows(traits_of(T), n, s, bs, x, bx, ng, y, by, ny);
+}
+
 constexpr format_kernels f32_scalar{nullptr, vec_dot_f32_ref, nullptr};
 constexpr format_kernels f16_scalar{nullptr, vec_dot_f16_ref, nullptr};
-constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, nullptr};
+constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q8_0>};
 constexpr format_kernels q8_1_scalar{nullptr, nullptr, nullptr};
-constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, nullptr};
-constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, nullptr};
-constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, nullptr};
-constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
+constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q4_0>};
+constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q4_1>};
+constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q4_Z>};
+constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q3_Z>};
+
+// Group layouts (formats/row_groups.h): {payload offset, payload bytes,
+// {header field sizes}}.
+constexpr group_layout not_grouped{0, 0, {}};
+constexpr group_layout q4_0_group{2, 16, {2}};    // d | qs
+constexpr group_layout q4_1_group{4, 16, {2, 2}}; // d, m | qs
+constexpr group_layout q8_0_group{2, 32, {2}};    // d | qs
+constexpr group_layout q4_z_group{3, 16, {2, 1}}; // d, z | qs
+constexpr group_layout q3_z_group{3, 12, {2, 1}}; // d, z | ql, qh
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -55,17 +71,17 @@ constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
     {GGML_TYPE_F32, "F32", 1, 4, false, GGML_TYPE_F32, quantize_row_f32_ref, dequantize_row_f32,
-     GGML_KERNELS_NO_EXT(f32)},
+     not_grouped, GGML_KERNELS_NO_EXT(f32)},
     {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
-     GGML_KERNELS_NO_EXT(f16)},
+     not_grouped, GGML_KERNELS_NO_EXT(f16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
-     dequantize_row_q4_0, GGML_KERNELS(q4_0)},
+     dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0)},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
-     dequantize_row_q4_1, GGML_KERNELS(q4_1)},
+     dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1)},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
-     dequantize_row_q8_0, GGML_KERNELS(q8_0)},
+     dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
-     dequantize_row_q8_1, GGML_KERNELS_NO_EXT(q8_1)},
+     dequantize_row_q8_1, not_grouped, GGML_KERNELS_NO_EXT(q8_1)},
     {GGML_TYPE_I32,
      "I32",
      1,
@@ -74,12 +90,13 @@ constexpr format_traits table[] = {
      GGML_TYPE_I32,
      nullptr,
      nullptr,
+     not_grouped,
      {nullptr, nullptr, nullptr, nullptr},
      {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
-     dequantize_row_q4_z, GGML_KERNELS(q4_z)},
+     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z)},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
-     dequantize_row_q3_z, GGML_KERNELS(q3_z)},
+     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z)},
 };
 constexpr int n_types = int(std::size(table));
 
@@ -113,11 +130,14 @@ void select_kernels(ggml_cpu_level level) {
         const format_kernels *chosen = row.kernels[level];
         if (row.kernels_ext[level] && cpu_has_extension(level)) chosen = row.kernels_ext[level];
         active_kernels k{row.quantize_row_ref, nullptr, nullptr};
-        if (scalar) k.vec_dot = scalar->vec_dot;
+        if (scalar) {
+            k.vec_dot = scalar->vec_dot;
+            k.gemm = scalar->gemm;
+        }
         if (chosen) {
             if (chosen->quantize_row) k.quantize_row = chosen->quantize_row;
             if (chosen->vec_dot) k.vec_dot = chosen->vec_dot;
-            k.gemm = chosen->gemm;
+            if (chosen->gemm) k.gemm = chosen->gemm;
         }
         active[i] = k;
     }
