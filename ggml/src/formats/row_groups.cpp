@@ -84,8 +84,8 @@ void unpack_row(const format_traits &t, const char *group, int r, int64_t nb, ch
     }
 }
 
-void gemm_by_rows(const format_traits &t, int64_t n, float *s, size_t bs, const void *x,
-                  size_t bx, int ng, const void *y, size_t by, int ny) {
+void gemm_by_rows(const format_traits &t, int64_t n, float *s, size_t bs, const void *x, size_t bx,
+                  int ng, const void *y, size_t by, int ny) {
     const int64_t nb = n / t.blck_size;
     char *row = static_cast<char *>(kernel_scratch(size_t(nb) * t.type_size));
     const vec_dot_fn dot = t.kernels[GGML_CPU_SCALAR]->vec_dot;

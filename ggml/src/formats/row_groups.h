@@ -31,7 +31,7 @@ void unpack_row(const format_traits &t, const char *group, int r, int64_t nb, ch
 
 // format_kernels::gemm of the scalar level: each row unpacked, then the
 // reference vec_dot.
-void gemm_by_rows(const format_traits &t, int64_t n, float *s, size_t bs, const void *x,
-                  size_t bx, int ng, const void *y, size_t by, int ny);
+void gemm_by_rows(const format_traits &t, int64_t n, float *s, size_t bs, const void *x, size_t bx,
+                  int ng, const void *y, size_t by, int ny);
 
 } // namespace ggml
