@@ -85,8 +85,17 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *r
     for (int j = 0; j < NY; j++) _mm256_storeu_ps(s + j * bs, acc[j]);
 }
 
+// Activation rows a tile takes at once: a group block is decoded once for
+// all of them, and their accumulators and the decoded quants stay in
+// registers (16 vector registers on AVX2, 32 on AVX-512).
+#if defined(__AVX512F__)
+constexpr int MAX_NY = 8;
+#else
+constexpr int MAX_NY = 4;
+#endif
+
 // format_kernels::gemm for codec C (see traits.h for the contract): each
-// group against the activation rows, up to 4 at a time.
+// group against the activation rows, up to MAX_NY at a time.
 template <class C>
 void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, const void *vy,
           size_t by, int ny) {
@@ -94,10 +103,10 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
     const char *x = static_cast<const char *>(vx);
     const char *y = static_cast<const char *>(vy);
     auto *meta = static_cast<float *>(
-        ggml::kernel_scratch(size_t(nb) * 2 * sizeof(float) * size_t(ny < 4 ? ny : 4)));
-    act_row rows[4];
-    for (int j0 = 0; j0 < ny; j0 += 4) {
-        const int nyc = ny - j0 < 4 ? ny - j0 : 4;
+        ggml::kernel_scratch(size_t(nb) * 2 * sizeof(float) * size_t(ny < MAX_NY ? ny : MAX_NY)));
+    act_row rows[MAX_NY];
+    for (int j0 = 0; j0 < ny; j0 += MAX_NY) {
+        const int nyc = ny - j0 < MAX_NY ? ny - j0 : MAX_NY;
         for (int j = 0; j < nyc; j++) {
             const char *yj = y + size_t(j0 + j) * by;
             float *d = meta + size_t(j) * 2 * size_t(nb), *aux = d + nb;
@@ -116,7 +125,15 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
             case 1: group_tile<C, 1>(nb, sg, bs, xg, rows); break;
             case 2: group_tile<C, 2>(nb, sg, bs, xg, rows); break;
             case 3: group_tile<C, 3>(nb, sg, bs, xg, rows); break;
+#if defined(__AVX512F__)
+            case 4: group_tile<C, 4>(nb, sg, bs, xg, rows); break;
+            case 5: group_tile<C, 5>(nb, sg, bs, xg, rows); break;
+            case 6: group_tile<C, 6>(nb, sg, bs, xg, rows); break;
+            case 7: group_tile<C, 7>(nb, sg, bs, xg, rows); break;
+            default: group_tile<C, 8>(nb, sg, bs, xg, rows); break;
+#else
             default: group_tile<C, 4>(nb, sg, bs, xg, rows); break;
+#endif
             }
         }
     }
