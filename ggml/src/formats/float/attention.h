@@ -117,10 +117,18 @@ void attend(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first
         const float *qt = q + size_t(t0) * q_stride;
         float *ot = out + size_t(t0) * out_stride;
         switch (nq - t0 < ATTEND_TILE ? nq - t0 : ATTEND_TILE) {
-        case 1: attend_tile<V, T, 1>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride); break;
-        case 2: attend_tile<V, T, 2>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride); break;
-        case 3: attend_tile<V, T, 3>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride); break;
-        default: attend_tile<V, T, 4>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride); break;
+        case 1:
+            attend_tile<V, T, 1>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride);
+            break;
+        case 2:
+            attend_tile<V, T, 2>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride);
+            break;
+        case 3:
+            attend_tile<V, T, 3>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride);
+            break;
+        default:
+            attend_tile<V, T, 4>(hd, qt, q_stride, n_first + t0, k, v, stride, ot, out_stride);
+            break;
         }
     }
 }

@@ -50,8 +50,8 @@ struct vec8 {
         p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
         p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
         p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-        const __m256i e = _mm256_slli_epi32(
-            _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+        const __m256i e =
+            _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
         return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
     }
 };
