@@ -22,10 +22,10 @@ struct options {
 
 void print_piece(const llama_model *model, llama_token prev, llama_token token) {
     std::string buf(256, '\0');
-    int32_t n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
+    int32_t n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()), false);
     if (n < 0) { // a longer piece: the size it needs
         buf.resize(size_t(-n));
-        n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
+        n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()), false);
     }
     if (n > 0) std::fwrite(buf.data(), 1, size_t(n), stdout);
     std::fflush(stdout);
@@ -87,9 +87,9 @@ int main(int argc, char **argv) {
                      "main: warning: context %u is longer than the model was trained for (%d)\n",
                      llama_n_ctx(ctx), llama_n_ctx_train(model));
 
-    const int32_t needed = -llama_tokenize(model, o.prompt.c_str(), -1, nullptr, 0, true);
+    const int32_t needed = -llama_tokenize(model, o.prompt.c_str(), -1, nullptr, 0, true, false);
     std::vector<llama_token> tokens(size_t(std::max(needed, 0)));
-    llama_tokenize(model, o.prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
+    llama_tokenize(model, o.prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true, false);
     if (tokens.size() > llama_n_ctx(ctx)) {
         std::fprintf(stderr, "main: the prompt has %zu tokens, the context only %u\n",
                      tokens.size(), llama_n_ctx(ctx));

@@ -8,7 +8,7 @@
  *   llama_model *model = llama_model_load("model.gguf");
  *   llama_context *ctx = llama_context_new(model, llama_context_default_params());
  *   llama_sampler *smpl = llama_sampler_new(llama_sampler_default_params());
- *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true);
+ *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true, false);
  *   llama_decode(ctx, tokens, n);                 // prompt, as one batch
  *   tok = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
  *   llama_decode(ctx, &tok, 1);                   // and so on, one token at a time
@@ -69,24 +69,51 @@ bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape)
 struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
                                        uint32_t seed);
 
-/* The special tokens; -1 when the vocabulary has none (llama_tokenize then
- * adds no BOS). */
+/* The special tokens; -1 when the vocabulary has none. */
 llama_token llama_token_bos(const struct llama_model *model);
 llama_token llama_token_eos(const struct llama_model *model);
+/* Whether prompts start with BOS (tokenizer.ggml.add_bos_token, or what
+ * llama.cpp assumes for the tokenizer): llama_tokenize adds it then. */
+bool llama_add_bos(const struct llama_model *model);
+
+/* GGUF token types (tokenizer.ggml.token_type), llama.cpp's numbering. */
+enum llama_token_type {
+    LLAMA_TOKEN_TYPE_UNDEFINED = 0,
+    LLAMA_TOKEN_TYPE_NORMAL = 1,
+    LLAMA_TOKEN_TYPE_UNKNOWN = 2,
+    LLAMA_TOKEN_TYPE_CONTROL = 3, /* <s>, <|im_start|>, ...: special */
+    LLAMA_TOKEN_TYPE_USER_DEFINED = 4,
+    LLAMA_TOKEN_TYPE_UNUSED = 5,
+    LLAMA_TOKEN_TYPE_BYTE = 6,
+};
+/* The type of a token; LLAMA_TOKEN_TYPE_UNDEFINED for ids out of range. */
+enum llama_token_type llama_token_get_type(const struct llama_model *model, llama_token token);
+/* Whether generating the token ends the model's turn: EOS, EOT (<|eot_id|>,
+ * <|im_end|>, ...) and EOM; false for ids out of range. */
+bool llama_token_is_eog(const struct llama_model *model, llama_token token);
+
+/* The model's chat template (GGUF tokenizer.chat_template, Jinja text), or
+ * NULL when the file has none. */
+const char *llama_model_chat_template(const struct llama_model *model);
 
 /* ---------------------------------------------------------------- tokens */
 
 /* Tokenizes text (text_len < 0: NUL-terminated) into at most n_max tokens.
- * Returns the number of tokens, or minus the number needed if n_max is too
- * small. */
+ * add_bos: start with BOS if the model does (llama_add_bos). parse_special:
+ * control tokens written in the text (<|im_start|>, <s>, ...) become those
+ * tokens; without it they are plain text, as in text to score. Returns the
+ * number of tokens, or minus the number needed if n_max is too small. */
 int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
-                       llama_token *tokens, int32_t n_max, bool add_bos);
-/* The text of one token, as it reads after `prev` (-1: nothing; a piece
- * that starts the text, after nothing but BOS, loses its leading space, as
- * sentencepiece decodes). Returns the length written (not NUL-terminated),
- * or minus the length needed. */
+                       llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
+/* The text of one token, as it reads after `prev` (-1: nothing; with a
+ * SentencePiece vocabulary a piece that starts the text, after nothing but
+ * control tokens such as BOS, loses its leading space, as sentencepiece
+ * decodes). Control tokens give "" unless `special`, when they give their
+ * text. A piece may be part of a UTF-8 character; the next ones complete
+ * it. Returns the length written (not NUL-terminated), or minus the length
+ * needed. */
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
-                             char *buf, int32_t buf_size);
+                             char *buf, int32_t buf_size, bool special);
 
 /* ---------------------------------------------------------------- contexts */
 
