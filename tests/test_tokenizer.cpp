@@ -140,20 +140,14 @@ TEST(Tokenizer, RejectsAnInvalidVocabulary) {
 
 // ------------------------------------------------------------------ load_vocab
 
-// A vocab-only GGUF built from `v` and then changed by `edit`.
+// The error loading the GGUF of tiny_vocab changed by `edit`.
 std::string load_error(const std::function<void(gguf_writer &)> &edit) {
     gguf_writer w;
     store_vocab(tiny_vocab(), &w);
     edit(w);
-    test::temp_dir dir;
-    const std::string path = dir.file("vocab.gguf");
-    std::string error;
-    EXPECT_TRUE(w.write(path, &error)) << error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
-    EXPECT_NE(f, nullptr) << error;
     vocab v;
-    if (f && load_vocab(*f, &v, &error)) return "(no error)";
-    return error;
+    const std::string error = test::load_written(w, &v);
+    return error.empty() ? "(no error)" : error;
 }
 
 TEST(Vocab, StoreThenLoadGivesTheSameVocabulary) {
@@ -163,13 +157,8 @@ TEST(Vocab, StoreThenLoadGivesTheSameVocabulary) {
     v.eos_id = -1;
     v.add_bos = false;
     store_vocab(v, &w);
-    test::temp_dir dir;
-    std::string error;
-    ASSERT_TRUE(w.write(dir.file("v.gguf"), &error)) << error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(dir.file("v.gguf"), &error);
-    ASSERT_NE(f, nullptr) << error;
     vocab back;
-    ASSERT_TRUE(load_vocab(*f, &back, &error)) << error;
+    ASSERT_EQ(test::load_written(w, &back), "");
     EXPECT_EQ(back.tokens, v.tokens);
     EXPECT_EQ(back.scores, v.scores);
     EXPECT_EQ(back.types, v.types);
@@ -223,12 +212,8 @@ TEST(Vocab, LoadReportsWhatIsWrong) {
     }
     gguf_writer empty;
     empty.set_string("general.name", "x");
-    test::temp_dir dir;
-    std::string error;
-    ASSERT_TRUE(empty.write(dir.file("e.gguf"), &error));
-    std::unique_ptr<gguf_file> f = gguf_file::open(dir.file("e.gguf"), &error);
     vocab v;
-    EXPECT_FALSE(load_vocab(*f, &v, &error));
+    const std::string error = test::load_written(empty, &v);
     EXPECT_NE(error.find("required key 'tokenizer.ggml.model' is missing"), std::string::npos)
         << error;
 }

@@ -28,6 +28,17 @@ inline std::unique_ptr<llama::tokenizer> load_tokenizer(const std::string &path)
     return llama::tokenizer::create(load_vocab(path));
 }
 
+// Writes w to a scratch file and loads its vocabulary into *out: "" or the
+// loader's error.
+inline std::string load_written(const llama::gguf_writer &w, llama::vocab *out) {
+    temp_dir dir;
+    std::string error;
+    if (!w.write(dir.file("vocab.gguf"), &error)) return "cannot write: " + error;
+    std::unique_ptr<llama::gguf_file> f = llama::gguf_file::open(dir.file("vocab.gguf"), &error);
+    if (!f) return "cannot open: " + error;
+    return llama::load_vocab(*f, out, &error) ? "" : error;
+}
+
 // The inputs of a .inp file: texts each followed by a separator line.
 inline std::vector<std::string> read_inputs(const std::string &path) {
     const std::string text = read_text(path);
@@ -53,6 +64,14 @@ inline std::vector<std::vector<llama::token_id>> read_outputs(const std::string 
         for (llama::token_id id; ids >> id;) outputs.back().push_back(id);
     }
     return outputs;
+}
+
+// All the ids of a file (one per line, as llama-tokenize --ids writes them).
+inline std::vector<llama::token_id> read_ids(const std::string &path) {
+    std::istringstream in(read_text(path));
+    std::vector<llama::token_id> ids;
+    for (llama::token_id id; in >> id;) ids.push_back(id);
+    return ids;
 }
 
 // How many of the 46 cases of `base`.inp/.out the tokenizer encodes
