@@ -115,6 +115,28 @@ int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
                              char *buf, int32_t buf_size, bool special);
 
+/* ---------------------------------------------------------------- chat */
+
+struct llama_chat_message {
+    const char *role; /* "system", "user" or "assistant" */
+    const char *content;
+};
+
+/* Formats a conversation with a chat template. `tmpl` is a template's name
+ * (llama_chat_template_names) or a model's Jinja template
+ * (llama_model_chat_template), which is recognised, as llama.cpp does, by
+ * what it contains; it is not run. add_assistant: end with the start of an
+ * assistant turn, for the model to write. BOS is not included (llama_tokenize
+ * adds it); tokenize the text with parse_special. Writes at most `length`
+ * bytes (not NUL-terminated) and returns the length of the whole text, so
+ * a return above `length` asks for a larger buffer; -1 (see
+ * llama_last_error) when the template is not one this library formats. */
+int32_t llama_chat_apply_template(const char *tmpl, const struct llama_chat_message *chat,
+                                  size_t n_msg, bool add_assistant, char *buf, int32_t length);
+/* The names of the templates llama_chat_apply_template formats,
+ * comma-separated: "chatml, llama2, ...". */
+const char *llama_chat_template_names(void);
+
 /* ---------------------------------------------------------------- contexts */
 
 struct llama_context_params {
@@ -139,6 +161,10 @@ int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32
 /* Positions filled so far; and forgetting them. */
 int32_t llama_n_past(const struct llama_context *ctx);
 void llama_kv_clear(struct llama_context *ctx);
+/* Forgets the positions from n_keep on, so that the next llama_decode
+ * continues after the first n_keep (nothing changes if n_keep >=
+ * llama_n_past). The logits stay those of the last llama_decode. */
+void llama_kv_keep(struct llama_context *ctx, int32_t n_keep);
 
 /* Logits [n_vocab] after the last token of the last llama_decode call. With
  * all_logits, llama_get_logits_ith(ctx, i) gives those after its i-th token. */
