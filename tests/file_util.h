@@ -107,4 +107,21 @@ inline run_result run_tool(const std::string &exe, const std::string &args) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(log)};
 }
 
+struct run_streams {
+    int status; // the exit status, -1 if the tool did not exit (a crash)
+    std::string out, err;
+};
+
+// Runs a program with arguments (a shell command line) and `input` on its
+// stdin, collecting stdout and stderr apart.
+inline run_streams run_with_input(const std::string &exe, const std::string &args,
+                                  const std::string &input) {
+    temp_dir dir;
+    const std::string in = dir.file("in.txt"), out = dir.file("out.txt"), err = dir.file("err.txt");
+    write_bytes(in, std::vector<uint8_t>(input.begin(), input.end()));
+    const int status =
+        std::system((exe + " " + args + " < " + in + " > " + out + " 2> " + err).c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
+}
+
 } // namespace test

@@ -13,8 +13,8 @@ std::string chat::format(bool add_assistant) const {
     const int32_t n = llama_chat_apply_template(tmpl_.c_str(), msgs.data(), msgs.size(),
                                                 add_assistant, nullptr, 0);
     std::string text(size_t(std::max(n, 0)), '\0');
-    llama_chat_apply_template(tmpl_.c_str(), msgs.data(), msgs.size(), add_assistant,
-                              text.data(), int32_t(text.size()));
+    llama_chat_apply_template(tmpl_.c_str(), msgs.data(), msgs.size(), add_assistant, text.data(),
+                              int32_t(text.size()));
     return text;
 }
 
@@ -23,8 +23,7 @@ std::string chat::format(bool add_assistant) const {
 // may trim a reply, say), and evaluates the rest.
 bool chat::evaluate_from(const std::string &formatted, std::string *error) {
     size_t same = 0;
-    while (same < held_.size() && same < formatted.size() && held_[same] == formatted[same])
-        same++;
+    while (same < held_.size() && same < formatted.size() && held_[same] == formatted[same]) same++;
     if (same < held_.size()) {
         while (!spans_.empty() && spans_.back().text_end > same) spans_.pop_back();
         llama_kv_keep(gen_->ctx, spans_.empty() ? 0 : spans_.back().n_tokens);

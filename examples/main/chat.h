@@ -36,9 +36,9 @@ class chat {
     generation *gen_;
     std::string tmpl_;
     std::vector<message> messages_;
-    std::string held_;         // the text of the tokens in the context
-    std::vector<span> spans_;  // of held_, in order
-    llama_token last_ = -1;    // the last token in the context
+    std::string held_;        // the text of the tokens in the context
+    std::vector<span> spans_; // of held_, in order
+    llama_token last_ = -1;   // the last token in the context
 
     std::string format(bool add_assistant) const;
     bool evaluate_from(const std::string &formatted, std::string *error);

@@ -2,9 +2,9 @@
 
 #include "model.h"
 
-#include <cstring>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace llama {
@@ -88,8 +88,11 @@ std::string_view trim(std::string_view s) {
 std::string chatml(std::span<const chat_message> messages, bool add_assistant) {
     std::string out;
     for (const chat_message &m : messages)
-        out.append("<|im_start|>").append(m.role).append("\n").append(m.content).append(
-            "<|im_end|>\n");
+        out.append("<|im_start|>")
+            .append(m.role)
+            .append("\n")
+            .append(m.content)
+            .append("<|im_end|>\n");
     if (add_assistant) out += "<|im_start|>assistant\n";
     return out;
 }
@@ -172,7 +175,10 @@ std::string mistral_v7(chat_format f, std::span<const chat_message> messages) {
     std::string out;
     for (const chat_message &m : messages) {
         if (m.role == "system")
-            out.append("[SYSTEM_PROMPT]").append(space).append(m.content).append("[/SYSTEM_PROMPT]");
+            out.append("[SYSTEM_PROMPT]")
+                .append(space)
+                .append(m.content)
+                .append("[/SYSTEM_PROMPT]");
         else if (m.role == "user")
             out.append("[INST]").append(space).append(m.content).append("[/INST]");
         else
@@ -183,8 +189,7 @@ std::string mistral_v7(chat_format f, std::span<const chat_message> messages) {
 
 } // namespace
 
-std::optional<chat_format> find_chat_format(std::string_view template_or_name,
-                                            std::string *error) {
+std::optional<chat_format> find_chat_format(std::string_view template_or_name, std::string *error) {
     for (const auto &n : NAMES)
         if (template_or_name == n.name) return n.format;
     const detected d = detect(template_or_name);

@@ -35,8 +35,7 @@ struct chat_message {
 // template's text gives away, by the substrings llama.cpp looks for.
 // nullopt and *error when neither: a template of another kind (llama.cpp's
 // name for it is said when it knows one) or not a known one at all.
-std::optional<chat_format> find_chat_format(std::string_view template_or_name,
-                                            std::string *error);
+std::optional<chat_format> find_chat_format(std::string_view template_or_name, std::string *error);
 
 // The names find_chat_format takes, comma-separated.
 const char *chat_format_names();
