@@ -18,10 +18,12 @@ const llama_chat_message CONVERSATION[] = {{"system", "You are terse."},
 
 // The conversation as `tmpl` formats it, with the assistant's turn opened.
 std::string formatted(const std::string &tmpl, size_t n_msg = 4) {
-    const int32_t n = llama_chat_apply_template(tmpl.c_str(), CONVERSATION, n_msg, true, nullptr, 0);
+    const int32_t n =
+        llama_chat_apply_template(tmpl.c_str(), CONVERSATION, n_msg, true, nullptr, 0);
     if (n < 0) return "error: " + std::string(llama_last_error());
     std::string text(size_t(n), '\0');
-    EXPECT_EQ(llama_chat_apply_template(tmpl.c_str(), CONVERSATION, n_msg, true, text.data(), n), n);
+    EXPECT_EQ(llama_chat_apply_template(tmpl.c_str(), CONVERSATION, n_msg, true, text.data(), n),
+              n);
     return text;
 }
 
@@ -37,21 +39,25 @@ TEST(ChatTemplate, EveryFormatOnOneConversation) {
                            "</s><s>[INST] Who are you? [/INST]"},
         {"llama2-sys-strip", "[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST]Hello "
                              "there</s>[INST] Who are you? [/INST]"},
-        {"llama3", "<|start_header_id|>system<|end_header_id|>\n\nYou are "
-                   "terse.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_"
-                   "header_id|>assistant<|end_header_id|>\n\nHello "
-                   "there<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nWho are "
-                   "you?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"},
-        {"zephyr", "<|system|>\nYou are terse.<|endoftext|>\n<|user|>\nHi<|endoftext|>\n<|assistant|"
-                   ">\n Hello there <|endoftext|>\n<|user|>\nWho are "
-                   "you?<|endoftext|>\n<|assistant|>\n"},
+        {"llama3",
+         "<|start_header_id|>system<|end_header_id|>\n\nYou are "
+         "terse.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_"
+         "header_id|>assistant<|end_header_id|>\n\nHello "
+         "there<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nWho are "
+         "you?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"},
+        {"zephyr",
+         "<|system|>\nYou are terse.<|endoftext|>\n<|user|>\nHi<|endoftext|>\n<|assistant|"
+         ">\n Hello there <|endoftext|>\n<|user|>\nWho are "
+         "you?<|endoftext|>\n<|assistant|>\n"},
         {"mistral-v1",
          " [INST] You are terse.\n\nHi [/INST]  Hello there </s> [INST] Who are you? [/INST]"},
-        {"mistral-v3", "[INST] You are terse.\n\nHi[/INST] Hello there</s>[INST] Who are you?[/INST]"},
+        {"mistral-v3",
+         "[INST] You are terse.\n\nHi[/INST] Hello there</s>[INST] Who are you?[/INST]"},
         {"mistral-v3-tekken",
          "[INST]You are terse.\n\nHi[/INST] Hello there </s>[INST]Who are you?[/INST]"},
-        {"mistral-v7", "[SYSTEM_PROMPT] You are terse.[/SYSTEM_PROMPT][INST] Hi[/INST]  Hello there "
-                       "</s>[INST] Who are you?[/INST]"},
+        {"mistral-v7",
+         "[SYSTEM_PROMPT] You are terse.[/SYSTEM_PROMPT][INST] Hi[/INST]  Hello there "
+         "</s>[INST] Who are you?[/INST]"},
         {"mistral-v7-tekken", "[SYSTEM_PROMPT]You are terse.[/SYSTEM_PROMPT][INST]Hi[/INST] Hello "
                               "there </s>[INST]Who are you?[/INST]"},
     };
@@ -74,7 +80,8 @@ TEST(ChatTemplate, RecognisesJinjaTemplatesByWhatTheyContain) {
         {"{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' }}", "llama3"},
         {"{{ bos_token + '[INST] <<SYS>>\\n' + system + '\\n<</SYS>>\\n\\n' }}", "llama2-sys-bos"},
         {"{{ '[INST] <<SYS>>' + m + '<</SYS>>' }}", "llama2-sys"},
-        {"{% set content = message['content'] %}{{ '[INST] ' + content.strip() }}", "llama2-sys-strip"},
+        {"{% set content = message['content'] %}{{ '[INST] ' + content.strip() }}",
+         "llama2-sys-strip"},
         {"{{ '[INST] ' + content + ' [/INST]' }}", "llama2"},
         {"{{ '<|user|>\\n' + message['content'] + '<|endoftext|>' }}", "zephyr"},
         {"{{ '[SYSTEM_PROMPT]' + system + '[/SYSTEM_PROMPT]' }}{{ '[INST]' }}", "mistral-v7"},
@@ -90,8 +97,9 @@ TEST(ChatTemplate, RefusesTemplatesItCannotFormat) {
                   .find("error: the chat template is llama.cpp's 'phi3', which this library "
                         "cannot format (it formats chatml, "),
               std::string::npos);
-    EXPECT_NE(formatted("{{ messages }}").find("error: the chat template is not one this library "
-                                               "knows"),
+    EXPECT_NE(formatted("{{ messages }}")
+                  .find("error: the chat template is not one this library "
+                        "knows"),
               std::string::npos);
     // ChatML's marker but Phi 4's separator: not ChatML.
     EXPECT_NE(formatted("<|im_start|>{{ role }}<|im_sep|>").find("'phi4'"), std::string::npos);

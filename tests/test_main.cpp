@@ -21,15 +21,16 @@ using model_ptr = std::unique_ptr<llama_model, model_deleter>;
 
 std::vector<llama_token> tokenize(const llama_model *m, const std::string &text, bool add_bos) {
     const auto n = int32_t(text.size());
-    std::vector<llama_token> ids(size_t(-llama_tokenize(m, text.data(), n, nullptr, 0, add_bos, true)));
+    std::vector<llama_token> ids(
+        size_t(-llama_tokenize(m, text.data(), n, nullptr, 0, add_bos, true)));
     llama_tokenize(m, text.data(), n, ids.data(), int32_t(ids.size()), add_bos, true);
     return ids;
 }
 
 std::string format(const std::vector<llama_chat_message> &chat, const char *tmpl = "chatml") {
     std::string text(4096, '\0');
-    text.resize(size_t(llama_chat_apply_template(tmpl, chat.data(), chat.size(), true,
-                                                 text.data(), int32_t(text.size()))));
+    text.resize(size_t(llama_chat_apply_template(tmpl, chat.data(), chat.size(), true, text.data(),
+                                                 int32_t(text.size()))));
     return text;
 }
 
@@ -76,7 +77,8 @@ int prompt_tokens(const std::string &err) {
 }
 
 TEST(Main, PrintsThePromptAndItsContinuation) {
-    const test::run_streams r = test::run_with_input(MAIN, "-m " + MODEL + " -p 'Once upon a time' -n 0", "");
+    const test::run_streams r =
+        test::run_with_input(MAIN, "-m " + MODEL + " -p 'Once upon a time' -n 0", "");
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "Once upon a time\n");
     const test::run_streams g =
@@ -93,7 +95,8 @@ TEST(Main, SpecialTokensOnlyWithSpecial) {
         test::run_with_input(MAIN, "-m " + MODEL + " -p '<s>Once' -n 0 --special", "");
     EXPECT_EQ(with.status, 0) << with.err;
     EXPECT_EQ(with.out, "<s><s>Once\n");
-    const test::run_streams without = test::run_with_input(MAIN, "-m " + MODEL + " -p '<s>Once' -n 0", "");
+    const test::run_streams without =
+        test::run_with_input(MAIN, "-m " + MODEL + " -p '<s>Once' -n 0", "");
     EXPECT_EQ(without.out, "<s>Once\n");
 }
 
@@ -136,8 +139,8 @@ TEST(Main, ChatEvaluatesAgainWhatTheTemplateRewrites) {
     const std::string first = format({{"user", "hi"}}, "llama3");
     const std::string reply1 = reference_chat{m.get()}.reply_to(first, n);
     ASSERT_EQ(reply1.back(), ' ');
-    const std::string second = format(
-        {{"user", "hi"}, {"assistant", reply1.c_str()}, {"user", "and you?"}}, "llama3");
+    const std::string second =
+        format({{"user", "hi"}, {"assistant", reply1.c_str()}, {"user", "and you?"}}, "llama3");
     ASSERT_NE(second.rfind(first + reply1, 0), 0u);
     reference_chat ref{m.get()};
     const std::vector<llama_token> kept = tokenize(m.get(), first, true);
@@ -163,7 +166,8 @@ TEST(Main, ChatNeedsATemplateItKnows) {
                            "library knows"),
               std::string::npos)
         << bad.err;
-    const test::run_streams sys = test::run_with_input(MAIN, "-m " + MODEL + " -sys 'Be kind.'", "");
+    const test::run_streams sys =
+        test::run_with_input(MAIN, "-m " + MODEL + " -sys 'Be kind.'", "");
     EXPECT_EQ(sys.status, 1);
     EXPECT_NE(sys.err.find("-sys and --chat-template are for -cnv"), std::string::npos) << sys.err;
 }

@@ -11,14 +11,14 @@ namespace {
 TEST(Utf8Stream, UnfinishedTail) {
     EXPECT_EQ(utf8_stream::unfinished_tail(""), 0u);
     EXPECT_EQ(utf8_stream::unfinished_tail("abc"), 0u);
-    EXPECT_EQ(utf8_stream::unfinished_tail("a\xC3"), 1u);             // é's first byte
-    EXPECT_EQ(utf8_stream::unfinished_tail("a\xC3\xA9"), 0u);         // é
-    EXPECT_EQ(utf8_stream::unfinished_tail("\xE4\xB8"), 2u);          // 中 less a byte
-    EXPECT_EQ(utf8_stream::unfinished_tail("\xF0\x9F\x98"), 3u);      // 😀 less a byte
-    EXPECT_EQ(utf8_stream::unfinished_tail("\xF0\x9F\x98\x80"), 0u);  // 😀
-    EXPECT_EQ(utf8_stream::unfinished_tail("\x80\x80"), 0u);          // nothing to wait for
-    EXPECT_EQ(utf8_stream::unfinished_tail("\xFF"), 0u);              // never in UTF-8
-    EXPECT_EQ(utf8_stream::unfinished_tail("\xC3\xA9\x80"), 0u);      // a stray continuation
+    EXPECT_EQ(utf8_stream::unfinished_tail("a\xC3"), 1u);            // é's first byte
+    EXPECT_EQ(utf8_stream::unfinished_tail("a\xC3\xA9"), 0u);        // é
+    EXPECT_EQ(utf8_stream::unfinished_tail("\xE4\xB8"), 2u);         // 中 less a byte
+    EXPECT_EQ(utf8_stream::unfinished_tail("\xF0\x9F\x98"), 3u);     // 😀 less a byte
+    EXPECT_EQ(utf8_stream::unfinished_tail("\xF0\x9F\x98\x80"), 0u); // 😀
+    EXPECT_EQ(utf8_stream::unfinished_tail("\x80\x80"), 0u);         // nothing to wait for
+    EXPECT_EQ(utf8_stream::unfinished_tail("\xFF"), 0u);             // never in UTF-8
+    EXPECT_EQ(utf8_stream::unfinished_tail("\xC3\xA9\x80"), 0u);     // a stray continuation
     EXPECT_EQ(utf8_stream::unfinished_tail("x\xF0\x9F\x98\x80\xE2"), 1u);
 }
 
@@ -35,7 +35,8 @@ TEST(Utf8Stream, WritesWholeCharactersOnly) {
             out.write(std::string(1, c));
             written += c;
             const std::string now = test::read_text(path);
-            EXPECT_EQ(now, written.substr(0, written.size() - utf8_stream::unfinished_tail(written)));
+            EXPECT_EQ(now,
+                      written.substr(0, written.size() - utf8_stream::unfinished_tail(written)));
         }
         out.flush(); // the text ends: even an unfinished character is written
         EXPECT_EQ(test::read_text(path), text);
