@@ -93,6 +93,17 @@ class temp_dir {
     std::filesystem::path path_;
 };
 
+// The path of a model scripts/get-models.sh fetches, or "" when it is not
+// there: in $LLAMAZ_MODELS, else the folder CMake's LLAMAZ_MODELS named,
+// else ~/.cache/llamaz. *where says where it was looked for.
+inline std::string fetched_model(const std::string &name, std::string *where) {
+    const char *env = std::getenv("LLAMAZ_MODELS"), *home = std::getenv("HOME");
+    std::string dir = env && *env ? env : LLAMAZ_MODELS;
+    if (dir.empty()) dir = std::string(home ? home : "") + "/.cache/llamaz";
+    *where = dir + "/" + name;
+    return std::filesystem::exists(*where) ? *where : "";
+}
+
 struct run_result {
     int status;         // the exit status, -1 if the tool did not exit (a crash)
     std::string output; // stdout and stderr

@@ -65,7 +65,8 @@ std::string pretokenizer_name(const json::value &root, std::string *steps) {
         if (const json::value *seq = pre->find("pretokenizers"))
             for (const json::value &step : seq->items) list.push_back(&step);
     }
-    for (const json::value *step : list) *steps += (steps->empty() ? "" : " + ") + describe_step(*step);
+    for (const json::value *step : list)
+        *steps += (steps->empty() ? "" : " + ") + describe_step(*step);
     if (*steps == "ByteLevel") return "gpt-2";
     if (*steps == "Digits(individual) + ByteLevel") return "smollm";
     if (*steps == "Split(llama3) + ByteLevel(no regex)") return "llama-bpe";
@@ -76,7 +77,8 @@ std::string pretokenizer_name(const json::value &root, std::string *steps) {
 std::string special_token(const json::value &config, const char *key) {
     const json::value *v = config.find(key);
     if (!v) return "";
-    return v->type == json::kind::OBJECT ? string_member(*v, "content") : string_member(config, key);
+    return v->type == json::kind::OBJECT ? string_member(*v, "content")
+                                         : string_member(config, key);
 }
 
 // The chat template: DIR/chat_template.jinja, else tokenizer_config.json's
@@ -116,9 +118,10 @@ class reader {
                         "ByteLevel) and Llama 3's (Split(llama3) + ByteLevel(no regex))");
         if (bool_member(*model, "ignore_merges", false) !=
             llama::find_pretokenizer(v_.pre)->ignore_merges)
-            return fail("ignore_merges is " +
-                        std::string(bool_member(*model, "ignore_merges", false) ? "true" : "false") +
-                        ", which llama.cpp's '" + v_.pre + "' pre-tokenizer does not do");
+            return fail(
+                "ignore_merges is " +
+                std::string(bool_member(*model, "ignore_merges", false) ? "true" : "false") +
+                ", which llama.cpp's '" + v_.pre + "' pre-tokenizer does not do");
         return tokens(*model, root.find("added_tokens")) && merges(*model);
     }
 
@@ -188,9 +191,10 @@ class reader {
                        merge.items[0].string.find(' ') == std::string::npos) {
                 v_.merges.push_back(merge.items[0].string + " " + merge.items[1].string);
             } else {
-                return fail(string_printf("model.merges: merge %zu is not \"a b\" or [\"a\", \"b\"] "
-                                          "without spaces in a",
-                                          v_.merges.size()));
+                return fail(
+                    string_printf("model.merges: merge %zu is not \"a b\" or [\"a\", \"b\"] "
+                                  "without spaces in a",
+                                  v_.merges.size()));
             }
         }
         return true;
