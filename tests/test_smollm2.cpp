@@ -52,7 +52,8 @@ TEST_F(SmolLM2, ChatsForTwoTurns) {
 
 std::vector<llama_token> tokenize(const llama_model *m, const std::string &text, bool special) {
     const auto n = int32_t(text.size());
-    std::vector<llama_token> ids(size_t(-llama_tokenize(m, text.data(), n, nullptr, 0, true, special)));
+    std::vector<llama_token> ids(
+        size_t(-llama_tokenize(m, text.data(), n, nullptr, 0, true, special)));
     llama_tokenize(m, text.data(), n, ids.data(), int32_t(ids.size()), true, special);
     return ids;
 }
@@ -61,10 +62,11 @@ TEST_F(SmolLM2, TokenizesAsLlamaCpp) {
     llama_model *m = llama_model_load(model_.c_str());
     ASSERT_NE(m, nullptr) << llama_last_error();
     EXPECT_FALSE(llama_add_bos(m));
-    for (const char *name : {"cjk", "contractions", "cpp_code", "crlf", "digits", "emoji",
-                             "mixed_unicode", "python_code", "special_literal", "tabs_spaces",
-                             "whitespace_only", "zero_width"}) {
-        const std::string text = test::read_text(test::data(std::string("bpe/texts/") + name + ".txt"));
+    for (const char *name :
+         {"cjk", "contractions", "cpp_code", "crlf", "digits", "emoji", "mixed_unicode",
+          "python_code", "special_literal", "tabs_spaces", "whitespace_only", "zero_width"}) {
+        const std::string text =
+            test::read_text(test::data(std::string("bpe/texts/") + name + ".txt"));
         std::vector<llama_token> expected;
         std::istringstream ids(
             test::read_text(test::data(std::string("bpe/ids/") + name + ".smollm2-vocab.ids")));
@@ -84,8 +86,8 @@ TEST_F(SmolLM2, TokenizesAsLlamaCpp) {
 
 TEST_F(SmolLM2, PerplexitySeesLlamaCppsTokensAndFirstChunk) {
     const test::run_streams r = test::run_with_input(
-        PERPLEXITY, "-m " + model_ + " -f " + test::data("wikitext-2/wiki.test.raw") + " --chunks 1",
-        "");
+        PERPLEXITY,
+        "-m " + model_ + " -f " + test::data("wikitext-2/wiki.test.raw") + " --chunks 1", "");
     ASSERT_EQ(r.status, 0) << r.err;
     const std::string all = r.out + r.err;
     EXPECT_NE(all.find("303415 tokens"), std::string::npos) << all;

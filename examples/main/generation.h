@@ -32,7 +32,8 @@ struct generation {
     // Samples up to n tokens after `prev`, printing each, and stops before
     // an end-of-generation token. Each token is evaluated for the next, the
     // last one only if evaluate_last (a conversation goes on from it).
-    // Appends the printed text to *text; *error for END::ERROR.
+    // Appends the printed text to *text; says why in *error for CONTEXT_FULL
+    // and ERROR.
     end generate(int32_t n, llama_token prev, bool evaluate_last, std::string *text,
                  std::string *error);
 };

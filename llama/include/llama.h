@@ -106,12 +106,10 @@ const char *llama_model_chat_template(const struct llama_model *model);
 int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
                        llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
 /* The text of one token, as it reads after `prev` (-1: nothing; with a
- * SentencePiece vocabulary a piece that starts the text, after nothing but
- * control tokens such as BOS, loses its leading space, as sentencepiece
- * decodes). Control tokens give "" unless `special`, when they give their
- * text. A piece may be part of a UTF-8 character; the next ones complete
- * it. Returns the length written (not NUL-terminated), or minus the length
- * needed. */
+ * SentencePiece vocabulary a piece at the start of the text or after a
+ * control token such as BOS loses the space the tokenizer put before it). Control tokens give ""
+ * unless `special`, when they give their text. A piece may be part of a UTF-8 character; the next
+ * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed. */
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
                              char *buf, int32_t buf_size, bool special);
 

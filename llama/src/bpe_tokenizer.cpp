@@ -70,15 +70,15 @@ bpe_tokenizer::bpe_tokenizer(llama::vocab v)
     }
     merges_.reserve(voc.merges.size());
     for (size_t rank = 0; rank < voc.merges.size(); rank++) {
-        const std::string &m = voc.merges[rank];
-        const size_t space = m.find(' ', 1);
-        const std::string left = m.substr(0, space), right = m.substr(space + 1);
-        merges_.emplace(pair_key(ids_.at(left), ids_.at(right)),
-                        merge{int32_t(rank), ids_.at(left + right)}); // the first rank stays
+        std::string_view left, right;
+        split_merge(voc.merges[rank], &left, &right); // check_vocab: it splits into tokens
+        const std::string l(left), r(right);
+        merges_.emplace(pair_key(ids_.at(l), ids_.at(r)),
+                        merge{int32_t(rank), ids_.at(l + r)}); // the first rank stays
     }
 }
 
-void bpe_tokenizer::encode_text(std::string_view text, bool, std::vector<token_id> *out) const {
+void bpe_tokenizer::encode_text(std::string_view text, std::vector<token_id> *out) const {
     for (std::string_view word : pretokenize(*pre_, text)) encode_word(word, out);
 }
 

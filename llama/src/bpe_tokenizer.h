@@ -31,8 +31,7 @@ class bpe_tokenizer : public tokenizer {
     // Every token by its text, for ignore_merges.
     std::unordered_map<std::string, token_id, string_hash, std::equal_to<>> ids_;
 
-    void encode_text(std::string_view text, bool after_special,
-                     std::vector<token_id> *out) const override;
+    void encode_text(std::string_view text, std::vector<token_id> *out) const override;
     void encode_word(std::string_view word, std::vector<token_id> *out) const;
 };
 

@@ -81,11 +81,10 @@ token_id spm_tokenizer::find_mergeable(std::string_view piece) const {
     return it == mergeable_.end() ? -1 : it->second;
 }
 
-void spm_tokenizer::encode_text(std::string_view text, bool after_special,
-                                std::vector<token_id> *out) const {
+void spm_tokenizer::encode_text(std::string_view text, std::vector<token_id> *out) const {
     std::string normalized;
     normalized.reserve(text.size() + SPACE_MARK.size() * 2);
-    if (after_special && get_vocab().add_space_prefix) normalized += SPACE_MARK;
+    if (get_vocab().add_space_prefix) normalized += SPACE_MARK;
     for (char c : text) {
         if (c == ' ')
             normalized += SPACE_MARK;

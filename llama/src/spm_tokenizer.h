@@ -24,8 +24,7 @@ class spm_tokenizer : public tokenizer {
     std::unordered_map<std::string, token_id, string_hash, std::equal_to<>> mergeable_;
     std::array<token_id, 256> byte_tokens_; // -1 where the vocabulary has no <0xXX>
 
-    void encode_text(std::string_view text, bool after_special,
-                     std::vector<token_id> *out) const override;
+    void encode_text(std::string_view text, std::vector<token_id> *out) const override;
     token_id find_mergeable(std::string_view piece) const;
     void segment(std::string_view normalized, std::vector<token_id> *out) const;
     void emit_bytes(std::string_view symbol, std::vector<token_id> *out) const;

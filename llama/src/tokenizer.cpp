@@ -66,7 +66,6 @@ std::vector<token_id> tokenizer::encode(std::string_view text, bool add_bos,
                                         bool parse_special) const {
     std::vector<token_id> out;
     if (add_bos && vocab_.add_bos) out.push_back(vocab_.bos_id); // check_vocab: there is one
-    bool after_special = true;
     size_t plain = 0; // where the plain text not yet encoded starts
     for (size_t pos = 0; pos < text.size();) {
         const token_id id = special_at(text.substr(pos), parse_special);
@@ -74,14 +73,12 @@ std::vector<token_id> tokenizer::encode(std::string_view text, bool add_bos,
             pos++;
             continue;
         }
-        if (pos > plain) encode_text(text.substr(plain, pos - plain), after_special, &out);
+        if (pos > plain) encode_text(text.substr(plain, pos - plain), &out);
         out.push_back(id);
-        after_special = true;
         pos += vocab_.tokens[size_t(id)].size();
         plain = pos;
-        continue;
     }
-    if (text.size() > plain) encode_text(text.substr(plain), after_special, &out);
+    if (text.size() > plain) encode_text(text.substr(plain), &out);
     return out;
 }
 

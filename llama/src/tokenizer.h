@@ -61,11 +61,10 @@ class tokenizer {
     // `surface` gives the bytes a (piece, type) of this kind stands for.
     tokenizer(llama::vocab v, std::string (*surface)(const std::string &piece, token_type type));
 
-    // Appends the ids of plain text (no special tokens in it). after_special:
-    // the text starts the input or follows a special token, where
-    // SentencePiece adds its space prefix.
-    virtual void encode_text(std::string_view text, bool after_special,
-                             std::vector<token_id> *out) const = 0;
+    // Appends the ids of plain text: the whole text, or a stretch of it at
+    // its start or after a special token (where SentencePiece puts its space
+    // prefix, as llama.cpp does), with no special token in it.
+    virtual void encode_text(std::string_view text, std::vector<token_id> *out) const = 0;
 
   private:
     llama::vocab vocab_;

@@ -51,6 +51,14 @@ bool read_id(const gguf_file &f, const char *key, token_id fallback, token_id *o
 
 } // namespace
 
+bool split_merge(std::string_view merge, std::string_view *left, std::string_view *right) {
+    const size_t space = merge.find(' ', 1);
+    if (space == std::string_view::npos || space + 1 == merge.size()) return false;
+    *left = merge.substr(0, space);
+    *right = merge.substr(space + 1);
+    return true;
+}
+
 bool parse_byte_piece(std::string_view piece, uint8_t *byte) {
     if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>' || !is_hex(piece[3]) ||
         !is_hex(piece[4]))
@@ -90,12 +98,12 @@ std::string check_bpe(const vocab &v) {
     }
     for (size_t i = 0; i < v.merges.size(); i++) {
         const std::string &m = v.merges[i];
-        const size_t space = m.find(' ', 1);
-        if (space == std::string::npos || space + 1 == m.size())
+        std::string_view left, right;
+        if (!split_merge(m, &left, &right))
             return string_printf("%s: merge %zu '%s' is not two tokens separated by a space",
                                  keys::MERGES, i, m.c_str());
-        const std::string left = m.substr(0, space), right = m.substr(space + 1);
-        for (const std::string &t : {left, right, left + right})
+        const std::string l(left), r(right);
+        for (const std::string &t : {l, r, l + r})
             if (!ids.count(t))
                 return string_printf("%s: merge %zu '%s': '%s' is not a token", keys::MERGES, i,
                                      m.c_str(), t.c_str());

@@ -73,6 +73,12 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error);
 // Sets the tokenizer.ggml.* keys load_vocab reads.
 void store_vocab(const vocab &v, gguf_writer *w);
 
+// The two tokens of a BPE merge "left right": split at its first space
+// after the first byte (a merge of a space token spells it U+0120, but a
+// vocabulary that is not byte-level may have " " itself on the left). False
+// when there is no such space or nothing after it.
+bool split_merge(std::string_view merge, std::string_view *left, std::string_view *right);
+
 // The byte of a byte token's piece "<0xXX>" (two upper- or lower-case hex
 // digits); false for any other text.
 bool parse_byte_piece(std::string_view piece, uint8_t *byte);
