@@ -24,7 +24,8 @@ struct ymm {
     }
     // 8 bytes at x + off, as floats
     static fv load_u8(const char *x, size_t, int off) {
-        return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x + off))));
+        return _mm256_cvtepi32_ps(
+            _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x + off))));
     }
     static void store(float *s, fv v) { _mm256_storeu_ps(s, v); }
 
