@@ -808,6 +808,24 @@ TEST_P(Kernels, AttentionMatchesTheReference) {
     }
 }
 
+// The SwiGLU gate of each level against the reference, arguments from the
+// far negative (the gate closes) to the far positive (e^-x underflows).
+TEST_P(Kernels, SwigluMatchesTheReference) {
+    const ggml::swiglu_fn ref = ggml::traits_of(GGML_TYPE_F32).kernels[GGML_CPU_SCALAR]->swiglu;
+    const ggml::swiglu_fn active = ggml::kernels_of(GGML_TYPE_F32).swiglu;
+    for (int64_t n : {1, 8, 13, 64, 1000}) {
+        std::vector<float> x = test::random_floats(size_t(n), rng), g = x, want(x.size()),
+                           got(x.size());
+        for (float &v : x) v *= 120.0f;
+        for (float &v : g) v *= 3.0f;
+        ref(n, x.data(), g.data(), want.data());
+        active(n, x.data(), g.data(), got.data());
+        for (size_t i = 0; i < x.size(); i++)
+            ASSERT_NEAR(want[i], got[i], 1e-6 * (1.0 + std::fabs(want[i])))
+                << "n = " << n << ", x = " << x[i];
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Levels, Kernels,
                          ::testing::Values(GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512,
                                            GGML_CPU_NEON),

@@ -38,6 +38,12 @@ void forward_copy(const compute_params &p, ggml_tensor *dst) {
         char *out = row_ptr(dst, r);
         if (same_rows) {
             const char *in = row_ptr(src, r);
+            if (src->type == GGML_TYPE_F32 && src->nb[0] == sizeof(float) &&
+                dst->nb[0] == ggml_type_size(dst->type)) { // a whole row: the level's kernel
+                kernels_of(dst->type).quantize_row(reinterpret_cast<const float *>(in), out,
+                                                   dst->ne[0]);
+                continue;
+            }
             for (int64_t i = 0; i < dst->ne[0]; i++)
                 store_float(out + i * dst->nb[0], dst->type,
                             load_float(in + i * src->nb[0], src->type));

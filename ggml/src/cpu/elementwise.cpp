@@ -1,6 +1,7 @@
 // Element-wise ops on F32: add and mul (with broadcasting), scale, silu and
 // the fused SwiGLU gate.
 #include "cpu/ops.h"
+#include "formats/traits.h"
 
 #include <cmath>
 
@@ -67,13 +68,12 @@ void forward_silu(const compute_params &p, ggml_tensor *dst) { unary_rows(p, dst
 void forward_swiglu(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
     const ggml_tensor *b = dst->src[1];
+    const swiglu_fn swiglu = kernels_of(GGML_TYPE_F32).swiglu; // (rows are contiguous)
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
-    for (int64_t r = begin; r < end; r++) {
-        const auto *x = reinterpret_cast<const float *>(row_ptr(a, r));
-        const auto *g = reinterpret_cast<const float *>(row_ptr(b, r));
-        auto *out = reinterpret_cast<float *>(row_ptr(dst, r));
-        for (int64_t i = 0; i < a->ne[0]; i++) out[i] = silu(x[i]) * g[i];
-    }
+    for (int64_t r = begin; r < end; r++)
+        swiglu(a->ne[0], reinterpret_cast<const float *>(row_ptr(a, r)),
+               reinterpret_cast<const float *>(row_ptr(b, r)),
+               reinterpret_cast<float *>(row_ptr(dst, r)));
 }
 
 } // namespace ggml::cpu

@@ -35,6 +35,10 @@ using attend_fn = void (*)(int64_t hd, int nq, const float *q, size_t q_stride, 
                            const void *k, const void *v, size_t kv_stride, float *out,
                            size_t out_stride);
 
+// out[i] = silu(x[i]) * g[i] = x[i] / (1 + e^-x[i]) * g[i], for i < n (the
+// SwiGLU gate; an F32 kernel).
+using swiglu_fn = void (*)(int64_t n, const float *x, const float *g, float *out);
+
 // Which bytes of a block are its payload (the quants, interleaved across a
 // group's rows in 4-byte units) and which its header fields (formats/row_groups.h).
 struct group_layout {
@@ -54,6 +58,7 @@ struct format_kernels {
     vec_dot_fn vec_dot;         // null for types that are never weights (Q8_1, I32)
     gemm_fn gemm;               // over row groups; null for types that are never grouped
     attend_fn attend = nullptr; // F32 and F16 (the KV cache's formats) only
+    swiglu_fn swiglu = nullptr; // F32 only
 };
 
 struct format_traits {
@@ -87,6 +92,7 @@ struct active_kernels {
     vec_dot_fn vec_dot;
     gemm_fn gemm; // null only for the types that are never grouped
     attend_fn attend;
+    swiglu_fn swiglu;
 };
 const active_kernels &kernels_of(ggml_type type);
 

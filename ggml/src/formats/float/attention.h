@@ -13,8 +13,8 @@
 //
 // The SIMD kernel is written over a policy V of vectors of 8 floats:
 //   vec, zero(), set1(f), load(const float *), load(const uint16_t *) (fp16),
-//   store(float *, vec), add, mul, fma(a, b, c) = a * b + c, max,
-//   exp(vec) (for arguments <= 0), hmax(vec), hsum(vec),
+//   store(float *, vec), add, sub, mul, div, fma(a, b, c) = a * b + c, max,
+//   exp(vec), hmax(vec), hsum(vec),
 //   sum2(a, b, float out[2]): out = {hsum(a), hsum(b)},
 //   first(n) -> vec of lanes i < n all ones (a mask for select),
 //   select(mask, a, b) = mask ? a : b.

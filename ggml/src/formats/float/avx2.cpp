@@ -4,6 +4,7 @@
 // only, and, like it, give the same result for a row padded with zeros
 // (attention relies on that: its rows grow with the batch, masked by zeros).
 #include "float/attention.h"
+#include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
 
@@ -49,7 +50,8 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
 
 namespace ggml {
 
-const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>};
+const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
+                              swiglu<vec8>};
 const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                               attend<vec8, uint16_t>};
 

@@ -3,6 +3,7 @@
 // from the reference's element-order sum by float rounding only, and give
 // the same result for a row padded with zeros (see float/avx2.cpp).
 #include "float/attention.h"
+#include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
 
@@ -44,7 +45,8 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
 
 namespace ggml {
 
-const format_kernels f32_avx512{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>};
+const format_kernels f32_avx512{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
+                                swiglu<vec8>};
 const format_kernels f16_avx512{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                                 attend<vec8, uint16_t>};
 

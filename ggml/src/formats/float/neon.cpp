@@ -4,6 +4,7 @@
 // only, and give the same result for a row padded with zeros (see
 // float/avx2.cpp).
 #include "float/attention.h"
+#include "float/swiglu.h"
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
 
@@ -56,6 +57,8 @@ struct vec8 {
         vst1q_f32(p + 4, v.hi);
     }
     static vec add(vec a, vec b) { return {vaddq_f32(a.lo, b.lo), vaddq_f32(a.hi, b.hi)}; }
+    static vec sub(vec a, vec b) { return {vsubq_f32(a.lo, b.lo), vsubq_f32(a.hi, b.hi)}; }
+    static vec div(vec a, vec b) { return {vdivq_f32(a.lo, b.lo), vdivq_f32(a.hi, b.hi)}; }
     static vec mul(vec a, vec b) { return {vmulq_f32(a.lo, b.lo), vmulq_f32(a.hi, b.hi)}; }
     static vec fma(vec a, vec b, vec c) {
         return {vfmaq_f32(c.lo, a.lo, b.lo), vfmaq_f32(c.hi, a.hi, b.hi)};
@@ -75,9 +78,9 @@ struct vec8 {
         return {vbslq_f32(vreinterpretq_u32_f32(mask.lo), a.lo, b.lo),
                 vbslq_f32(vreinterpretq_u32_f32(mask.hi), a.hi, b.hi)};
     }
-    // e^x for x <= 0, as x86/vec8.h computes it
+    // e^x for x clamped to [-87.3, 88.3], as x86/vec8.h computes it
     static float32x4_t exp4(float32x4_t x) {
-        x = vmaxq_f32(x, vdupq_n_f32(-87.3f));
+        x = vminq_f32(vmaxq_f32(x, vdupq_n_f32(-87.3f)), vdupq_n_f32(88.3f));
         const float32x4_t n = vrndnq_f32(vmulq_n_f32(x, 1.44269504088896341f));
         float32x4_t r = vfmsq_f32(x, n, vdupq_n_f32(0.693359375f));
         r = vfmsq_f32(r, n, vdupq_n_f32(-2.12194440e-4f));
@@ -98,7 +101,8 @@ struct vec8 {
 
 namespace ggml {
 
-const format_kernels f32_neon{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>};
+const format_kernels f32_neon{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
+                              swiglu<vec8>};
 const format_kernels f16_neon{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                               attend<vec8, uint16_t>};
 

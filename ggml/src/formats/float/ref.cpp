@@ -45,6 +45,10 @@ void vec_dot_f16_ref(int64_t n, float *s, const void *vx, const void *vy) {
     *s = sum;
 }
 
+void swiglu_f32_ref(int64_t n, const float *x, const float *g, float *out) {
+    for (int64_t i = 0; i < n; i++) out[i] = x[i] / (1.0f + std::exp(-x[i])) * g[i];
+}
+
 namespace {
 
 inline float to_float(float x) { return x; }

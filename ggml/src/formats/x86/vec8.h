@@ -17,6 +17,8 @@ struct vec8 {
     }
     static void store(float *p, vec v) { _mm256_storeu_ps(p, v); }
     static vec add(vec a, vec b) { return _mm256_add_ps(a, b); }
+    static vec sub(vec a, vec b) { return _mm256_sub_ps(a, b); }
+    static vec div(vec a, vec b) { return _mm256_div_ps(a, b); }
     static vec mul(vec a, vec b) { return _mm256_mul_ps(a, b); }
     static vec fma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
     static vec max(vec a, vec b) { return _mm256_max_ps(a, b); }
@@ -34,11 +36,11 @@ struct vec8 {
     }
     static vec select(vec mask, vec a, vec b) { return _mm256_blendv_ps(b, a, mask); }
 
-    // e^x for x <= 0 (x >= -87.3 gives a normal result; below, 0 or a
-    // denormal-free tiny value): x = n ln2 + r, |r| <= ln2 / 2, e^r by
-    // Cephes' degree-5 polynomial, 2^n put into the exponent bits.
+    // e^x, within about 2 ulp, for x clamped to [-87.3, 88.3] (a normal
+    // result): x = n ln2 + r, |r| <= ln2 / 2, e^r by Cephes' degree-5
+    // polynomial, 2^n put into the exponent bits.
     static vec exp(vec x) {
-        x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
+        x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
         const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
         __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
