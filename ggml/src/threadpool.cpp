@@ -50,6 +50,11 @@ void ggml_threadpool::wait_while(const std::atomic<uint32_t> &word, uint32_t old
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
 }
 
+void ggml_threadpool::wait_for(const std::atomic<uint32_t> &word, uint32_t target) {
+    for (uint32_t v; (v = word.load(std::memory_order_acquire)) != target;)
+        wait_while(word, v, SPIN_AT_BARRIER);
+}
+
 void ggml_threadpool::wake(std::atomic<uint32_t> &word) {
     if (sleepers_.load(std::memory_order_seq_cst) > 0) word.notify_all();
 }

@@ -1,6 +1,6 @@
 // Worker threads created once and reused for every graph: the caller is
-// thread 0, and a barrier separates the ops of a graph. Every wait (for a
-// job, at a barrier) spins for a while and then sleeps on a futex
+// thread 0, and a job ends at a barrier. Every wait (for a job, at a
+// barrier, for a count) spins for a while and then sleeps on a futex
 // (std::atomic::wait), so that a thread that cannot run yet, because
 // another process holds its core, gets one from a waiting thread.
 #pragma once
@@ -25,14 +25,17 @@ struct ggml_threadpool {
     void run(job_fn job, void *arg);
     // Every thread of the running job waits here until all have arrived.
     void barrier();
+    // Returns once word == target (a count the job's threads raise): spins
+    // for a while, then sleeps until wake(word).
+    void wait_for(const std::atomic<uint32_t> &word, uint32_t target);
+    // Wakes the threads sleeping on word after it changed (seq_cst).
+    void wake(std::atomic<uint32_t> &word);
 
   private:
     void worker_loop(int ith);
     // Returns once word != old: spins up to `spin`, then sleeps.
     void wait_while(const std::atomic<uint32_t> &word, uint32_t old,
                     std::chrono::microseconds spin);
-    // Wakes the threads sleeping on word after it changed (seq_cst).
-    void wake(std::atomic<uint32_t> &word);
 
     const int n_threads_;
     std::vector<std::thread> workers_;
