@@ -3,6 +3,8 @@
 #include "internal.h"
 
 #include <chrono>
+#include <exception>
+#include <memory>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -24,7 +26,11 @@ constexpr auto SPIN_BEFORE_SLEEP = std::chrono::milliseconds(2);
 
 ggml_threadpool::ggml_threadpool(int n_threads) : n_threads_(n_threads) {
     GGML_ASSERT(n_threads >= 1 && n_threads <= 512, "n_threads = %d", n_threads);
-    for (int i = 1; i < n_threads; i++) workers_.emplace_back([this, i] { worker_loop(i); });
+}
+
+void ggml_threadpool::start() {
+    workers_.reserve(size_t(n_threads_ - 1));
+    for (int i = 1; i < n_threads_; i++) workers_.emplace_back([this, i] { worker_loop(i); });
 }
 
 ggml_threadpool::~ggml_threadpool() {
@@ -86,7 +92,15 @@ void ggml_threadpool::worker_loop(int ith) {
     }
 }
 
-ggml_threadpool *ggml_threadpool_new(int n_threads) { return new ggml_threadpool(n_threads); }
+ggml_threadpool *ggml_threadpool_new(int n_threads) {
+    try {
+        auto pool = std::make_unique<ggml_threadpool>(n_threads);
+        pool->start();
+        return pool.release();
+    } catch (const std::exception &) { // std::system_error: no more threads; std::bad_alloc
+        return nullptr;
+    }
+}
 
 void ggml_threadpool_free(ggml_threadpool *pool) { delete pool; }
 

@@ -5,6 +5,7 @@
 #include "llama.h"
 
 #include "gguf.h"
+#include "last_error.h"
 #include "tokenizer.h"
 
 #include <memory>
@@ -94,8 +95,5 @@ template <typename F> void for_each_tensor(const llama_model &m, F f) {
 
 // "llama 5 layers, dim 64, ..., Q4_Z" (the type of most weight bytes).
 std::string describe(const llama_model &model);
-
-// Sets the thread's last error (llama_last_error).
-void set_error(std::string message);
 
 } // namespace llama

@@ -1,6 +1,7 @@
 #include "gptq/layer_calibration.h"
 
 #include <cstring>
+#include <new>
 #include <numeric>
 #include <stdexcept>
 
@@ -45,7 +46,10 @@ void layer_calibration::run(
         }
         std::memcpy(lg.input->data, hidden_[s].data(), hidden_[s].size() * sizeof(float));
         std::memcpy(lg.positions->data, positions.data(), positions.size() * sizeof(int32_t));
-        ggml_graph_compute(lg.graph, pool_);
+        if (!ggml_graph_compute(lg.graph, pool_)) {
+            ggml_free(ctx);
+            throw std::bad_alloc();
+        }
         read(s, lg, result);
         ggml_free(ctx);
         if (on_segment) on_segment();

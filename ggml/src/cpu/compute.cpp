@@ -4,6 +4,9 @@
 #include "graph.h"
 #include "threadpool.h"
 
+#include <atomic>
+#include <new>
+
 namespace ggml::cpu {
 
 namespace {
@@ -41,6 +44,7 @@ struct graph_job {
     ggml_cgraph *graph;
     ggml_threadpool *pool;
     int nth;
+    std::atomic<bool> failed{false}; // a kernel's scratch memory could not be allocated
 };
 
 void run_graph(void *arg, int ith) {
@@ -51,9 +55,16 @@ void run_graph(void *arg, int ith) {
         ggml_tensor *node = job->graph->nodes[i];
         const forward_fn forward = forward_of(node->op);
         if (!forward) continue;
+        // every thread meets every barrier, also after a failure, so none
+        // waits forever for one that stopped
         if (pending && job->pool) job->pool->barrier();
-        forward(params, node);
         pending = true;
+        if (job->failed.load(std::memory_order_relaxed)) continue;
+        try {
+            forward(params, node);
+        } catch (const std::bad_alloc &) {
+            job->failed.store(true, std::memory_order_relaxed);
+        }
     }
 }
 
@@ -61,7 +72,7 @@ void run_graph(void *arg, int ith) {
 
 } // namespace ggml::cpu
 
-void ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
+bool ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
     ggml::ensure_kernels_selected();
     for (int i = 0; i < graph->n_nodes; i++)
         GGML_ASSERT(graph->nodes[i]->data != nullptr || ggml_nelements(graph->nodes[i]) == 0,
@@ -71,4 +82,5 @@ void ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
         pool->run(ggml::cpu::run_graph, &job);
     else
         ggml::cpu::run_graph(&job, 0);
+    return !job.failed.load(std::memory_order_relaxed);
 }

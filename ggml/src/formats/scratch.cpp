@@ -3,10 +3,9 @@
 // x86/common.h).
 #include "formats/scratch.h"
 
-#include "internal.h"
-
 #include <cstdlib>
 #include <memory>
+#include <new>
 
 namespace ggml {
 
@@ -22,9 +21,10 @@ void *kernel_scratch(size_t bytes) {
     thread_local std::unique_ptr<void, free_deleter> buffer;
     thread_local size_t capacity = 0;
     if (bytes > capacity) {
-        capacity = (bytes + 4095) / 4096 * 4096;
-        buffer.reset(std::aligned_alloc(64, capacity));
-        GGML_ASSERT(buffer != nullptr, "out of memory for %zu bytes of kernel scratch", capacity);
+        const size_t rounded = (bytes + 4095) / 4096 * 4096;
+        buffer.reset(std::aligned_alloc(64, rounded));
+        capacity = buffer ? rounded : 0;
+        if (!buffer) throw std::bad_alloc(); // ggml_graph_compute reports it
     }
     return buffer.get();
 }

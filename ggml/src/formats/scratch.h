@@ -7,7 +7,7 @@
 namespace ggml {
 
 // At least `bytes` bytes, 64-byte aligned, private to the calling thread and
-// valid until its next call.
+// valid until its next call; throws std::bad_alloc when they cannot be had.
 void *kernel_scratch(size_t bytes);
 
 } // namespace ggml
