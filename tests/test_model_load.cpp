@@ -86,17 +86,22 @@ TEST(ModelLoadErrors, FloatsAreCheckedAsTheFloatsTheyBecome) {
     // a FLOAT64 epsilon of 1e300 is inf as the float the model uses, and
     // 1e-300 is 0: both were accepted when checked as doubles
     const char *key = "llama.attention.layer_norm_rms_epsilon";
-    EXPECT_EQ(edited_error([&](gguf_writer &w) { w.set(key, {gguf_type::FLOAT64, 1e300}); }),
+    EXPECT_EQ(edited_error([&](gguf_writer &w) {
+                  w.set(key, {gguf_type::FLOAT64, 1e300});
+              }),
               "bad.gguf: key 'llama.attention.layer_norm_rms_epsilon' = 1e+300 is not a positive "
               "finite float");
-    EXPECT_EQ(edited_error([&](gguf_writer &w) { w.set(key, {gguf_type::FLOAT64, 1e-300}); }),
+    EXPECT_EQ(edited_error([&](gguf_writer &w) {
+                  w.set(key, {gguf_type::FLOAT64, 1e-300});
+              }),
               "bad.gguf: key 'llama.attention.layer_norm_rms_epsilon' = 1e-300 is not a positive "
               "finite float");
     EXPECT_EQ(edited_error([&](gguf_writer &w) { w.set_f32("llama.rope.freq_base", -1.0f); }),
               "bad.gguf: key 'llama.rope.freq_base' = -1 is not a positive finite float");
     test::temp_dir dir;
-    write_edited(dir.file("ok.gguf"),
-                 [&](gguf_writer &w) { w.set(key, {gguf_type::FLOAT64, 1e-5}); });
+    write_edited(dir.file("ok.gguf"), [&](gguf_writer &w) {
+        w.set(key, {gguf_type::FLOAT64, 1e-5});
+    });
     llama_model *model = llama_model_load(dir.file("ok.gguf").c_str());
     EXPECT_NE(model, nullptr) << llama_last_error();
     llama_model_free(model);
@@ -154,7 +159,8 @@ TEST(ContextLimits, AKvCacheLargerThanMemoryIsRefusedBeforeAllocating) {
     llama_model *model = llama_model_load(BUNDLED.c_str());
     ASSERT_NE(model, nullptr) << llama_last_error();
     EXPECT_EQ(llama_context_new(model, params_with_ctx(INT32_MAX)), nullptr);
-    const uint64_t bytes = 5 * (2 * (32 * uint64_t(INT32_MAX) * 2) + 2 * ggml_tensor_overhead() + 128);
+    const uint64_t bytes =
+        5 * (2 * (32 * uint64_t(INT32_MAX) * 2) + 2 * ggml_tensor_overhead() + 128);
     const std::string error = llama_last_error();
     EXPECT_TRUE(std::regex_match(error, std::regex("a KV cache of 2147483647 positions needs " +
                                                    std::to_string(bytes >> 20) +

@@ -125,8 +125,7 @@ TEST(OutOfMemory, ContextsAndDecodingFailWithAMessageAndCanBeRetried) {
                 ASSERT_EQ(llama_decode(ctx, tokens.data(), 5), 0) << llama_last_error();
             }
             ASSERT_EQ(llama_n_past(ctx), 5);
-            EXPECT_EQ(std::vector<float>(llama_get_logits(ctx), llama_get_logits(ctx) + 512),
-                      want);
+            EXPECT_EQ(std::vector<float>(llama_get_logits(ctx), llama_get_logits(ctx) + 512), want);
         });
     EXPECT_GT(n_allocations, 0);
     llama_context_free(ctx);
@@ -148,16 +147,16 @@ TEST(OutOfMemory, TokensAndSamplingFailWithAMessage) {
             }
         });
     char piece[16];
-    each_allocation_failing(
-        [&] { return llama_token_to_piece(model, 1, 400, piece, 16); },
-        [](int32_t n, bool failed) {
-            if (failed) {
-                EXPECT_EQ(n, INT32_MIN);
-                expect_out_of_memory_message({"llama_token_to_piece: out of memory"});
-            } else {
-                EXPECT_GT(n, 0);
-            }
-        });
+    each_allocation_failing([&] { return llama_token_to_piece(model, 1, 400, piece, 16); },
+                            [](int32_t n, bool failed) {
+                                if (failed) {
+                                    EXPECT_EQ(n, INT32_MIN);
+                                    expect_out_of_memory_message(
+                                        {"llama_token_to_piece: out of memory"});
+                                } else {
+                                    EXPECT_GT(n, 0);
+                                }
+                            });
 
     llama_sampler_params sp = llama_sampler_default_params();
     each_allocation_failing([&] { return llama_sampler_new(sp); },

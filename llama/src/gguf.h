@@ -168,7 +168,9 @@ class gguf_writer {
     void add_tensor(std::string name, ggml_type type, int n_dims, const int64_t *ne,
                     std::function<void(void *dst)> fill);
 
-    // Writes temp_path(path), then renames it to `path`; on any failure the
+    // Writes temp_path(path), created anew (a regular file of that name is
+    // replaced; anything else there, such as a symbolic link, is refused,
+    // never written through), then renames it to `path`; on any failure the
     // temporary is removed, *error says why, and `path` is untouched.
     bool write(const std::string &path, std::string *error) const;
 

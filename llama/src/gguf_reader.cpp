@@ -206,8 +206,7 @@ class gguf_parser {
         if (v->type != gguf_type::UINT32)
             fail(string_printf("the type is %s; it must be UINT32", gguf_type_name(v->type)));
         const uint64_t alignment = std::get<uint64_t>(v->v);
-        if (!is_power_of_two(alignment))
-            fail(string_printf("the alignment %" PRIu64 " is not a power of two", alignment));
+        if (std::string problem = check_alignment(alignment); !problem.empty()) fail(problem);
         f_.alignment_ = uint32_t(alignment);
         context_.clear();
     }

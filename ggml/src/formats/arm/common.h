@@ -5,6 +5,7 @@
 // other's (see x86/common.h).
 #pragma once
 
+#include "formats/quant_math.h"
 #include "formats/tiles.h"
 
 #include <arm_neon.h>
