@@ -245,10 +245,10 @@ namespace {
 // An ARRAY value of elements widened to the types gguf_scalar holds.
 template <typename Wide, typename Elem>
 gguf_value array_value(gguf_type type, std::vector<Elem> v) {
-    gguf_array array{type, {}};
-    array.values.reserve(v.size());
-    for (Elem &x : v) array.values.emplace_back(Wide(std::move(x)));
-    return {gguf_type::ARRAY, std::move(array)};
+    std::vector<gguf_scalar> values;
+    values.reserve(v.size());
+    for (Elem &x : v) values.emplace_back(Wide(std::move(x)));
+    return {gguf_type::ARRAY, gguf_array{type, gguf_elements(std::move(values))}};
 }
 
 } // namespace
