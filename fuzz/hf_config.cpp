@@ -13,8 +13,8 @@ namespace {
 // A folder of this process for the config file the reader looks for.
 const std::filesystem::path &folder() {
     static const std::filesystem::path dir = [] {
-        auto d = std::filesystem::temp_directory_path() /
-                 ("llamaz-fuzz-hf-" + std::to_string(getpid()));
+        auto d =
+            std::filesystem::temp_directory_path() / ("llamaz-fuzz-hf-" + std::to_string(getpid()));
         std::filesystem::create_directories(d);
         std::atexit([] { std::filesystem::remove_all(folder()); });
         return d;

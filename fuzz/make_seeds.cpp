@@ -42,12 +42,13 @@ void write_file(const std::filesystem::path &path, const void *data, size_t size
 llama::vocab tiny_vocab() {
     llama::vocab v;
     const std::string space = "\xE2\x96\x81"; // U+2581
-    const std::string pieces[] = {"<unk>", "<s>", "</s>", space, "a", "b", "c", space + "a", "ab",
-                                  "abc", space + "b", "ba", "ca", space + "ab", "bc", "cc"};
+    const std::string pieces[] = {"<unk>", "<s>",        "</s>", space, "a",         "b",
+                                  "c",     space + "a",  "ab",   "abc", space + "b", "ba",
+                                  "ca",    space + "ab", "bc",   "cc"};
     for (int i = 0; i < 16; i++) {
         v.tokens.push_back(pieces[i]);
         v.scores.push_back(-float(i));
-        v.types.push_back(i == 0   ? llama::token_type::UNKNOWN
+        v.types.push_back(i == 0  ? llama::token_type::UNKNOWN
                           : i < 3 ? llama::token_type::CONTROL
                                   : llama::token_type::NORMAL);
     }
@@ -124,7 +125,7 @@ void write_float_rows(const std::filesystem::path &dir) {
     write_file(dir / "normal.bin", normal.data(), normal.size() * sizeof(float));
     std::vector<float> mixed(32 * 4);
     for (int j = 0; j < 32; j++) {
-        mixed[size_t(j)] = float(j - 16) + 0.5f; // ties
+        mixed[size_t(j)] = float(j - 16) + 0.5f;        // ties
         mixed[size_t(32 + j)] = float(j - 15) * 6e-40f; // 1/d overflows
         mixed[size_t(64 + j)] = float(j) * 1e30f;
         mixed[size_t(96 + j)] = j == 5 ? FLT_MAX : float(j) * 0.01f;

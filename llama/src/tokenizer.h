@@ -41,8 +41,10 @@ class tokenizer {
 
     // The text of a sequence: the pieces joined as piece_after reads them,
     // as sentencepiece decodes.
-    // decode(encode(t, b)) == t for every text t when the vocabulary has all
-    // 256 byte tokens (Llama's has).
+    // decode(encode(t, b)) == t for every text t without U+2581 when the
+    // vocabulary has all 256 byte tokens and the piece U+2581 (Llama's has):
+    // as in sentencepiece, a U+2581 in the text reads back as a space, and
+    // without that piece spaces become byte tokens that read back as U+2581.
     std::string decode(std::span<const token_id> ids) const;
 
   private:
