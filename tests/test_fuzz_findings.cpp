@@ -15,9 +15,11 @@ const std::string BUNDLED = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260
 // The text of the tokens of `text` (after BOS), each piece read after the
 // one before, as the C API gives them.
 std::string round_trip(llama_model *model, const std::string &text, int32_t *n_tokens) {
-    const int32_t needed = -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
+    const int32_t needed =
+        -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
     std::vector<llama_token> tokens(static_cast<size_t>(needed));
-    *n_tokens = llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), needed, true);
+    *n_tokens =
+        llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), needed, true);
     std::string decoded;
     for (int32_t i = 1; i < *n_tokens; i++) {
         char piece[64];
@@ -48,7 +50,11 @@ TEST(FuzzFindings, U2581ReadsBackAsASpace) {
     llama_model *model = llama_model_load(BUNDLED.c_str());
     ASSERT_NE(model, nullptr) << llama_last_error();
     int32_t n = 0;
-    EXPECT_EQ(round_trip(model, "a\xE2\x96\x81" "b", &n), "a b");
+    EXPECT_EQ(round_trip(model,
+                         "a\xE2\x96\x81"
+                         "b",
+                         &n),
+              "a b");
     EXPECT_EQ(round_trip(model, "Hello, world! \xC3\xA9t\xC3\xA9  \t 42", &n),
               "Hello, world! \xC3\xA9t\xC3\xA9  \t 42");
     llama_model_free(model);
@@ -75,7 +81,9 @@ TEST(FuzzFindings, WithoutAU2581PieceSpacesAreBytesThatReadBackAsU2581) {
     add("a", llama::token_type::NORMAL);
     add("b", llama::token_type::NORMAL);
     const llama::tokenizer tok(std::move(v));
-    EXPECT_EQ(tok.decode(tok.encode("a b", true)), "\xE2\x96\x81" "a\xE2\x96\x81" "b");
+    EXPECT_EQ(tok.decode(tok.encode("a b", true)), "\xE2\x96\x81"
+                                                   "a\xE2\x96\x81"
+                                                   "b");
 }
 
 } // namespace

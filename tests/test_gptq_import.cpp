@@ -585,7 +585,8 @@ TEST(GptqRealCheckpoint, ConvertsExactlyAndMatchesTheReferenceLogits) {
     EXPECT_EQ(model->layers[0].wq.input_perm, model->layers[0].wk.input_perm);
     EXPECT_EQ(model->layers[0].wq.input_perm, model->layers[0].wv.input_perm);
     kv_cache kv;
-    ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32));
+    std::string kv_error;
+    ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32, &kv_error)) << kv_error;
     ggml_context *gctx = ggml_init({64 << 20, nullptr, true});
     const forward_graph fg = build_forward(gctx, *model, kv, 4, true);
     int gathers = 0;

@@ -94,7 +94,11 @@ llama_context *new_context(llama_model *model, llama_context_params params) {
     auto ctx = std::make_unique<llama_context>();
     ctx->model = model;
     ctx->params = params;
-    if (!ctx->kv.init(model->hp, params.n_ctx, params.kv_type)) return nullptr;
+    std::string error;
+    if (!ctx->kv.init(model->hp, params.n_ctx, params.kv_type, &error)) {
+        set_error(std::move(error));
+        return nullptr;
+    }
     ctx->pool = ggml_threadpool_new(params.n_threads);
     if (!ctx->pool) {
         set_error("cannot start " + std::to_string(params.n_threads) + " threads");

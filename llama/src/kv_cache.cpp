@@ -24,24 +24,24 @@ std::optional<uint64_t> cache_bytes(const hparams &hp, uint32_t n_ctx, ggml_type
 
 } // namespace
 
-bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type) {
+bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type, std::string *error) {
     n_ctx = n_ctx_;
     const std::optional<uint64_t> bytes = cache_bytes(hp, n_ctx, type);
     const std::string what = "a KV cache of " + std::to_string(n_ctx) + " positions";
     if (!bytes) {
-        set_error(what + " is larger than memory can be");
+        *error = what + " is larger than memory can be";
         return false;
     }
     // with overcommit the allocation would succeed and the memset below be
     // killed by the kernel
     if (const std::optional<uint64_t> room = available_memory(); room && *bytes > *room) {
-        set_error(what + " needs " + std::to_string(*bytes / MIB) + " MiB, but only " +
-                  std::to_string(*room / MIB) + " MiB of memory are available");
+        *error = what + " needs " + std::to_string(*bytes / MIB) + " MiB, but only " +
+                 std::to_string(*room / MIB) + " MiB of memory are available";
         return false;
     }
     ctx = ggml_init({size_t(*bytes), nullptr, false});
     if (!ctx) {
-        set_error("cannot allocate " + std::to_string(*bytes / MIB) + " MiB for " + what);
+        *error = "cannot allocate " + std::to_string(*bytes / MIB) + " MiB for " + what;
         return false;
     }
     for (int il = 0; il < hp.n_layer; il++) {
