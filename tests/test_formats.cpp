@@ -295,6 +295,67 @@ TEST(Quantizers, AllZeroBlocks) {
     EXPECT_EQ(quantize(GGML_TYPE_Q8_1, zeros), bytes(36, 0));
 }
 
+// ggml's quantizers compute 1/d; for a block whose largest magnitude is
+// below about 127 * 2^-128 that overflows, and x * inf reached an undefined
+// float-to-int conversion. Such a block quantizes to zeros (its fp16 scale
+// is 0 anyway).
+TEST(Quantizers, BlocksTooSmallToInvertQuantizeToZeros) {
+    std::vector<float> tiny(32);
+    for (int j = 0; j < 32; j++) tiny[size_t(j)] = float(j - 15) * 6e-40f; // largest +1e-38
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, tiny), bytes(34, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, tiny), bytes(36, 0));
+    // Q4_0: d = max / -8 = -0 in fp16, every quant the zero level 8
+    bytes q4_0 = {0x00, 0x80};
+    q4_0.resize(18, 0x88);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_0, tiny), q4_0);
+    // Q4_1: d = 0, m = fp16(min) = -0, every quant 0
+    bytes q4_1 = {0x00, 0x00, 0x00, 0x80};
+    q4_1.resize(20, 0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_1, tiny), q4_1);
+    // the zero-point formats divide by d rather than multiply by 1/d: their
+    // blocks keep levels, within range, and their fp16 scale is 0
+    for (auto [type, zmax] : {std::pair{GGML_TYPE_Q4_Z, 15}, std::pair{GGML_TYPE_Q3_Z, 7}}) {
+        const bytes q = quantize(type, tiny);
+        EXPECT_EQ(q[0] | q[1], 0) << ggml_type_name(type);
+        EXPECT_LE(q[2], zmax) << ggml_type_name(type);
+        EXPECT_EQ(dequantize(type, q, 32), std::vector<float>(32, 0.0f)) << ggml_type_name(type);
+    }
+}
+
+// NaN and infinite inputs (weights the quantize tool refuses, activations of
+// a broken model) give defined blocks: NaN counts as 0 where a format has
+// an exact 0, and an infinite element makes the scale infinite with every
+// quant 0.
+TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
+    std::vector<float> x(32);
+    for (int j = 0; j < 32; j++) x[size_t(j)] = float(j - 16) * 0.25f;
+    x[5] = 0.0f;
+    std::vector<float> with_nan = x;
+    with_nan[5] = std::nanf("");
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z})
+        EXPECT_EQ(quantize(type, with_nan), quantize(type, x)) << ggml_type_name(type);
+    std::vector<float> with_inf = x;
+    with_inf[9] = INFINITY;
+    bytes q8 = {0x00, 0x7c}; // fp16 inf
+    q8.resize(34, 0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, with_inf), q8);
+
+    // rows of every kind of special value: each block within its format
+    const float specials[] = {std::nanf(""), INFINITY, -INFINITY, FLT_MAX,
+                              -FLT_MAX,      1e-45f,   0.0f,      1.0f};
+    std::mt19937 rng(7);
+    std::vector<float> row(32 * 64);
+    for (float &v : row) v = specials[rng() % std::size(specials)];
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
+                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        const bytes q = quantize(type, row);
+        EXPECT_EQ(quantize(type, row), q) << ggml_type_name(type) << " is deterministic";
+        const int zmax = type == GGML_TYPE_Q4_Z ? 15 : type == GGML_TYPE_Q3_Z ? 7 : -1;
+        for (size_t off = 0; zmax >= 0 && off < q.size(); off += ggml_type_size(type))
+            EXPECT_LE(q[off + 2], zmax) << ggml_type_name(type) << " block " << off;
+    }
+}
+
 TEST(Quantizers, RowLengthNotAMultipleOf32WritesNothing) {
     const std::vector<float> x(66, 1.0f);
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
@@ -371,13 +432,14 @@ float active_dot(ggml_type type, int64_t n, const void *x, const void *y) {
 }
 
 // Rows that stress the activation quantizers: exact ties after scaling
-// (amax 127 makes 1/d = 1), zeros, tiny and huge magnitudes, one outlier.
+// (amax 127 makes 1/d = 1), zeros, tiny and huge magnitudes, one outlier,
+// blocks too small to invert.
 std::vector<float> activation_rows(int n, std::mt19937 &rng) {
     std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
     std::vector<float> x(static_cast<size_t>(n));
     for (int b = 0; b < n / 32; b++) {
         float *xb = &x[size_t(b * 32)];
-        switch (b % 6) {
+        switch (b % 7) {
         case 0: // ties: halves with amax 127
             for (int j = 0; j < 32; j++) xb[j] = float(int(rng() % 253) - 126) + 0.5f;
             xb[rng() % 32] = (rng() & 1) ? 127.0f : -127.0f;
@@ -392,6 +454,9 @@ std::vector<float> activation_rows(int n, std::mt19937 &rng) {
         case 4: // one outlier
             for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 0.01f;
             xb[rng() % 32] = 50.0f;
+            break;
+        case 5: // so small that 1/d overflows: zeros
+            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 1e-38f;
             break;
         default:
             for (int j = 0; j < 32; j++)

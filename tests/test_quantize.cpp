@@ -419,6 +419,75 @@ TEST(Quantize, BadInputFailsWithAMessageAndNoOutput) {
     expect_failure(MODEL + " " + no_dir + " q4_0", no_dir, "cannot create");
 }
 
+// The bundled model with element `column` of row `row` of tensor `name` set
+// to `value`.
+void write_with_weight(const std::string &path, const std::string &name, int64_t row,
+                       int64_t column, float value) {
+    auto in = open_ok(MODEL);
+    ASSERT_NE(in, nullptr);
+    gguf_writer w;
+    for (const gguf_kv &kv : in->metadata()) w.set(kv.key, kv.value);
+    std::vector<float> changed;
+    for (const gguf_tensor &t : in->tensors()) {
+        if (t.name != name) {
+            w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+            continue;
+        }
+        ASSERT_EQ(t.type, GGML_TYPE_F32);
+        changed.assign(static_cast<const float *>(t.data),
+                       static_cast<const float *>(t.data) + t.size / 4);
+        changed[size_t(row * t.ne[0] + column)] = value;
+        w.add_tensor(t.name, t.type, t.n_dims, t.ne, changed.data());
+    }
+    std::string error;
+    ASSERT_TRUE(w.write(path, &error)) << error;
+}
+
+TEST(Quantize, WeightsThatAreNotFiniteAreRefusedByName) {
+    // the quantizers would write garbage for them (and convert NaN to an
+    // integer, which is undefined), and the tool used to exit 0
+    test::temp_dir dir;
+    const std::string nan_model = dir.file("nan.gguf"), inf_model = dir.file("inf.gguf");
+    const std::string out = dir.file("out.gguf");
+    write_with_weight(nan_model, "blk.1.attn_k.weight", 3, 5, std::nanf(""));
+    write_with_weight(inf_model, "blk.4.ffn_up.weight", 100, 63, -INFINITY);
+    const std::string nan_message =
+        "quantize: tensor 'blk.1.attn_k.weight' row 3 column 5 is nan: weights that are not "
+        "finite cannot be quantized (is the model broken?)\n";
+    for (const char *type : {"Q4_0", "Q8_0", "F16"}) {
+        const test::run_result r = quantize(nan_model + " " + out + " " + type);
+        EXPECT_EQ(r.status, 1) << r.output;
+        EXPECT_EQ(r.output.substr(r.output.rfind("quantize: ")), nan_message) << type;
+        EXPECT_FALSE(exists(out));
+        EXPECT_FALSE(exists(out + ".tmp"));
+    }
+    const test::run_result r = quantize(inf_model + " " + out + " Q4_Z -t 3");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(r.output.substr(r.output.rfind("quantize: ")),
+              "quantize: tensor 'blk.4.ffn_up.weight' row 100 column 63 is -inf: weights that are "
+              "not finite cannot be quantized (is the model broken?)\n");
+    const test::run_result g =
+        quantize(nan_model + " " + out + " Q4_Z --gptq --calib " +
+                 test::data("wikitext-2/wiki.valid.head.tokens") + " --calib-chunks 2");
+    EXPECT_EQ(g.status, 1) << g.output;
+    EXPECT_EQ(g.output.substr(g.output.rfind("quantize: ")), nan_message) << g.output;
+    EXPECT_FALSE(exists(out));
+}
+
+TEST(Quantize, APlantedTemporaryLinkIsNotFollowed) {
+    // out.gguf.tmp linked to another file made the tool overwrite that file
+    test::temp_dir dir;
+    const std::string out = dir.file("out.gguf"), victim = dir.file("victim.txt");
+    { std::ofstream(victim) << "precious"; }
+    std::filesystem::create_symlink(victim, out + ".tmp");
+    const test::run_result r = quantize(MODEL + " " + out + " Q4_0");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(out + ".tmp: exists and is not a regular file"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(test::read_text(victim), "precious");
+    EXPECT_FALSE(exists(out));
+}
+
 TEST(Quantize, HelpDocumentsEverything) {
     const test::run_result r = quantize("-h");
     EXPECT_EQ(r.status, 0);

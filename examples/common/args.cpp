@@ -162,8 +162,8 @@ flag threads_flag(int32_t *n_threads) {
 
 flag ctx_flag(uint32_t *n_ctx) {
     return uint_flag({"-c", "--ctx-size"},
-                     "context size in tokens; 0 = the model's training context", 0, 1u << 20,
-                     n_ctx);
+                     "context size in tokens; 0 = the model's training context, at most 4096", 0,
+                     1u << 20, n_ctx);
 }
 
 flag batch_flag(uint32_t *n_batch) {

@@ -6,6 +6,11 @@
  * gives the graph's intermediate results memory (reusing it once a result's
  * last reader has run) and a thread pool computes it.
  *
+ * Errors: misuse (wrong shapes or types, a full arena) is a bug in the
+ * caller and aborts with a message, as in ggml; running out of memory or
+ * threads is reported by a NULL or false return. No C++ exception leaves a
+ * function of this header.
+ *
  * Conventions (as in ggml): ne[0] is the fastest-varying dimension (the row
  * length), nb[i] is the byte stride of dimension i, and
  * ggml_mul_mat(a, b) computes a * b^T over rows: result[i1][j] = dot(a row j,
@@ -163,7 +168,8 @@ void ggml_free(struct ggml_context *ctx);
 /* Drops every tensor and graph of the context, keeping its arena. */
 void ggml_reset(struct ggml_context *ctx);
 size_t ggml_used_mem(const struct ggml_context *ctx);
-/* Arena bytes taken by one tensor's header, and by a graph of n nodes. */
+/* Arena bytes taken by one tensor's header (and an op's bookkeeping), and by
+ * a graph of n nodes. */
 size_t ggml_tensor_overhead(void);
 size_t ggml_graph_overhead(size_t n_nodes);
 
@@ -193,13 +199,16 @@ bool ggml_is_contiguous(const struct ggml_tensor *t);
 bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
 int ggml_n_dims(const struct ggml_tensor *t);
 
+/* Whether ggml_repack_rows can repack t: a contiguous matrix (not a view,
+ * not 3-D) of at least 8 rows, with data, of a type with a grouped layout
+ * (not F32, F16), not repacked yet. */
+bool ggml_can_repack_rows(const struct ggml_tensor *t);
 /* Rearranges the rows of a weight matrix in place into groups of 8, the
  * layout the mul_mat kernels read fastest, and sets
  * GGML_TENSOR_FLAG_ROW_GROUPS; the last ne[1] % 8 rows stay as they were.
  * Afterwards only mul_mat (as its first operand) and get_rows may read it,
- * with the same results as before. False, and nothing changed, for a type
- * without a grouped layout (F32, F16), fewer than 8 rows, a view, a
- * non-contiguous or 3-D tensor, or one already repacked. */
+ * with the same results as before. False, and nothing changed, when it
+ * cannot (ggml_can_repack_rows) or memory for one group runs out. */
 bool ggml_repack_rows(struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
@@ -314,6 +323,7 @@ struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const
  * run; results (flagged outputs, or tensors and views nobody reads) keep
  * theirs. */
 struct ggml_planner;
+/* NULL when out of memory. */
 struct ggml_planner *ggml_planner_new(bool reuse);
 void ggml_planner_free(struct ggml_planner *planner);
 /* Plans and allocates; false (with a message on stderr) if a leaf has no data
@@ -323,14 +333,17 @@ bool ggml_planner_alloc_graph(struct ggml_planner *planner, struct ggml_cgraph *
 size_t ggml_planner_graph_bytes(const struct ggml_planner *planner);
 size_t ggml_planner_buffer_bytes(const struct ggml_planner *planner);
 
-/* Worker threads, created once and reused; thread 0 is the caller's. */
+/* Worker threads, created once and reused; thread 0 is the caller's. NULL
+ * when the threads (or memory) cannot be had. */
 struct ggml_threadpool;
 struct ggml_threadpool *ggml_threadpool_new(int n_threads);
 void ggml_threadpool_free(struct ggml_threadpool *pool);
 int ggml_threadpool_n_threads(const struct ggml_threadpool *pool);
 
-/* Computes an allocated graph. pool may be NULL (single-threaded). */
-void ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
+/* Computes an allocated graph. pool may be NULL (single-threaded). False
+ * when a kernel's scratch memory could not be allocated; the results are
+ * then incomplete. */
+bool ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
 
 #ifdef __cplusplus
 }

@@ -16,8 +16,14 @@
 struct ggml_threadpool {
     using job_fn = void (*)(void *arg, int ith);
 
+    // Makes no threads yet: start() does.
     explicit ggml_threadpool(int n_threads);
+    // Stops and joins the workers started.
     ~ggml_threadpool();
+
+    // Starts the workers; throws std::system_error (or std::bad_alloc) if
+    // one cannot be, leaving those started to the destructor.
+    void start();
 
     int n_threads() const { return n_threads_; }
     // Runs job(arg, ith) on every thread (the caller is ith 0) and returns

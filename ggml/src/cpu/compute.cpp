@@ -8,6 +8,7 @@
 #include "threadpool.h"
 
 #include <atomic>
+#include <new>
 #include <vector>
 
 namespace ggml::cpu {
@@ -58,6 +59,7 @@ struct graph_job {
     ggml_threadpool *pool;
     int n_chunks;
     std::vector<node_progress> progress; // one per node
+    std::atomic<bool> failed{false};     // a kernel's scratch memory could not be allocated
 };
 
 void run_graph(void *arg, int) {
@@ -68,9 +70,17 @@ void run_graph(void *arg, int) {
         const forward_fn forward = forward_of(node->op);
         if (!forward) continue;
         node_progress &np = job->progress[size_t(i)];
-        // chunk c is what split_rows gives "thread" c of n_chunks
+        // chunk c is what split_rows gives "thread" c of n_chunks; after a
+        // failure chunks are still claimed and counted, so that no thread
+        // waits for one that will never be done
         for (int c; (c = np.next.fetch_add(1, std::memory_order_relaxed)) < job->n_chunks;) {
-            forward({c, job->n_chunks}, node);
+            if (!job->failed.load(std::memory_order_relaxed)) {
+                try {
+                    forward({c, job->n_chunks}, node);
+                } catch (const std::bad_alloc &) {
+                    job->failed.store(true, std::memory_order_relaxed);
+                }
+            }
             if (np.done.fetch_add(1, std::memory_order_seq_cst) + 1 == n_chunks && job->pool)
                 job->pool->wake(np.done);
         }
@@ -82,17 +92,24 @@ void run_graph(void *arg, int) {
 
 } // namespace ggml::cpu
 
-void ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
+bool ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
     ggml::ensure_kernels_selected();
     for (int i = 0; i < graph->n_nodes; i++)
         GGML_ASSERT(graph->nodes[i]->data != nullptr || ggml_nelements(graph->nodes[i]) == 0,
                     "node '%s' has no memory: plan the graph first", graph->nodes[i]->name);
     const int n_threads = pool ? pool->n_threads() : 1;
+    std::vector<ggml::cpu::node_progress> progress;
+    try {
+        progress = std::vector<ggml::cpu::node_progress>(size_t(graph->n_nodes));
+    } catch (const std::bad_alloc &) {
+        return false;
+    }
     ggml::cpu::graph_job job{graph, pool,
                              n_threads == 1 ? 1 : n_threads * ggml::cpu::CHUNKS_PER_THREAD,
-                             std::vector<ggml::cpu::node_progress>(size_t(graph->n_nodes))};
+                             std::move(progress)};
     if (pool)
         pool->run(ggml::cpu::run_graph, &job);
     else
         ggml::cpu::run_graph(&job, 0);
+    return !job.failed.load(std::memory_order_relaxed);
 }

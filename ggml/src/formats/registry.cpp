@@ -1,4 +1,6 @@
-// The type-traits table: one row per format.
+// The type-traits table: one row per format. A new format needs a row here,
+// its block header, reference and kernel files, and the other places
+// docs/architecture.md lists (section Formats).
 #include "formats/traits.h"
 
 #include "formats/kernels.h"

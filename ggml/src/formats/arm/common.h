@@ -14,6 +14,7 @@
 // the other's (see x86/common.h).
 #pragma once
 
+#include "formats/quant_math.h"
 #include "formats/row_groups.h"
 #include "formats/scratch.h"
 

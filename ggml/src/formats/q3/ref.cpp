@@ -3,6 +3,7 @@
 #include "q3/blocks.h"
 
 #include "formats/dot_sum.h"
+#include "formats/quant_math.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -39,10 +40,11 @@ void quantize_row_q3_z_ref(const float *x, void *vy, int64_t n) {
         block_q3_z blk{};
         blk.d = fp32_to_fp16(d);
         if (d != 0.0f) {
-            const int z = int(std::roundf(-lo / d));
+            // the clamps only act on NaN and inf, as in Q4_Z
+            const int z = round_clamped(-lo / d, 0, 7);
             blk.z = uint8_t(z);
             for (int j = 0; j < QK3; j++) {
-                const int q = std::clamp(int(std::roundf(x[j] / d)) + z, 0, 7);
+                const int q = std::clamp(round_clamped(x[j] / d, -QK3, QK3) + z, 0, 7);
                 blk.ql[j % 8] |= uint8_t((q & 3) << (2 * (j / 8)));
                 blk.qh[j / 8] |= uint8_t((q >> 2) << (j % 8));
             }

@@ -4,6 +4,7 @@
 #include "q4/blocks.h"
 
 #include "formats/dot_sum.h"
+#include "formats/quant_math.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -38,10 +39,10 @@ void quantize_row_q4_0_ref(const float *x, void *vy, int64_t n) {
             }
         }
         const float d = max / -8.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         uint8_t q[QK4];
-        for (int j = 0; j < QK4; j++) q[j] = uint8_t(std::min(15, int(int8_t(x[j] * id + 8.5f))));
+        for (int j = 0; j < QK4; j++) q[j] = uint8_t(trunc_clamped(x[j] * id + 8.5f, 0, 15));
         pack_nibbles(q, y[b].qs);
     }
 }
@@ -55,12 +56,12 @@ void quantize_row_q4_1_ref(const float *x, void *vy, int64_t n) {
             max = std::max(max, x[j]);
         }
         const float d = (max - min) / 15.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         y[b].m = fp32_to_fp16(min);
         uint8_t q[QK4];
         for (int j = 0; j < QK4; j++)
-            q[j] = uint8_t(std::min(15, int(int8_t((x[j] - min) * id + 0.5f))));
+            q[j] = uint8_t(trunc_clamped((x[j] - min) * id + 0.5f, 0, 15));
         pack_nibbles(q, y[b].qs);
     }
 }
@@ -78,9 +79,11 @@ void quantize_row_q4_z_ref(const float *x, void *vy, int64_t n) {
         block_q4_z blk{};
         uint8_t q[QK4] = {};
         if (d != 0.0f) {
-            const int z = int(std::roundf(-lo / d));
+            // |x / d| <= 30 for finite x (d may be subnormal and coarse):
+            // the clamps change nothing then, and keep NaN and inf defined
+            const int z = round_clamped(-lo / d, 0, 15);
             for (int j = 0; j < QK4; j++)
-                q[j] = uint8_t(std::clamp(int(std::roundf(x[j] / d)) + z, 0, 15));
+                q[j] = uint8_t(std::clamp(round_clamped(x[j] / d, -QK4, QK4) + z, 0, 15));
             blk.z = uint8_t(z);
         }
         blk.d = fp32_to_fp16(d);
