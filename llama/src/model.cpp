@@ -260,7 +260,7 @@ bool repack_weights(llama_model &model) {
         threads.reserve(n_threads);
         for (size_t i = 1; i < n_threads; i++) threads.emplace_back(work);
     } catch (const std::system_error &) { // no more threads: fewer do it
-    } catch (...) { // out of memory
+    } catch (...) {                       // out of memory
         next = matrices.size();
         join();
         throw;
