@@ -1,4 +1,5 @@
-// F32 and F16 rows: "blocks" of one element.
+// F32, F16 and BF16 rows: "blocks" of one element. BF16 is the top half of
+// an F32 (8 exponent bits, 7 mantissa bits), as ggml stores it.
 #pragma once
 
 #include <cstdint>
@@ -7,9 +8,15 @@ namespace ggml {
 
 void quantize_row_f32_ref(const float *x, void *y, int64_t n);
 void quantize_row_f16_ref(const float *x, void *y, int64_t n);
+void quantize_row_bf16_ref(const float *x, void *y, int64_t n);
 void dequantize_row_f32(const void *x, float *y, int64_t n);
 void dequantize_row_f16(const void *x, float *y, int64_t n);
+void dequantize_row_bf16(const void *x, float *y, int64_t n);
 void vec_dot_f32_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_f16_ref(int64_t n, float *s, const void *x, const void *y);
+// BF16 weights against F32 activations: widening a BF16 is exact, so the
+// activations are not rounded to BF16 first (ggml's BF16 kernels do round
+// them; this keeps their full precision at no cost).
+void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *x, const void *y);
 
 } // namespace ggml
