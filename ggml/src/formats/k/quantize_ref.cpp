@@ -73,9 +73,8 @@ void requantize_symmetric(const float *x, int n, float d, int lo, int8_t *L) {
 
 // Q4_K and Q5_K: sub-blocks of 32 with a scale and a min each, searched
 // with weights |x| + rms(x) over nmax + rmin + 0.1 k levels.
-void quantize_super_block_scale_min(const float *x, int nmax, float rmin, int nstep,
-                                    uint16_t *d16, uint16_t *dmin16, uint8_t packed[12],
-                                    uint8_t L[QK_K]) {
+void quantize_super_block_scale_min(const float *x, int nmax, float rmin, int nstep, uint16_t *d16,
+                                    uint16_t *dmin16, uint8_t packed[12], uint8_t L[QK_K]) {
     float scales[QK_K / 32], mins[QK_K / 32], weights[32];
     uint8_t Laux[32];
     float max_scale = 0.0f, max_min = 0.0f; // scales are positive: the min is subtracted
@@ -103,8 +102,7 @@ void quantize_super_block_scale_min(const float *x, int nmax, float rmin, int ns
     *dmin16 = fp32_to_fp16(max_min / 63.0f);
     const float d = fp16_to_fp32(*d16), dmin = fp16_to_fp32(*dmin16);
     for (int j = 0; j < QK_K / 32; j++)
-        requantize_with_min(x + 32 * j, 32, d * float(sc[j]), dmin * float(m[j]), nmax,
-                            L + 32 * j);
+        requantize_with_min(x + 32 * j, 32, d * float(sc[j]), dmin * float(m[j]), nmax, L + 32 * j);
 }
 
 } // namespace
@@ -265,7 +263,8 @@ void quantize_row_q8_K_ref(const float *x, void *vy, int64_t n) {
         // the element of largest magnitude maps to -127 (not -128: ggml's
         // choice, so that the quants' negations fit int8 too)
         const float iscale = -127.0f / max;
-        for (int j = 0; j < QK_K; j++) blk.qs[j] = int8_t(std::min(127, nearest_int(iscale * x[j])));
+        for (int j = 0; j < QK_K; j++)
+            blk.qs[j] = int8_t(std::min(127, nearest_int(iscale * x[j])));
         for (int k = 0; k < QK_K / 16; k++) {
             int sum = 0;
             for (int i = 0; i < 16; i++) sum += blk.qs[16 * k + i];
