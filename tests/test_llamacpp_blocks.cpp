@@ -21,7 +21,8 @@ const char *const TENSORS[] = {"blk.0.attn_q.weight", "blk.0.ffn_down.weight"};
 
 std::unique_ptr<llama::gguf_file> open_data(const std::string &name) {
     std::string error;
-    std::unique_ptr<llama::gguf_file> f = llama::gguf_file::open(test::data("quants/" + name), &error);
+    std::unique_ptr<llama::gguf_file> f =
+        llama::gguf_file::open(test::data("quants/" + name), &error);
     EXPECT_NE(f, nullptr) << error;
     return f;
 }
