@@ -5,7 +5,9 @@
 #include "tensor_floats.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 namespace quantize {
@@ -16,15 +18,33 @@ namespace {
 // with an older version hold blocks llama.cpp no longer reads.
 constexpr uint32_t QUANTIZATION_VERSION = 2;
 
+// The quantizers need finite values (a NaN has no nearest level): names the
+// first element that is not, which aborts the writing.
+void check_finite(const float_rows &w) {
+    for (int64_t r = 0; r < w.nrows; r++) {
+        const float *row = w.data + r * w.n_per_row;
+        for (int64_t i = 0; i < w.n_per_row; i++)
+            if (!std::isfinite(row[i]))
+                throw std::runtime_error("tensor '" + std::string(w.name) + "' row " +
+                                         std::to_string(r) + " element " + std::to_string(i) +
+                                         " is " + std::to_string(row[i]) +
+                                         ": only finite weights can be quantized");
+    }
+}
+
 } // namespace
 
 bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
                      const weight_quantizer &quantizer, int n_threads, const std::string &out,
                      std::string *error) {
     llama::gguf_writer w;
-    for (const llama::gguf_kv &kv : in.metadata()) w.set(kv.key, kv.value);
-    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
+    // as llama.cpp: the input's keys, then these two last (moved there if
+    // present), so that the same input gives the same bytes
+    for (const llama::gguf_kv &kv : in.metadata())
+        if (kv.key != llama::keys::FILE_TYPE && kv.key != llama::keys::QUANTIZATION_VERSION)
+            w.set(kv.key, kv.value);
     w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
+    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
 
     // the planned tensors and the quantizer's own, merged in llama.cpp's order
     const std::vector<added_tensor> added = quantizer.added_tensors();
@@ -57,6 +77,7 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
             } else {
                 const float_rows rows{src.name, tensor_floats(src, &floats, n_threads),
                                       src.ne[1] * src.ne[2] * src.ne[3], src.ne[0]};
+                if (ggml_is_quantized(p.type)) check_finite(rows);
                 quantizer.quantize(rows, p.type, dst, n_threads);
             }
             progress.tensor_done(src.name, src.type, p.type, src.size);

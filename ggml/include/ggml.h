@@ -59,6 +59,9 @@ typedef uint16_t ggml_fp16_t;
 
 /* False for ids that are not a type this library knows. */
 bool ggml_type_is_valid(uint32_t type);
+/* Every type this library knows: writes the first `max` of them to `types`
+ * (which may be NULL when max is 0) and returns how many there are. */
+size_t ggml_types(enum ggml_type *types, size_t max);
 /* "F32", "Q4_Z", ...; NULL for an unknown type. */
 const char *ggml_type_name(enum ggml_type type);
 /* Case-insensitive lookup by name; returns false if there is none. */

@@ -3,6 +3,7 @@
 // tensor, repeated: their values don't matter to speed, only their type and
 // where they live.
 #include "model.h"
+#include "type_fallback.h"
 
 #include <cstring>
 #include <random>
@@ -40,11 +41,9 @@ struct random_builder {
     uint32_t seed;
     int n_made = 0;
 
-    // The type a matrix with rows of ne0 gets: `type`, or F16 when the rows
-    // don't fit its blocks (as quantize does).
-    ggml_type type_for(int64_t ne0) const {
-        return ne0 % ggml_blck_size(type) == 0 ? type : GGML_TYPE_F16;
-    }
+    // The type a matrix with rows of ne0 gets: `type`, or llama.cpp's
+    // fallback when the rows don't fit its blocks (as quantize does).
+    ggml_type type_for(int64_t ne0) const { return llama::fallback_type(type, ne0); }
 
     static size_t bytes(ggml_type t, int64_t ne0, int64_t ne1) {
         return ggml_row_size(t, ne0) * size_t(ne1) + ggml_tensor_overhead() + 64;
@@ -109,7 +108,7 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
                   "even head size, kv heads dividing heads)");
         return nullptr;
     }
-    if (!ggml_type_is_valid(uint32_t(type)) || type == GGML_TYPE_I32 || type == GGML_TYPE_Q8_1) {
+    if (!ggml_type_is_valid(uint32_t(type)) || !ggml_is_weight_type(type)) {
         set_error("a random model's weights cannot be of that type");
         return nullptr;
     }

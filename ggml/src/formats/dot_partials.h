@@ -8,6 +8,16 @@
 // scaled together, with no horizontal sum per block and no serial chain
 // through every block, and still give the reference's result bit for bit.
 // Zero blocks (padding) add exactly nothing: a partial is never -0.
+//
+// Blocks of 32 (Q4_*, Q5_*, Q8_0, IQ4_NL): block b's integer sum, then one
+// fma(float(sumi), dx * dy) into partial b % 8 (Q4_1 and Q5_1 first add
+// m * s). Super-blocks of 256 (K-quants, IQ4_XS; k/super_block.h): b is the
+// super-block; exact integer sums per sub-block, times the sub-block's
+// integer scale, summed into one int32 total per super-block (and a second,
+// of the mins times the activation's bsums), then partial b % 8 gets
+// fma(float(total), d * dy) and, for formats with mins,
+// fma(float(-min_total), dmin * dy): at most two fused multiply-adds per 256
+// weights, so a kernel can keep all the integer work in vector lanes.
 #pragma once
 
 #include <cmath>

@@ -168,6 +168,11 @@ using namespace ggml;
 
 bool ggml_type_is_valid(uint32_t type) { return find(type) != nullptr; }
 
+size_t ggml_types(ggml_type *types, size_t max) {
+    for (size_t i = 0; i < max && i < size_t(n_types); i++) types[i] = table[i].type;
+    return size_t(n_types);
+}
+
 const char *ggml_type_name(ggml_type type) {
     const format_traits *row = find(uint32_t(type));
     return row ? row->name : nullptr;
