@@ -21,7 +21,17 @@ enum ftype : uint32_t {
 };
 
 // The roles llama.cpp tells apart by name (tensor_get_category).
-enum class role { TOKEN_EMBD, OUTPUT, ATTN_Q, ATTN_K, ATTN_V, ATTN_QKV, ATTN_OUTPUT, FFN_DOWN, OTHER };
+enum class role {
+    TOKEN_EMBD,
+    OUTPUT,
+    ATTN_Q,
+    ATTN_K,
+    ATTN_V,
+    ATTN_QKV,
+    ATTN_OUTPUT,
+    FFN_DOWN,
+    OTHER
+};
 
 role role_of(std::string_view name) {
     const auto has = [&](std::string_view part) { return name.find(part) != name.npos; };

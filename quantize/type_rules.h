@@ -16,10 +16,10 @@ namespace quantize {
 
 // What of the model the rules look at.
 struct model_shape {
-    std::string arch;      // general.architecture
-    int64_t n_layer = 0;   // <arch>.block_count
-    int64_t n_head = 0;    // <arch>.attention.head_count
-    int64_t n_head_kv = 0; // <arch>.attention.head_count_kv
+    std::string arch;        // general.architecture
+    int64_t n_layer = 0;     // <arch>.block_count
+    int64_t n_head = 0;      // <arch>.attention.head_count
+    int64_t n_head_kv = 0;   // <arch>.attention.head_count_kv
     bool has_output = false; // an output.weight of its own (else tied to token_embd)
 };
 

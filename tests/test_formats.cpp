@@ -8,6 +8,7 @@
 // tolerance is 0. Only F32 and F16 dot products reorder their float sums;
 // they are held to n * FLT_EPSILON * sum |x_i y_i|.
 #include "cpu/mul_mat_tiles.h"
+#include "formats/row_groups.h"
 #include "formats/traits.h"
 #include "iq4/blocks.h"
 #include "k/blocks.h"
@@ -526,10 +527,25 @@ float scalar_dot(ggml_type type, int64_t n, const void *x, const void *y) {
     return s;
 }
 
+// Grouped formats: x in all 8 rows of a group, through the level's gemm
+// (every row must give the same result); the others (floats, formats
+// without groups yet): the level's vec_dot.
 float active_dot(ggml_type type, int64_t n, const void *x, const void *y) {
-    float s;
-    ggml::kernels_of(type).vec_dot(n, &s, x, y);
-    return s;
+    const ggml::format_traits &t = ggml::traits_of(type);
+    float s[ggml::ROW_GROUP];
+    if (t.group.payload_size == 0) {
+        ggml::kernels_of(type).vec_dot(n, s, x, y);
+        return s[0];
+    }
+    const size_t row_bytes = ggml_row_size(type, n);
+    bytes rows(row_bytes * ggml::ROW_GROUP), group(rows.size());
+    for (int r = 0; r < ggml::ROW_GROUP; r++) std::memcpy(&rows[r * row_bytes], x, row_bytes);
+    ggml::pack_group(t, reinterpret_cast<const char *>(rows.data()), row_bytes, n / t.blck_size,
+                     reinterpret_cast<char *>(group.data()));
+    ggml::kernels_of(type).gemm(n, s, 0, group.data(), group.size(), 1, y, 0, 1);
+    for (int r = 1; r < ggml::ROW_GROUP; r++)
+        EXPECT_EQ(bits(s[r]), bits(s[0])) << ggml_type_name(type) << " row " << r;
+    return s[0];
 }
 
 // Rows that stress the activation quantizers: exact ties after scaling
@@ -835,49 +851,96 @@ TEST_P(Kernels, ZeroPointsAtBothEnds) {
     }
 }
 
-// Every tile shape up to mul_mat's TILE_X x TILE_Y (and taller activation
-// tiles, which gemm splits itself) equals vec_dot bit for bit.
-TEST_P(Kernels, GemmTilesEqualVecDot) {
-    const int max_x = int(ggml::cpu::TILE_X), max_y = int(ggml::cpu::TILE_Y) + 5;
+// The gemm kernels of a level: its own and, where the CPU has it, those of
+// its extension (AVX512-VNNI, NEON dot product), so that both are tested on a
+// CPU that has the extension.
+std::vector<ggml::gemm_fn> level_gemms(ggml_type type, ggml_cpu_level level) {
+    const ggml::format_traits &t = ggml::traits_of(type);
+    std::vector<ggml::gemm_fn> out;
+    if (t.kernels[level] && t.kernels[level]->gemm) out.push_back(t.kernels[level]->gemm);
+    if (t.kernels_ext[level] && ggml::cpu_has_extension(level))
+        out.push_back(t.kernels_ext[level]->gemm);
+    if (out.empty()) out.push_back(t.kernels[GGML_CPU_SCALAR]->gemm);
+    return out;
+}
+
+// Groups of 8 different rows, every shape up to mul_mat's TILE_X rows x
+// TILE_Y activation rows (and taller activation tiles, which gemm splits
+// itself): each result equals the reference's vec_dot of its row bit for bit.
+TEST_P(Kernels, GemmOfRowGroupsEqualsTheReference) {
+    const int max_g = int(ggml::cpu::TILE_X / ggml::ROW_GROUP), max_y = int(ggml::cpu::TILE_Y) + 5;
     for (ggml_type type : weight_types) {
-        const ggml::active_kernels &k = ggml::kernels_of(type);
-        if (!k.gemm) continue; // mul_mat calls vec_dot per element
-        const int64_t n = std::max<int64_t>(96, 3 * ggml_blck_size(type));
-        const size_t bx = ggml_row_size(type, n), by = ggml_row_size(ggml_vec_dot_type(type), n);
-        bytes x, y;
-        for (int i = 0; i < max_x; i++) {
-            const bytes r = random_weight_row(type, n, rng);
-            x.insert(x.end(), r.begin(), r.end());
-        }
-        for (int j = 0; j < max_y; j++) {
-            const bytes r = activation_row(type, n, rng);
-            y.insert(y.end(), r.begin(), r.end());
-        }
-        std::vector<float> want(size_t(max_x * max_y));
-        for (int j = 0; j < max_y; j++)
-            for (int i = 0; i < max_x; i++)
-                want[size_t(j * max_x + i)] = active_dot(type, n, &x[i * bx], &y[j * by]);
-        for (int nx = 1; nx <= max_x; nx++) {
-            for (int ny = 1; ny <= max_y; ny++) {
-                const size_t bs = size_t(nx) + 3; // padded output rows
-                std::vector<float> s(bs * size_t(ny), -1.0f);
-                k.gemm(n, s.data(), bs, x.data(), bx, nx, y.data(), by, ny);
-                for (int j = 0; j < ny; j++) {
-                    for (int i = 0; i < nx; i++)
-                        ASSERT_EQ(bits(s[j * bs + i]), bits(want[size_t(j * max_x + i)]))
-                            << ggml_type_name(type) << " tile " << nx << "x" << ny << " at " << i
-                            << "," << j;
-                    for (size_t i = size_t(nx); i < bs; i++)
-                        ASSERT_EQ(s[j * bs + i], -1.0f) << "gemm wrote outside its tile";
+        const ggml::format_traits &t = ggml::traits_of(type);
+        if (t.group.payload_size == 0) continue; // mul_mat calls vec_dot per element
+        for (ggml::gemm_fn gemm : level_gemms(type, GetParam()))
+            for (int64_t n : {t.blck_size, t.blck_size * 3, t.blck_size * 9}) {
+                const int max_x = max_g * ggml::ROW_GROUP;
+                const size_t bx = ggml_row_size(type, n),
+                             by = ggml_row_size(ggml_vec_dot_type(type), n);
+                bytes x, y, groups(bx * size_t(max_x));
+                for (int i = 0; i < max_x; i++) {
+                    const bytes r = random_weight_row(type, n, rng);
+                    x.insert(x.end(), r.begin(), r.end());
+                }
+                for (int j = 0; j < max_y; j++) {
+                    const bytes r = activation_row(type, n, rng);
+                    y.insert(y.end(), r.begin(), r.end());
+                }
+                const size_t group_bytes = bx * ggml::ROW_GROUP;
+                for (int g = 0; g < max_g; g++)
+                    ggml::pack_group(t, reinterpret_cast<const char *>(&x[g * group_bytes]), bx,
+                                     n / t.blck_size,
+                                     reinterpret_cast<char *>(&groups[g * group_bytes]));
+                std::vector<float> want(size_t(max_x * max_y));
+                for (int j = 0; j < max_y; j++)
+                    for (int i = 0; i < max_x; i++)
+                        want[size_t(j * max_x + i)] = scalar_dot(type, n, &x[i * bx], &y[j * by]);
+                for (int ng = 1; ng <= max_g; ng++) {
+                    for (int ny = 1; ny <= max_y; ny++) {
+                        const size_t bs = size_t(ng * ggml::ROW_GROUP) + 3; // padded output rows
+                        std::vector<float> s(bs * size_t(ny), -1.0f);
+                        gemm(n, s.data(), bs, groups.data(), group_bytes, ng, y.data(), by, ny);
+                        for (int j = 0; j < ny; j++) {
+                            for (int i = 0; i < ng * ggml::ROW_GROUP; i++)
+                                ASSERT_EQ(bits(s[j * bs + i]), bits(want[size_t(j * max_x + i)]))
+                                    << ggml_type_name(type) << " n = " << n << ", " << ng
+                                    << " groups x " << ny << " rows, at " << i << "," << j;
+                            for (size_t i = size_t(ng * ggml::ROW_GROUP); i < bs; i++)
+                                ASSERT_EQ(s[j * bs + i], -1.0f) << "gemm wrote outside its tile";
+                        }
+                    }
                 }
             }
+    }
+}
+
+// Packing rows into a group and unpacking them gives the rows back.
+TEST(RowGroups, UnpackInvertsPack) {
+    std::mt19937 rng(9);
+    for (ggml_type type : weight_types) {
+        const ggml::format_traits &t = ggml::traits_of(type);
+        if (t.group.payload_size == 0) continue;
+        const int64_t n = 32 * 5;
+        const size_t bx = ggml_row_size(type, n);
+        bytes rows(bx * ggml::ROW_GROUP), group(rows.size()), row(bx);
+        for (auto &v : rows) v = uint8_t(rng());
+        ggml::pack_group(t, reinterpret_cast<const char *>(rows.data()), bx, n / t.blck_size,
+                         reinterpret_cast<char *>(group.data()));
+        EXPECT_NE(group, rows) << ggml_type_name(type);
+        for (int r = 0; r < ggml::ROW_GROUP; r++) {
+            ggml::unpack_row(t, reinterpret_cast<const char *>(group.data()), r, n / t.blck_size,
+                             reinterpret_cast<char *>(row.data()));
+            EXPECT_TRUE(std::equal(row.begin(), row.end(), rows.begin() + r * bx))
+                << ggml_type_name(type) << " row " << r;
         }
     }
 }
 
-// mul_mat through the graph: bit-identical for 1..4 threads, and each
-// element equal to vec_dot of its row pair.
-TEST_P(Kernels, MulMatIsIndependentOfThreadCount) {
+// mul_mat through the graph: bit-identical for 1..4 threads, each element
+// equal to the dot product of its row pair, and the same again once the
+// weights are repacked in row groups (the last 5 rows stay unpacked); and
+// get_rows reads the repacked matrix as it read the original.
+TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
     const int64_t M = 37, N = 9;
     for (ggml_type type : weight_types) {
         const int64_t K = ggml_blck_size(type) == 256 ? 256 * 3 : 32 * 5;
@@ -912,6 +975,31 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCount) {
                     << ggml_type_name(type) << " element " << m << "," << nrow;
             }
         }
+        ggml_tensor *idx = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, M);
+        for (int32_t m = 0; m < int32_t(M); m++) static_cast<int32_t *>(idx->data)[m] = m;
+        ggml_tensor *rows = ggml_get_rows(ctx, a, idx);
+        ggml_set_output(rows);
+        ggml_planner *planner = test::compute(ctx, rows, 2);
+        const std::vector<float> rows_before(static_cast<const float *>(rows->data),
+                                             static_cast<const float *>(rows->data) + K * M);
+        ggml_planner_free(planner);
+        if (ggml::traits_of(type).group.payload_size == 0) { // floats, formats without groups
+            EXPECT_FALSE(ggml_repack_rows(a)) << ggml_type_name(type);
+            ggml_free(ctx);
+            continue;
+        }
+        ASSERT_TRUE(ggml_repack_rows(a)) << ggml_type_name(type);
+        EXPECT_FALSE(ggml_repack_rows(a)) << "repacked twice";
+        for (int threads : {1, 3}) {
+            planner = test::compute(ctx, out, threads);
+            EXPECT_EQ(0, std::memcmp(results[0].data(), out->data, results[0].size() * 4))
+                << ggml_type_name(type) << " repacked, " << threads << " threads";
+            ggml_planner_free(planner);
+        }
+        planner = test::compute(ctx, rows, 2);
+        EXPECT_EQ(0, std::memcmp(rows_before.data(), rows->data, rows_before.size() * 4))
+            << ggml_type_name(type) << ": get_rows of the repacked matrix";
+        ggml_planner_free(planner);
         ggml_free(ctx);
     }
 }

@@ -31,9 +31,10 @@ std::vector<quantize::weight_matrix> weights_of(const snapshot_model &m) {
     w.push_back({"token_embd.weight", m.n_embd});
     for (int64_t l = 0; l < m.shape.n_layer; l++) {
         const std::string p = "blk." + std::to_string(l) + ".";
-        for (const char *name : {"attn_k", "attn_output", "attn_q", "attn_v", "ffn_down",
-                                 "ffn_gate", "ffn_up"})
-            w.push_back({p + name + ".weight", std::string(name) == "ffn_down" ? m.n_ff : m.n_embd});
+        for (const char *name :
+             {"attn_k", "attn_output", "attn_q", "attn_v", "ffn_down", "ffn_gate", "ffn_up"})
+            w.push_back(
+                {p + name + ".weight", std::string(name) == "ffn_down" ? m.n_ff : m.n_embd});
     }
     return w;
 }
@@ -58,7 +59,7 @@ TEST_P(Snapshot, EveryPresetGivesLlamaCppsTypes) {
         // "[PRESET] main-type", then the weights of other types
         EXPECT_EQ(lower(s->second.value), lower(ggml_type_name(f.type))) << f.name;
         const std::map<std::string, std::string> others(s->second.lines.begin(),
-                                                         s->second.lines.end());
+                                                        s->second.lines.end());
         const std::vector<ggml_type> types = quantize::preset_types(f, m.shape, weights, false);
         ASSERT_EQ(types.size(), weights.size());
         for (size_t i = 0; i < weights.size(); i++) {
@@ -79,7 +80,8 @@ TEST_P(Snapshot, EveryPresetGivesLlamaCppsTypes) {
 INSTANTIATE_TEST_SUITE_P(
     Models, Snapshot,
     ::testing::Values(
-        snapshot_model{"meta-llama-3.1-70b-instruct.schema", {"llama", 80, 64, 8, true}, 8192, 28672},
+        snapshot_model{
+            "meta-llama-3.1-70b-instruct.schema", {"llama", 80, 64, 8, true}, 8192, 28672},
         snapshot_model{"gemma-3-4b-it.schema", {"gemma3", 34, 8, 4, false}, 2560, 10240}),
     [](const auto &info) { return std::string(info.param.shape.arch); });
 

@@ -146,6 +146,7 @@ enum ggml_op {
 enum ggml_tensor_flag {
     GGML_TENSOR_FLAG_INPUT = 1,  /* placed by the planner; the caller writes it after planning */
     GGML_TENSOR_FLAG_OUTPUT = 2, /* read by the caller after compute: never reused */
+    GGML_TENSOR_FLAG_ROW_GROUPS = 4, /* rows repacked in groups of 8 (ggml_repack_rows) */
 };
 
 struct ggml_tensor {
@@ -209,6 +210,15 @@ size_t ggml_nbytes(const struct ggml_tensor *t);
 bool ggml_is_contiguous(const struct ggml_tensor *t);
 bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
 int ggml_n_dims(const struct ggml_tensor *t);
+
+/* Rearranges the rows of a weight matrix in place into groups of 8, the
+ * layout the mul_mat kernels read fastest, and sets
+ * GGML_TENSOR_FLAG_ROW_GROUPS; the last ne[1] % 8 rows stay as they were.
+ * Afterwards only mul_mat (as its first operand) and get_rows may read it,
+ * with the same results as before. False, and nothing changed, for a type
+ * without a grouped layout (F32, F16), fewer than 8 rows, a view, a
+ * non-contiguous or 3-D tensor, or one already repacked. */
+bool ggml_repack_rows(struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
 

@@ -70,6 +70,8 @@ ggml_tensor *new_tensor_header(ggml_context *ctx, ggml_type type, int n_dims, co
 // A view of a (or of what a views), with a's name and the given shape.
 ggml_tensor *new_view(ggml_context *ctx, ggml_tensor *a, ggml_op op, const int64_t ne[4],
                       const size_t nb[4], size_t offset) {
+    GGML_ASSERT(!(a->flags & GGML_TENSOR_FLAG_ROW_GROUPS),
+                "'%s' has its rows repacked in groups: it has no views", a->name);
     auto *t = new (arena_alloc(ctx, sizeof(ggml_tensor), OBJECT_ALIGNMENT)) ggml_tensor{};
     t->type = a->type;
     for (int i = 0; i < GGML_MAX_DIMS; i++) {

@@ -2,8 +2,6 @@
 
 #include "internal.h"
 
-#include <chrono>
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define GGML_CPU_RELAX() _mm_pause()
@@ -15,10 +13,12 @@
 
 namespace {
 
-// Workers spin this long for the next job before sleeping: long enough to
-// cover the caller's work between two tokens, short enough not to burn a
-// core when the library is idle.
-constexpr auto SPIN_BEFORE_SLEEP = std::chrono::milliseconds(2);
+// How long a thread spins before it sleeps. At a barrier the others are
+// usually microseconds away; longer means one of them is not running, and
+// the core is better given up. Between jobs (tokens) the caller samples,
+// detokenizes and prints, which takes longer.
+constexpr auto SPIN_AT_BARRIER = std::chrono::microseconds(50);
+constexpr auto SPIN_FOR_JOB = std::chrono::microseconds(1000);
 
 } // namespace
 
@@ -29,24 +29,38 @@ ggml_threadpool::ggml_threadpool(int n_threads) : n_threads_(n_threads) {
 
 ggml_threadpool::~ggml_threadpool() {
     stop_.store(true, std::memory_order_relaxed);
-    job_seq_.fetch_add(1, std::memory_order_release);
+    job_seq_.fetch_add(1, std::memory_order_seq_cst);
     job_seq_.notify_all();
     for (auto &w : workers_) w.join();
+}
+
+void ggml_threadpool::wait_while(const std::atomic<uint32_t> &word, uint32_t old,
+                                 std::chrono::microseconds spin) {
+    const auto give_up = std::chrono::steady_clock::now() + spin;
+    for (uint32_t spins = 1;; spins++) {
+        if (word.load(std::memory_order_acquire) != old) return;
+        GGML_CPU_RELAX();
+        if (spins % 64 == 0 && std::chrono::steady_clock::now() > give_up) break;
+    }
+    // A waker bumps word, then reads sleepers_; this thread counts itself,
+    // then reads word (all seq_cst): if the waker saw no sleeper, this
+    // thread sees the new word.
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    while (word.load(std::memory_order_seq_cst) == old) word.wait(old, std::memory_order_acquire);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ggml_threadpool::wake(std::atomic<uint32_t> &word) {
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) word.notify_all();
 }
 
 void ggml_threadpool::run(job_fn job, void *arg) {
     job_ = job;
     job_arg_ = arg;
-    n_finished_.store(0, std::memory_order_relaxed);
-    job_seq_.fetch_add(1, std::memory_order_release);
-    job_seq_.notify_all();
+    job_seq_.fetch_add(1, std::memory_order_seq_cst);
+    wake(job_seq_);
     job(arg, 0);
-    for (uint32_t spins = 0; n_finished_.load(std::memory_order_acquire) != n_threads_ - 1;
-         spins++) {
-        GGML_CPU_RELAX();
-        // as in barrier: more threads than free cores
-        if ((spins & 0x3ff) == 0x3ff) std::this_thread::yield();
-    }
+    barrier(); // every worker has finished
 }
 
 void ggml_threadpool::barrier() {
@@ -54,35 +68,21 @@ void ggml_threadpool::barrier() {
     const uint32_t phase = barrier_phase_.load(std::memory_order_acquire);
     if (barrier_count_.fetch_add(1, std::memory_order_acq_rel) == n_threads_ - 1) {
         barrier_count_.store(0, std::memory_order_relaxed);
-        barrier_phase_.fetch_add(1, std::memory_order_release);
+        barrier_phase_.fetch_add(1, std::memory_order_seq_cst);
+        wake(barrier_phase_);
         return;
     }
-    for (uint32_t spins = 0; barrier_phase_.load(std::memory_order_acquire) == phase; spins++) {
-        GGML_CPU_RELAX();
-        // more threads than free cores: let the late one run
-        if ((spins & 0x3ff) == 0x3ff) std::this_thread::yield();
-    }
+    wait_while(barrier_phase_, phase, SPIN_AT_BARRIER);
 }
 
 void ggml_threadpool::worker_loop(int ith) {
     uint32_t seen = 0;
     for (;;) {
-        uint32_t seq = job_seq_.load(std::memory_order_acquire);
-        if (seq == seen) {
-            const auto give_up = std::chrono::steady_clock::now() + SPIN_BEFORE_SLEEP;
-            for (uint32_t spins = 1; seq == seen; spins++) {
-                GGML_CPU_RELAX();
-                seq = job_seq_.load(std::memory_order_acquire);
-                if ((spins & 0x3ff) == 0 && std::chrono::steady_clock::now() > give_up) {
-                    job_seq_.wait(seen, std::memory_order_acquire);
-                    seq = job_seq_.load(std::memory_order_acquire);
-                }
-            }
-        }
-        seen = seq;
+        wait_while(job_seq_, seen, SPIN_FOR_JOB);
+        seen = job_seq_.load(std::memory_order_acquire);
         if (stop_.load(std::memory_order_relaxed)) return;
         job_(job_arg_, ith);
-        n_finished_.fetch_add(1, std::memory_order_release);
+        barrier(); // tells the caller this thread has finished
     }
 }
 

@@ -1,11 +1,14 @@
 // Worker threads created once and reused for every graph: the caller is
-// thread 0, workers wait for a job by spinning briefly and then sleeping,
-// and a spinning barrier separates the ops of a graph.
+// thread 0, and a barrier separates the ops of a graph. Every wait (for a
+// job, at a barrier) spins for a while and then sleeps on a futex
+// (std::atomic::wait), so that a thread that cannot run yet, because
+// another process holds its core, gets one from a waiting thread.
 #pragma once
 
 #include "ggml.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -25,14 +28,19 @@ struct ggml_threadpool {
 
   private:
     void worker_loop(int ith);
+    // Returns once word != old: spins up to `spin`, then sleeps.
+    void wait_while(const std::atomic<uint32_t> &word, uint32_t old,
+                    std::chrono::microseconds spin);
+    // Wakes the threads sleeping on word after it changed (seq_cst).
+    void wake(std::atomic<uint32_t> &word);
 
     const int n_threads_;
     std::vector<std::thread> workers_;
     job_fn job_ = nullptr;
     void *job_arg_ = nullptr;
-    std::atomic<uint32_t> job_seq_{0}; // bumped to start a job (or to stop)
-    std::atomic<int> n_finished_{0};
     std::atomic<bool> stop_{false};
+    alignas(64) std::atomic<uint32_t> job_seq_{0}; // bumped to start a job (or to stop)
     alignas(64) std::atomic<int> barrier_count_{0};
     alignas(64) std::atomic<uint32_t> barrier_phase_{0};
+    alignas(64) std::atomic<int> sleepers_{0}; // threads in wait_while's sleep
 };

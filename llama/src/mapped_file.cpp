@@ -25,7 +25,7 @@ std::unique_ptr<mapped_file> mapped_file::open(const std::string &path, std::str
         problem = "the file is empty";
     void *data = MAP_FAILED;
     if (problem.empty()) {
-        data = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        data = mmap(nullptr, size_t(st.st_size), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (data == MAP_FAILED) problem = std::string("cannot map: ") + std::strerror(errno);
     }
     ::close(fd); // the mapping keeps the file open

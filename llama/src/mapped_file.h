@@ -1,5 +1,7 @@
-// A whole file mapped read-only into memory, for loaders that read large
-// files without copying them (GGUF models, llama2.c checkpoints).
+// A whole file mapped into memory, for loaders that read large files
+// without copying them (GGUF models). The mapping is private and writable:
+// the model loader repacks weights in place (ggml_repack_rows), and a page
+// written to becomes the process's own copy; the file never changes.
 #pragma once
 
 #include <cstddef>

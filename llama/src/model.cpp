@@ -4,12 +4,14 @@
 #include "model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <optional>
 #include <set>
+#include <thread>
 
 namespace llama {
 
@@ -141,7 +143,7 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
         return nullptr;
     }
     ggml_tensor *t = ggml_new_tensor(model.weights, info->type, info->n_dims, info->ne);
-    t->data = const_cast<void *>(info->data); // mapped read-only: never written
+    t->data = const_cast<void *>(info->data); // the private mapping: see repack_weights
     ggml_set_name(t, name.c_str());
     return t;
 }
@@ -229,6 +231,23 @@ bool model_loader::load_tensors(llama_model &model) {
 
 void set_error(std::string message) { last_error = std::move(message); }
 
+void repack_weights(llama_model &model) {
+    std::vector<ggml_tensor *> matrices = {model.output.weight};
+    for (const layer &l : model.layers)
+        for (const linear *w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down})
+            matrices.push_back(w->weight);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < matrices.size();) ggml_repack_rows(matrices[i]);
+    };
+    const size_t n_threads =
+        std::min<size_t>(matrices.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < n_threads; i++) threads.emplace_back(work);
+    work();
+    for (std::thread &t : threads) t.join();
+}
+
 std::string describe(const llama_model &model) {
     std::vector<std::pair<uint64_t, ggml_type>> bytes_by_type;
     for_each_tensor(model, [&](const ggml_tensor *t) {
@@ -291,6 +310,7 @@ llama_model *llama_model_load(const char *path) {
         set_error(loader.error());
         return nullptr;
     }
+    repack_weights(*model);
     model->desc = describe(*model);
     model->t_load_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

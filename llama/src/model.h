@@ -74,6 +74,12 @@ struct llama_model {
 
 namespace llama {
 
+// Repacks the weights of every matrix product (the layers' and the
+// classifier, which may be the embedding) in row groups for the kernels
+// (ggml_repack_rows), on all cores. The embedding that is only looked up
+// stays as it is.
+void repack_weights(llama_model &model);
+
 // Calls f(tensor) for every tensor of the model once (a tied classifier is
 // the embedding, seen once).
 template <typename F> void for_each_tensor(const llama_model &m, F f) {

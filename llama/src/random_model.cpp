@@ -153,6 +153,7 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
         l.w_down.weight = b.matrix(p + "ffn_down.weight", ff, embd);
         model->layers.push_back(l);
     }
+    repack_weights(*model);
     model->tok = std::make_unique<tokenizer>(synthetic_vocab(hp.n_vocab));
     model->desc = describe(*model) + " (random)";
     return model.release();

@@ -2,6 +2,8 @@
 // strides, activation conversion to a block format, and row and column
 // lookup.
 #include "cpu/ops.h"
+#include "formats/row_groups.h"
+#include "formats/scratch.h"
 #include "formats/traits.h"
 #include "fp16.h"
 
@@ -67,15 +69,25 @@ void forward_quantize(const compute_params &p, ggml_tensor *dst) {
 void forward_get_rows(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
     const ggml_tensor *idx = dst->src[1];
-    const dequantize_row_fn dequantize = traits_of(a->type).dequantize_row;
+    const format_traits &t = traits_of(a->type);
+    // in a matrix repacked in row groups, the rows before the last whole group
+    const int64_t grouped_rows =
+        (a->flags & GGML_TENSOR_FLAG_ROW_GROUPS) ? a->ne[1] / ROW_GROUP * ROW_GROUP : 0;
+    const int64_t nb = a->ne[0] / t.blck_size;
     const auto [begin, end] = split_rows(dst->ne[1], p);
     for (int64_t r = begin; r < end; r++) {
         const int32_t row = *reinterpret_cast<const int32_t *>(
             static_cast<const char *>(idx->data) + r * idx->nb[0]);
         GGML_ASSERT(row >= 0 && row < a->ne[1], "get_rows: index %d is outside '%s' (%lld rows)",
                     row, a->name, (long long)a->ne[1]);
-        dequantize(static_cast<const char *>(a->data) + row * a->nb[1],
-                   reinterpret_cast<float *>(row_ptr(dst, r)), a->ne[0]);
+        const char *in = static_cast<const char *>(a->data) + row * a->nb[1];
+        if (row < grouped_rows) {
+            char *unpacked = static_cast<char *>(kernel_scratch(a->nb[1]));
+            unpack_row(t, static_cast<const char *>(a->data) + (row - row % ROW_GROUP) * a->nb[1],
+                       row % ROW_GROUP, nb, unpacked);
+            in = unpacked;
+        }
+        t.dequantize_row(in, reinterpret_cast<float *>(row_ptr(dst, r)), a->ne[0]);
     }
 }
 

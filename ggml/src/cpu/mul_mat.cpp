@@ -1,13 +1,84 @@
 // dst = a * b^T over rows, batched over dims 2 and 3 with a broadcast (GQA).
 // b is already in a's activation type (the QUANTIZE node converted it once).
-// Threads split the output rows (rows of a); every element is one vec_dot
-// (or a gemm tile entry, which is bit-identical), so the split never changes
-// a result.
+//
+// Block formats go through their gemm kernel, which reads weight rows in
+// groups of 8 (formats/row_groups.h): a matrix repacked at load time
+// (ggml_repack_rows) is read in place; other rows are packed into a
+// per-thread scratch group first; the rows past the last whole group go into
+// a group padded with zero rows. Float formats take one vec_dot per element.
+// Threads split the groups, and every element is computed the same way
+// whatever the split, so results never depend on the thread count.
 #include "cpu/mul_mat_tiles.h"
 #include "cpu/ops.h"
+#include "formats/row_groups.h"
+#include "formats/scratch.h"
 #include "formats/traits.h"
 
 namespace ggml::cpu {
+
+namespace {
+
+struct operands {
+    const format_traits &t;
+    gemm_fn gemm;
+    int64_t K, M, N;
+    size_t row_bytes; // of a weight row
+    size_t bs;        // output row stride in floats
+    size_t by;        // activation row stride in bytes
+    bool grouped;     // a repacked in place
+};
+
+// Output rows [8 * g0, 8 * g1) of one batch, all whole groups: x-tiles of
+// TILE_X rows, each against every activation tile of TILE_Y rows (a tile of
+// weights stays in cache while the activations pass). With at most one
+// activation tile (token generation) there is nothing to keep: one call
+// takes all the groups of a repacked matrix.
+void whole_groups(const operands &o, const char *a_base, const char *b_base, float *d_base,
+                  int64_t g0, int64_t g1) {
+    const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
+    const int64_t tile_g = o.grouped && o.N <= TILE_Y ? g1 - g0 : TILE_X / ROW_GROUP;
+    char *packed =
+        o.grouped ? nullptr : static_cast<char *>(packing_scratch(size_t(tile_g) * group_bytes));
+    for (int64_t g = g0; g < g1; g += tile_g) {
+        const int ng = int(std::min(tile_g, g1 - g));
+        const char *x = a_base + size_t(g) * group_bytes;
+        if (!o.grouped) {
+            for (int i = 0; i < ng; i++)
+                pack_group(o.t, x + size_t(i) * group_bytes, o.row_bytes, o.K / o.t.blck_size,
+                           packed + size_t(i) * group_bytes);
+            x = packed;
+        }
+        for (int64_t n = 0; n < o.N; n += TILE_Y) {
+            const int ny = int(std::min(TILE_Y, o.N - n));
+            o.gemm(o.K, d_base + size_t(n) * o.bs + size_t(g * ROW_GROUP), o.bs, x, group_bytes, ng,
+                   b_base + size_t(n) * o.by, o.by, ny);
+        }
+    }
+}
+
+// The last M % 8 rows (never repacked): a group padded with zero blocks,
+// whose results go to scratch first.
+void partial_group(const operands &o, const char *a_base, const char *b_base, float *d_base) {
+    const int64_t first = o.M / ROW_GROUP * ROW_GROUP;
+    const int rows = int(o.M - first);
+    const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
+    char *rows_in = static_cast<char *>(
+        packing_scratch(2 * group_bytes + size_t(ROW_GROUP * TILE_Y) * sizeof(float)));
+    std::memcpy(rows_in, a_base + size_t(first) * o.row_bytes, size_t(rows) * o.row_bytes);
+    std::memset(rows_in + size_t(rows) * o.row_bytes, 0, size_t(ROW_GROUP - rows) * o.row_bytes);
+    char *group = rows_in + group_bytes;
+    pack_group(o.t, rows_in, o.row_bytes, o.K / o.t.blck_size, group);
+    auto *out = reinterpret_cast<float *>(group + group_bytes);
+    for (int64_t n = 0; n < o.N; n += TILE_Y) {
+        const int ny = int(std::min(TILE_Y, o.N - n));
+        o.gemm(o.K, out, ROW_GROUP, group, group_bytes, 1, b_base + size_t(n) * o.by, o.by, ny);
+        for (int j = 0; j < ny; j++)
+            std::memcpy(d_base + size_t(n + j) * o.bs + size_t(first), out + j * ROW_GROUP,
+                        size_t(rows) * sizeof(float));
+    }
+}
+
+} // namespace
 
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
@@ -24,40 +95,33 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const int64_t n_batch = b->ne[2] * b->ne[3];
     const int64_t r2 = b->ne[2] / a->ne[2], r3 = b->ne[3] / a->ne[3];
     const size_t bs = dst->nb[1] / sizeof(float);
-
-    // work items: (batch, row of a); a thread takes a contiguous range
-    const auto [begin, end] = split_rows(n_batch * M, p);
+    const bool grouped = (a->flags & GGML_TENSOR_FLAG_ROW_GROUPS) != 0;
+    // work items: (batch, group of 8 rows, the last one maybe partial)
+    const int64_t per_batch = k.gemm ? (M + ROW_GROUP - 1) / ROW_GROUP : M;
+    const auto [begin, end] = split_rows(n_batch * per_batch, p);
     for (int64_t item = begin; item < end;) {
-        const int64_t batch = item / M, m0 = item % M;
-        const int64_t m1 = std::min(M, m0 + (end - item));
+        const int64_t batch = item / per_batch, i0 = item % per_batch;
+        const int64_t i1 = std::min(per_batch, i0 + (end - item));
         const int64_t i2 = batch % b->ne[2], i3 = batch / b->ne[2];
         const char *a_base =
             static_cast<const char *>(a->data) + (i2 / r2) * a->nb[2] + (i3 / r3) * a->nb[3];
         const char *b_base = static_cast<const char *>(b->data) + i2 * b->nb[2] + i3 * b->nb[3];
-        char *d_base = static_cast<char *>(dst->data) + i2 * dst->nb[2] + i3 * dst->nb[3];
+        auto *d_base = reinterpret_cast<float *>(static_cast<char *>(dst->data) + i2 * dst->nb[2] +
+                                                 i3 * dst->nb[3]);
         if (k.gemm) {
-            // with at most one activation tile (token generation) there is
-            // no weight tile to keep in cache: one call takes all the rows,
-            // and prepares its activation rows once
-            const int64_t tile_x = N <= TILE_Y ? m1 - m0 : TILE_X;
-            for (int64_t m = m0; m < m1; m += tile_x) {
-                const int nx = int(std::min(tile_x, m1 - m));
-                for (int64_t n = 0; n < N; n += TILE_Y) {
-                    const int ny = int(std::min(TILE_Y, N - n));
-                    k.gemm(K, reinterpret_cast<float *>(d_base + n * dst->nb[1]) + m, bs,
-                           a_base + m * a->nb[1], a->nb[1], nx, b_base + n * b->nb[1], b->nb[1],
-                           ny);
-                }
-            }
+            const operands o{traits_of(a->type), k.gemm, K, M, N, a->nb[1], bs, b->nb[1], grouped};
+            const int64_t whole = M / ROW_GROUP;
+            if (i0 < whole) whole_groups(o, a_base, b_base, d_base, i0, std::min(i1, whole));
+            if (i1 > whole) partial_group(o, a_base, b_base, d_base);
         } else {
-            for (int64_t m = m0; m < m1; m++) {
+            GGML_ASSERT(!grouped, "%s rows cannot be grouped", ggml_type_name(a->type));
+            for (int64_t m = i0; m < i1; m++) {
                 const char *x = a_base + m * a->nb[1];
                 for (int64_t n = 0; n < N; n++)
-                    k.vec_dot(K, reinterpret_cast<float *>(d_base + n * dst->nb[1]) + m, x,
-                              b_base + n * b->nb[1]);
+                    k.vec_dot(K, d_base + n * bs + m, x, b_base + n * b->nb[1]);
             }
         }
-        item += m1 - m0;
+        item += i1 - i0;
     }
 }
 

@@ -1,8 +1,8 @@
-// The type-traits table: one row per format. Adding a format is a row here
-// plus its block header, reference and kernel files.
+// The type-traits table: one row per format.
 #include "formats/traits.h"
 
 #include "formats/kernels.h"
+#include "formats/row_groups.h"
 
 #include "float/blocks.h"
 #include "iq4/blocks.h"
@@ -22,14 +22,21 @@ namespace ggml {
 
 namespace {
 
+// The scalar level's gemm over row groups: rows unpacked, then the reference.
+template <ggml_type T>
+void gemm_scalar(int64_t n, float *s, size_t bs, const void *x, size_t bx, int ng, const void *y,
+                 size_t by, int ny) {
+    gemm_by_rows(traits_of(T), n, s, bs, x, bx, ng, y, by, ny);
+}
+
 constexpr format_kernels f32_scalar{nullptr, vec_dot_f32_ref, nullptr};
 constexpr format_kernels f16_scalar{nullptr, vec_dot_f16_ref, nullptr};
-constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, nullptr};
+constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q8_0>};
 constexpr format_kernels q8_1_scalar{nullptr, nullptr, nullptr};
-constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, nullptr};
-constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, nullptr};
-constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, nullptr};
-constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, nullptr};
+constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q4_0>};
+constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q4_1>};
+constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q4_Z>};
+constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q3_Z>};
 constexpr format_kernels bf16_scalar{nullptr, vec_dot_bf16_f32_ref, nullptr};
 constexpr format_kernels q5_0_scalar{nullptr, vec_dot_q5_0_q8_0_ref, nullptr};
 constexpr format_kernels q5_1_scalar{nullptr, vec_dot_q5_1_q8_1_ref, nullptr};
@@ -41,6 +48,15 @@ constexpr format_kernels q6_k_scalar{nullptr, vec_dot_q6_K_q8_K_ref, nullptr};
 constexpr format_kernels q8_k_scalar{nullptr, nullptr, nullptr};
 constexpr format_kernels iq4_nl_scalar{nullptr, vec_dot_iq4_nl_q8_0_ref, nullptr};
 constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref, nullptr};
+
+// Group layouts (formats/row_groups.h): {payload offset, payload bytes,
+// {header field sizes}}.
+constexpr group_layout not_grouped{0, 0, {}};
+constexpr group_layout q4_0_group{2, 16, {2}};    // d | qs
+constexpr group_layout q4_1_group{4, 16, {2, 2}}; // d, m | qs
+constexpr group_layout q8_0_group{2, 32, {2}};    // d | qs
+constexpr group_layout q4_z_group{3, 16, {2, 1}}; // d, z | qs
+constexpr group_layout q3_z_group{3, 12, {2, 1}}; // d, z | ql, qh
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -72,39 +88,39 @@ constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref, nullptr
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
     {GGML_TYPE_F32, "F32", 1, 4, false, GGML_TYPE_F32, quantize_row_f32_ref, dequantize_row_f32,
-     GGML_KERNELS_NO_EXT(f32)},
+     not_grouped, GGML_KERNELS_NO_EXT(f32)},
     {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
-     GGML_KERNELS_NO_EXT(f16)},
+     not_grouped, GGML_KERNELS_NO_EXT(f16)},
     {GGML_TYPE_BF16, "BF16", 1, 2, false, GGML_TYPE_F32, quantize_row_bf16_ref, dequantize_row_bf16,
-     GGML_SCALAR_KERNELS(bf16)},
+     not_grouped, GGML_SCALAR_KERNELS(bf16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
-     dequantize_row_q4_0, GGML_KERNELS(q4_0)},
+     dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0)},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
-     dequantize_row_q4_1, GGML_KERNELS(q4_1)},
+     dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1)},
     {GGML_TYPE_Q5_0, "Q5_0", QK5, sizeof(block_q5_0), true, GGML_TYPE_Q8_0, quantize_row_q5_0_ref,
-     dequantize_row_q5_0, GGML_SCALAR_KERNELS(q5_0)},
+     dequantize_row_q5_0, not_grouped, GGML_SCALAR_KERNELS(q5_0)},
     {GGML_TYPE_Q5_1, "Q5_1", QK5, sizeof(block_q5_1), true, GGML_TYPE_Q8_1, quantize_row_q5_1_ref,
-     dequantize_row_q5_1, GGML_SCALAR_KERNELS(q5_1)},
+     dequantize_row_q5_1, not_grouped, GGML_SCALAR_KERNELS(q5_1)},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
-     dequantize_row_q8_0, GGML_KERNELS(q8_0)},
+     dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
-     dequantize_row_q8_1, GGML_KERNELS_NO_EXT(q8_1)},
+     dequantize_row_q8_1, not_grouped, GGML_KERNELS_NO_EXT(q8_1)},
     {GGML_TYPE_Q2_K, "Q2_K", QK_K, sizeof(block_q2_K), true, GGML_TYPE_Q8_K, quantize_row_q2_K_ref,
-     dequantize_row_q2_K, GGML_SCALAR_KERNELS(q2_k)},
+     dequantize_row_q2_K, not_grouped, GGML_SCALAR_KERNELS(q2_k)},
     {GGML_TYPE_Q3_K, "Q3_K", QK_K, sizeof(block_q3_K), true, GGML_TYPE_Q8_K, quantize_row_q3_K_ref,
-     dequantize_row_q3_K, GGML_SCALAR_KERNELS(q3_k)},
+     dequantize_row_q3_K, not_grouped, GGML_SCALAR_KERNELS(q3_k)},
     {GGML_TYPE_Q4_K, "Q4_K", QK_K, sizeof(block_q4_K), true, GGML_TYPE_Q8_K, quantize_row_q4_K_ref,
-     dequantize_row_q4_K, GGML_SCALAR_KERNELS(q4_k)},
+     dequantize_row_q4_K, not_grouped, GGML_SCALAR_KERNELS(q4_k)},
     {GGML_TYPE_Q5_K, "Q5_K", QK_K, sizeof(block_q5_K), true, GGML_TYPE_Q8_K, quantize_row_q5_K_ref,
-     dequantize_row_q5_K, GGML_SCALAR_KERNELS(q5_k)},
+     dequantize_row_q5_K, not_grouped, GGML_SCALAR_KERNELS(q5_k)},
     {GGML_TYPE_Q6_K, "Q6_K", QK_K, sizeof(block_q6_K), true, GGML_TYPE_Q8_K, quantize_row_q6_K_ref,
-     dequantize_row_q6_K, GGML_SCALAR_KERNELS(q6_k)},
+     dequantize_row_q6_K, not_grouped, GGML_SCALAR_KERNELS(q6_k)},
     {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
-     dequantize_row_q8_K, GGML_SCALAR_KERNELS(q8_k)},
+     dequantize_row_q8_K, not_grouped, GGML_SCALAR_KERNELS(q8_k)},
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
-     quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, GGML_SCALAR_KERNELS(iq4_nl)},
+     quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, not_grouped, GGML_SCALAR_KERNELS(iq4_nl)},
     {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
-     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, GGML_SCALAR_KERNELS(iq4_xs)},
+     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, not_grouped, GGML_SCALAR_KERNELS(iq4_xs)},
     {GGML_TYPE_I32,
      "I32",
      1,
@@ -113,12 +129,13 @@ constexpr format_traits table[] = {
      GGML_TYPE_I32,
      nullptr,
      nullptr,
+     not_grouped,
      {nullptr, nullptr, nullptr, nullptr},
      {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
-     dequantize_row_q4_z, GGML_KERNELS(q4_z)},
+     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z)},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
-     dequantize_row_q3_z, GGML_KERNELS(q3_z)},
+     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z)},
 };
 constexpr int n_types = int(std::size(table));
 
@@ -152,11 +169,14 @@ void select_kernels(ggml_cpu_level level) {
         const format_kernels *chosen = row.kernels[level];
         if (row.kernels_ext[level] && cpu_has_extension(level)) chosen = row.kernels_ext[level];
         active_kernels k{row.quantize_row_ref, nullptr, nullptr};
-        if (scalar) k.vec_dot = scalar->vec_dot;
+        if (scalar) {
+            k.vec_dot = scalar->vec_dot;
+            k.gemm = scalar->gemm;
+        }
         if (chosen) {
             if (chosen->quantize_row) k.quantize_row = chosen->quantize_row;
             if (chosen->vec_dot) k.vec_dot = chosen->vec_dot;
-            k.gemm = chosen->gemm;
+            if (chosen->gemm) k.gemm = chosen->gemm;
         }
         active[i] = k;
     }

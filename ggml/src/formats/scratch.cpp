@@ -16,17 +16,32 @@ struct free_deleter {
     void operator()(void *p) const { std::free(p); }
 };
 
+// A buffer that only grows.
+struct scratch_buffer {
+    std::unique_ptr<void, free_deleter> memory;
+    size_t capacity = 0;
+
+    void *get(size_t bytes) {
+        if (bytes > capacity) {
+            capacity = (bytes + 4095) / 4096 * 4096;
+            memory.reset(std::aligned_alloc(64, capacity));
+            GGML_ASSERT(memory != nullptr, "out of memory for %zu bytes of kernel scratch",
+                        capacity);
+        }
+        return memory.get();
+    }
+};
+
 } // namespace
 
 void *kernel_scratch(size_t bytes) {
-    thread_local std::unique_ptr<void, free_deleter> buffer;
-    thread_local size_t capacity = 0;
-    if (bytes > capacity) {
-        capacity = (bytes + 4095) / 4096 * 4096;
-        buffer.reset(std::aligned_alloc(64, capacity));
-        GGML_ASSERT(buffer != nullptr, "out of memory for %zu bytes of kernel scratch", capacity);
-    }
-    return buffer.get();
+    thread_local scratch_buffer buffer;
+    return buffer.get(bytes);
+}
+
+void *packing_scratch(size_t bytes) {
+    thread_local scratch_buffer buffer;
+    return buffer.get(bytes);
 }
 
 } // namespace ggml

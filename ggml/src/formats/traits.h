@@ -1,6 +1,6 @@
 // The type-traits table: everything the rest of ggml knows about a tensor
 // format. Ops, the GGUF code and the quantize tool go through this table and
-// never name a format; adding one is a row in registry.cpp plus its kernels.
+// never name a format.
 #pragma once
 
 #include "ggml.h"
@@ -17,12 +17,24 @@ using dequantize_row_fn = void (*)(const void *x, float *y, int64_t n);
 // *s = dot product of n elements: x a row of this format, y a row of its
 // activation type (format_traits::vec_dot_type).
 using vec_dot_fn = void (*)(int64_t n, float *s, const void *x, const void *y);
-// A tile of dot products for matrix-matrix products: for i < nx, j < ny,
-// s[j * bs + i] = dot(x + i * bx, y + j * by) over n elements (bx, by in
-// bytes, bs in floats). Each result must be bit-identical to vec_dot's, so
-// results never depend on how rows are tiled or split among threads.
-using gemm_fn = void (*)(int64_t n, float *s, size_t bs, const void *x, size_t bx, int nx,
+// Dot products of weight rows repacked in groups of 8 (formats/row_groups.h)
+// with activation rows: for g < ng, r < 8, j < ny,
+// s[j * bs + 8 * g + r] = dot(row r of the group at x + g * bx, y + j * by)
+// over n elements (bx, by in bytes, bs in floats). Each result must be
+// bit-identical to vec_dot's on the row as it was before packing, so results
+// never depend on how rows are grouped, tiled or split among threads.
+using gemm_fn = void (*)(int64_t n, float *s, size_t bs, const void *x, size_t bx, int ng,
                          const void *y, size_t by, int ny);
+
+// Which bytes of a block are its payload (the quants, interleaved across a
+// group's rows in 4-byte units) and which its header fields (formats/row_groups.h).
+struct group_layout {
+    uint8_t payload_offset; // first byte of the payload in a block
+    uint8_t payload_size;   // bytes, a multiple of 4; 0: the format is never grouped
+    // the sizes of the other fields of a block, in block order (those before
+    // the payload, then those after it); 0 ends the list
+    uint8_t field_size[4];
+};
 
 // The kernels of one format at one instruction-set level.
 struct format_kernels {
@@ -31,7 +43,7 @@ struct format_kernels {
     // fast enough.
     quantize_row_fn quantize_row;
     vec_dot_fn vec_dot; // null for types that are never weights (Q8_1, I32)
-    gemm_fn gemm;       // null: mul_mat calls vec_dot per element
+    gemm_fn gemm;       // over row groups; null for types that are never grouped
 };
 
 struct format_traits {
@@ -43,6 +55,7 @@ struct format_traits {
     ggml_type vec_dot_type;           // what activations are converted to for vec_dot
     quantize_row_fn quantize_row_ref; // the specification; null for I32
     dequantize_row_fn dequantize_row; // null for I32
+    group_layout group;               // payload_size 0 for the float types
     // Kernels per ggml_cpu_level; null where the level has no kernels of its
     // own for this format (the scalar ones are used). The scalar entry is
     // always set for types that can be weights.
@@ -62,7 +75,7 @@ const format_traits &traits_of(ggml_type type);
 struct active_kernels {
     quantize_row_fn quantize_row; // never null for a type with a reference quantizer
     vec_dot_fn vec_dot;
-    gemm_fn gemm; // may be null
+    gemm_fn gemm; // null only for the types that are never grouped
 };
 const active_kernels &kernels_of(ggml_type type);
 

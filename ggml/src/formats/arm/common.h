@@ -1,11 +1,21 @@
-// Helpers shared by the NEON kernel files (neon.cpp of each format family),
-// which are built twice: for baseline armv8-a and with the dot-product
-// instructions (armv8.2-a+dotprod), chosen at run time (dispatch.cpp). All of
-// it has internal linkage, so neither build's copy can stand in for the
-// other's (see x86/common.h).
+// The NEON side of the quantized gemm over row groups (formats/row_groups.h),
+// shared by the NEON kernel files (neon.cpp of each format family), which
+// are built twice: for baseline armv8-a and with the dot-product
+// instructions (armv8.2-a+dotprod), chosen at run time (dispatch.cpp).
+//
+// The driver takes a codec C of one format, as x86/groups.h does: QK,
+// x_size, y_size, act(y block) -> act_meta, decode(group block) -> weights,
+// step(acc, weights, y block, d, aux) -> acc. A group's 8 rows are two
+// halves of 4: each 4-byte chunk of the payload is a vector per half (rows
+// 0..3, rows 4..7), and the accumulator holds each half's 4 sums in the
+// order of the format's reference (formats/dot_sum.h).
+//
+// All of it has internal linkage, so neither build's copy can stand in for
+// the other's (see x86/common.h).
 #pragma once
 
-#include "formats/tiles.h"
+#include "formats/row_groups.h"
+#include "formats/scratch.h"
 
 #include <arm_neon.h>
 
@@ -19,6 +29,8 @@
 #endif
 
 namespace {
+
+using ggml::ROW_GROUP;
 
 inline float fp16_to_f32(uint16_t h) {
     return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(h))), 0);
@@ -34,84 +46,178 @@ inline uint16_t load_u16(const void *p) {
     return v;
 }
 
-// The fp16 at byte `off` of 4 blocks XS bytes apart, as floats.
-template <size_t XS> inline float32x4_t gather_f16(const char *x, int off) {
-    uint16_t h[4];
-    for (int k = 0; k < 4; k++) h[k] = load_u16(x + k * XS + off);
-    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
+inline int32_t load_i32(const void *p) {
+    int32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
 
-// acc + the sums of 4 consecutive products of 16 signed bytes.
-inline int32x4_t dot16(int32x4_t acc, int8x16_t a, int8x16_t b) {
+struct act_meta {
+    float d;
+    float aux;
+};
+
+struct act_row {
+    const char *y;
+    const float *d, *aux;
+};
+
+// The 8 rows' sums, rows 0..3 and 4..7.
+struct acc8 {
+    float32x4_t lo, hi;
+};
+
+// A group block's quants as signed bytes: chunk c (elements 4c..4c+3) of
+// rows 0..3 in q[c][0], of rows 4..7 in q[c][1].
+struct chunks8 {
+    int8x16_t q[8][2];
+};
+
+// Per row of a half, the sum over the 8 chunks of the products of its quants
+// with the activation's 32 signed bytes at y.
+inline int32x4_t dot_half(const chunks8 &w, int h, const int8_t *y) {
 #if defined(__ARM_FEATURE_DOTPROD)
-    return vdotq_s32(acc, a, b);
+    const int8x16_t y0 = vld1q_s8(y), y1 = vld1q_s8(y + 16);
+    int32x4_t a = vdotq_laneq_s32(vdupq_n_s32(0), w.q[0][h], y0, 0);
+    int32x4_t b = vdotq_laneq_s32(vdupq_n_s32(0), w.q[1][h], y0, 1);
+    a = vdotq_laneq_s32(a, w.q[2][h], y0, 2);
+    b = vdotq_laneq_s32(b, w.q[3][h], y0, 3);
+    a = vdotq_laneq_s32(a, w.q[4][h], y1, 0);
+    b = vdotq_laneq_s32(b, w.q[5][h], y1, 1);
+    a = vdotq_laneq_s32(a, w.q[6][h], y1, 2);
+    b = vdotq_laneq_s32(b, w.q[7][h], y1, 3);
+    return vaddq_s32(a, b);
 #else
-    const int16x8_t lo = vmull_s8(vget_low_s8(a), vget_low_s8(b));
-    const int16x8_t hi = vmull_high_s8(a, b);
-    return vpadalq_s16(vpadalq_s16(acc, lo), hi);
+    // products of 2 rows' 4 bytes with the chunk's (twice), pairs added to
+    // int32, then the pairs of each row
+    int32x4_t sum = vdupq_n_s32(0);
+    for (int c = 0; c < 8; c++) {
+        const int8x8_t yc = vreinterpret_s8_s32(vdup_n_s32(load_i32(y + 4 * c)));
+        const int32x4_t rows01 = vpaddlq_s16(vmull_s8(vget_low_s8(w.q[c][h]), yc));
+        const int32x4_t rows23 = vpaddlq_s16(vmull_s8(vget_high_s8(w.q[c][h]), yc));
+        sum = vaddq_s32(sum, vpaddq_s32(rows01, rows23));
+    }
+    return sum;
 #endif
 }
 
-// A block's 32 weights as signed bytes: elements 0..15 and 16..31.
-struct signed_quants {
-    int8x16_t lo, hi;
-};
+// The sum of a Q8_0 activation block's 32 quants.
+inline float q8_sum(const char *yb) {
+    return float(vaddlvq_s8(vld1q_s8((const int8_t *)yb + 2)) +
+                 vaddlvq_s8(vld1q_s8((const int8_t *)yb + 18)));
+}
 
-// The accumulator side of a NEON codec C: 4 partial sums (formats/tiles.h).
-// C::decode gives each block's weights with the zero point already taken
-// off (q - z fits int8), so a block's sum is one signed dot product. The
-// defaults of act and term fit the formats whose value is d * (q - offset);
-// Q4_1 brings its own.
-template <class C> struct neon_codec {
-    using acc = float32x4_t;
-    static acc zero() { return vdupq_n_f32(0.0f); }
-    // dot_partials::total of partials 0..3 in a0 and 4..7 in a1
-    static float total(acc a0, acc a1) {
-        const float32x4_t s = vaddq_f32(a0, a1);
-        const float32x2_t h = vadd_f32(vget_low_f32(s), vget_high_f32(s));
-        return vget_lane_f32(h, 0) + vget_lane_f32(h, 1);
+// 4 floats from 4 fp16 at p.
+inline float32x4_t load_f16x4(const char *p) {
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)p)));
+}
+
+// sum + (dx * dy) * t, one rounding for the product of the scales (exact
+// for two fp16) and one for the multiply-add, as the reference.
+inline float32x4_t add_scaled(float32x4_t sum, float32x4_t t, float32x4_t dx, float dy) {
+    return vfmaq_f32(sum, t, vmulq_n_f32(dx, dy));
+}
+
+template <class C, int NY>
+void group_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *rows) {
+    acc8 acc[NY];
+    for (int j = 0; j < NY; j++) acc[j] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    for (int64_t b = 0; b < nb; b++) {
+        const typename C::weights w = C::decode(x + b * ROW_GROUP * int64_t(C::x_size));
+        for (int j = 0; j < NY; j++)
+            acc[j] = C::step(acc[j], w, rows[j].y + b * int64_t(C::y_size), rows[j].d[b],
+                             rows[j].aux[b]);
     }
-    static act_meta act(const char *yb, int8_t *q) {
-        std::memcpy(q, yb + 2, QK);
-        return {fp16_to_f32(load_u16(yb)), 0.0f};
+    for (int j = 0; j < NY; j++) {
+        vst1q_f32(s + j * bs, acc[j].lo);
+        vst1q_f32(s + j * bs + 4, acc[j].hi);
     }
-    // partials + float(sumi) * (dx * dy) with one rounding (dx * dy is exact)
-    static float32x4_t add_scaled(float32x4_t acc, float32x4_t sumi, float32x4_t dx,
-                                  const float *dy) {
-        return vfmaq_f32(acc, sumi, vmulq_f32(dx, vld1q_f32(dy)));
-    }
-    template <class W>
-    static float32x4_t term(float32x4_t acc, float32x4_t sumi, const W &w, const float *dy,
-                            const float *) {
-        return add_scaled(acc, sumi, w.d, dy);
-    }
-    template <class W>
-    static acc step(acc a, const W &w, const int8_t *y, const float *dy, const float *aux) {
-        int32x4_t p[4];
-        for (int k = 0; k < 4; k++) {
-            const int8x16_t ylo = vld1q_s8(y + k * QK), yhi = vld1q_s8(y + k * QK + 16);
-            p[k] = dot16(dot16(vdupq_n_s32(0), w.q[k].lo, ylo), w.q[k].hi, yhi);
+}
+
+// format_kernels::gemm for codec C (see traits.h for the contract).
+template <class C>
+void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, const void *vy,
+          size_t by, int ny) {
+    const int64_t nb = n / C::QK;
+    const char *x = static_cast<const char *>(vx);
+    const char *y = static_cast<const char *>(vy);
+    auto *meta = static_cast<float *>(
+        ggml::kernel_scratch(size_t(nb) * 2 * sizeof(float) * size_t(ny < 4 ? ny : 4)));
+    act_row rows[4];
+    for (int j0 = 0; j0 < ny; j0 += 4) {
+        const int nyc = ny - j0 < 4 ? ny - j0 : 4;
+        for (int j = 0; j < nyc; j++) {
+            const char *yj = y + size_t(j0 + j) * by;
+            float *d = meta + size_t(j) * 2 * size_t(nb), *aux = d + nb;
+            for (int64_t b = 0; b < nb; b++) {
+                const act_meta m = C::act(yj + b * int64_t(C::y_size));
+                d[b] = m.d;
+                aux[b] = m.aux;
+            }
+            rows[j] = {yj, d, aux};
         }
-        const int32x4_t sumi = vpaddq_s32(vpaddq_s32(p[0], p[1]), vpaddq_s32(p[2], p[3]));
-        return C::term(a, vcvtq_f32_s32(sumi), w, dy, aux);
+        float *out = s + size_t(j0) * bs;
+        for (int g = 0; g < ng; g++) {
+            const char *xg = x + size_t(g) * bx;
+            float *sg = out + size_t(g) * ROW_GROUP;
+            switch (nyc) {
+            case 1: group_tile<C, 1>(nb, sg, bs, xg, rows); break;
+            case 2: group_tile<C, 2>(nb, sg, bs, xg, rows); break;
+            case 3: group_tile<C, 3>(nb, sg, bs, xg, rows); break;
+            default: group_tile<C, 4>(nb, sg, bs, xg, rows); break;
+            }
+        }
     }
-};
+}
 
-// The codec of a format with value d * (q - offset), d at byte 0, against
-// Q8_0: Unpack(block) gives q - offset as signed bytes.
-template <size_t XS, signed_quants (*Unpack)(const char *blk)>
-struct scaled_codec : neon_codec<scaled_codec<XS, Unpack>> {
-    static constexpr size_t x_size = XS, y_size = 34;
+// The codec of a format whose value is d * (q - offset) against Q8_0, with
+// the 8 rows' fp16 d first in a group block: Quants::decode(group block,
+// chunks) fills the quants (0..15, as signed bytes) and
+// Quants::offsets(group block) gives each half's offsets as floats.
+// sum((q - o) y) = sum(q y) - o sum(y), exactly in float.
+template <class Quants> struct offset_codec {
+    static constexpr int64_t QK = 32;
+    static constexpr size_t x_size = Quants::x_size, y_size = 34;
     struct weights {
-        signed_quants q[4];
-        float32x4_t d;
+        chunks8 q;
+        float32x4_t d[2], o[2];
     };
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), q8_sum(yb)}; }
     static weights decode(const char *x) {
         weights w;
-        for (int k = 0; k < 4; k++) w.q[k] = Unpack(x + k * XS);
-        w.d = gather_f16<XS>(x, 0);
+        w.d[0] = load_f16x4(x);
+        w.d[1] = load_f16x4(x + 8);
+        Quants::offsets(x, w.o);
+        Quants::decode(x, &w.q);
         return w;
     }
+    static acc8 step(acc8 acc, const weights &w, const char *yb, float dy, float aux) {
+        const int8_t *qs = (const int8_t *)yb + 2;
+        float32x4_t t[2];
+        for (int h = 0; h < 2; h++)
+            t[h] = vfmsq_f32(vcvtq_f32_s32(dot_half(w.q, h, qs)), w.o[h], vdupq_n_f32(aux));
+        return {add_scaled(acc.lo, t[0], w.d[0], dy), add_scaled(acc.hi, t[1], w.d[1], dy)};
+    }
 };
+
+// The 8 chunks of 128 bytes of nibbles at p: 32-byte unit i holds bytes
+// 4i..4i+3 of each row's qs, elements 4i.. in the low nibbles (chunk i) and
+// 16+4i.. in the high ones (chunk i + 4).
+inline void nibble_chunks(const char *p, chunks8 *w) {
+    for (int i = 0; i < 4; i++) {
+        for (int h = 0; h < 2; h++) {
+            const uint8x16_t v = vld1q_u8((const uint8_t *)p + 32 * i + 16 * h);
+            w->q[i][h] = vreinterpretq_s8_u8(vandq_u8(v, vdupq_n_u8(0x0f)));
+            w->q[i + 4][h] = vreinterpretq_s8_u8(vshrq_n_u8(v, 4));
+        }
+    }
+}
+
+// The z bytes of the 8 rows (after their d) as floats, by half.
+inline void zero_points(const char *x, float32x4_t o[2]) {
+    const uint16x8_t z = vmovl_u8(vld1_u8((const uint8_t *)x + 16));
+    o[0] = vcvtq_f32_u32(vmovl_u16(vget_low_u16(z)));
+    o[1] = vcvtq_f32_u32(vmovl_u16(vget_high_u16(z)));
+}
 
 } // namespace

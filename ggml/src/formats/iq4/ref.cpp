@@ -6,7 +6,7 @@
 // IQ4_XS's the K-quants' (k/super_block.h).
 #include "iq4/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 #include "fp16.h"
 #include "k/scale_search.h"
 #include "k/super_block.h"
@@ -141,14 +141,14 @@ void dequantize_row_iq4_xs(const void *x, float *y, int64_t n) {
 void vec_dot_iq4_nl_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_iq4_nl *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK4_NL; b++) {
         int sumi = 0;
         for (int j = 0; j < 16; j++) {
             sumi += IQ4_LEVELS[x[b].qs[j] & 15] * y[b].qs[j];
             sumi += IQ4_LEVELS[x[b].qs[j] >> 4] * y[b].qs[j + 16];
         }
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }

@@ -1,7 +1,7 @@
 // Scalar reference of the K-quants: where each bit of a super-block lives
 // (the decoders), dequantization (ggml's floats exactly) and the dot
 // products against Q8_K, the specification SIMD kernels must reproduce bit
-// for bit (order in k/super_block.h and formats/dot_partials.h).
+// for bit (order in k/super_block.h and formats/dot_sum.h).
 #include "k/blocks.h"
 #include "k/super_block.h"
 

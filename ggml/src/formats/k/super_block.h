@@ -7,7 +7,7 @@
 
 #include "k/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 
 #include <cstdint>
 
@@ -37,15 +37,14 @@ inline void dequantize_super_block(const super_block &b, float *y) {
     }
 }
 
-// The reference dot product's order for super-block b of a row against the
-// Q8_K block y (formats/dot_partials.h): exact integer sums of q * y per
+// The reference dot product's order for a super-block of a row against the
+// Q8_K block y (formats/dot_sum.h): exact integer sums of q * y per
 // sub-block, times the sub-block's scale, summed in int32 (|total| < 2^31
-// for every format); the min term likewise from y's bsums. Then into partial
-// b % 8: total * (d * y.d), and for formats with mins, -min_total * (dmin *
-// y.d), one fused multiply-add each. float(total) rounds where |total|
-// exceeds 2^24, the same way in every kernel.
-inline void dot_super_block(int64_t b, const super_block &x, const block_q8_K &y,
-                            dot_partials *sum) {
+// for every format); the min term likewise from y's bsums. Then into the
+// row's sum: total * (d * y.d), and for formats with mins, -min_total *
+// (dmin * y.d), one fused multiply-add each. float(total) rounds where
+// |total| exceeds 2^24, the same way in every kernel.
+inline void dot_super_block(const super_block &x, const block_q8_K &y, dot_sum *sum) {
     int32_t total = 0, min_total = 0;
     for (int j = 0; j < QK_K / x.sub; j++) {
         int32_t s = 0;
@@ -57,8 +56,8 @@ inline void dot_super_block(int64_t b, const super_block &x, const block_q8_K &y
             min_total += x.min[j] * bsum;
         }
     }
-    sum->fma(b, float(total), x.d * y.d);
-    if (x.has_min) sum->fma(b, float(-min_total), x.dmin * y.d);
+    sum->fma(float(total), x.d * y.d);
+    if (x.has_min) sum->fma(float(-min_total), x.dmin * y.d);
 }
 
 // dequantize_row and the reference vec_dot of a format with blocks B,
@@ -77,11 +76,11 @@ template <class B, void (*Decode)(const B &, super_block *)>
 void vec_dot_super_blocks(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const B *>(vx);
     const auto *y = static_cast<const block_q8_K *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     super_block sb;
     for (int64_t b = 0; b < n / QK_K; b++) {
         Decode(x[b], &sb);
-        dot_super_block(b, sb, y[b], &sum);
+        dot_super_block(sb, y[b], &sum);
     }
     *s = sum.total();
 }

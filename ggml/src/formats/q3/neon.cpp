@@ -1,33 +1,53 @@
-// NEON kernels of Q3_Z: the two bit planes rebuilt as bytes q (0..7), minus
-// the zero point, then one signed dot product per block.
+// NEON kernels of Q3_Z in row groups (arm/common.h): the quants (0..7)
+// rebuilt from the bit planes, then a zero-point codec as Q4_Z's.
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
 
 namespace {
 
-inline signed_quants unpack_q3(const char *blk) {
-    // ql[i] bits 2k..2k+1 = low bits of element 8k + i
-    const uint8x8_t ql = vld1_u8((const uint8_t *)blk + 3);
-    const uint8x8_t three = vdup_n_u8(3);
-    const uint8x16_t lo = vcombine_u8(vand_u8(ql, three), vand_u8(vshr_n_u8(ql, 2), three));
-    const uint8x16_t hi = vcombine_u8(vand_u8(vshr_n_u8(ql, 4), three), vshr_n_u8(ql, 6));
-    // qh[j / 8] bit j % 8 = high bit of element j, worth 4
-    const uint8_t *qh = (const uint8_t *)blk + 11;
-    const uint8x16_t bit = vreinterpretq_u8_u64(vdupq_n_u64(0x8040201008040201ull));
-    const uint8x16_t four = vdupq_n_u8(4);
-    const uint8x16_t h0 = vtstq_u8(vcombine_u8(vdup_n_u8(qh[0]), vdup_n_u8(qh[1])), bit);
-    const uint8x16_t h1 = vtstq_u8(vcombine_u8(vdup_n_u8(qh[2]), vdup_n_u8(qh[3])), bit);
-    const int8x16_t z = vdupq_n_s8(int8_t(blk[2]));
-    return {vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(lo, vandq_u8(h0, four))), z),
-            vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(hi, vandq_u8(h1, four))), z)};
+// Chunk C (elements 4C..4C+3) of a group block's payload (96 bytes at p: ql
+// bytes 0..3 of the 8 rows, ql bytes 4..7, qh bytes 0..3), one half of 4
+// rows: the low bits are crumb C / 2 of ql bytes 4 (C % 2) + 0..3, the high
+// bits bits 4 (C % 2) + 0..3 of qh[C / 2] (q3/blocks.h).
+template <int C> inline int8x16_t q3_chunk(const uint8_t *p, int h) {
+    const uint8x16_t u = vld1q_u8(p + 32 * (C % 2) + 16 * h);
+    const uint8x16_t lo = vandq_u8(vshrq_n_u8(u, 2 * (C / 2)), vdupq_n_u8(3));
+    const uint8x16_t qh = vld1q_u8(p + 64 + 16 * h);
+    // qh[C / 2] of each row in all 4 bytes of its lane, and the bit of each byte
+    const uint8x16_t rows =
+        vcombine_u8(vcreate_u8(0x0404040400000000ull), vcreate_u8(0x0c0c0c0c08080808ull));
+    const uint8x16_t idx = vaddq_u8(rows, vdupq_n_u8(C / 2));
+    const uint8x16_t bit = vreinterpretq_u8_u32(vdupq_n_u32(0x08040201u << (4 * (C % 2))));
+    const uint8x16_t set = vtstq_u8(vqtbl1q_u8(qh, idx), bit);
+    return vreinterpretq_s8_u8(vorrq_u8(lo, vandq_u8(set, vdupq_n_u8(4))));
 }
 
-using q3_z_codec = scaled_codec<15, unpack_q3>;
+template <int C> inline void q3_chunk_pair(const uint8_t *p, chunks8 *w) {
+    w->q[C][0] = q3_chunk<C>(p, 0);
+    w->q[C][1] = q3_chunk<C>(p, 1);
+}
+
+struct q3_z_quants {
+    static constexpr size_t x_size = 15;
+    static void offsets(const char *x, float32x4_t o[2]) { zero_points(x, o); }
+    static void decode(const char *x, chunks8 *w) {
+        const uint8_t *p = (const uint8_t *)x + 24;
+        q3_chunk_pair<0>(p, w);
+        q3_chunk_pair<1>(p, w);
+        q3_chunk_pair<2>(p, w);
+        q3_chunk_pair<3>(p, w);
+        q3_chunk_pair<4>(p, w);
+        q3_chunk_pair<5>(p, w);
+        q3_chunk_pair<6>(p, w);
+        q3_chunk_pair<7>(p, w);
+    }
+};
+using q3_z_codec = offset_codec<q3_z_quants>;
 
 } // namespace
 
 namespace ggml {
 
-const format_kernels GGML_NEON_TABLE(q3_z){nullptr, vec_dot<q3_z_codec>, gemm<q3_z_codec>};
+const format_kernels GGML_NEON_TABLE(q3_z){nullptr, nullptr, gemm<q3_z_codec>};
 
 } // namespace ggml

@@ -2,7 +2,7 @@
 // against. Round-to-nearest as for Q4_Z, with 7 levels above the zero point's.
 #include "q3/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -63,12 +63,12 @@ void dequantize_row_q3_z(const void *vx, float *y, int64_t n) {
 void vec_dot_q3_z_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q3_z *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK3; b++) {
         const block_q3_z blk = load(&x[b]);
         int sumi = 0;
         for (int j = 0; j < QK3; j++) sumi += (q3_get(blk, j) - blk.z) * y[b].qs[j];
-        sum.fma(b, float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }

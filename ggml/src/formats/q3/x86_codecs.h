@@ -1,15 +1,50 @@
-// The x86 codec of Q3_Z, over an instruction-set policy Isa (x86/avx2.h,
-// x86/avx512.h, which rebuild q (0..7) from the bit planes in element
-// order): a zero-point codec as Q4_Z's.
+// The x86 codec of Q3_Z in row groups (x86/groups.h): the quants (0..7)
+// rebuilt from the bit planes, then a zero-point codec as Q4_Z's.
 #pragma once
 
-#include "formats/x86/tiles.h"
+#include "q4/x86_codecs.h"
 
 namespace {
 
-template <class Isa> struct q3_z_unpack {
-    static typename Isa::quants quants(const char *blk) { return Isa::q3(blk); }
+// Chunk C (elements 4C..4C+3) of a group block's payload (96 bytes at p: ql
+// bytes 0..3 of the 8 rows, ql bytes 4..7, then qh bytes 0..3). Element j
+// has its low bits in ql[j % 8] at bit 2 (j / 8) and its high bit in
+// qh[j / 8] at bit j % 8, so chunk C's low bits are crumb C / 2 of ql bytes
+// 4 (C % 2) + 0..3, and its high bits bits 4 (C % 2) + 0..3 of qh[C / 2].
+template <int C> inline __m256i q3_chunk(const char *p, __m256i h) {
+    const __m256i u = _mm256_loadu_si256((const __m256i *)(p + 32 * (C % 2)));
+    const __m256i lo = _mm256_and_si256(_mm256_srli_epi16(u, 2 * (C / 2)), _mm256_set1_epi8(3));
+    // qh[C / 2] of each row in all 4 bytes of its lane, and the bit of each byte
+    const __m256i sel = _mm256_shuffle_epi8(
+        h, _mm256_setr_epi8(C / 2, C / 2, C / 2, C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2,
+                            8 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2, 12 + C / 2, 12 + C / 2,
+                            12 + C / 2, 12 + C / 2, C / 2, C / 2, C / 2, C / 2, 4 + C / 2,
+                            4 + C / 2, 4 + C / 2, 4 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2,
+                            8 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2));
+    const int s = 4 * (C % 2);
+    const __m256i bit = _mm256_set1_epi32(int(0x08040201u << s));
+#if defined(__AVX512BW__)
+    return _mm256_mask_add_epi8(lo, _mm256_test_epi8_mask(sel, bit), lo, _mm256_set1_epi8(4));
+#else
+    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(sel, bit), bit);
+    return _mm256_or_si256(lo, _mm256_and_si256(set, _mm256_set1_epi8(4)));
+#endif
+}
+
+struct q3_z_chunks {
+    static constexpr size_t x_size = 15;
+    static void quants(const char *p, __m256i q[8]) {
+        const __m256i h = _mm256_loadu_si256((const __m256i *)(p + 64));
+        q[0] = q3_chunk<0>(p, h);
+        q[1] = q3_chunk<1>(p, h);
+        q[2] = q3_chunk<2>(p, h);
+        q[3] = q3_chunk<3>(p, h);
+        q[4] = q3_chunk<4>(p, h);
+        q[5] = q3_chunk<5>(p, h);
+        q[6] = q3_chunk<6>(p, h);
+        q[7] = q3_chunk<7>(p, h);
+    }
 };
-template <class Isa> using q3_z_codec = zero_point_codec<Isa, 15, q3_z_unpack<Isa>>;
+using q3_z_codec = zero_point_codec<q3_z_chunks>;
 
 } // namespace

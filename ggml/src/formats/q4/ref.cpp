@@ -3,7 +3,7 @@
 // quantizer does (so our files match its bytes); Q4_Z follows docs/formats.md.
 #include "q4/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -119,11 +119,11 @@ void dequantize_row_q4_z(const void *vx, float *y, int64_t n) {
 void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q4_0 *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK4; b++) {
         int sumi = 0;
         for (int j = 0; j < QK4; j++) sumi += (nibble(x[b].qs, j) - 8) * y[b].qs[j];
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }
@@ -131,13 +131,13 @@ void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) 
 void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q4_1 *>(vx);
     const auto *y = static_cast<const block_q8_1 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK4; b++) {
         int sumi = 0;
         for (int j = 0; j < QK4; j++) sumi += nibble(x[b].qs, j) * y[b].qs[j];
         // sum_j (d q_j + m) dy y_j = m (dy sum_j y_j) + d dy sumi
-        sum.fma(b, fp16_to_fp32(x[b].m), fp16_to_fp32(y[b].s));
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(fp16_to_fp32(x[b].m), fp16_to_fp32(y[b].s));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }
@@ -145,13 +145,13 @@ void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) 
 void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q4_z *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK4; b++) {
         block_q4_z blk;
         std::memcpy(&blk, &x[b], sizeof blk);
         int sumi = 0;
         for (int j = 0; j < QK4; j++) sumi += (nibble(blk.qs, j) - blk.z) * y[b].qs[j];
-        sum.fma(b, float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }

@@ -1,10 +1,10 @@
 // Scalar reference of the 5-bit blocks: the specification the SIMD kernels
 // are tested against. The quantizers round exactly as ggml's reference ones
 // (quantize_row_q5_0_ref, quantize_row_q5_1_ref), so files match its bytes;
-// the dot products follow formats/dot_partials.h as Q4_0's and Q4_1's do.
+// the dot products follow formats/dot_sum.h as Q4_0's and Q4_1's do.
 #include "q5/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -96,11 +96,11 @@ void dequantize_row_q5_1(const void *vx, float *y, int64_t n) {
 void vec_dot_q5_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q5_0 *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK5; b++) {
         int sumi = 0;
         for (int j = 0; j < QK5; j++) sumi += (quant5(x[b], j) - 16) * y[b].qs[j];
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }
@@ -108,13 +108,13 @@ void vec_dot_q5_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) 
 void vec_dot_q5_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q5_1 *>(vx);
     const auto *y = static_cast<const block_q8_1 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK5; b++) {
         int sumi = 0;
         for (int j = 0; j < QK5; j++) sumi += quant5(x[b], j) * y[b].qs[j];
         // as Q4_1: the m term first, then d dy sumi
-        sum.fma(b, fp16_to_fp32(x[b].m), fp16_to_fp32(y[b].s));
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(fp16_to_fp32(x[b].m), fp16_to_fp32(y[b].s));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }

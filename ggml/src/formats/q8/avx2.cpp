@@ -1,6 +1,5 @@
 // AVX2 kernels of the 8-bit blocks: the activation quantizers (byte-identical
 // with the reference) and Q8_0 weights against Q8_0 activations.
-#include "formats/x86/avx2.h"
 #include "formats/kernels.h"
 #include "q8/x86_codecs.h"
 
@@ -32,8 +31,7 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 
 namespace ggml {
 
-const format_kernels q8_0_avx2{quantize_row_q8_0, vec_dot<q8_0_codec<avx2_isa>>,
-                               gemm<q8_0_codec<avx2_isa>>};
+const format_kernels q8_0_avx2{quantize_row_q8_0, nullptr, gemm<q8_0_codec>};
 const format_kernels q8_1_avx2{quantize_row_q8_1, nullptr, nullptr};
 
 } // namespace ggml

@@ -1,6 +1,5 @@
 // AVX-512 kernels of the 8-bit blocks: activation quantizers (16 floats per
 // vector, saturating narrowing stores) and Q8_0 weights.
-#include "formats/x86/avx512.h"
 #include "formats/kernels.h"
 #include "q8/x86_codecs.h"
 
@@ -60,8 +59,7 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 
 namespace ggml {
 
-const format_kernels GGML_AVX512_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec<avx512_isa>>,
-                                             gemm<q8_0_codec<avx512_isa>>};
+const format_kernels GGML_X86_TABLE(q8_0){quantize_row_q8_0, nullptr, gemm<q8_0_codec>};
 #if !defined(__AVX512VNNI__)
 const format_kernels q8_1_avx512{quantize_row_q8_1, nullptr, nullptr};
 #endif

@@ -49,17 +49,37 @@ void quantize_row_q8_1(const float *x, void *vy, int64_t n) {
 }
 #endif
 
-signed_quants q8_0_quants(const char *blk) {
-    return {vld1q_s8((const int8_t *)blk + 2), vld1q_s8((const int8_t *)blk + 18)};
-}
-using q8_0_codec = scaled_codec<q8_0_size, q8_0_quants>;
+// Q8_0 weights: signed bytes already, so a chunk is one signed dot product
+// and there is no offset.
+struct q8_0_codec {
+    static constexpr int64_t QK = 32;
+    static constexpr size_t x_size = q8_0_size, y_size = q8_0_size;
+    struct weights {
+        chunks8 q;
+        float32x4_t d[2];
+    };
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
+    static weights decode(const char *x) {
+        weights w;
+        w.d[0] = load_f16x4(x);
+        w.d[1] = load_f16x4(x + 8);
+        for (int c = 0; c < 8; c++)
+            for (int h = 0; h < 2; h++)
+                w.q.q[c][h] = vld1q_s8((const int8_t *)x + 16 + 32 * c + 16 * h);
+        return w;
+    }
+    static acc8 step(acc8 acc, const weights &w, const char *yb, float dy, float) {
+        const int8_t *qs = (const int8_t *)yb + 2;
+        return {add_scaled(acc.lo, vcvtq_f32_s32(dot_half(w.q, 0, qs)), w.d[0], dy),
+                add_scaled(acc.hi, vcvtq_f32_s32(dot_half(w.q, 1, qs)), w.d[1], dy)};
+    }
+};
 
 } // namespace
 
 namespace ggml {
 
-const format_kernels GGML_NEON_TABLE(q8_0){quantize_row_q8_0, vec_dot<q8_0_codec>,
-                                           gemm<q8_0_codec>};
+const format_kernels GGML_NEON_TABLE(q8_0){quantize_row_q8_0, nullptr, gemm<q8_0_codec>};
 #if !defined(__ARM_FEATURE_DOTPROD)
 const format_kernels q8_1_neon{quantize_row_q8_1, nullptr, nullptr};
 #endif

@@ -3,7 +3,7 @@
 // (x * (1/d), then roundf) so files and activations match ggml's bytes.
 #include "q8/blocks.h"
 
-#include "formats/dot_partials.h"
+#include "formats/dot_sum.h"
 #include "fp16.h"
 
 #include <cmath>
@@ -65,11 +65,11 @@ void dequantize_row_q8_1(const void *vx, float *y, int64_t n) {
 void vec_dot_q8_0_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
     const auto *x = static_cast<const block_q8_0 *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_partials sum;
+    dot_sum sum;
     for (int64_t b = 0; b < n / QK8; b++) {
         int sumi = 0;
         for (int j = 0; j < QK8; j++) sumi += int(x[b].qs[j]) * int(y[b].qs[j]);
-        sum.fma(b, float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
+        sum.fma(float(sumi), fp16_to_fp32(x[b].d) * fp16_to_fp32(y[b].d));
     }
     *s = sum.total();
 }

@@ -8,6 +8,16 @@
 
 #include <immintrin.h>
 
+// The name of a kernel table in this build of an x86 kernel file, which is
+// built for AVX2 and for AVX-512 with and without VNNI.
+#if defined(__AVX512VNNI__)
+#define GGML_X86_TABLE(f) f##_avx512_vnni
+#elif defined(__AVX512F__)
+#define GGML_X86_TABLE(f) f##_avx512
+#else
+#define GGML_X86_TABLE(f) f##_avx2
+#endif
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
