@@ -10,25 +10,11 @@ namespace {
 // bytes 0..3 of the 8 rows, ql bytes 4..7, then qh bytes 0..3). Element j
 // has its low bits in ql[j % 8] at bit 2 (j / 8) and its high bit in
 // qh[j / 8] at bit j % 8, so chunk C's low bits are crumb C / 2 of ql bytes
-// 4 (C % 2) + 0..3, and its high bits bits 4 (C % 2) + 0..3 of qh[C / 2].
+// 4 (C % 2) + 0..3, and its high bits (worth 4) those of qh's plane.
 template <int C> inline __m256i q3_chunk(const char *p, __m256i h) {
     const __m256i u = _mm256_loadu_si256((const __m256i *)(p + 32 * (C % 2)));
     const __m256i lo = _mm256_and_si256(_mm256_srli_epi16(u, 2 * (C / 2)), _mm256_set1_epi8(3));
-    // qh[C / 2] of each row in all 4 bytes of its lane, and the bit of each byte
-    const __m256i sel = _mm256_shuffle_epi8(
-        h, _mm256_setr_epi8(C / 2, C / 2, C / 2, C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2,
-                            8 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2, 12 + C / 2, 12 + C / 2,
-                            12 + C / 2, 12 + C / 2, C / 2, C / 2, C / 2, C / 2, 4 + C / 2,
-                            4 + C / 2, 4 + C / 2, 4 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2,
-                            8 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2));
-    const int s = 4 * (C % 2);
-    const __m256i bit = _mm256_set1_epi32(int(0x08040201u << s));
-#if defined(__AVX512BW__)
-    return _mm256_mask_add_epi8(lo, _mm256_test_epi8_mask(sel, bit), lo, _mm256_set1_epi8(4));
-#else
-    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(sel, bit), bit);
-    return _mm256_or_si256(lo, _mm256_and_si256(set, _mm256_set1_epi8(4)));
-#endif
+    return add_plane_bit<C>(lo, h, 4);
 }
 
 struct q3_z_chunks {

@@ -61,6 +61,48 @@ inline __m256i dot_small(const __m256i q[8], const char *qs) {
 #endif
 }
 
+// As dot_small for quants of up to 5 bits (at most 31). Without VNNI,
+// maddubs lanes reach 2 * 31 * 127 = 7874, so 4 chunks add up in int16
+// (31496) before madd widens them.
+inline __m256i dot_5bit(const __m256i q[8], const char *qs) {
+#if defined(__AVX512VNNI__)
+    return dot_small(q, qs);
+#else
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i half[2];
+    for (int h = 0; h < 2; h++) {
+        __m256i t = _mm256_maddubs_epi16(q[4 * h], chunk(qs, 4 * h));
+        for (int c = 4 * h + 1; c < 4 * h + 4; c++)
+            t = _mm256_add_epi16(t, _mm256_maddubs_epi16(q[c], chunk(qs, c)));
+        half[h] = _mm256_madd_epi16(t, ones);
+    }
+    return _mm256_add_epi32(half[0], half[1]);
+#endif
+}
+
+// lo plus `value` (a bit that lo's bytes never have set, so adding and OR
+// agree) in the bytes of chunk C (elements 4C..4C+3 of each row) whose bit
+// is set in the row's bit plane: h holds each row's 32-bit mask in
+// its lane, element j's bit at bit j % 8 of byte j / 8 (Q3_Z's qh, Q5_0's and
+// Q5_1's qh), so chunk C's bits are bits 4 (C % 2) + 0..3 of byte C / 2.
+template <int C> inline __m256i add_plane_bit(__m256i lo, __m256i h, char value) {
+    // byte C / 2 of each row's mask in all 4 bytes of its lane, then each
+    // byte's own bit
+    const __m256i sel = _mm256_shuffle_epi8(
+        h, _mm256_setr_epi8(C / 2, C / 2, C / 2, C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2, 4 + C / 2,
+                            8 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2, 12 + C / 2, 12 + C / 2,
+                            12 + C / 2, 12 + C / 2, C / 2, C / 2, C / 2, C / 2, 4 + C / 2,
+                            4 + C / 2, 4 + C / 2, 4 + C / 2, 8 + C / 2, 8 + C / 2, 8 + C / 2,
+                            8 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2, 12 + C / 2));
+    const __m256i bit = _mm256_set1_epi32(int(0x08040201u << (4 * (C % 2))));
+#if defined(__AVX512BW__)
+    return _mm256_mask_add_epi8(lo, _mm256_test_epi8_mask(sel, bit), lo, _mm256_set1_epi8(value));
+#else
+    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(sel, bit), bit);
+    return _mm256_or_si256(lo, _mm256_and_si256(set, _mm256_set1_epi8(value)));
+#endif
+}
+
 // 8 floats from 8 fp16 at p.
 inline __m256 load_f16x8(const char *p) {
     return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
