@@ -33,9 +33,7 @@ struct iq4_nl_codec {
         __m256 d;
     };
 #if defined(__AVX512VNNI__)
-    static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)), 128.0f * q8_sum(yb)};
-    }
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 128.0f * q8_sum(yb)}; }
 #else
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }
 #endif

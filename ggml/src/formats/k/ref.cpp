@@ -11,18 +11,6 @@ namespace ggml {
 
 namespace {
 
-// Q2_K's and Q3_K's 2-bit level of element e: byte 32 h + l, bits 2k, with
-// e = 128 h + 32 k + l.
-inline int crumb(const uint8_t *qs, int e) {
-    return (qs[32 * (e / 128) + e % 32] >> (2 * (e % 128 / 32))) & 3;
-}
-
-// Q4_K's and Q5_K's low 4 bits of element e = 64 c + 32 k + l: the low
-// (k = 0) or high (k = 1) nibble of byte 32 c + l.
-inline int nibble(const uint8_t *qs, int e) {
-    return (qs[32 * (e / 64) + e % 32] >> (4 * (e % 64 / 32))) & 15;
-}
-
 // Q4_K's and Q5_K's sub-block j scale and min (see pack_scales_mins in
 // quantize_ref.cpp).
 inline void scale_min(const uint8_t *s, int j, int *sc, int *m) {
@@ -35,15 +23,25 @@ inline void scale_min(const uint8_t *s, int j, int *sc, int *m) {
     }
 }
 
+// Each decoder walks its block in storage order: element e = 128 h + 32 k +
+// l (Q2_K, Q3_K, Q6_K) or 64 c + 32 k + l (Q4_K, Q5_K), l fastest, so its
+// loops run over 32 consecutive bytes.
+
+// Q2_K: element 128 h + 32 k + l in bits 2k, 2k + 1 of qs[32 h + l]
 void decode(const block_q2_K &x, super_block *b) {
     *b = {fp16_to_fp32(x.d), fp16_to_fp32(x.dmin), 16, true, {}, {}, {}};
     for (int j = 0; j < QK_K / 16; j++) {
         b->scale[j] = x.scales[j] & 15;
         b->min[j] = x.scales[j] >> 4;
     }
-    for (int e = 0; e < QK_K; e++) b->q[e] = int8_t(crumb(x.qs, e));
+    for (int h = 0; h < 2; h++)
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < 32; l++)
+                b->q[128 * h + 32 * k + l] = int8_t((x.qs[32 * h + l] >> (2 * k)) & 3);
 }
 
+// Q3_K: the low bits as Q2_K's; the high bit of element e is bit e / 32 of
+// hmask[e % 32], and a clear bit means 4 less (ggml stores it inverted)
 void decode(const block_q3_K &x, super_block *b) {
     *b = {fp16_to_fp32(x.d), 0.0f, 16, false, {}, {}, {}};
     for (int j = 0; j < QK_K / 16; j++) {
@@ -51,40 +49,53 @@ void decode(const block_q3_K &x, super_block *b) {
         const int high = (x.scales[8 + j % 4] >> (2 * (j / 4))) & 3;
         b->scale[j] = (low | high << 4) - 32;
     }
-    // the high bit of element e is bit e / 32 of hmask[e % 32]; a clear bit
-    // means 4 less (ggml stores the offset inverted)
-    for (int e = 0; e < QK_K; e++) {
-        const bool high = (x.hmask[e % 32] >> (e / 32)) & 1;
-        b->q[e] = int8_t(crumb(x.qs, e) - (high ? 0 : 4));
-    }
+    for (int h = 0; h < 2; h++)
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < 32; l++) {
+                const int low = (x.qs[32 * h + l] >> (2 * k)) & 3;
+                const int high = (x.hmask[l] >> (4 * h + k)) & 1;
+                b->q[128 * h + 32 * k + l] = int8_t(low - (high ? 0 : 4));
+            }
 }
 
+// Q4_K: element 64 c + 32 k + l in the low (k = 0) or high (k = 1) nibble
+// of qs[32 c + l]
 void decode(const block_q4_K &x, super_block *b) {
     *b = {fp16_to_fp32(x.d), fp16_to_fp32(x.dmin), 32, true, {}, {}, {}};
     for (int j = 0; j < QK_K / 32; j++) scale_min(x.scales, j, &b->scale[j], &b->min[j]);
-    for (int e = 0; e < QK_K; e++) b->q[e] = int8_t(nibble(x.qs, e));
+    for (int c = 0; c < 4; c++)
+        for (int l = 0; l < 32; l++) {
+            b->q[64 * c + l] = int8_t(x.qs[32 * c + l] & 15);
+            b->q[64 * c + 32 + l] = int8_t(x.qs[32 * c + l] >> 4);
+        }
 }
 
+// Q5_K: Q4_K's nibbles; the fifth bit of element e is bit e / 32 of
+// qh[e % 32]
 void decode(const block_q5_K &x, super_block *b) {
     *b = {fp16_to_fp32(x.d), fp16_to_fp32(x.dmin), 32, true, {}, {}, {}};
     for (int j = 0; j < QK_K / 32; j++) scale_min(x.scales, j, &b->scale[j], &b->min[j]);
-    // the fifth bit of element e is bit e / 32 of qh[e % 32]
-    for (int e = 0; e < QK_K; e++)
-        b->q[e] = int8_t(nibble(x.qs, e) | ((x.qh[e % 32] >> (e / 32)) & 1) << 4);
+    for (int c = 0; c < 4; c++)
+        for (int l = 0; l < 32; l++) {
+            const int lo = x.qs[32 * c + l] & 15, hi = x.qs[32 * c + l] >> 4;
+            b->q[64 * c + l] = int8_t(lo | ((x.qh[l] >> (2 * c)) & 1) << 4);
+            b->q[64 * c + 32 + l] = int8_t(hi | ((x.qh[l] >> (2 * c + 1)) & 1) << 4);
+        }
 }
 
+// Q6_K: element 128 h + 32 k + l has its low 4 bits in ql[64 h + 32 (k & 1)
+// + l] (the low nibble for k < 2, the high one for k >= 2) and its top two
+// in bits 2k, 2k + 1 of qh[32 h + l]; stored as q + 32
 void decode(const block_q6_K &x, super_block *b) {
     *b = {fp16_to_fp32(x.d), 0.0f, 16, false, {}, {}, {}};
     for (int j = 0; j < QK_K / 16; j++) b->scale[j] = x.scales[j];
-    // element e = 128 h + 32 k + l: low nibble of ql[64 h + 32 (k & 1) + l]
-    // for k < 2, its high nibble for k >= 2; bits 2k, 2k + 1 of qh[32 h + l]
-    // on top
-    for (int e = 0; e < QK_K; e++) {
-        const int h = e / 128, k = e % 128 / 32, l = e % 32;
-        const int low = (x.ql[64 * h + 32 * (k & 1) + l] >> (4 * (k >> 1))) & 15;
-        const int high = (x.qh[32 * h + l] >> (2 * k)) & 3;
-        b->q[e] = int8_t((low | high << 4) - 32);
-    }
+    for (int h = 0; h < 2; h++)
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < 32; l++) {
+                const int low = (x.ql[64 * h + 32 * (k & 1) + l] >> (4 * (k >> 1))) & 15;
+                const int high = (x.qh[32 * h + l] >> (2 * k)) & 3;
+                b->q[128 * h + 32 * k + l] = int8_t((low | high << 4) - 32);
+            }
 }
 
 } // namespace

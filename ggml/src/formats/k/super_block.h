@@ -45,16 +45,15 @@ inline void dequantize_super_block(const super_block &b, float *y) {
 // (dmin * y.d), one fused multiply-add each. float(total) rounds where
 // |total| exceeds 2^24, the same way in every kernel.
 inline void dot_super_block(const super_block &x, const block_q8_K &y, dot_sum *sum) {
+    // (summed per 16 elements, which every sub-block size is a multiple
+    // of: the integers are exact, so the grouping cannot change them)
     int32_t total = 0, min_total = 0;
-    for (int j = 0; j < QK_K / x.sub; j++) {
+    for (int g = 0; g < QK_K / 16; g++) {
         int32_t s = 0;
-        for (int i = j * x.sub; i < (j + 1) * x.sub; i++) s += int32_t(x.q[i]) * y.qs[i];
+        for (int i = 16 * g; i < 16 * g + 16; i++) s += int32_t(x.q[i]) * y.qs[i];
+        const int j = 16 * g / x.sub;
         total += x.scale[j] * s;
-        if (x.has_min) {
-            int32_t bsum = 0;
-            for (int k = j * x.sub / 16; k < (j + 1) * x.sub / 16; k++) bsum += y.bsums[k];
-            min_total += x.min[j] * bsum;
-        }
+        if (x.has_min) min_total += x.min[j] * y.bsums[g];
     }
     sum->fma(float(total), x.d * y.d);
     if (x.has_min) sum->fma(float(-min_total), x.dmin * y.d);
