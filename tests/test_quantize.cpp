@@ -509,6 +509,36 @@ void write_with_weight(const std::string &path, const std::string &tensor, int64
     ASSERT_TRUE(w.write(path, &error)) << error;
 }
 
+// The loader takes a matrix of any weight type, but not of the types that
+// only activations have (Q8_1, Q8_K): there is no dot product for them.
+TEST(Quantize, LoaderRefusesActivationTypesAsWeights) {
+    test::temp_dir dir;
+    const std::string path = dir.file("q8_1.gguf");
+    {
+        auto in = open_ok(MODEL);
+        gguf_writer w;
+        for (const gguf_kv &kv : in->metadata()) w.set(kv.key, kv.value);
+        std::vector<uint8_t> q8_1;
+        for (const gguf_tensor &t : in->tensors()) {
+            if (t.name != "blk.0.attn_q.weight") {
+                w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+                continue;
+            }
+            q8_1.resize(ggml_row_size(GGML_TYPE_Q8_1, t.ne[0]) * size_t(n_rows(t)));
+            ggml_quantize_rows(GGML_TYPE_Q8_1, static_cast<const float *>(t.data), q8_1.data(),
+                               n_rows(t), t.ne[0]);
+            w.add_tensor(t.name, GGML_TYPE_Q8_1, t.n_dims, t.ne, q8_1.data());
+        }
+        std::string error;
+        ASSERT_TRUE(w.write(path, &error)) << error;
+    }
+    EXPECT_EQ(llama_model_load(path.c_str()), nullptr);
+    EXPECT_NE(std::string(llama_last_error())
+                  .find("tensor 'blk.0.attn_q.weight' has type Q8_1, which a weight cannot have"),
+              std::string::npos)
+        << llama_last_error();
+}
+
 // A NaN or infinity has no nearest level: the tool names where it is and
 // writes nothing. (F16 holds them, so converting to F16 goes on.)
 TEST(Quantize, NonFiniteWeightsAreRefused) {
