@@ -17,9 +17,9 @@ extern const format_kernels q8_0_avx512_vnni, q4_0_avx512_vnni, q4_1_avx512_vnni
 #endif
 #if defined(GGML_KERNELS_NEON)
 extern const format_kernels f32_neon, f16_neon, q8_0_neon, q8_1_neon, q4_0_neon, q4_1_neon,
-    q4_z_neon, q3_z_neon;
+    q4_z_neon, q3_z_neon, q5_0_neon, q5_1_neon, iq4_nl_neon;
 extern const format_kernels q8_0_neon_dotprod, q4_0_neon_dotprod, q4_1_neon_dotprod,
-    q4_z_neon_dotprod, q3_z_neon_dotprod;
+    q4_z_neon_dotprod, q3_z_neon_dotprod, q5_0_neon_dotprod, q5_1_neon_dotprod, iq4_nl_neon_dotprod;
 #endif
 
 } // namespace ggml

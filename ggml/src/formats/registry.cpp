@@ -85,11 +85,6 @@ constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
     }
 #define GGML_KERNELS_NO_EXT(f)                                                                     \
     {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
-// Formats with x86 kernels only: NEON uses the scalar ones.
-#define GGML_X86_ONLY_KERNELS(f)                                                                   \
-    {&f##_scalar, GGML_X86_KERNELS(f), nullptr}, {                                                 \
-        nullptr, nullptr, GGML_X86_EXT_KERNELS(f), nullptr                                         \
-    }
 // Formats without SIMD kernels yet: every level uses the scalar ones.
 #define GGML_SCALAR_KERNELS(f)                                                                     \
     {&f##_scalar, nullptr, nullptr, nullptr}, {}
@@ -107,9 +102,9 @@ constexpr format_traits table[] = {
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
      dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1)},
     {GGML_TYPE_Q5_0, "Q5_0", QK5, sizeof(block_q5_0), true, GGML_TYPE_Q8_0, quantize_row_q5_0_ref,
-     dequantize_row_q5_0, q5_0_group, GGML_X86_ONLY_KERNELS(q5_0)},
+     dequantize_row_q5_0, q5_0_group, GGML_KERNELS(q5_0)},
     {GGML_TYPE_Q5_1, "Q5_1", QK5, sizeof(block_q5_1), true, GGML_TYPE_Q8_1, quantize_row_q5_1_ref,
-     dequantize_row_q5_1, q5_1_group, GGML_X86_ONLY_KERNELS(q5_1)},
+     dequantize_row_q5_1, q5_1_group, GGML_KERNELS(q5_1)},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
      dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
@@ -127,7 +122,7 @@ constexpr format_traits table[] = {
     {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
      dequantize_row_q8_K, not_grouped, GGML_SCALAR_KERNELS(q8_k)},
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
-     quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_X86_ONLY_KERNELS(iq4_nl)},
+     quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_KERNELS(iq4_nl)},
     {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
      quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, not_grouped, GGML_SCALAR_KERNELS(iq4_xs)},
     {GGML_TYPE_I32,
