@@ -96,7 +96,7 @@ constexpr format_traits table[] = {
     {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
      not_grouped, GGML_KERNELS_NO_EXT(f16)},
     {GGML_TYPE_BF16, "BF16", 1, 2, false, GGML_TYPE_F32, quantize_row_bf16_ref, dequantize_row_bf16,
-     not_grouped, GGML_SCALAR_KERNELS(bf16)},
+     not_grouped, GGML_KERNELS_NO_EXT(bf16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
      dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0)},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,

@@ -6,6 +6,11 @@
 
 namespace ggml {
 
+// A BF16 value's bits, a type of its own so that kernels tell it from F16.
+struct bf16 {
+    uint16_t bits;
+};
+
 void quantize_row_f32_ref(const float *x, void *y, int64_t n);
 void quantize_row_f16_ref(const float *x, void *y, int64_t n);
 void quantize_row_bf16_ref(const float *x, void *y, int64_t n);
