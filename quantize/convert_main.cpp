@@ -60,7 +60,7 @@ std::shared_ptr<const void> load_llama2c(const options &o, llama::gguf_writer *w
 
 std::shared_ptr<const void> load_hf(const options &o, llama::gguf_writer *w, std::string *error) {
     if (!o.tokenizer.empty()) {
-        *error = "--hf reads DIR/tokenizer.model; --tokenizer is for --llama2c";
+        *error = "--hf reads the tokenizer in DIR; --tokenizer is for --llama2c";
         return nullptr;
     }
     std::shared_ptr<convert::hf_checkpoint> ckpt = convert::hf_checkpoint::open(o.hf, error);
@@ -102,7 +102,8 @@ int main(int argc, char **argv) {
     options o;
     args::parser p(
         "convert", "(--llama2c MODEL.bin --tokenizer TOK.bin | --hf DIR) -o OUT.gguf [options]",
-        "Converts a model to a GGUF v3 file (llama architecture, SentencePiece tokenizer) that "
+        "Converts a model to a GGUF v3 file (llama architecture, SentencePiece or byte-level BPE "
+        "tokenizer) that "
         "this project's tools and llama.cpp read: standard metadata keys and tensor names, the "
         "tokenizer as tokenizer.ggml.* keys. Give exactly one source. GPTQ checkpoints become "
         "Q4_Z (4-bit) or Q3_Z (3-bit) weights without loss, which only this project reads. The "
@@ -117,7 +118,9 @@ int main(int argc, char **argv) {
     p.add(args::string_flag({"--hf"}, "DIR",
                             "source: a Hugging Face llama checkpoint folder: config.json, "
                             "model.safetensors (or shards with model.safetensors.index.json) and "
-                            "tokenizer.model; GPTQ checkpoints (quantization_config in "
+                            "tokenizer.model (SentencePiece) or else tokenizer.json (byte-level "
+                            "BPE as Llama 3, SmolLM and GPT-2 have it, with "
+                            "tokenizer_config.json); GPTQ checkpoints (quantization_config in "
                             "config.json, or quantize_config.json) included",
                             &o.hf));
     p.add(args::string_flag({"--tokenizer"}, "FILE",

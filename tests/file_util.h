@@ -93,6 +93,17 @@ class temp_dir {
     std::filesystem::path path_;
 };
 
+// The path of a model scripts/get-models.sh fetches, or "" when it is not
+// there: in $LLAMAZ_MODELS, else the folder CMake's LLAMAZ_MODELS named,
+// else ~/.cache/llamaz. *where says where it was looked for.
+inline std::string fetched_model(const std::string &name, std::string *where) {
+    const char *env = std::getenv("LLAMAZ_MODELS"), *home = std::getenv("HOME");
+    std::string dir = env && *env ? env : LLAMAZ_MODELS;
+    if (dir.empty()) dir = std::string(home ? home : "") + "/.cache/llamaz";
+    *where = dir + "/" + name;
+    return std::filesystem::exists(*where) ? *where : "";
+}
+
 struct run_result {
     int status;         // the exit status, -1 if the tool did not exit (a crash)
     std::string output; // stdout and stderr
@@ -105,6 +116,23 @@ inline run_result run_tool(const std::string &exe, const std::string &args) {
     const std::string log = dir.file("log.txt");
     const int status = std::system((exe + " " + args + " > " + log + " 2>&1").c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(log)};
+}
+
+struct run_streams {
+    int status; // the exit status, -1 if the tool did not exit (a crash)
+    std::string out, err;
+};
+
+// Runs a program with arguments (a shell command line) and `input` on its
+// stdin, collecting stdout and stderr apart.
+inline run_streams run_with_input(const std::string &exe, const std::string &args,
+                                  const std::string &input) {
+    temp_dir dir;
+    const std::string in = dir.file("in.txt"), out = dir.file("out.txt"), err = dir.file("err.txt");
+    write_bytes(in, std::vector<uint8_t>(input.begin(), input.end()));
+    const int status =
+        std::system((exe + " " + args + " < " + in + " > " + out + " 2> " + err).c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
 }
 
 } // namespace test

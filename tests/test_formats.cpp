@@ -1004,6 +1004,36 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
     }
 }
 
+// The attention kernel of each level against the reference's, which runs
+// the same blocks and online softmax: float rounding apart, the same results.
+TEST_P(Kernels, AttentionMatchesTheReference) {
+    for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
+        const ggml::attend_fn ref = ggml::traits_of(cache).kernels[GGML_CPU_SCALAR]->attend;
+        const ggml::attend_fn active = ggml::kernels_of(cache).attend;
+        for (int64_t hd : {8, 48, 64}) {
+            for (int64_t n_first : {1, 7, 8, 9, 20}) {
+                const int nq = int(1 + rng() % 6);
+                const int64_t n_keys = n_first + nq - 1;
+                const std::vector<float> q = test::random_floats(size_t(nq * hd), rng);
+                bytes k(ggml_row_size(cache, hd) * size_t(n_keys)), v(k.size());
+                for (bytes *c : {&k, &v}) {
+                    const std::vector<float> f = test::random_floats(size_t(n_keys * hd), rng);
+                    ggml_quantize_rows(cache, f.data(), c->data(), n_keys, hd);
+                }
+                std::vector<float> want(size_t(nq * hd)), got(want.size());
+                ref(hd, nq, q.data(), size_t(hd), n_first, k.data(), v.data(),
+                    ggml_row_size(cache, hd), want.data(), size_t(hd));
+                active(hd, nq, q.data(), size_t(hd), n_first, k.data(), v.data(),
+                       ggml_row_size(cache, hd), got.data(), size_t(hd));
+                for (size_t i = 0; i < want.size(); i++)
+                    ASSERT_NEAR(want[i], got[i], 1e-5 * (1.0 + std::fabs(want[i])))
+                        << ggml_type_name(cache) << " hd " << hd << ", " << nq
+                        << " queries from key " << n_first << ", element " << i;
+            }
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Levels, Kernels,
                          ::testing::Values(GGML_CPU_SCALAR, GGML_CPU_AVX2, GGML_CPU_AVX512,
                                            GGML_CPU_NEON),

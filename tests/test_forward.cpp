@@ -40,10 +40,10 @@ TEST(LlamaApi, BadArgumentsAreRefusedNotFollowed) {
     llama_model *model = llama_model_load(model_files()[0].path.c_str());
     ASSERT_NE(model, nullptr) << llama_last_error();
     llama_token tokens[4] = {-7, -7, -7, -7};
-    EXPECT_LT(llama_tokenize(model, "Once upon a time", -1, tokens, -1, true), 0);
+    EXPECT_LT(llama_tokenize(model, "Once upon a time", -1, tokens, -1, true, false), 0);
     EXPECT_EQ(tokens[0], -7) << "nothing written for a negative n_max";
     char buf[4] = "xyz";
-    EXPECT_LT(llama_token_to_piece(model, 0, 300, buf, -1), 0);
+    EXPECT_LT(llama_token_to_piece(model, 0, 300, buf, -1, false), 0);
     EXPECT_STREQ(buf, "xyz");
 
     EXPECT_EQ(llama_context_new(nullptr, llama_context_default_params()), nullptr);
@@ -88,7 +88,7 @@ class Forward : public ::testing::TestWithParam<ModelFile> {
 
     std::string piece(llama_token prev, llama_token token) {
         char buf[64];
-        const int32_t n = llama_token_to_piece(model, prev, token, buf, sizeof buf);
+        const int32_t n = llama_token_to_piece(model, prev, token, buf, sizeof buf, false);
         EXPECT_GE(n, 0);
         return std::string(buf, size_t(std::max(n, 0)));
     }
@@ -102,8 +102,8 @@ class Forward : public ::testing::TestWithParam<ModelFile> {
 std::string greedy_like_llama2c(Forward &t, llama_context *ctx, const std::string &prompt) {
     llama_model *model = t.model;
     std::vector<llama_token> tokens(prompt.size() + 2);
-    const int32_t n =
-        llama_tokenize(model, prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
+    const int32_t n = llama_tokenize(model, prompt.c_str(), -1, tokens.data(),
+                                     int32_t(tokens.size()), true, false);
     EXPECT_GT(n, 1);
     tokens.resize(size_t(n));
     std::string text;

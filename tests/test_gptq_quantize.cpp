@@ -42,9 +42,10 @@ model_ptr load(const std::string &path) {
 test::run_result quantize(const std::string &args) { return test::run_tool(TOOL, args); }
 
 std::vector<llama_token> tokenize(const llama_model *model, const std::string &text) {
-    const int32_t n = -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
+    const int32_t n =
+        -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true, false);
     std::vector<llama_token> tokens(size_t(std::max(n, 0)));
-    llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), n, true);
+    llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), n, true, false);
     return tokens;
 }
 

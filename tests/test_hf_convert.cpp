@@ -1,10 +1,14 @@
 // convert --hf for float checkpoints: stories260K written as Hugging Face
 // would store it (Q and K rows in the rotate-half order, F32, BF16, sharded)
 // converts to exactly the tensors of the llama2.c conversion; the SentencePiece
-// reader gives llama.cpp's Llama 2 vocabulary.
+// reader gives llama.cpp's Llama 2 vocabulary; a byte-level BPE tokenizer.json
+// (SmolLM2's and GPT-2's vocabularies written as Hugging Face stores them)
+// converts to the vocabulary llama.cpp's converter made of them.
 #include "checkpoints/hf_checkpoint.h"
 #include "checkpoints/llama2c_checkpoint.h"
+#include "checkpoints/sentencepiece_model.h"
 #include "hf_util.h"
+#include "vocab_util.h"
 
 #include <gtest/gtest.h>
 
@@ -77,6 +81,8 @@ std::vector<float> to_hf_rows(const float *src, int64_t rows, int64_t cols, int6
 struct hf_folder {
     std::vector<test::st_entry> tensors;
     std::string config;
+    // Files of the tokenizer by name; stories260K's tokenizer.model when empty.
+    std::vector<std::pair<std::string, std::string>> tokenizer_files;
 };
 
 // stories260K as transformers' LlamaForCausalLM saves it, in `dtype`
@@ -122,13 +128,16 @@ hf_folder stories_as_hf(const std::string &dtype, bool tied) {
     return f;
 }
 
-// Writes the folder: config.json, tokenizer.model, and the tensors in one
+// Writes the folder: config.json, the tokenizer, and the tensors in one
 // file or in n_shards files with an index.
 void write_folder(const hf_folder &f, const std::string &dir, int n_shards = 1) {
     std::filesystem::create_directories(dir);
     const std::vector<uint8_t> config(f.config.begin(), f.config.end());
     test::write_bytes(dir + "/config.json", config);
-    std::filesystem::copy_file(GPTQ_DIR + "/tokenizer.model", dir + "/tokenizer.model");
+    if (f.tokenizer_files.empty())
+        std::filesystem::copy_file(GPTQ_DIR + "/tokenizer.model", dir + "/tokenizer.model");
+    for (const auto &[name, text] : f.tokenizer_files)
+        test::write_bytes(dir + "/" + name, std::vector<uint8_t>(text.begin(), text.end()));
     if (n_shards == 1) {
         test::write_bytes(dir + "/model.safetensors", test::safetensors_bytes(f.tensors));
         return;
@@ -268,7 +277,7 @@ TEST(ConvertHf, RefusesWhatItCannotConvertNamingTheProblem) {
         {[](hf_folder &f) {
              test::replace(f.config, "\"vocab_size\": 512", "\"vocab_size\": 500");
          },
-         "512 pieces, but config.json's vocab_size is 500"},
+         "512 tokens, but config.json's vocab_size is 500"},
         {[](hf_folder &f) {
              test::replace(f.config, "\"hidden_size\": 64", "\"hidden_size\": \"64\"");
          },
@@ -289,6 +298,155 @@ TEST(ConvertHf, RefusesWhatItCannotConvertNamingTheProblem) {
     };
     for (const auto &[edit, message] : cases) {
         const std::string error = error_for(edit);
+        EXPECT_NE(error.find(message), std::string::npos) << message << "\n  in: " << error;
+    }
+}
+
+// ------------------------------------------------------------------ tokenizer.json
+
+std::string json_string(const std::string &s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+const char *const LLAMA3_SPLIT =
+    R"({"type": "Split", "pattern": {"Regex": "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}, "behavior": "Isolated", "invert": false})";
+
+// The pre_tokenizer of tokenizer.json for llama.cpp's pre-tokenizer `pre`.
+std::string hf_pre_tokenizer(const std::string &pre) {
+    const std::string byte_level = R"({"type": "ByteLevel", "add_prefix_space": false, )"
+                                   R"("trim_offsets": true, "use_regex": )";
+    if (pre == "smollm")
+        return R"({"type": "Sequence", "pretokenizers": [{"type": "Digits", )"
+               R"("individual_digits": true}, )" +
+               byte_level + "true}]}";
+    if (pre == "llama-bpe")
+        return R"({"type": "Sequence", "pretokenizers": [)" + std::string(LLAMA3_SPLIT) + ", " +
+               byte_level + "false}]}";
+    return byte_level + "true}";
+}
+
+// A vocabulary as Hugging Face stores it: tokenizer.json (control tokens
+// as special added tokens) and tokenizer_config.json.
+std::vector<std::pair<std::string, std::string>> hf_tokenizer_files(const vocab &v) {
+    std::string vocab_json, added, merges;
+    for (size_t i = 0; i < v.tokens.size(); i++) {
+        vocab_json += (i ? ", " : "") + json_string(v.tokens[i]) + ": " + std::to_string(i);
+        if (v.types[i] == token_type::CONTROL)
+            added += std::string(added.empty() ? "" : ", ") + "{\"id\": " + std::to_string(i) +
+                     ", \"content\": " + json_string(v.tokens[i]) +
+                     ", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, "
+                     "\"normalized\": false, \"special\": true}";
+    }
+    for (size_t i = 0; i < v.merges.size(); i++)
+        merges += (i ? ", " : "") + json_string(v.merges[i]);
+    const std::string tokenizer =
+        R"({"version": "1.0", "truncation": null, "padding": null, "added_tokens": [)" + added +
+        R"(], "normalizer": null, "pre_tokenizer": )" + hf_pre_tokenizer(v.pre) +
+        R"(, "post_processor": null, "decoder": {"type": "ByteLevel"}, "model": {"type": "BPE", )"
+        R"("dropout": null, "unk_token": null, "continuing_subword_prefix": null, )"
+        R"("end_of_word_suffix": null, "fuse_unk": false, "byte_fallback": false, )"
+        R"("ignore_merges": )" +
+        std::string(v.pre == "llama-bpe" ? "true" : "false") + R"(, "vocab": {)" + vocab_json +
+        R"(}, "merges": [)" + merges + "]}}";
+    std::string config = R"({"add_prefix_space": false, "bos_token": )" +
+                         json_string(v.tokens[size_t(v.bos_id)]) +
+                         R"(, "eos_token": {"content": )" +
+                         json_string(v.tokens[size_t(v.eos_id)]) + R"(, "special": true})";
+    if (!v.chat_template.empty()) config += ", \"chat_template\": " + json_string(v.chat_template);
+    return {{"tokenizer.json", tokenizer}, {"tokenizer_config.json", config + "}"}};
+}
+
+// stories260K's layers with the vocabulary `v` (a zero embedding of its size).
+hf_folder stories_with_vocab(const vocab &v) {
+    hf_folder f = stories_as_hf("F32", true);
+    const auto n = int64_t(v.tokens.size());
+    f.tensors[0] = test::float_entry("model.embed_tokens.weight", {n, 64},
+                                     std::vector<float>(size_t(n) * 64), "F32");
+    test::replace(f.config, "\"vocab_size\": 512", "\"vocab_size\": " + std::to_string(n));
+    test::replace(f.config, "\"bos_token_id\": 1, \"eos_token_id\": 2,", "");
+    f.tokenizer_files = hf_tokenizer_files(v);
+    return f;
+}
+
+vocab converted_vocab(const hf_folder &f, std::string *error) {
+    test::temp_dir dir;
+    write_folder(f, dir.file("hf"));
+    vocab v;
+    if (!test::convert_hf(dir.file("hf"), convert::out_type::F32, dir.file("out.gguf"), error))
+        return v;
+    auto gguf = test::open_gguf(dir.file("out.gguf"));
+    if (gguf) load_vocab(*gguf, &v, error);
+    return v;
+}
+
+TEST(ConvertHfTokenizer, SmolLM2TokenizerJsonGivesLlamaCppsVocabulary) {
+    const vocab theirs = test::load_vocab(test::data("bpe/smollm2-vocab.gguf"));
+    std::string error;
+    const vocab ours = converted_vocab(stories_with_vocab(theirs), &error);
+    ASSERT_EQ(error, "");
+    EXPECT_EQ(ours.kind, tokenizer_kind::BPE);
+    EXPECT_EQ(ours.pre, "smollm");
+    EXPECT_EQ(ours.tokens, theirs.tokens);
+    EXPECT_EQ(ours.types, theirs.types);
+    EXPECT_EQ(ours.merges, theirs.merges);
+    EXPECT_EQ(ours.bos_id, theirs.bos_id);
+    EXPECT_EQ(ours.eos_id, theirs.eos_id);
+    EXPECT_EQ(ours.add_bos, theirs.add_bos);
+    EXPECT_EQ(ours.chat_template, theirs.chat_template);
+    const auto t = tokenizer::create(ours);
+    EXPECT_EQ(test::passed_cases(*t, test::data("bpe/smollm2-vocab.gguf")), 46);
+}
+
+TEST(ConvertHfTokenizer, Gpt2AndLlama3PreTokenizers) {
+    vocab v = test::load_vocab(test::data("bpe/ggml-vocab-gpt-2.gguf"));
+    std::string error;
+    const vocab gpt2 = converted_vocab(stories_with_vocab(v), &error);
+    ASSERT_EQ(error, "");
+    EXPECT_EQ(gpt2.pre, "gpt-2");
+    EXPECT_EQ(gpt2.merges, v.merges);
+    EXPECT_EQ(test::passed_cases(*tokenizer::create(gpt2), test::data("bpe/ggml-vocab-gpt-2.gguf")),
+              46);
+    v.pre = "llama-bpe";
+    const vocab llama3 = converted_vocab(stories_with_vocab(v), &error);
+    ASSERT_EQ(error, "");
+    EXPECT_EQ(llama3.pre, "llama-bpe");
+    EXPECT_TRUE(llama3.add_bos); // Llama 3 starts with BOS
+}
+
+TEST(ConvertHfTokenizer, RefusesWhatItCannotConvertNamingTheProblem) {
+    const vocab v = test::load_vocab(test::data("bpe/smollm2-vocab.gguf"));
+    const hf_folder good = stories_with_vocab(v);
+    const std::vector<std::pair<std::pair<std::string, std::string>, std::string>> cases = {
+        {{"\"byte_fallback\": false", "\"byte_fallback\": true"},
+         "tokenizer.json: byte_fallback is set"},
+        {{"\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}"},
+         "tokenizer.json: a normalizer (NFC) is set"},
+        {{"\"individual_digits\": true", "\"individual_digits\": false"},
+         "the pre-tokenizer (Digits + ByteLevel) is none of"},
+        {{"\"ignore_merges\": false", "\"ignore_merges\": true"},
+         "ignore_merges is true, which llama.cpp's 'smollm' pre-tokenizer does not do"},
+        {{"\"type\": \"BPE\"", "\"type\": \"WordPiece\""}, "the model is not BPE"},
+        {{json_string(v.tokens[100]) + ": 100,", json_string(v.tokens[100]) + ": 49152,"},
+         "no token has the id 100"},
+        {{"\"<|im_start|>\": 1,", "\"<|im_start|>\": 0,"},
+         "id 0 is both '<|endoftext|>' and '<|im_start|>'"},
+        {{"\"merges\": [\"", "\"merges\": [\"x zzzzzzzzzzzz\", \""},
+         "tokenizer.ggml.merges: merge 0 'x zzzzzzzzzzzz': 'zzzzzzzzzzzz' is not a token"},
+    };
+    for (const auto &[edit, message] : cases) {
+        hf_folder f = good;
+        test::replace(f.tokenizer_files[0].second, edit.first, edit.second);
+        std::string error;
+        converted_vocab(f, &error);
         EXPECT_NE(error.find(message), std::string::npos) << message << "\n  in: " << error;
     }
 }

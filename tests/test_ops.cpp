@@ -157,6 +157,82 @@ TEST_P(Ops, SoftMaxWithCausalMask) {
     }
 }
 
+// Queries [hd, n_head, n] against a cache [hd * n_head_kv, n_kv] seen as
+// [hd, n_kv, n_head_kv] views, as the llama forward pass reads it: grouped
+// heads, past positions, head sizes with and without whole vectors.
+TEST_P(Ops, AttentionIsSoftmaxOfScaledScoresTimesValues) {
+    for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
+        for (int64_t hd : {12, 48, 64}) {
+            SCOPED_TRACE(std::string(ggml_type_name(cache)) + " hd=" + std::to_string(hd));
+            Ctx ctx;
+            const int64_t n_head = 4, n_head_kv = 2, n_past = 13, n = 7, n_ctx = 24;
+            ggml_tensor *q = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, hd, n_head, n);
+            test::fill_uniform(q, rng, -1.0f, 1.0f);
+            ggml_tensor *kc = ggml_new_tensor_2d(ctx, cache, hd * n_head_kv, n_ctx);
+            ggml_tensor *vc = ggml_new_tensor_2d(ctx, cache, hd * n_head_kv, n_ctx);
+            for (ggml_tensor *c : {kc, vc}) {
+                const std::vector<float> f =
+                    test::random_floats(size_t(hd * n_head_kv * n_ctx), rng);
+                ggml_quantize_rows(cache, f.data(), c->data, n_ctx, hd * n_head_kv);
+            }
+            const size_t row = kc->nb[1], el = ggml_type_size(cache);
+            const int64_t n_kv = n_past + n + 2; // positions past the last query: never read
+            ggml_tensor *k = ggml_view_3d(ctx, kc, hd, n_kv, n_head_kv, row, hd * el, 0);
+            ggml_tensor *v = ggml_view_3d(ctx, vc, hd, n_kv, n_head_kv, row, hd * el, 0);
+            const double scale = 1.0 / std::sqrt(double(hd));
+            expect_matches(
+                ctx, ggml_attention(ctx, q, k, v, float(scale), int(n_past)),
+                [&](int64_t d, int64_t h, int64_t i, int64_t) {
+                    const int64_t hk = h / (n_head / n_head_kv), seen = n_past + i + 1;
+                    std::vector<double> s(static_cast<size_t>(seen));
+                    double max = -INFINITY, sum = 0.0, out = 0.0;
+                    for (int64_t j = 0; j < seen; j++) {
+                        double dot = 0.0;
+                        for (int64_t e = 0; e < hd; e++) dot += get(q, e, h, i) * get(k, e, j, hk);
+                        s[size_t(j)] = scale * dot;
+                        max = std::max(max, s[size_t(j)]);
+                    }
+                    for (int64_t j = 0; j < seen; j++) {
+                        const double p = std::exp(s[size_t(j)] - max);
+                        sum += p;
+                        out += p * get(v, d, j, hk);
+                    }
+                    return out / sum;
+                },
+                1e-5);
+        }
+    }
+}
+
+// A query's result is the same whether it came in one batch or one at a time.
+TEST_P(Ops, AttentionDoesNotDependOnTheBatch) {
+    Ctx ctx;
+    const int64_t hd = 32, n_head = 2, n = 11;
+    ggml_tensor *q = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, hd, n_head, n);
+    test::fill_uniform(q, rng, -2.0f, 2.0f);
+    ggml_tensor *kv[2];
+    for (ggml_tensor *&c : kv) {
+        c = ggml_new_tensor_3d(ctx, GGML_TYPE_F16, hd, n, 1);
+        const std::vector<float> f = test::random_floats(size_t(hd * n), rng);
+        ggml_quantize_rows(GGML_TYPE_F16, f.data(), c->data, n, hd);
+    }
+    ggml_tensor *batch = ggml_attention(ctx, q, kv[0], kv[1], 0.25f, 0);
+    ggml_set_output(batch);
+    Planner planner(test::compute(ctx, batch, threads()));
+    ASSERT_TRUE(planner);
+    for (int64_t i = 0; i < n; i++) {
+        ggml_tensor *qi =
+            ggml_view_3d(ctx, q, hd, n_head, 1, q->nb[1], q->nb[2], size_t(i) * q->nb[2]);
+        ggml_tensor *one = ggml_attention(ctx, qi, kv[0], kv[1], 0.25f, int(i));
+        ggml_set_output(one);
+        Planner p1(test::compute(ctx, one, threads()));
+        ASSERT_TRUE(p1);
+        for (int64_t h = 0; h < n_head; h++)
+            for (int64_t d = 0; d < hd; d++)
+                ASSERT_EQ(get(one, d, h, 0), get(batch, d, h, i)) << "query " << i << " head " << h;
+    }
+}
+
 TEST_P(Ops, CpyIntoStridedF16ViewAndBack) {
     Ctx ctx;
     // a cache of 10 rows of 8; the copy fills column block [2, 6) of rows 1..7

@@ -53,8 +53,8 @@ double direct_perplexity(int n_ctx) {
     std::ifstream in(std::string(scratch) + "/text.txt");
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::vector<llama_token> tokens(text.size() + 2);
-    tokens.resize(size_t(
-        llama_tokenize(model, text.c_str(), -1, tokens.data(), int32_t(tokens.size()), true)));
+    tokens.resize(size_t(llama_tokenize(model, text.c_str(), -1, tokens.data(),
+                                        int32_t(tokens.size()), true, false)));
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = uint32_t(n_ctx);
     cp.all_logits = true;

@@ -90,7 +90,7 @@ void expect_finite_logits(const std::string &path) {
     ASSERT_NE(ctx, nullptr) << llama_last_error();
     std::vector<llama_token> tokens(64);
     const int32_t n = llama_tokenize(model, "Once upon a time, there was a little girl", -1,
-                                     tokens.data(), 64, true);
+                                     tokens.data(), 64, true, false);
     ASSERT_GT(n, 5);
     ASSERT_EQ(llama_decode(ctx, tokens.data(), n), 0) << llama_last_error();
     for (int32_t i = 0; i < n; i++) {

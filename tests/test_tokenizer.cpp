@@ -1,118 +1,71 @@
 // The SentencePiece tokenizer: llama.cpp's 46 test cases for the Llama
 // vocabulary, whole-file token counts, decoding, and the vocabulary loader.
-#include "file_util.h"
-#include "gguf.h"
-#include "tokenizer.h"
+#include "vocab_util.h"
 
 #include <gtest/gtest.h>
-
-#include <sstream>
 
 using namespace llama;
 
 namespace {
 
-vocab load(const std::string &path) {
-    std::string error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
-    EXPECT_NE(f, nullptr) << error;
-    vocab v;
-    if (f) {
-        EXPECT_TRUE(load_vocab(*f, &v, &error)) << error;
-    }
-    return v;
-}
-
 const tokenizer &llama_spm() {
-    static const tokenizer t(load(test::data("gguf/ggml-vocab-llama-spm.gguf")));
-    return t;
-}
-
-// The inputs of a .inp file: texts each followed by a separator line.
-std::vector<std::string> read_inputs(const std::string &path) {
-    const std::string text = test::read_text(path);
-    const std::string separator = "\n__ggml_vocab_test__\n";
-    std::vector<std::string> inputs;
-    for (size_t pos = 0; pos < text.size();) {
-        const size_t end = text.find(separator, pos);
-        EXPECT_NE(end, std::string::npos) << "the last input lacks its separator";
-        if (end == std::string::npos) break;
-        inputs.push_back(text.substr(pos, end - pos));
-        pos = end + separator.size();
-    }
-    return inputs;
-}
-
-std::vector<std::vector<token_id>> read_outputs(const std::string &path) {
-    std::istringstream lines(test::read_text(path));
-    std::vector<std::vector<token_id>> outputs;
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream ids(line);
-        outputs.emplace_back();
-        for (token_id id; ids >> id;) outputs.back().push_back(id);
-    }
-    return outputs;
+    static const std::unique_ptr<tokenizer> t =
+        test::load_tokenizer(test::data("gguf/ggml-vocab-llama-spm.gguf"));
+    return *t;
 }
 
 TEST(Tokenizer, MatchesAll46LlamaCppCases) {
-    const std::string base = test::data("gguf/ggml-vocab-llama-spm.gguf");
-    const std::vector<std::string> inputs = read_inputs(base + ".inp");
-    const std::vector<std::vector<token_id>> outputs = read_outputs(base + ".out");
-    ASSERT_EQ(inputs.size(), 46u);
-    ASSERT_EQ(outputs.size(), 46u);
-    int passed = 0;
-    for (size_t i = 0; i < inputs.size(); i++) {
-        const std::vector<token_id> ids = llama_spm().encode(inputs[i], false);
-        EXPECT_EQ(ids, outputs[i]) << "case " << i << ": '" << inputs[i] << "'";
-        passed += ids == outputs[i];
-    }
-    EXPECT_EQ(passed, 46);
+    EXPECT_EQ(test::passed_cases(llama_spm(), test::data("gguf/ggml-vocab-llama-spm.gguf")), 46);
 }
 
 TEST(Tokenizer, DecodeInvertsEncode) {
     const std::vector<std::string> inputs =
-        read_inputs(test::data("gguf/ggml-vocab-llama-spm.gguf.inp"));
+        test::read_inputs(test::data("gguf/ggml-vocab-llama-spm.gguf.inp"));
     for (const std::string &text : inputs) {
-        EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, true)), text);
-        EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, false)), text);
+        EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, true, false), false), text);
+        EXPECT_EQ(llama_spm().decode(llama_spm().encode(text, false, false), false), text);
     }
     // Invalid UTF-8 goes through byte tokens unharmed, spaces after it too.
     const std::string bytes = "\xff\xfe invalid \x80 UTF-8 \xE2\x96 \xF0\x9F";
-    EXPECT_EQ(llama_spm().decode(llama_spm().encode(bytes, true)), bytes);
+    EXPECT_EQ(llama_spm().decode(llama_spm().encode(bytes, true, false), false), bytes);
 }
 
 TEST(Tokenizer, BosAndEmptyText) {
-    EXPECT_EQ(llama_spm().encode("", true), (std::vector<token_id>{1}));
-    EXPECT_EQ(llama_spm().encode("", false), (std::vector<token_id>{}));
-    EXPECT_EQ(llama_spm().encode("Hello world", true), (std::vector<token_id>{1, 15043, 3186}));
+    EXPECT_EQ(llama_spm().encode("", true, false), (std::vector<token_id>{1}));
+    EXPECT_EQ(llama_spm().encode("", false, false), (std::vector<token_id>{}));
+    EXPECT_EQ(llama_spm().encode("Hello world", true, false),
+              (std::vector<token_id>{1, 15043, 3186}));
 }
 
 TEST(Tokenizer, TokenToPiece) {
     const tokenizer &t = llama_spm();
-    EXPECT_EQ(t.token_to_piece(15043), " Hello"); // "▁Hello"
-    EXPECT_EQ(t.token_to_piece(29871), " ");
-    EXPECT_EQ(t.token_to_piece(13), "\n");            // <0x0A>
-    EXPECT_EQ(t.token_to_piece(243), "\xF0");         // <0xF0>: part of a character
-    EXPECT_EQ(t.token_to_piece(1), "");               // <s>
-    EXPECT_EQ(t.token_to_piece(2), "");               // </s>
-    EXPECT_EQ(t.token_to_piece(0), " \xE2\x81\x87 "); // <unk>
-    EXPECT_EQ(t.token_to_piece(-1), "");
-    EXPECT_EQ(t.token_to_piece(32000), "");
+    EXPECT_EQ(t.token_to_piece(15043, false), " Hello"); // "▁Hello"
+    EXPECT_EQ(t.token_to_piece(29871, false), " ");
+    EXPECT_EQ(t.token_to_piece(13, false), "\n");            // <0x0A>
+    EXPECT_EQ(t.token_to_piece(243, false), "\xF0");         // <0xF0>: part of a character
+    EXPECT_EQ(t.token_to_piece(1, false), "");               // <s>
+    EXPECT_EQ(t.token_to_piece(2, false), "");               // </s>
+    EXPECT_EQ(t.token_to_piece(0, false), " \xE2\x81\x87 "); // <unk>
+    EXPECT_EQ(t.token_to_piece(-1, false), "");
+    EXPECT_EQ(t.token_to_piece(32000, false), "");
 }
 
 TEST(Tokenizer, DecodeDropsOnlyTheLeadingSpaceOfTheText) {
     const tokenizer &t = llama_spm();
-    EXPECT_EQ(t.decode(std::vector<token_id>{1, 15043, 3186}), "Hello world");
-    EXPECT_EQ(t.decode(std::vector<token_id>{15043, 3186}), "Hello world");
-    EXPECT_EQ(t.decode(std::vector<token_id>{3186, 1, 15043}), "world Hello");
-    EXPECT_EQ(t.decode(std::vector<token_id>{1, 29871, 15043}), " Hello");
-    EXPECT_EQ(t.decode(std::vector<token_id>{1, 13, 15043}), "\n Hello");
-    EXPECT_EQ(t.decode(std::vector<token_id>{15043, 2}), "Hello");
+    EXPECT_EQ(t.decode(std::vector<token_id>{1, 15043, 3186}, false), "Hello world");
+    EXPECT_EQ(t.decode(std::vector<token_id>{15043, 3186}, false), "Hello world");
+    // after a control token the text starts again (the encoder adds the
+    // space prefix after every special token it finds in the text)
+    EXPECT_EQ(t.decode(std::vector<token_id>{3186, 1, 15043}, false), "worldHello");
+    EXPECT_EQ(t.decode(std::vector<token_id>{3186, 1, 15043}, true), "world<s>Hello");
+    EXPECT_EQ(t.decode(std::vector<token_id>{1, 29871, 15043}, false), " Hello");
+    EXPECT_EQ(t.decode(std::vector<token_id>{1, 13, 15043}, false), "\n Hello");
+    EXPECT_EQ(t.decode(std::vector<token_id>{15043, 2}, false), "Hello");
     // one token at a time (llama_token_to_piece), by the same rule
-    EXPECT_EQ(t.piece_after(1, 15043), "Hello");
-    EXPECT_EQ(t.piece_after(-1, 15043), "Hello");
-    EXPECT_EQ(t.piece_after(3186, 15043), " Hello");
-    EXPECT_EQ(t.piece_after(1, 35), " "); // <0x20>: a byte keeps its space
+    EXPECT_EQ(t.piece_after(1, 15043, false), "Hello");
+    EXPECT_EQ(t.piece_after(-1, 15043, false), "Hello");
+    EXPECT_EQ(t.piece_after(3186, 15043, false), " Hello");
+    EXPECT_EQ(t.piece_after(1, 35, false), " "); // <0x20>: a byte keeps its space
 }
 
 TEST(Tokenizer, WholeFileCountsMatchLlamaCpp) {
@@ -120,11 +73,11 @@ TEST(Tokenizer, WholeFileCountsMatchLlamaCpp) {
     // Llama 2 vocabulary and 809,290 with tok512, BOS included.
     const std::string text = test::read_text(test::data("wikitext-2/wiki.test.raw"));
     ASSERT_EQ(text.size(), 1290590u);
-    EXPECT_EQ(llama_spm().encode(text, true).size(), 335688u);
-    const tokenizer tok512(load(test::data("gguf/stories260K-f32.gguf")));
-    const std::vector<token_id> ids = tok512.encode(text, true);
+    EXPECT_EQ(llama_spm().encode(text, true, false).size(), 335688u);
+    const auto tok512 = test::load_tokenizer(test::data("gguf/stories260K-f32.gguf"));
+    const std::vector<token_id> ids = tok512->encode(text, true, false);
     EXPECT_EQ(ids.size(), 809290u);
-    EXPECT_EQ(tok512.decode(ids), text);
+    EXPECT_EQ(tok512->decode(ids, false), text);
 }
 
 // A hand-made vocabulary for what the Llama one does not exercise.
@@ -156,50 +109,45 @@ vocab tiny_vocab() {
 TEST(Tokenizer, UnusedPiecesBlockMergesAndAreSplitAgain) {
     // "▁ab": "ab" (unused, score 5) merges before "▁a" (score 1) and is then
     // split back, so the result is ▁ a b, as sentencepiece gives.
-    const tokenizer t(tiny_vocab());
-    EXPECT_EQ(t.encode("ab", false), (std::vector<token_id>{3, 4, 5}));
-    EXPECT_EQ(t.encode("a", false), (std::vector<token_id>{7}));
+    const auto t = tokenizer::create(tiny_vocab());
+    EXPECT_EQ(t->encode("ab", false, false), (std::vector<token_id>{3, 4, 5}));
+    EXPECT_EQ(t->encode("a", false, false), (std::vector<token_id>{7}));
     // Control pieces never come out of merges ("bc" is control).
-    EXPECT_EQ(t.encode("bc", false), (std::vector<token_id>{3, 5, 8}));
+    EXPECT_EQ(t->encode("bc", false, false), (std::vector<token_id>{3, 5, 8}));
 }
 
 TEST(Tokenizer, MissingByteTokensGiveUnknown) {
     // Only <0x63> exists: "d" has no byte token, so it becomes <unk>.
-    const tokenizer t(tiny_vocab());
-    EXPECT_EQ(t.encode("d", false), (std::vector<token_id>{3, 0}));
-    EXPECT_EQ(t.decode(t.encode("d", false)), " \xE2\x81\x87 "); // only "▁" was leading
+    const auto t = tokenizer::create(tiny_vocab());
+    EXPECT_EQ(t->encode("d", false, false), (std::vector<token_id>{3, 0}));
+    EXPECT_EQ(t->decode(t->encode("d", false, false), false),
+              " \xE2\x81\x87 "); // only "▁" was leading
 }
 
 TEST(Tokenizer, NoSpacePrefixWhenTheVocabularySaysSo) {
     vocab v = tiny_vocab();
     v.add_space_prefix = false;
-    const tokenizer t(std::move(v));
-    EXPECT_EQ(t.encode("a b", false), (std::vector<token_id>{4, 3, 5}));
-    EXPECT_EQ(t.decode(t.encode(" a", false)), " a");
+    const auto t = tokenizer::create(std::move(v));
+    EXPECT_EQ(t->encode("a b", false, false), (std::vector<token_id>{4, 3, 5}));
+    EXPECT_EQ(t->decode(t->encode(" a", false, false), false), " a");
 }
 
 TEST(Tokenizer, RejectsAnInvalidVocabulary) {
     vocab v = tiny_vocab();
     v.scores.pop_back();
-    EXPECT_THROW(tokenizer{v}, std::invalid_argument);
+    EXPECT_THROW(tokenizer::create(v), std::invalid_argument);
 }
 
 // ------------------------------------------------------------------ load_vocab
 
-// A vocab-only GGUF built from `v` and then changed by `edit`.
+// The error loading the GGUF of tiny_vocab changed by `edit`.
 std::string load_error(const std::function<void(gguf_writer &)> &edit) {
     gguf_writer w;
     store_vocab(tiny_vocab(), &w);
     edit(w);
-    test::temp_dir dir;
-    const std::string path = dir.file("vocab.gguf");
-    std::string error;
-    EXPECT_TRUE(w.write(path, &error)) << error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(path, &error);
-    EXPECT_NE(f, nullptr) << error;
     vocab v;
-    if (f && load_vocab(*f, &v, &error)) return "(no error)";
-    return error;
+    const std::string error = test::load_written(w, &v);
+    return error.empty() ? "(no error)" : error;
 }
 
 TEST(Vocab, StoreThenLoadGivesTheSameVocabulary) {
@@ -209,13 +157,8 @@ TEST(Vocab, StoreThenLoadGivesTheSameVocabulary) {
     v.eos_id = -1;
     v.add_bos = false;
     store_vocab(v, &w);
-    test::temp_dir dir;
-    std::string error;
-    ASSERT_TRUE(w.write(dir.file("v.gguf"), &error)) << error;
-    std::unique_ptr<gguf_file> f = gguf_file::open(dir.file("v.gguf"), &error);
-    ASSERT_NE(f, nullptr) << error;
     vocab back;
-    ASSERT_TRUE(load_vocab(*f, &back, &error)) << error;
+    ASSERT_EQ(test::load_written(w, &back), "");
     EXPECT_EQ(back.tokens, v.tokens);
     EXPECT_EQ(back.scores, v.scores);
     EXPECT_EQ(back.types, v.types);
@@ -229,8 +172,8 @@ TEST(Vocab, StoreThenLoadGivesTheSameVocabulary) {
 TEST(Vocab, LoadReportsWhatIsWrong) {
     const std::vector<std::pair<std::function<void(gguf_writer &)>, std::string>> cases = {
         {[](gguf_writer &) {}, "(no error)"},
-        {[](gguf_writer &w) { w.set_string("tokenizer.ggml.model", "gpt2"); },
-         "tokenizer.ggml.model is 'gpt2'; only 'llama'"},
+        {[](gguf_writer &w) { w.set_string("tokenizer.ggml.model", "bert"); },
+         "tokenizer.ggml.model is 'bert'; only 'llama' (SentencePiece BPE) and 'gpt2'"},
         {[](gguf_writer &w) {
              w.set_f32s("tokenizer.ggml.scores", {1, 2});
          },
@@ -269,12 +212,8 @@ TEST(Vocab, LoadReportsWhatIsWrong) {
     }
     gguf_writer empty;
     empty.set_string("general.name", "x");
-    test::temp_dir dir;
-    std::string error;
-    ASSERT_TRUE(empty.write(dir.file("e.gguf"), &error));
-    std::unique_ptr<gguf_file> f = gguf_file::open(dir.file("e.gguf"), &error);
     vocab v;
-    EXPECT_FALSE(load_vocab(*f, &v, &error));
+    const std::string error = test::load_written(empty, &v);
     EXPECT_NE(error.find("required key 'tokenizer.ggml.model' is missing"), std::string::npos)
         << error;
 }

@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
     struct llama_sampler *smpl = llama_sampler_new(sp);
 
     llama_token tokens[256];
-    const int n = llama_tokenize(model, prompt, -1, tokens, 256, true);
+    const int n = llama_tokenize(model, prompt, -1, tokens, 256, true, false);
     if (!ctx || n < 1 || llama_decode(ctx, tokens, n) != 0) {
         fprintf(stderr, "%s\n", llama_last_error());
         return 1;
@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
         const llama_token next =
             llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
         if (next == llama_token_eos(model)) break;
-        const int len = llama_token_to_piece(model, prev, next, piece, sizeof piece);
+        const int len = llama_token_to_piece(model, prev, next, piece, sizeof piece, false);
         if (len > 0) fwrite(piece, 1, (size_t)len, stdout);
         prev = next;
         if (llama_decode(ctx, &next, 1) != 0) break;

@@ -39,7 +39,7 @@ int main(int argc, char **argv) {
 
     std::vector<llama_token> tokens(prompt.size() + 2);
     const int n = llama_tokenize(model.get(), prompt.c_str(), int(prompt.size()), tokens.data(),
-                                 int(tokens.size()), true);
+                                 int(tokens.size()), true, false);
     if (!ctx || n < 1 || llama_decode(ctx.get(), tokens.data(), n) != 0) {
         std::fprintf(stderr, "%s\n", llama_last_error());
         return 1;
@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
                                                       llama_n_vocab(model.get()));
         if (next == llama_token_eos(model.get())) break;
         char piece[64];
-        const int len = llama_token_to_piece(model.get(), prev, next, piece, sizeof piece);
+        const int len = llama_token_to_piece(model.get(), prev, next, piece, sizeof piece, false);
         if (len > 0) text.append(piece, size_t(len));
         prev = next;
         if (llama_decode(ctx.get(), &next, 1) != 0) break;

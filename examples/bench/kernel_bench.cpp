@@ -78,8 +78,10 @@ void fill_random(float *x, size_t n, uint64_t seed) {
     }
 }
 
-// `copies` identical M x K matrices of `type`, back to back.
-buffer make_weights(ggml_type type, size_t matrix_bytes, size_t copies) {
+// `copies` identical M x K matrices of `type`, back to back, their rows
+// repacked in groups as the model loader does (*grouped) where the type
+// allows it.
+buffer make_weights(ggml_type type, size_t matrix_bytes, size_t copies, bool *grouped) {
     buffer w = alloc_buffer(matrix_bytes * copies);
     const int64_t chunk = 256; // rows quantized at a time
     std::vector<float> rows(size_t(chunk * K));
@@ -89,6 +91,11 @@ buffer make_weights(ggml_type type, size_t matrix_bytes, size_t copies) {
         fill_random(rows.data(), size_t(n * K), uint64_t(r + 1));
         ggml_quantize_rows(type, rows.data(), w.get() + size_t(r) * row_bytes, n, K);
     }
+    ggml_context *ctx = ggml_init({ggml_tensor_overhead(), nullptr, true});
+    ggml_tensor *t = ggml_new_tensor_2d(ctx, type, K, M);
+    t->data = w.get();
+    *grouped = ggml_repack_rows(t);
+    ggml_free(ctx);
     for (size_t c = 1; c < copies; c++)
         std::memcpy(w.get() + c * matrix_bytes, w.get(), matrix_bytes);
     return w;
@@ -100,7 +107,7 @@ struct matmul_graph {
     ggml_cgraph *graph = nullptr;
     ggml_planner *planner = nullptr;
 
-    matmul_graph(ggml_type type, char *weights, size_t matrix_bytes, size_t copies,
+    matmul_graph(ggml_type type, char *weights, bool grouped, size_t matrix_bytes, size_t copies,
                  int64_t n_rows) {
         ctx = ggml_init(
             {ggml_tensor_overhead() * (3 * copies + 8) + ggml_graph_overhead(4 * copies + 8),
@@ -111,6 +118,7 @@ struct matmul_graph {
         for (size_t c = 0; c < copies; c++) {
             ggml_tensor *w = ggml_new_tensor_2d(ctx, type, K, M);
             w->data = weights + c * matrix_bytes;
+            if (grouped) w->flags |= GGML_TENSOR_FLAG_ROW_GROUPS; // make_weights repacked it
             ggml_build_forward_expand(graph, ggml_mul_mat(ctx, w, x));
         }
         planner = ggml_planner_new(true);
@@ -168,9 +176,10 @@ int run_kernels(const kernel_options &opt) {
     for (ggml_type type : opt.types) {
         const size_t matrix_bytes = ggml_row_size(type, K) * size_t(M);
         const size_t copies = (stream_bytes + matrix_bytes - 1) / matrix_bytes;
-        buffer weights = make_weights(type, matrix_bytes, copies);
-        matmul_graph matvec(type, weights.get(), matrix_bytes, copies, 1);
-        matmul_graph matmat(type, weights.get(), matrix_bytes, 1, matmat_rows);
+        bool grouped;
+        buffer weights = make_weights(type, matrix_bytes, copies, &grouped);
+        matmul_graph matvec(type, weights.get(), grouped, matrix_bytes, copies, 1);
+        matmul_graph matmat(type, weights.get(), grouped, matrix_bytes, 1, matmat_rows);
         for (size_t t = 0; t < opt.threads.size(); t++) {
             const int n = opt.threads[t];
             ggml_threadpool *pool = ggml_threadpool_new(n);

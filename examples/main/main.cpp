@@ -1,10 +1,14 @@
-// main: generate text from a prompt, streaming it as it comes.
+// main: generate text from a prompt, or chat, streaming it as it comes.
 #include "args.h"
+#include "chat.h"
+#include "generation.h"
 #include "llama.h"
+#include "utf8_stream.h"
 
 #include <cstdio>
-#include <memory>
+#include <iostream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -18,29 +22,117 @@ struct options {
     uint32_t n_batch = 512;
     llama_sampler_params sampling = llama_sampler_default_params();
     bool kv_f32 = false;
+    bool special = false;
+    bool chat = false;
+    std::string system;
+    std::string chat_template;
 };
 
-void print_piece(const llama_model *model, llama_token prev, llama_token token) {
-    std::string buf(256, '\0');
-    int32_t n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
-    if (n < 0) { // a longer piece: the size it needs
-        buf.resize(size_t(-n));
-        n = llama_token_to_piece(model, prev, token, buf.data(), int32_t(buf.size()));
+// Continues the prompt: prints it, then what the model writes after it.
+int complete(const options &o, generation &gen) {
+    const std::vector<llama_token> tokens = gen.tokenize(o.prompt, true, o.special);
+    if (tokens.empty()) {
+        std::fprintf(stderr, "main: the prompt is empty and the model has no BOS to start from\n");
+        return 1;
     }
-    if (n > 0) std::fwrite(buf.data(), 1, size_t(n), stdout);
-    std::fflush(stdout);
+    for (size_t i = 0; i < tokens.size(); i++)
+        gen.out->write(gen.piece(i > 0 ? tokens[i - 1] : -1, tokens[i]));
+    std::string error, text;
+    if (!gen.evaluate(tokens, &error)) {
+        std::fprintf(stderr, "\nmain: the prompt: %s\n", error.c_str());
+        return 1;
+    }
+    const generation::end end = gen.generate(o.n_predict, tokens.back(), false, &text, &error);
+    gen.out->flush();
+    std::printf("\n");
+    if (end == generation::end::CONTEXT_FULL) std::fprintf(stderr, "\nmain: %s\n", error.c_str());
+    if (end == generation::end::ERROR) {
+        std::fprintf(stderr, "\nmain: %s\n", error.c_str());
+        return 1;
+    }
+    return 0;
+}
+
+// The chat template to use: --chat-template or the model's; "" (after a
+// message) when there is none or it is not one llama.h formats.
+std::string chat_template(const options &o, const llama_model *model) {
+    const char *from_model = llama_model_chat_template(model);
+    const std::string tmpl = !o.chat_template.empty() ? o.chat_template
+                             : from_model             ? from_model
+                                                      : "";
+    if (tmpl.empty()) {
+        std::fprintf(stderr,
+                     "main: the model has no chat template; name one with --chat-template "
+                     "NAME (%s)\n",
+                     llama_chat_template_names());
+        return "";
+    }
+    const llama_chat_message probe = {"user", "hi"};
+    if (llama_chat_apply_template(tmpl.c_str(), &probe, 1, true, nullptr, 0) >= 0) return tmpl;
+    if (o.chat_template.empty())
+        std::fprintf(stderr,
+                     "main: the model's template (tokenizer.chat_template): %s; name one "
+                     "with --chat-template NAME\n",
+                     llama_last_error());
+    else
+        std::fprintf(stderr, "main: --chat-template '%s': %s\n", tmpl.c_str(), llama_last_error());
+    return "";
+}
+
+// A conversation: the system prompt, then a user turn per line of stdin
+// (after -p's, if given), each answered as it streams.
+int converse(const options &o, const std::string &tmpl, generation &gen) {
+    chat c(&gen, tmpl);
+    if (!o.system.empty()) c.add("system", o.system);
+    const bool terminal = isatty(STDIN_FILENO);
+    std::string line = o.prompt, error;
+    for (bool first = true;; first = false) {
+        if (!first || line.empty()) {
+            if (terminal) std::printf("> ");
+            std::fflush(stdout);
+            if (!std::getline(std::cin, line)) break;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty()) continue;
+        }
+        if (!c.turn(line, o.n_predict, &error)) {
+            gen.out->flush();
+            std::fprintf(stderr, "\nmain: %s; the conversation ends here\n", error.c_str());
+            return 1;
+        }
+        gen.out->flush();
+        std::printf("\n");
+    }
+    return 0;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
     options o;
-    args::parser p("main", "-m MODEL -p PROMPT [options]",
-                   "Generates text that continues PROMPT, printing it as it is generated.\n"
-                   "Timings go to stderr at the end. Temperature 0 picks the most likely token.");
+    args::parser p(
+        "main", "-m MODEL (-p PROMPT | -cnv) [options]",
+        "Generates text that continues PROMPT, printing it as it is generated. With -cnv, "
+        "chats instead: each line of stdin is a user turn (one at a time at a terminal), "
+        "answered with the model's chat template.\n"
+        "Timings go to stderr at the end. Temperature 0 picks the most likely token.\n"
+        "  printf 'Hi!\\nAnd you?\\n' | main -m MODEL -cnv -sys 'You are brief.'");
     p.add(args::model_flag(&o.model));
-    p.add(args::string_flag({"-p", "--prompt"}, "TEXT", "the prompt to continue", &o.prompt));
-    p.add(args::int_flag({"-n", "--n-predict"}, "tokens to generate", 0, 1 << 20, &o.n_predict));
+    p.add(args::string_flag({"-p", "--prompt"}, "TEXT",
+                            "the prompt to continue; with -cnv the first user turn", &o.prompt));
+    p.add(args::int_flag({"-n", "--n-predict"}, "tokens to generate (per turn with -cnv)", 0,
+                         1 << 20, &o.n_predict));
+    p.add(
+        args::switch_flag({"-cnv", "--chat"}, "chat: user turns from stdin, a line each", &o.chat));
+    p.add(
+        args::string_flag({"-sys", "--system"}, "TEXT", "with -cnv: the system prompt", &o.system));
+    p.add(args::string_flag({"--chat-template"}, "NAME",
+                            std::string("with -cnv: the template instead of the model's: ") +
+                                llama_chat_template_names(),
+                            &o.chat_template));
+    p.add(args::switch_flag({"--special"},
+                            "control tokens written in the prompt (<|im_start|>, <s>, ...) are "
+                            "those tokens, and control tokens are printed",
+                            &o.special));
     p.add(args::threads_flag(&o.n_threads));
     p.add(args::ctx_flag(&o.n_ctx));
     p.add(args::batch_flag(&o.n_batch));
@@ -65,10 +157,19 @@ int main(int argc, char **argv) {
         p.error("no model given (-m FILE)");
         return 1;
     }
+    if (!o.chat && (!o.system.empty() || !o.chat_template.empty())) {
+        p.error("-sys and --chat-template are for -cnv");
+        return 1;
+    }
 
     llama_model *model = llama_model_load(o.model.c_str());
     if (!model) {
         std::fprintf(stderr, "main: %s\n", llama_last_error());
+        return 1;
+    }
+    const std::string tmpl = o.chat ? chat_template(o, model) : "";
+    if (o.chat && tmpl.empty()) {
+        llama_model_free(model);
         return 1;
     }
     llama_context_params cp = llama_context_default_params();
@@ -87,47 +188,10 @@ int main(int argc, char **argv) {
                      "main: warning: context %u is longer than the model was trained for (%d)\n",
                      llama_n_ctx(ctx), llama_n_ctx_train(model));
 
-    const int32_t needed = -llama_tokenize(model, o.prompt.c_str(), -1, nullptr, 0, true);
-    std::vector<llama_token> tokens(size_t(std::max(needed, 0)));
-    llama_tokenize(model, o.prompt.c_str(), -1, tokens.data(), int32_t(tokens.size()), true);
-    if (tokens.size() > llama_n_ctx(ctx)) {
-        std::fprintf(stderr, "main: the prompt has %zu tokens, the context only %u\n",
-                     tokens.size(), llama_n_ctx(ctx));
-        llama_context_free(ctx);
-        llama_model_free(model);
-        return 1;
-    }
-
     llama_sampler *smpl = llama_sampler_new(o.sampling);
-    for (size_t i = 0; i < tokens.size(); i++) {
-        llama_sampler_accept(smpl, tokens[i]);
-        if (i > 0) print_piece(model, tokens[i - 1], tokens[i]);
-    }
-    int status = 0;
-    if (llama_decode(ctx, tokens.data(), int32_t(tokens.size())) != 0) {
-        std::fprintf(stderr, "\nmain: %s\n", llama_last_error());
-        status = 1;
-    }
-    llama_token prev = tokens.back();
-    for (int32_t i = 0; status == 0 && i < o.n_predict; i++) {
-        const llama_token next =
-            llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
-        if (next == llama_token_eos(model)) break;
-        llama_sampler_accept(smpl, next);
-        print_piece(model, prev, next);
-        prev = next;
-        if (i + 1 == o.n_predict) break;
-        // the last position's logits gave this token; evaluating it needs one more
-        if (llama_n_past(ctx) >= int32_t(llama_n_ctx(ctx))) {
-            std::fprintf(stderr, "\nmain: the context (%u tokens) is full\n", llama_n_ctx(ctx));
-            break;
-        }
-        if (llama_decode(ctx, &next, 1) != 0) {
-            std::fprintf(stderr, "\nmain: %s\n", llama_last_error());
-            status = 1;
-        }
-    }
-    std::printf("\n");
+    utf8_stream out(stdout);
+    generation gen{model, ctx, smpl, &out, o.special};
+    const int status = o.chat ? converse(o, tmpl, gen) : complete(o, gen);
 
     const llama_timings t = llama_get_timings(ctx);
     std::fprintf(stderr, "\nload time:   %10.2f ms\n", t.t_load_ms);

@@ -103,10 +103,10 @@ int run(const options &o) {
     }
     const int32_t n_vocab = llama_n_vocab(model);
     const int32_t n_needed =
-        -llama_tokenize(model, text.c_str(), int32_t(text.size()), nullptr, 0, true);
+        -llama_tokenize(model, text.c_str(), int32_t(text.size()), nullptr, 0, true, false);
     std::vector<llama_token> tokens(size_t(std::max(n_needed, 1)));
     llama_tokenize(model, text.c_str(), int32_t(text.size()), tokens.data(), int32_t(tokens.size()),
-                   true);
+                   true, false);
 
     const int32_t n_ctx = int32_t(o.n_ctx), first = n_ctx / 2;
     int32_t n_chunks = int32_t(tokens.size() / size_t(n_ctx));
@@ -126,7 +126,7 @@ int run(const options &o) {
     for (int32_t c = 0; c < n_chunks; c++) {
         std::copy_n(tokens.begin() + ptrdiff_t(c) * n_ctx, n_ctx,
                     evaluated.begin() + ptrdiff_t(c) * n_ctx);
-        if (bos >= 0) evaluated[size_t(c) * size_t(n_ctx)] = bos; // every chunk starts anew
+        if (llama_add_bos(model)) evaluated[size_t(c) * size_t(n_ctx)] = bos; // every chunk anew
     }
     const logprob_header header{uint32_t(n_ctx), uint32_t(n_vocab), uint32_t(n_chunks),
                                 uint32_t(first)};

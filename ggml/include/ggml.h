@@ -140,6 +140,7 @@ enum ggml_op {
     GGML_OP_GET_ROWS,
     GGML_OP_GET_COLS,
     GGML_OP_MUL_MAT,
+    GGML_OP_ATTENTION,
     GGML_OP_COUNT,
 };
 
@@ -296,6 +297,16 @@ struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *
  * ggml_vec_dot_type. */
 struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
                                  struct ggml_tensor *b);
+/* Causal multi-head attention, fused: for queries q [hd, n_head, n] (F32,
+ * query i at position n_past + i) over keys k and values v [hd, n_kv,
+ * n_head_kv] (F16 or F32, rows of hd contiguous elements, the same strides;
+ * n_kv >= n_past + n), softmax(scale * q . k) . v per head, where query i
+ * sees keys 0 .. n_past + i and query head h reads kv head
+ * h / (n_head / n_head_kv). Result: F32 [hd, n_head, n]. Masked keys are
+ * never read, and a query's result does not depend on the batch it is in. */
+struct ggml_tensor *ggml_attention(struct ggml_context *ctx, struct ggml_tensor *q,
+                                   struct ggml_tensor *k, struct ggml_tensor *v, float scale,
+                                   int n_past);
 
 /* ---------------------------------------------------------------- graphs */
 

@@ -194,3 +194,31 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     t->src[1] = b;
     return t;
 }
+
+ggml_tensor *ggml_attention(ggml_context *ctx, ggml_tensor *q, ggml_tensor *k, ggml_tensor *v,
+                            float scale, int n_past) {
+    expect_f32(q, "attention");
+    expect_rows_contiguous(q, "attention");
+    GGML_ASSERT(is_float(k->type) && k->type == v->type,
+                "attention: keys and values must both be F16 or F32 ('%s', '%s')", k->name,
+                v->name);
+    expect_rows_contiguous(k, "attention");
+    expect_rows_contiguous(v, "attention");
+    GGML_ASSERT(k->ne[0] == q->ne[0] && v->ne[0] == q->ne[0] && ggml_are_same_shape(k, v) &&
+                    k->nb[1] == v->nb[1] && k->nb[2] == v->nb[2] && k->ne[3] == 1 && q->ne[3] == 1,
+                "attention: '%s' and '%s' must be [head size, n_kv, kv heads] like the queries",
+                k->name, v->name);
+    GGML_ASSERT(k->ne[2] > 0 && q->ne[1] % k->ne[2] == 0,
+                "attention: %lld query heads do not share %lld kv heads evenly",
+                (long long)q->ne[1], (long long)k->ne[2]);
+    GGML_ASSERT(n_past >= 0 && n_past + q->ne[2] <= k->ne[1],
+                "attention: %d past and %lld new positions do not fit %lld keys", n_past,
+                (long long)q->ne[2], (long long)k->ne[1]);
+    ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 3, q->ne, GGML_OP_ATTENTION);
+    t->src[0] = q;
+    t->src[1] = k;
+    t->src[2] = v;
+    set_param_f32(t, 0, scale);
+    t->op_params[1] = n_past;
+    return t;
+}

@@ -8,7 +8,7 @@
  *   llama_model *model = llama_model_load("model.gguf");
  *   llama_context *ctx = llama_context_new(model, llama_context_default_params());
  *   llama_sampler *smpl = llama_sampler_new(llama_sampler_default_params());
- *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true);
+ *   n = llama_tokenize(model, "Once upon a time", -1, tokens, 64, true, false);
  *   llama_decode(ctx, tokens, n);                 // prompt, as one batch
  *   tok = llama_sampler_sample(smpl, llama_get_logits(ctx), llama_n_vocab(model));
  *   llama_decode(ctx, &tok, 1);                   // and so on, one token at a time
@@ -69,24 +69,71 @@ bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape)
 struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
                                        uint32_t seed);
 
-/* The special tokens; -1 when the vocabulary has none (llama_tokenize then
- * adds no BOS). */
+/* The special tokens; -1 when the vocabulary has none. */
 llama_token llama_token_bos(const struct llama_model *model);
 llama_token llama_token_eos(const struct llama_model *model);
+/* Whether prompts start with BOS (tokenizer.ggml.add_bos_token, or what
+ * llama.cpp assumes for the tokenizer): llama_tokenize adds it then. */
+bool llama_add_bos(const struct llama_model *model);
+
+/* GGUF token types (tokenizer.ggml.token_type), llama.cpp's numbering. */
+enum llama_token_type {
+    LLAMA_TOKEN_TYPE_UNDEFINED = 0,
+    LLAMA_TOKEN_TYPE_NORMAL = 1,
+    LLAMA_TOKEN_TYPE_UNKNOWN = 2,
+    LLAMA_TOKEN_TYPE_CONTROL = 3, /* <s>, <|im_start|>, ...: special */
+    LLAMA_TOKEN_TYPE_USER_DEFINED = 4,
+    LLAMA_TOKEN_TYPE_UNUSED = 5,
+    LLAMA_TOKEN_TYPE_BYTE = 6,
+};
+/* The type of a token; LLAMA_TOKEN_TYPE_UNDEFINED for ids out of range. */
+enum llama_token_type llama_token_get_type(const struct llama_model *model, llama_token token);
+/* Whether generating the token ends the model's turn: EOS, EOT (<|eot_id|>,
+ * <|im_end|>, ...) and EOM; false for ids out of range. */
+bool llama_token_is_eog(const struct llama_model *model, llama_token token);
+
+/* The model's chat template (GGUF tokenizer.chat_template, Jinja text), or
+ * NULL when the file has none. */
+const char *llama_model_chat_template(const struct llama_model *model);
 
 /* ---------------------------------------------------------------- tokens */
 
 /* Tokenizes text (text_len < 0: NUL-terminated) into at most n_max tokens.
- * Returns the number of tokens, or minus the number needed if n_max is too
- * small. */
+ * add_bos: start with BOS if the model does (llama_add_bos). parse_special:
+ * control tokens written in the text (<|im_start|>, <s>, ...) become those
+ * tokens; without it they are plain text, as in text to score. Returns the
+ * number of tokens, or minus the number needed if n_max is too small. */
 int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
-                       llama_token *tokens, int32_t n_max, bool add_bos);
-/* The text of one token, as it reads after `prev` (-1: nothing; a piece
- * that starts the text, after nothing but BOS, loses its leading space, as
- * sentencepiece decodes). Returns the length written (not NUL-terminated),
- * or minus the length needed. */
+                       llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
+/* The text of one token, as it reads after `prev` (-1: nothing; with a
+ * SentencePiece vocabulary a piece at the start of the text or after a
+ * control token such as BOS loses the space the tokenizer put before it). Control tokens give ""
+ * unless `special`, when they give their text. A piece may be part of a UTF-8 character; the next
+ * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed. */
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
-                             char *buf, int32_t buf_size);
+                             char *buf, int32_t buf_size, bool special);
+
+/* ---------------------------------------------------------------- chat */
+
+struct llama_chat_message {
+    const char *role; /* "system", "user" or "assistant" */
+    const char *content;
+};
+
+/* Formats a conversation with a chat template. `tmpl` is a template's name
+ * (llama_chat_template_names) or a model's Jinja template
+ * (llama_model_chat_template), which is recognised, as llama.cpp does, by
+ * what it contains; it is not run. add_assistant: end with the start of an
+ * assistant turn, for the model to write. BOS is not included (llama_tokenize
+ * adds it); tokenize the text with parse_special. Writes at most `length`
+ * bytes (not NUL-terminated) and returns the length of the whole text, so
+ * a return above `length` asks for a larger buffer; -1 (see
+ * llama_last_error) when the template is not one this library formats. */
+int32_t llama_chat_apply_template(const char *tmpl, const struct llama_chat_message *chat,
+                                  size_t n_msg, bool add_assistant, char *buf, int32_t length);
+/* The names of the templates llama_chat_apply_template formats,
+ * comma-separated: "chatml, llama2, ...". */
+const char *llama_chat_template_names(void);
 
 /* ---------------------------------------------------------------- contexts */
 
@@ -112,6 +159,10 @@ int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32
 /* Positions filled so far; and forgetting them. */
 int32_t llama_n_past(const struct llama_context *ctx);
 void llama_kv_clear(struct llama_context *ctx);
+/* Forgets the positions from n_keep on, so that the next llama_decode
+ * continues after the first n_keep (nothing changes if n_keep >=
+ * llama_n_past). The logits stay those of the last llama_decode. */
+void llama_kv_keep(struct llama_context *ctx, int32_t n_keep);
 
 /* Logits [n_vocab] after the last token of the last llama_decode call. With
  * all_logits, llama_get_logits_ith(ctx, i) gives those after its i-th token. */

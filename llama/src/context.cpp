@@ -154,6 +154,10 @@ int32_t llama_n_past(const llama_context *ctx) { return ctx->kv.n_past; }
 
 void llama_kv_clear(llama_context *ctx) { ctx->kv.n_past = 0; }
 
+void llama_kv_keep(llama_context *ctx, int32_t n_keep) {
+    ctx->kv.n_past = std::clamp(n_keep, 0, ctx->kv.n_past);
+}
+
 const float *llama_get_logits(const llama_context *ctx) {
     if (ctx->n_outputs == 0) return nullptr;
     return ctx->logits.data() + size_t(ctx->n_outputs - 1) * size_t(ctx->model->hp.n_vocab);

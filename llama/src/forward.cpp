@@ -70,29 +70,20 @@ struct builder {
         // append k and v at positions n_past.. of the cache; the copies go
         // into the graph first, so they run before the reads below
         ggml_tensor *k_cache = kv.k[size_t(il)], *v_cache = kv.v[size_t(il)];
-        const size_t k_row = k_cache->nb[1], el = ggml_type_size(v_cache->type);
-        ggml_build_forward_expand(
-            graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, k, hp.n_embd_kv(), n),
-                            ggml_view_2d(ctx, k_cache, hp.n_embd_kv(), n, k_row, n_past * k_row)));
-        ggml_build_forward_expand(graph, ggml_cpy(ctx, ggml_transpose(ctx, v),
-                                                  ggml_view_2d(ctx, v_cache, n, hp.n_embd_kv(),
-                                                               v_cache->nb[1], n_past * el)));
+        const size_t row = k_cache->nb[1], el = ggml_type_size(k_cache->type);
+        for (auto [t, cache] : {std::pair{k, k_cache}, std::pair{v, v_cache}})
+            ggml_build_forward_expand(
+                graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, t, hp.n_embd_kv(), n),
+                                ggml_view_2d(ctx, cache, hp.n_embd_kv(), n, row, n_past * row)));
 
-        // scores of every query against every key so far: [n_kv, n, n_head];
+        // each query against every key so far, weighing the values: [hd, n_head, n];
         // query head h reads kv head h / (n_head / n_head_kv)
-        ggml_tensor *keys = ggml_view_3d(ctx, k_cache, hd, n_kv, hp.n_head_kv, k_row,
-                                         hd * ggml_type_size(k_cache->type), 0);
-        ggml_tensor *scores = ggml_mul_mat(ctx, keys, ggml_permute(ctx, q, 0, 2, 1, 3));
-        scores = ggml_soft_max(ctx, scores, 1.0f / std::sqrt(float(hd)), true, n_past);
-        named(scores, "attn_weights", il);
+        ggml_tensor *keys = ggml_view_3d(ctx, k_cache, hd, n_kv, hp.n_head_kv, row, hd * el, 0);
+        ggml_tensor *values = ggml_view_3d(ctx, v_cache, hd, n_kv, hp.n_head_kv, row, hd * el, 0);
+        ggml_tensor *out =
+            ggml_attention(ctx, q, keys, values, 1.0f / std::sqrt(float(hd)), int(n_past));
 
-        // weighted sum of the values: [hd, n, n_head]
-        ggml_tensor *values_t = ggml_view_3d(ctx, v_cache, n_kv, hd, hp.n_head_kv, v_cache->nb[1],
-                                             hd * v_cache->nb[1], 0); // [n_kv, hd, n_head_kv]
-        ggml_tensor *out = ggml_mul_mat(ctx, values_t, scores);
-
-        // heads back side by side, then the output projection
-        out = ggml_cont(ctx, ggml_permute(ctx, out, 0, 2, 1, 3)); // [hd, n_head, n]
+        // heads side by side, then the output projection
         inputs.attn_output = ggml_reshape_2d(ctx, out, hp.n_embd, n);
         return linear(l.wo, inputs.attn_output);
     }

@@ -29,5 +29,10 @@ constexpr const char *EOS_ID = "tokenizer.ggml.eos_token_id";
 constexpr const char *UNK_ID = "tokenizer.ggml.unknown_token_id";
 constexpr const char *ADD_BOS = "tokenizer.ggml.add_bos_token";
 constexpr const char *ADD_SPACE_PREFIX = "tokenizer.ggml.add_space_prefix";
+constexpr const char *MERGES = "tokenizer.ggml.merges";
+constexpr const char *PRE = "tokenizer.ggml.pre";
+constexpr const char *EOT_ID = "tokenizer.ggml.eot_token_id";
+constexpr const char *EOM_ID = "tokenizer.ggml.eom_token_id";
+constexpr const char *CHAT_TEMPLATE = "tokenizer.chat_template";
 
 } // namespace llama::keys

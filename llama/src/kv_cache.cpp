@@ -16,10 +16,10 @@ bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type) {
     for (int il = 0; il < hp.n_layer; il++) {
         k.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx),
                                      "cache_k.%d", il));
-        v.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, n_ctx, hp.n_embd_kv()),
+        v.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx),
                                      "cache_v.%d", il));
-        // positions not yet written are masked out, but must not hold NaNs
-        // that a zero attention weight would turn into NaN
+        // (attention never reads a position not yet written; zeros keep a
+        // dump of the cache deterministic)
         std::memset(k.back()->data, 0, ggml_nbytes(k.back()));
         std::memset(v.back()->data, 0, ggml_nbytes(v.back()));
     }

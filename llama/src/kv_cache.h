@@ -9,8 +9,7 @@ namespace llama {
 struct kv_cache {
     ggml_context *ctx = nullptr;
     std::vector<ggml_tensor *> k; // per layer [n_embd_kv, n_ctx]: a row per position
-    std::vector<ggml_tensor *> v; // per layer [n_ctx, n_embd_kv]: transposed, so that the
-                                  // weighted sum over positions reads contiguous rows
+    std::vector<ggml_tensor *> v; // per layer [n_embd_kv, n_ctx], likewise
     uint32_t n_ctx = 0;
     int32_t n_past = 0; // positions filled
 

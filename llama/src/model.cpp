@@ -299,7 +299,7 @@ llama_model *llama_model_load(const char *path) {
         return nullptr;
     }
     model->hp.n_vocab = int32_t(v.tokens.size());
-    model->tok = std::make_unique<tokenizer>(std::move(v));
+    model->tok = tokenizer::create(std::move(v));
     const size_t n_tensors = f.tensors().size();
     model->weights = ggml_init({ggml_tensor_overhead() * (n_tensors + 1), nullptr, true});
     if (!model->weights) {

@@ -154,7 +154,7 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
         model->layers.push_back(l);
     }
     repack_weights(*model);
-    model->tok = std::make_unique<tokenizer>(synthetic_vocab(hp.n_vocab));
+    model->tok = tokenizer::create(synthetic_vocab(hp.n_vocab));
     model->desc = describe(*model) + " (random)";
     return model.release();
 }

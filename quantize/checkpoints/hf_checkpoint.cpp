@@ -1,5 +1,8 @@
 #include "checkpoints/hf_checkpoint.h"
 
+#include "checkpoints/hf_tokenizer.h"
+#include "checkpoints/sentencepiece_model.h"
+
 #include "file_type.h"
 #include "gguf_keys.h"
 #include "string_printf.h"
@@ -229,14 +232,21 @@ std::unique_ptr<hf_checkpoint> hf_checkpoint::open(const std::string &dir, std::
     if (!read_hf_config(dir, &ckpt->config_, error)) return nullptr;
     ckpt->tensors_ = safetensors_set::open_dir(dir, error);
     if (!ckpt->tensors_) return nullptr;
-    const std::string tok_path = (std::filesystem::path(dir) / "tokenizer.model").string();
-    if (!read_sentencepiece_model(tok_path, &ckpt->tokenizer_, error)) return nullptr;
+    std::string tok_path = (std::filesystem::path(dir) / "tokenizer.model").string();
+    llama::vocab &v = ckpt->vocab_;
+    if (std::filesystem::exists(tok_path)) {
+        sentencepiece_model spm;
+        if (!read_sentencepiece_model(tok_path, &spm, error)) return nullptr;
+        v = std::move(spm.vocab);
+    } else {
+        tok_path = (std::filesystem::path(dir) / "tokenizer.json").string();
+        if (!read_hf_tokenizer(dir, &v, error)) return nullptr;
+    }
 
     // config.json's special tokens are what transformers uses
-    llama::vocab &v = ckpt->tokenizer_.vocab;
     const hf_config &c = ckpt->config_;
     if (int64_t(v.tokens.size()) != c.vocab_size) {
-        *error = tok_path + string_printf(": %zu pieces, but config.json's vocab_size is %d",
+        *error = tok_path + string_printf(": %zu tokens, but config.json's vocab_size is %d",
                                           v.tokens.size(), c.vocab_size);
         return nullptr;
     }
@@ -263,7 +273,7 @@ bool hf_checkpoint::add_to(const std::string &name, out_type type, llama::gguf_w
                            c.rms_norm_eps,
                            c.rope_theta};
     set_llama_metadata(hp, type, w);
-    llama::store_vocab(tokenizer_.vocab, w);
+    llama::store_vocab(vocab_, w);
     converter conv(*tensors_, c, type, w);
     if (!conv.run()) {
         *error = conv.error();

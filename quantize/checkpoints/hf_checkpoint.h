@@ -1,6 +1,6 @@
 // A Hugging Face llama checkpoint folder (config.json, *.safetensors sharded
-// or not, tokenizer.model), float or GPTQ-quantized, converted to a llama
-// GGUF with llama.cpp's keys and tensor names.
+// or not, tokenizer.model or else tokenizer.json), float or GPTQ-quantized,
+// converted to a llama GGUF with llama.cpp's keys and tensor names.
 //
 // What the conversion does to the weights:
 // - Q and K rows are permuted from Hugging Face's RoPE layout (each head
@@ -19,9 +19,9 @@
 
 #include "checkpoints/hf_config.h"
 #include "checkpoints/safetensors.h"
-#include "checkpoints/sentencepiece_model.h"
 #include "gguf.h"
 #include "llama_gguf_out.h"
+#include "vocab.h"
 
 #include <memory>
 #include <string>
@@ -30,11 +30,13 @@ namespace convert {
 
 class hf_checkpoint {
   public:
-    // Reads config.json, the safetensors header(s) and tokenizer.model.
+    // Reads config.json, the safetensors header(s) and the tokenizer:
+    // tokenizer.model (SentencePiece) when there is one, else tokenizer.json
+    // (byte-level BPE, hf_tokenizer.h).
     static std::unique_ptr<hf_checkpoint> open(const std::string &dir, std::string *error);
 
     const hf_config &config() const { return config_; }
-    const llama::vocab &vocab() const { return tokenizer_.vocab; }
+    const llama::vocab &vocab() const { return vocab_; }
 
     // Checks every tensor (names, dtypes, shapes, GPTQ layers) and fills the
     // writer; the tensors are read from the mapped files during w->write(),
@@ -47,7 +49,7 @@ class hf_checkpoint {
     std::string dir_;
     hf_config config_{};
     std::unique_ptr<safetensors_set> tensors_;
-    sentencepiece_model tokenizer_;
+    llama::vocab vocab_;
 };
 
 } // namespace convert

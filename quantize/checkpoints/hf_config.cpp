@@ -1,7 +1,6 @@
 #include "checkpoints/hf_config.h"
 
 #include "checkpoints/json.h"
-#include "mapped_file.h"
 #include "string_printf.h"
 
 #include <climits>
@@ -13,22 +12,6 @@ namespace convert {
 using llama::string_printf;
 
 namespace {
-
-bool read_json_file(const std::string &path, json::value *out, std::string *error) {
-    std::unique_ptr<llama::mapped_file> map = llama::mapped_file::open(path, error);
-    if (!map) return false;
-    std::string json_error;
-    if (!json::parse({reinterpret_cast<const char *>(map->data()), map->size()}, out,
-                     &json_error)) {
-        *error = path + ": " + json_error;
-        return false;
-    }
-    if (out->type != json::kind::OBJECT) {
-        *error = path + ": not a JSON object";
-        return false;
-    }
-    return true;
-}
 
 // A required (fallback unset) or optional positive int32 member.
 bool positive(const json::value &o, const char *key, std::optional<int64_t> fallback, int32_t *out,
@@ -73,7 +56,7 @@ bool read_hf_config(const std::string &dir, hf_config *out, std::string *error) 
     namespace fs = std::filesystem;
     const std::string path = (fs::path(dir) / "config.json").string();
     json::value cfg;
-    if (!read_json_file(path, &cfg, error)) return false;
+    if (!json::read_object_file(path, &cfg, error)) return false;
     auto fail = [&](const std::string &what) {
         *error = path + ": " + what;
         return false;
@@ -127,7 +110,7 @@ bool read_hf_config(const std::string &dir, hf_config *out, std::string *error) 
     } else if (const fs::path qpath = fs::path(dir) / "quantize_config.json"; fs::exists(qpath)) {
         json::value q;
         gptq_config g;
-        if (!read_json_file(qpath.string(), &q, error) ||
+        if (!json::read_object_file(qpath.string(), &q, error) ||
             !read_gptq_config(q, qpath.string(), &g, error))
             return false;
         c.gptq = g;

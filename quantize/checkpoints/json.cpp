@@ -1,5 +1,7 @@
 #include "checkpoints/json.h"
 
+#include "mapped_file.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -344,6 +346,21 @@ const value *typed_member(const value &object, const char *key, kind want, bool 
 }
 
 } // namespace
+
+bool read_object_file(const std::string &path, value *out, std::string *error) {
+    std::unique_ptr<llama::mapped_file> map = llama::mapped_file::open(path, error);
+    if (!map) return false;
+    std::string json_error;
+    if (!parse({reinterpret_cast<const char *>(map->data()), map->size()}, out, &json_error)) {
+        *error = path + ": " + json_error;
+        return false;
+    }
+    if (out->type != kind::OBJECT) {
+        *error = path + ": not a JSON object";
+        return false;
+    }
+    return true;
+}
 
 bool get_member(const value &object, const char *key, int64_t *out, const std::string &source,
                 std::string *error) {

@@ -41,6 +41,10 @@ struct value {
 // returns false with *error = "line L, column C: what is wrong".
 bool parse(std::string_view text, value *out, std::string *error);
 
+// Reads and parses a file that must hold a JSON object; *error names the
+// file.
+bool read_object_file(const std::string &path, value *out, std::string *error);
+
 // Typed members of an object, for config readers. An absent member (or a
 // null one) leaves *out as it is and returns true; a member of another type
 // returns false with *error = "<source>: \"key\" is a string, not an

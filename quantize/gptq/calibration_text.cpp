@@ -77,9 +77,10 @@ std::optional<std::vector<llama_token>> tokenize_file(const llama_model *model,
         *error = path + ": the calibration text is larger than 2 GiB; a few MB is plenty";
         return std::nullopt;
     }
-    const int32_t n = -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true);
+    const int32_t n =
+        -llama_tokenize(model, text.data(), int32_t(text.size()), nullptr, 0, true, false);
     std::vector<llama_token> tokens(size_t(std::max(n, 0)));
-    llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), n, true);
+    llama_tokenize(model, text.data(), int32_t(text.size()), tokens.data(), n, true, false);
     return tokens;
 }
 

@@ -32,6 +32,7 @@ forward_fn forward_of(ggml_op op) {
     case GGML_OP_GET_ROWS: return forward_get_rows;
     case GGML_OP_GET_COLS: return forward_get_cols;
     case GGML_OP_MUL_MAT: return forward_mul_mat;
+    case GGML_OP_ATTENTION: return forward_attention;
     case GGML_OP_COUNT: break;
     }
     GGML_ASSERT(false, "unknown op %d", int(op));

@@ -11,6 +11,6 @@
 namespace ggml::cpu {
 
 constexpr int64_t TILE_X = 64;
-constexpr int64_t TILE_Y = 4;
+constexpr int64_t TILE_Y = 8;
 
 } // namespace ggml::cpu

@@ -52,6 +52,7 @@ void forward_rms_norm(const compute_params &p, ggml_tensor *dst);
 void forward_rope(const compute_params &p, ggml_tensor *dst);
 void forward_soft_max(const compute_params &p, ggml_tensor *dst);
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst);
+void forward_attention(const compute_params &p, ggml_tensor *dst);
 void forward_mul_mat_blas(const compute_params &p, ggml_tensor *dst); // GGML_OPENBLAS builds
 
 } // namespace ggml::cpu

@@ -26,6 +26,15 @@ using vec_dot_fn = void (*)(int64_t n, float *s, const void *x, const void *y);
 using gemm_fn = void (*)(int64_t n, float *s, size_t bs, const void *x, size_t bx, int ng,
                          const void *y, size_t by, int ny);
 
+// Causal attention of nq consecutive queries of one head over a KV cache
+// whose rows are of this format (float/attention.h): query t (hd floats at
+// q + t * q_stride, already scaled) sees keys 0 .. n_first + t - 1 (hd
+// elements each at k + j * kv_stride bytes, values likewise at v), and
+// out + t * out_stride gets softmax(q_t . k) . v.
+using attend_fn = void (*)(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                           const void *k, const void *v, size_t kv_stride, float *out,
+                           size_t out_stride);
+
 // Which bytes of a block are its payload (the quants, interleaved across a
 // group's rows in 4-byte units) and which its header fields (formats/row_groups.h).
 struct group_layout {
@@ -42,8 +51,9 @@ struct format_kernels {
     // for activations, so it must be fast). Null where the reference is
     // fast enough.
     quantize_row_fn quantize_row;
-    vec_dot_fn vec_dot; // null for types that are never weights (Q8_1, I32)
-    gemm_fn gemm;       // over row groups; null for types that are never grouped
+    vec_dot_fn vec_dot;         // null for types that are never weights (Q8_1, I32)
+    gemm_fn gemm;               // over row groups; null for types that are never grouped
+    attend_fn attend = nullptr; // F32 and F16 (the KV cache's formats) only
 };
 
 struct format_traits {
@@ -76,6 +86,7 @@ struct active_kernels {
     quantize_row_fn quantize_row; // never null for a type with a reference quantizer
     vec_dot_fn vec_dot;
     gemm_fn gemm; // null only for the types that are never grouped
+    attend_fn attend;
 };
 const active_kernels &kernels_of(ggml_type type);
 

@@ -3,9 +3,10 @@
 // end: they differ from the reference's element-order sum by float rounding
 // only, and, like it, give the same result for a row padded with zeros
 // (attention relies on that: its rows grow with the batch, masked by zeros).
+#include "float/attention.h"
 #include "float/blocks.h"
 #include "formats/kernels.h"
-#include "formats/x86/common.h"
+#include "formats/x86/vec8.h"
 
 namespace {
 
@@ -57,8 +58,9 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
 
 namespace ggml {
 
-const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr};
-const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr};
+const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>};
+const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
+                              attend<vec8, uint16_t>};
 const format_kernels bf16_avx2{nullptr, vec_dot_float<bf16, float>, nullptr};
 
 } // namespace ggml

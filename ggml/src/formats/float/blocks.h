@@ -2,6 +2,7 @@
 // an F32 (8 exponent bits, 7 mantissa bits), as ggml stores it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace ggml {
@@ -23,5 +24,10 @@ void vec_dot_f16_ref(int64_t n, float *s, const void *x, const void *y);
 // activations are not rounded to BF16 first (ggml's BF16 kernels do round
 // them; this keeps their full precision at no cost).
 void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *x, const void *y);
+// format_kernels::attend of the scalar level (float/attention.h's algorithm)
+void attend_f32_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride);
+void attend_f16_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride);
 
 } // namespace ggml

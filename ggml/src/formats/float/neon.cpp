@@ -3,6 +3,7 @@
 // end: they differ from the reference's element-order sum by float rounding
 // only, and give the same result for a row padded with zeros (see
 // float/avx2.cpp).
+#include "float/attention.h"
 #include "float/blocks.h"
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
@@ -49,12 +50,65 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
     *s = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
 }
 
+// 8 floats as two NEON vectors: float/attention.h's policy.
+struct vec8 {
+    struct vec {
+        float32x4_t lo, hi;
+    };
+    static vec zero() { return {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)}; }
+    static vec set1(float f) { return {vdupq_n_f32(f), vdupq_n_f32(f)}; }
+    static vec load(const float *p) { return {vld1q_f32(p), vld1q_f32(p + 4)}; }
+    static vec load(const uint16_t *p) { return {load4(p), load4(p + 4)}; }
+    static void store(float *p, vec v) {
+        vst1q_f32(p, v.lo);
+        vst1q_f32(p + 4, v.hi);
+    }
+    static vec add(vec a, vec b) { return {vaddq_f32(a.lo, b.lo), vaddq_f32(a.hi, b.hi)}; }
+    static vec mul(vec a, vec b) { return {vmulq_f32(a.lo, b.lo), vmulq_f32(a.hi, b.hi)}; }
+    static vec fma(vec a, vec b, vec c) {
+        return {vfmaq_f32(c.lo, a.lo, b.lo), vfmaq_f32(c.hi, a.hi, b.hi)};
+    }
+    static float hmax(vec v) { return vmaxvq_f32(vmaxq_f32(v.lo, v.hi)); }
+    static float hsum(vec v) { return vaddvq_f32(vaddq_f32(v.lo, v.hi)); }
+    static void sum2(vec a, vec b, float out[2]) {
+        out[0] = hsum(a);
+        out[1] = hsum(b);
+    }
+    static vec first(int n) {
+        const int32x4_t i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
+        const int32x4_t nn = vdupq_n_s32(n);
+        return {vreinterpretq_f32_u32(vcltq_s32(i0, nn)), vreinterpretq_f32_u32(vcltq_s32(i1, nn))};
+    }
+    static vec select(vec mask, vec a, vec b) {
+        return {vbslq_f32(vreinterpretq_u32_f32(mask.lo), a.lo, b.lo),
+                vbslq_f32(vreinterpretq_u32_f32(mask.hi), a.hi, b.hi)};
+    }
+    // e^x for x <= 0, as x86/vec8.h computes it
+    static float32x4_t exp4(float32x4_t x) {
+        x = vmaxq_f32(x, vdupq_n_f32(-87.3f));
+        const float32x4_t n = vrndnq_f32(vmulq_n_f32(x, 1.44269504088896341f));
+        float32x4_t r = vfmsq_f32(x, n, vdupq_n_f32(0.693359375f));
+        r = vfmsq_f32(r, n, vdupq_n_f32(-2.12194440e-4f));
+        float32x4_t p = vdupq_n_f32(1.9875691500e-4f);
+        p = vfmaq_f32(vdupq_n_f32(1.3981999507e-3f), p, r);
+        p = vfmaq_f32(vdupq_n_f32(8.3334519073e-3f), p, r);
+        p = vfmaq_f32(vdupq_n_f32(4.1665795894e-2f), p, r);
+        p = vfmaq_f32(vdupq_n_f32(1.6666665459e-1f), p, r);
+        p = vfmaq_f32(vdupq_n_f32(5.0000001201e-1f), p, r);
+        p = vfmaq_f32(vaddq_f32(r, vdupq_n_f32(1.0f)), vmulq_f32(p, r), r);
+        const int32x4_t e = vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23);
+        return vmulq_f32(p, vreinterpretq_f32_s32(e));
+    }
+    static vec exp(vec x) { return {exp4(x.lo), exp4(x.hi)}; }
+};
+
 } // namespace
 
 namespace ggml {
 
-const format_kernels f32_neon{nullptr, vec_dot_float<float>, nullptr};
-const format_kernels f16_neon{quantize_row_f16, vec_dot_float<uint16_t>, nullptr};
+const format_kernels f32_neon{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>};
+const format_kernels f16_neon{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
+                              attend<vec8, uint16_t>};
 const format_kernels bf16_neon{nullptr, vec_dot_float<bf16, float>, nullptr};
 
 } // namespace ggml

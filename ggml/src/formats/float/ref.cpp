@@ -1,10 +1,13 @@
 // Scalar reference of the float formats. Dot products accumulate in float in
-// element order, as llama2.c's matmul does.
+// element order, as llama2.c's matmul does; attention follows
+// float/attention.h's blocks and online softmax with plain loops.
 #include "float/blocks.h"
 
 #include "fp16.h"
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 namespace ggml {
@@ -75,6 +78,64 @@ void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *vx, const void *vy) {
     float sum = 0.0f;
     for (int64_t i = 0; i < n; i++) sum += bf16_to_fp32(x[i]) * y[i];
     *s = sum;
+}
+
+namespace {
+
+inline float to_float(float x) { return x; }
+inline float to_float(uint16_t h) { return fp16_to_fp32(h); }
+
+template <class T>
+void attend_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                const void *vk, const void *vv, size_t kv_stride, float *out, size_t out_stride) {
+    constexpr int64_t block = 8;
+    const T *k = static_cast<const T *>(vk);
+    const T *v = static_cast<const T *>(vv);
+    const size_t stride = kv_stride / sizeof(T);
+    for (int t = 0; t < nq; t++) {
+        const float *qt = q + size_t(t) * q_stride;
+        float *o = out + size_t(t) * out_stride;
+        std::fill(o, o + hd, 0.0f);
+        const int64_t n_keys = n_first + t;
+        float m = -INFINITY, l = 0.0f;
+        for (int64_t j0 = 0; j0 < n_keys; j0 += block) {
+            const int64_t jn = std::min(block, n_keys - j0);
+            float s[block];
+            float mb = -INFINITY;
+            for (int64_t jj = 0; jj < jn; jj++) {
+                const T *kj = k + size_t(j0 + jj) * stride;
+                float dot = 0.0f;
+                for (int64_t d = 0; d < hd; d++) dot += qt[d] * to_float(kj[d]);
+                s[jj] = dot;
+                mb = std::max(mb, dot);
+            }
+            if (mb > m) {
+                const float c = std::exp(m - mb);
+                l *= c;
+                for (int64_t d = 0; d < hd; d++) o[d] *= c;
+                m = mb;
+            }
+            for (int64_t jj = 0; jj < jn; jj++) {
+                const float p = std::exp(s[jj] - m);
+                l += p;
+                const T *vj = v + size_t(j0 + jj) * stride;
+                for (int64_t d = 0; d < hd; d++) o[d] += p * to_float(vj[d]);
+            }
+        }
+        for (int64_t d = 0; d < hd; d++) o[d] *= 1.0f / l;
+    }
+}
+
+} // namespace
+
+void attend_f32_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride) {
+    attend_ref<float>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+}
+
+void attend_f16_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
+                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride) {
+    attend_ref<uint16_t>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
 }
 
 } // namespace ggml
