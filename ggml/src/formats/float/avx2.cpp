@@ -4,8 +4,8 @@
 // only, and, like it, give the same result for a row padded with zeros
 // (attention relies on that: its rows grow with the batch, masked by zeros).
 #include "float/attention.h"
-#include "float/swiglu.h"
 #include "float/blocks.h"
+#include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
 

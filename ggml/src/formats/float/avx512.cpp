@@ -3,8 +3,8 @@
 // from the reference's element-order sum by float rounding only, and give
 // the same result for a row padded with zeros (see float/avx2.cpp).
 #include "float/attention.h"
-#include "float/swiglu.h"
 #include "float/blocks.h"
+#include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
 

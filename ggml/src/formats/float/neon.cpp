@@ -4,8 +4,8 @@
 // only, and give the same result for a row padded with zeros (see
 // float/avx2.cpp).
 #include "float/attention.h"
-#include "float/swiglu.h"
 #include "float/blocks.h"
+#include "float/swiglu.h"
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
 
