@@ -8,6 +8,16 @@
 
 namespace args {
 
+std::string weight_type_names() {
+    std::vector<ggml_type> all(ggml_types(nullptr, 0));
+    ggml_types(all.data(), all.size());
+    std::string names;
+    for (ggml_type t : all)
+        if (ggml_is_weight_type(t))
+            names += (names.empty() ? "" : ", ") + std::string(ggml_type_name(t));
+    return names;
+}
+
 namespace {
 
 std::string range_error(const std::string &value, const std::string &what) {

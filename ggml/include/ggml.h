@@ -41,9 +41,21 @@ enum ggml_type {
     GGML_TYPE_F16 = 1,
     GGML_TYPE_Q4_0 = 2,
     GGML_TYPE_Q4_1 = 3,
+    GGML_TYPE_Q5_0 = 6,
+    GGML_TYPE_Q5_1 = 7,
     GGML_TYPE_Q8_0 = 8,
     GGML_TYPE_Q8_1 = 9,
+    /* K-quants: super-blocks of 256 weights; Q8_K is their activation type */
+    GGML_TYPE_Q2_K = 10,
+    GGML_TYPE_Q3_K = 11,
+    GGML_TYPE_Q4_K = 12,
+    GGML_TYPE_Q5_K = 13,
+    GGML_TYPE_Q6_K = 14,
+    GGML_TYPE_Q8_K = 15,
+    GGML_TYPE_IQ4_NL = 20,
+    GGML_TYPE_IQ4_XS = 23,
     GGML_TYPE_I32 = 26,
+    GGML_TYPE_BF16 = 30,
     GGML_TYPE_Q4_Z = 1024,
     GGML_TYPE_Q3_Z = 1025,
 };
@@ -52,6 +64,9 @@ typedef uint16_t ggml_fp16_t;
 
 /* False for ids that are not a type this library knows. */
 bool ggml_type_is_valid(uint32_t type);
+/* Every type this library knows: writes the first `max` of them to `types`
+ * (which may be NULL when max is 0) and returns how many there are. */
+size_t ggml_types(enum ggml_type *types, size_t max);
 /* "F32", "Q4_Z", ...; NULL for an unknown type. */
 const char *ggml_type_name(enum ggml_type type);
 /* Case-insensitive lookup by name; returns false if there is none. */
@@ -61,6 +76,9 @@ int64_t ggml_blck_size(enum ggml_type type);
 /* Bytes in one block. */
 size_t ggml_type_size(enum ggml_type type);
 bool ggml_is_quantized(enum ggml_type type);
+/* Whether tensors of this type can be weights of mul_mat: false for the
+ * activation-only types (Q8_1, Q8_K) and I32. */
+bool ggml_is_weight_type(enum ggml_type type);
 /* Bytes of a row of ne elements; ne must be a multiple of the block size. */
 size_t ggml_row_size(enum ggml_type type, int64_t ne);
 /* The type mul_mat converts activations to before the dot product with
@@ -76,7 +94,8 @@ void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
 /* Reference (bit-exact, portable) conversion of nrows rows of n_per_row
  * floats into blocks of `type` (any type, F32 included). Returns the bytes
  * written, or 0 when n_per_row is not a multiple of the block size, in which
- * case nothing is written. */
+ * case nothing is written. The floats must be finite (the quantize tool
+ * refuses tensors that are not). */
 size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
                           int64_t n_per_row);
 /* Decodes n elements (a multiple of the block size) of `type` to floats. */

@@ -146,8 +146,7 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
              ", expected " + shape_str(int(ne.size()), ne.data()));
         return nullptr;
     }
-    if (is_norm ? info->type != GGML_TYPE_F32
-                : info->type == GGML_TYPE_I32 || info->type == GGML_TYPE_Q8_1) {
+    if (is_norm ? info->type != GGML_TYPE_F32 : !ggml_is_weight_type(info->type)) {
         fail("tensor '" + name + "' has type " + ggml_type_name(info->type) + ", which " +
              (is_norm ? "a norm or bias cannot have (it must be F32)" : "a weight cannot have"));
         return nullptr;

@@ -5,6 +5,7 @@
 #include "model.h"
 #include "string_printf.h"
 #include "system_memory.h"
+#include "type_fallback.h"
 
 #include <cstring>
 #include <random>
@@ -42,11 +43,9 @@ struct random_builder {
     uint32_t seed;
     int n_made = 0;
 
-    // The type a matrix with rows of ne0 gets: `type`, or F16 when the rows
-    // don't fit its blocks (as quantize does).
-    ggml_type type_for(int64_t ne0) const {
-        return ne0 % ggml_blck_size(type) == 0 ? type : GGML_TYPE_F16;
-    }
+    // The type a matrix with rows of ne0 gets: `type`, or llama.cpp's
+    // fallback when the rows don't fit its blocks (as quantize does).
+    ggml_type type_for(int64_t ne0) const { return llama::fallback_type(type, ne0); }
 
     // (128 bits: int32 shapes can make sizes beyond 64)
     static unsigned __int128 bytes(ggml_type t, int64_t ne0, int64_t ne1) {
@@ -115,7 +114,7 @@ llama_model *random_model(llama_model_shape s, ggml_type type, uint32_t seed) {
                   "even head size, kv heads dividing heads)");
         return nullptr;
     }
-    if (!ggml_type_is_valid(uint32_t(type)) || type == GGML_TYPE_I32 || type == GGML_TYPE_Q8_1) {
+    if (!ggml_type_is_valid(uint32_t(type)) || !ggml_is_weight_type(type)) {
         set_error("a random model's weights cannot be of that type");
         return nullptr;
     }
