@@ -10,19 +10,27 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const int64_t n = int64_t(size / sizeof(float)) / 32 * 32;
-    if (n == 0) return 0;
-    std::vector<float> x(static_cast<size_t>(n));
-    std::memcpy(x.data(), data, size_t(n) * sizeof(float));
-    bool finite = true;
-    for (float v : x) finite = finite && std::isfinite(v);
+    static const std::vector<ggml_type> types = [] {
+        std::vector<ggml_type> all(ggml_types(nullptr, 0));
+        ggml_types(all.data(), all.size());
+        std::erase(all, GGML_TYPE_I32);
+        return all;
+    }();
+    const int64_t n_floats = int64_t(size / sizeof(float));
+    if (n_floats < 32) return 0;
+    std::vector<float> x(static_cast<size_t>(n_floats));
+    std::memcpy(x.data(), data, size_t(n_floats) * sizeof(float));
 
     std::vector<uint8_t> q, simd;
-    std::vector<float> back(static_cast<size_t>(n));
-    for (ggml_type type : {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
-                           GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+    std::vector<float> back;
+    for (ggml_type type : types) {
+        const int64_t n = n_floats / ggml_blck_size(type) * ggml_blck_size(type);
+        if (n == 0) continue;
+        bool finite = true;
+        for (int64_t i = 0; i < n; i++) finite = finite && std::isfinite(x[size_t(i)]);
         q.assign(ggml_row_size(type, n), 0);
         if (ggml_quantize_rows(type, x.data(), q.data(), 1, n) != q.size()) std::abort();
+        back.resize(size_t(n));
         ggml_dequantize_row(type, q.data(), back.data(), n);
         if (!finite) continue;
         for (ggml_cpu_level level : {GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {

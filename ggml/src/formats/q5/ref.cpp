@@ -2,6 +2,7 @@
 // are tested against. The quantizers round exactly as ggml's reference ones
 // (quantize_row_q5_0_ref, quantize_row_q5_1_ref), so files match its bytes;
 // the dot products follow formats/dot_sum.h as Q4_0's and Q4_1's do.
+#include "formats/quant_math.h"
 #include "q5/blocks.h"
 
 #include "formats/dot_sum.h"
@@ -45,12 +46,12 @@ void quantize_row_q5_0_ref(const float *x, void *vy, int64_t n) {
             }
         }
         const float d = max / -16.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         // x * id + 16.5 lies in [0.5, 32.5] for finite x; truncated, the top
         // (the far end from max) is clamped to 31
         uint8_t q[QK5];
-        for (int j = 0; j < QK5; j++) q[j] = uint8_t(std::min(31, int(x[j] * id + 16.5f)));
+        for (int j = 0; j < QK5; j++) q[j] = uint8_t(trunc_clamped(x[j] * id + 16.5f, 0, 31));
         pack(q, &y[b]);
     }
 }
@@ -64,14 +65,16 @@ void quantize_row_q5_1_ref(const float *x, void *vy, int64_t n) {
             max = std::max(max, x[j]);
         }
         const float d = (max - min) / 31.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         y[b].m = fp32_to_fp16(min);
         // (x - min) * id + 0.5 lies in [0.5, 31.5] (up to rounding), so the
         // truncation needs no clamp; unlike Q4_1, ggml clamps nothing here
-        // either, and a quant of 32 would keep only its low 5 bits
+        // either, and a quant of 32 would keep only its low 5 bits (the
+        // clamp only keeps NaN and infinities defined)
         uint8_t q[QK5];
-        for (int j = 0; j < QK5; j++) q[j] = uint8_t(int((x[j] - min) * id + 0.5f) & 31);
+        for (int j = 0; j < QK5; j++)
+            q[j] = uint8_t(trunc_clamped((x[j] - min) * id + 0.5f, 0, 255) & 31);
         pack(q, &y[b]);
     }
 }
