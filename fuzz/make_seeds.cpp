@@ -60,8 +60,9 @@ llama::vocab tiny_vocab() {
 void write_tiny_model(const std::filesystem::path &path, int64_t embd, ggml_type type) {
     const int64_t n_vocab = 16, n_ff = embd, n_head = embd / 4, kv = embd / 2;
     llama::gguf_writer w;
-    const llama::hparams hp{int32_t(n_vocab), 16, int32_t(embd), 1, int32_t(n_ff), int32_t(n_head),
-                            int32_t(n_head / 2), 4, 1e-5f, 10000.0f};
+    const llama::hparams hp{
+        int32_t(n_vocab),    16, int32_t(embd), 1,       int32_t(n_ff), int32_t(n_head),
+        int32_t(n_head / 2), 4,  1e-5f,         10000.0f};
     convert::set_llama_metadata(hp, "tiny", convert::out_type::F32, &w);
     llama::store_vocab(tiny_vocab(), &w);
     std::vector<std::vector<uint8_t>> data; // kept until written

@@ -1,7 +1,7 @@
 #include "quantized_model_writer.h"
 
-#include "schema.h"
 #include "progress_bar.h"
+#include "schema.h"
 #include "tensor_floats.h"
 
 #include <algorithm>
@@ -27,7 +27,8 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
     // as llama.cpp: the input's keys, then these two last (moved there if
     // present), so that the same input gives the same bytes
     for (const llama::gguf_kv &kv : in.metadata())
-        if (kv.key != llama::schema::keys::FILE_TYPE && kv.key != llama::schema::keys::QUANTIZATION_VERSION)
+        if (kv.key != llama::schema::keys::FILE_TYPE &&
+            kv.key != llama::schema::keys::QUANTIZATION_VERSION)
             w.set(kv.key, kv.value);
     w.set_u32(llama::schema::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
     w.set_u32(llama::schema::keys::FILE_TYPE, plan.file_type);

@@ -26,8 +26,8 @@ model_shape shape_of(const llama::gguf_file &in, std::string *error) {
     long max_layer = -1;
     for (const llama::gguf_tensor &t : in.tensors())
         max_layer = std::max(max_layer, layer_of(t.name));
-    m.n_layer = int64_t(
-        llama::gguf_get_uint(in, arch_key(m.arch, keys::BLOCK_COUNT), error).value_or(uint64_t(max_layer + 1)));
+    m.n_layer = int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::BLOCK_COUNT), error)
+                            .value_or(uint64_t(max_layer + 1)));
     m.n_head =
         int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::HEAD_COUNT), error).value_or(0));
     m.n_head_kv = int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::HEAD_COUNT_KV), error)
@@ -115,9 +115,8 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
                              " and are quantized again: expect worse quality than from F32 or F16");
     }
     if (o.output.how != type_override::mode::DEFAULT && !shape.has_output)
-        plan.notes.push_back("the model has no " + OUTPUT + " (its output uses " +
-                             TOKEN_EMBD + "), so --output-type has no effect; --embd-type sets " +
-                             TOKEN_EMBD);
+        plan.notes.push_back("the model has no " + OUTPUT + " (its output uses " + TOKEN_EMBD +
+                             "), so --output-type has no effect; --embd-type sets " + TOKEN_EMBD);
     return plan;
 }
 

@@ -72,8 +72,7 @@ TEST(GgufCApi, WritesAndReadsBack) {
     EXPECT_EQ(gguf_get_uint(f, "i", &u), -1); // negative
     EXPECT_EQ(std::string(gguf_last_error()), path + ": key 'i' is -5, expected a value >= 0");
     EXPECT_EQ(gguf_get_string(f, "n", &s, &len), -1);
-    EXPECT_EQ(std::string(gguf_last_error()),
-              path + ": key 'n' has type UINT32, expected STRING");
+    EXPECT_EQ(std::string(gguf_last_error()), path + ": key 'n' has type UINT32, expected STRING");
 
     uint64_t count = 0;
     gguf_element e;

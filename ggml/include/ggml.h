@@ -105,7 +105,7 @@ GGML_API void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
  * case nothing is written. The floats must be finite (the quantize tool
  * refuses tensors that are not). */
 GGML_API size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
-                          int64_t n_per_row);
+                                   int64_t n_per_row);
 /* Decodes n elements (a multiple of the block size) of `type` to floats. */
 GGML_API void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
 
@@ -203,15 +203,16 @@ GGML_API size_t ggml_graph_overhead(size_t n_nodes);
 /* New leaf tensor, contiguous. Its data lives in the arena unless the
  * context is no_alloc (then data is NULL until the caller sets it, or until
  * the planner allocates it for a tensor flagged as input). */
-GGML_API struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type, int n_dims,
-                                    const int64_t *ne);
-GGML_API struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0);
-GGML_API struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1);
-GGML_API struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1, int64_t ne2);
-GGML_API struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1, int64_t ne2, int64_t ne3);
+GGML_API struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type,
+                                             int n_dims, const int64_t *ne);
+GGML_API struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0);
+GGML_API struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1);
+GGML_API struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1, int64_t ne2);
+GGML_API struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
 
 GGML_API struct ggml_tensor *ggml_set_name(struct ggml_tensor *t, const char *name);
 GGML_API struct ggml_tensor *ggml_format_name(struct ggml_tensor *t, const char *fmt, ...);
@@ -240,26 +241,28 @@ GGML_API bool ggml_repack_rows(struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
 
-GGML_API struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 size_t offset);
-GGML_API struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, size_t nb1, size_t offset);
-GGML_API struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, int64_t ne2, size_t nb1, size_t nb2, size_t offset);
-GGML_API struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, int64_t ne2, int64_t ne3, size_t nb1, size_t nb2,
-                                 size_t nb3, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, size_t nb1, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, int64_t ne2, size_t nb1,
+                                          size_t nb2, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3,
+                                          size_t nb1, size_t nb2, size_t nb3, size_t offset);
 /* Reshapes need a contiguous source. */
-GGML_API struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0);
-GGML_API struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1);
-GGML_API struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1, int64_t ne2);
-GGML_API struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1, int64_t ne2, int64_t ne3);
+GGML_API struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0);
+GGML_API struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1);
+GGML_API struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1, int64_t ne2);
+GGML_API struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
 /* Source dimension i becomes dimension axis_i of the result. */
-GGML_API struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a, int axis0,
-                                 int axis1, int axis2, int axis3);
+GGML_API struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int axis0, int axis1, int axis2, int axis3);
 /* Swaps dimensions 0 and 1. */
 GGML_API struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggml_tensor *a);
 
@@ -268,52 +271,53 @@ GGML_API struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggm
 /* a copied into b's memory, converting F32 <-> F16 (b is usually a view into
  * a cache); the result is a view of b that depends on the copy. */
 GGML_API struct ggml_tensor *ggml_cpy(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
+                                      struct ggml_tensor *b);
 /* Contiguous copy of any view (same type). */
 GGML_API struct ggml_tensor *ggml_cont(struct ggml_context *ctx, struct ggml_tensor *a);
 /* Rows of F32 `a` converted to `type` (the activation conversion mul_mat
  * inserts; shared by every mul_mat on the same input). */
 GGML_API struct ggml_tensor *ggml_quantize(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  enum ggml_type type);
+                                           enum ggml_type type);
 
 /* a + b and a * b, b broadcast over a (each b->ne[i] divides a->ne[i]); F32. */
 GGML_API struct ggml_tensor *ggml_add(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
+                                      struct ggml_tensor *b);
 GGML_API struct ggml_tensor *ggml_mul(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
+                                      struct ggml_tensor *b);
 GGML_API struct ggml_tensor *ggml_scale(struct ggml_context *ctx, struct ggml_tensor *a, float s);
 GGML_API struct ggml_tensor *ggml_silu(struct ggml_context *ctx, struct ggml_tensor *a);
 /* silu(a) * b, the SwiGLU gate, fused. */
 GGML_API struct ggml_tensor *ggml_swiglu(struct ggml_context *ctx, struct ggml_tensor *a,
-                                struct ggml_tensor *b);
+                                         struct ggml_tensor *b);
 
 /* x / sqrt(mean(x^2) + eps) over each row. */
-GGML_API struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a, float eps);
+GGML_API struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           float eps);
 /* Rotary embedding of a [head_dim, n_head, n_tokens] with positions pos
  * (I32 [n_tokens]): the first n_dims of each head rotate as adjacent pairs
  * (x[2i], x[2i+1]) by angle pos * freq_base^(-2i/n_dims). */
 GGML_API struct ggml_tensor *ggml_rope(struct ggml_context *ctx, struct ggml_tensor *a,
-                              struct ggml_tensor *pos, int n_dims, float freq_base);
+                                       struct ggml_tensor *pos, int n_dims, float freq_base);
 /* softmax(scale * a) over each row; with causal, row i1 of a
  * [n_kv, n_tokens, ...] sees only columns <= n_past + i1. */
-GGML_API struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a, float scale,
-                                  bool causal, int n_past);
+GGML_API struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           float scale, bool causal, int n_past);
 /* Rows idx[i] of a (any type) as F32: [a->ne[0], ne(idx)]. */
 GGML_API struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  struct ggml_tensor *idx);
+                                           struct ggml_tensor *idx);
 /* Elements idx[j] of every row of F32 a: out[i3][i2][i1][j] =
  * a[i3][i2][i1][idx[j]], shape [ne(idx), a->ne[1], a->ne[2], a->ne[3]].
  * Gathers activations into the input order of a weight stored with its
  * columns permuted (GPTQ act-order). */
 GGML_API struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  struct ggml_tensor *idx);
+                                           struct ggml_tensor *idx);
 /* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32
  * and is converted (once, by a shared ggml_quantize node) to a's
  * ggml_vec_dot_type. */
 GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 struct ggml_tensor *b);
+                                          struct ggml_tensor *b);
 /* Causal multi-head attention, fused: for queries q [hd, n_head, n] (F32,
  * query i at position n_past + i) over keys k and values v [hd, n_kv,
  * n_head_kv] (F16 or F32, rows of hd contiguous elements, the same strides;
@@ -322,8 +326,8 @@ GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_
  * h / (n_head / n_head_kv). Result: F32 [hd, n_head, n]. Masked keys are
  * never read, and a query's result does not depend on the batch it is in. */
 GGML_API struct ggml_tensor *ggml_attention(struct ggml_context *ctx, struct ggml_tensor *q,
-                                   struct ggml_tensor *k, struct ggml_tensor *v, float scale,
-                                   int n_past);
+                                            struct ggml_tensor *k, struct ggml_tensor *v,
+                                            float scale, int n_past);
 
 /* ---------------------------------------------------------------- graphs */
 
@@ -341,7 +345,8 @@ GGML_API int ggml_graph_n_nodes(const struct ggml_cgraph *graph);
 GGML_API struct ggml_tensor *ggml_graph_node(const struct ggml_cgraph *graph, int i);
 GGML_API int ggml_graph_n_leafs(const struct ggml_cgraph *graph);
 GGML_API struct ggml_tensor *ggml_graph_leaf(const struct ggml_cgraph *graph, int i);
-GGML_API struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const char *name);
+GGML_API struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph,
+                                                   const char *name);
 
 /* Memory planner: gives every node and every input leaf its place in one
  * buffer that it owns and keeps across graphs, growing it when a graph needs

@@ -127,9 +127,9 @@ bool gguf_get_element(const gguf_context *ctx, const char *key, uint64_t i, gguf
         const llama::gguf_value *v = ctx->file->find(key);
         const auto *a = v ? std::get_if<llama::gguf_array>(&v->v) : nullptr;
         if (!a || i >= a->values.size()) {
-            llama::gguf_error().set(ctx->file->path() + ": key '" + key + "' " +
-                                    (a ? "has no element " + std::to_string(i)
-                                       : std::string("is not an array")));
+            llama::gguf_error().set(
+                ctx->file->path() + ": key '" + key + "' " +
+                (a ? "has no element " + std::to_string(i) : std::string("is not an array")));
             return false;
         }
         *out = gguf_element{gguf_value_type(a->elem_type), 0, 0, 0.0, false, nullptr, 0};

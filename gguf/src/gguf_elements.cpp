@@ -1,5 +1,5 @@
-#include "gguf_value.h"
 #include "gguf_format.h"
+#include "gguf_value.h"
 
 #include <cstring>
 

@@ -75,8 +75,8 @@ LLAMA_API bool llama_model_shape_preset(const char *name, struct llama_model_sha
  * don't fit the type's blocks F16) and a synthetic vocabulary: for measuring
  * speed where no real model is at hand. NULL (see llama_last_error) for an
  * invalid shape or when it does not fit in memory. */
-LLAMA_API struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
-                                       uint32_t seed);
+LLAMA_API struct llama_model *llama_model_random(struct llama_model_shape shape,
+                                                 enum ggml_type type, uint32_t seed);
 
 /* The special tokens; -1 when the vocabulary has none. */
 LLAMA_API llama_token llama_token_bos(const struct llama_model *model);
@@ -96,7 +96,8 @@ enum llama_token_type {
     LLAMA_TOKEN_TYPE_BYTE = 6,
 };
 /* The type of a token; LLAMA_TOKEN_TYPE_UNDEFINED for ids out of range. */
-LLAMA_API enum llama_token_type llama_token_get_type(const struct llama_model *model, llama_token token);
+LLAMA_API enum llama_token_type llama_token_get_type(const struct llama_model *model,
+                                                     llama_token token);
 /* Whether generating the token ends the model's turn: EOS, EOT (<|eot_id|>,
  * <|im_end|>, ...) and EOM; false for ids out of range. */
 LLAMA_API bool llama_token_is_eog(const struct llama_model *model, llama_token token);
@@ -113,16 +114,18 @@ LLAMA_API const char *llama_model_chat_template(const struct llama_model *model)
  * tokens; without it they are plain text, as in text to score. Returns the
  * number of tokens, or minus the number needed if n_max is too small;
  * INT32_MIN (see llama_last_error) when memory runs out. */
-LLAMA_API int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
-                       llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
+LLAMA_API int32_t llama_tokenize(const struct llama_model *model, const char *text,
+                                 int32_t text_len, llama_token *tokens, int32_t n_max, bool add_bos,
+                                 bool parse_special);
 /* The text of one token, as it reads after `prev` (-1: nothing; with a
  * SentencePiece vocabulary a piece at the start of the text or after a
  * control token such as BOS loses the space the tokenizer put before it). Control tokens give ""
  * unless `special`, when they give their text. A piece may be part of a UTF-8 character; the next
  * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed;
  * INT32_MIN when memory runs out. */
-LLAMA_API int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
-                             char *buf, int32_t buf_size, bool special);
+LLAMA_API int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev,
+                                       llama_token token, char *buf, int32_t buf_size,
+                                       bool special);
 
 /* ---------------------------------------------------------------- chat */
 
@@ -141,7 +144,8 @@ struct llama_chat_message {
  * a return above `length` asks for a larger buffer; -1 (see
  * llama_last_error) when the template is not one this library formats. */
 LLAMA_API int32_t llama_chat_apply_template(const char *tmpl, const struct llama_chat_message *chat,
-                                  size_t n_msg, bool add_assistant, char *buf, int32_t length);
+                                            size_t n_msg, bool add_assistant, char *buf,
+                                            int32_t length);
 /* The names of the templates llama_chat_apply_template formats,
  * comma-separated: "chatml, llama2, ...". */
 LLAMA_API const char *llama_chat_template_names(void);
@@ -162,7 +166,7 @@ LLAMA_API struct llama_context_params llama_context_default_params(void);
  * does not fit in the memory available (checked before allocating it) or
  * the threads cannot be started. */
 LLAMA_API struct llama_context *llama_context_new(struct llama_model *model,
-                                        struct llama_context_params params);
+                                                  struct llama_context_params params);
 LLAMA_API void llama_context_free(struct llama_context *ctx);
 LLAMA_API uint32_t llama_n_ctx(const struct llama_context *ctx);
 
@@ -170,7 +174,8 @@ LLAMA_API uint32_t llama_n_ctx(const struct llama_context *ctx);
  * of at most n_batch). Returns 0, or -1 if they would not fit the context, a
  * token is not in the vocabulary or memory runs out; after -1 the cache is
  * as it was before the call. */
-LLAMA_API int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32_t n_tokens);
+LLAMA_API int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens,
+                               int32_t n_tokens);
 /* Positions filled so far; and forgetting them. */
 LLAMA_API int32_t llama_n_past(const struct llama_context *ctx);
 LLAMA_API void llama_kv_clear(struct llama_context *ctx);
@@ -213,7 +218,8 @@ LLAMA_API struct llama_sampler *llama_sampler_new(struct llama_sampler_params pa
 LLAMA_API void llama_sampler_free(struct llama_sampler *smpl);
 /* Chooses the next token from logits [n_vocab] (left unchanged); -1 when
  * there are none (NULL or n_vocab <= 0). */
-LLAMA_API llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits, int32_t n_vocab);
+LLAMA_API llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits,
+                                           int32_t n_vocab);
 /* Records a token of the text so far (prompt and generated) for the penalty;
  * only when memory runs out is it not recorded (llama_last_error says so). */
 LLAMA_API void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);

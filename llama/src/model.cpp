@@ -132,9 +132,11 @@ bool model_loader::load_tensors(llama_model &model) {
     model.output_norm = tensor(model, schema::weight(OUTPUT_NORM), {embd}, true);
     if (!linear_of(model, OUTPUT, embd, vocab, &model.output, true)) return false;
     if (!model.output.weight) { // classifier tied to the embedding
-        const std::string bias = std::string(OUTPUT) + BIAS, perm = std::string(OUTPUT) + INPUT_PERM;
+        const std::string bias = std::string(OUTPUT) + BIAS,
+                          perm = std::string(OUTPUT) + INPUT_PERM;
         if (f_.find_tensor(bias) || f_.find_tensor(perm))
-            return fail("'" + bias + "' or '" + perm + "' without '" + schema::weight(OUTPUT) + "'");
+            return fail("'" + bias + "' or '" + perm + "' without '" + schema::weight(OUTPUT) +
+                        "'");
         model.output.weight = model.tok_embd;
     }
     // every layer has 9 tensors: a block_count the file cannot hold is

@@ -151,7 +151,9 @@ llama_model *random_model(llama_model_shape s, ggml_type type, uint32_t seed) {
     model->output_norm = b.norm(schema::weight(OUTPUT_NORM), embd);
     model->output.weight = b.matrix(schema::weight(OUTPUT), embd, vocab_n);
     for (int il = 0; il < hp.n_layer; il++) {
-        auto name = [il](const char *base) { return schema::weight(schema::layer_tensor(il, base)); };
+        auto name = [il](const char *base) {
+            return schema::weight(schema::layer_tensor(il, base));
+        };
         layer l{};
         l.attn_norm = b.norm(name(ATTN_NORM), embd);
         l.wq.weight = b.matrix(name(ATTN_Q), embd, embd);

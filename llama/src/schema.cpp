@@ -22,8 +22,8 @@ long layer_of(std::string_view tensor_name) {
     constexpr std::string_view prefix = "blk.";
     long layer = -1;
     if (tensor_name.starts_with(prefix))
-        std::from_chars(tensor_name.data() + prefix.size(),
-                        tensor_name.data() + tensor_name.size(), layer);
+        std::from_chars(tensor_name.data() + prefix.size(), tensor_name.data() + tensor_name.size(),
+                        layer);
     return layer;
 }
 
@@ -64,8 +64,8 @@ class hparams_reader {
         // float, and 1e-300 is 0
         const float x = float(*v);
         if (!(x > 0.0f) || !std::isfinite(x))
-            return fail(string_printf("key '%s' = %g is not a positive finite float", key.c_str(),
-                                      *v));
+            return fail(
+                string_printf("key '%s' = %g is not a positive finite float", key.c_str(), *v));
         out = x;
         return true;
     }
@@ -90,8 +90,7 @@ bool read_hparams(const gguf_file &f, hparams *out, std::string *error) {
     hparams_reader r(f);
     hparams hp{};
     const bool ok = [&] {
-        const std::optional<std::string> arch =
-            gguf_get_string(f, keys::ARCHITECTURE, &r.error());
+        const std::optional<std::string> arch = gguf_get_string(f, keys::ARCHITECTURE, &r.error());
         if (!r.error().empty()) return false;
         if (!arch) return r.fail(std::string("missing key '") + keys::ARCHITECTURE + "'");
         if (*arch != ARCH)

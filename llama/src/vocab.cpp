@@ -1,7 +1,7 @@
 #include "vocab.h"
 
-#include "schema.h"
 #include "pretokenizer.h"
+#include "schema.h"
 #include "string_printf.h"
 
 #include <cinttypes>
@@ -86,12 +86,13 @@ std::string check_spm(const vocab &v) {
 std::string check_bpe(const vocab &v) {
     if (!v.scores.empty()) return "a byte-level BPE vocabulary has no scores";
     if (!find_pretokenizer(v.pre))
-        return string_printf("%s: unknown pre-tokenizer '%s' (known: %s)", schema::keys::PRE, v.pre.c_str(),
-                             pretokenizer_names().c_str());
+        return string_printf("%s: unknown pre-tokenizer '%s' (known: %s)", schema::keys::PRE,
+                             v.pre.c_str(), pretokenizer_names().c_str());
     std::unordered_map<std::string_view, size_t> ids;
     ids.reserve(v.tokens.size());
     for (size_t i = 0; i < v.tokens.size(); i++) {
-        if (v.tokens[i].empty()) return string_printf("%s: token %zu is empty", schema::keys::TOKENS, i);
+        if (v.tokens[i].empty())
+            return string_printf("%s: token %zu is empty", schema::keys::TOKENS, i);
         if (auto [it, fresh] = ids.emplace(v.tokens[i], i); !fresh)
             return string_printf("%s: token %zu '%s' is token %zu too", schema::keys::TOKENS, i,
                                  v.tokens[i].c_str(), it->second);
@@ -105,8 +106,8 @@ std::string check_bpe(const vocab &v) {
         const std::string l(left), r(right);
         for (const std::string &t : {l, r, l + r})
             if (!ids.count(t))
-                return string_printf("%s: merge %zu '%s': '%s' is not a token", schema::keys::MERGES, i,
-                                     m.c_str(), t.c_str());
+                return string_printf("%s: merge %zu '%s': '%s' is not a token",
+                                     schema::keys::MERGES, i, m.c_str(), t.c_str());
     }
     return "";
 }
@@ -155,13 +156,15 @@ std::vector<std::string> strings_of(const gguf_array &a) {
 // The kind-specific keys: SPM scores; BPE merges and pre-tokenizer.
 bool load_kind_keys(const gguf_file &f, vocab *v, std::string *error) {
     if (v->kind == tokenizer_kind::SPM) {
-        const gguf_array *scores = gguf_require_array(f, schema::keys::SCORES, gguf_type::FLOAT32, error);
+        const gguf_array *scores =
+            gguf_require_array(f, schema::keys::SCORES, gguf_type::FLOAT32, error);
         if (!scores) return false;
         v->scores.reserve(scores->values.size());
         for (const gguf_scalar &s : scores->values) v->scores.push_back(float(std::get<double>(s)));
         return true;
     }
-    const gguf_array *merges = gguf_require_array(f, schema::keys::MERGES, gguf_type::STRING, error);
+    const gguf_array *merges =
+        gguf_require_array(f, schema::keys::MERGES, gguf_type::STRING, error);
     if (!merges) return false;
     v->merges = strings_of(*merges);
     std::string pre_error; // stays empty when the key is absent
@@ -173,7 +176,8 @@ bool load_kind_keys(const gguf_file &f, vocab *v, std::string *error) {
 } // namespace
 
 bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
-    const std::optional<std::string> model = gguf_require_string(f, schema::keys::TOKENIZER_MODEL, error);
+    const std::optional<std::string> model =
+        gguf_require_string(f, schema::keys::TOKENIZER_MODEL, error);
     if (!model) return false;
     vocab v;
     if (*model == "gpt2") {
@@ -184,9 +188,11 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
         return false;
     }
     const bool spm = v.kind == tokenizer_kind::SPM;
-    const gguf_array *tokens = gguf_require_array(f, schema::keys::TOKENS, gguf_type::STRING, error);
+    const gguf_array *tokens =
+        gguf_require_array(f, schema::keys::TOKENS, gguf_type::STRING, error);
     if (!tokens) return false;
-    const gguf_array *types = gguf_require_array(f, schema::keys::TOKEN_TYPE, gguf_type::INT32, error);
+    const gguf_array *types =
+        gguf_require_array(f, schema::keys::TOKEN_TYPE, gguf_type::INT32, error);
     if (!types) return false;
     v.tokens = strings_of(*tokens);
     v.types.reserve(types->values.size());
@@ -201,9 +207,11 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
         return false;
     const pretokenizer *pre = spm ? nullptr : find_pretokenizer(v.pre);
     std::string key_error; // the getters leave it empty when a key is absent
-    v.add_bos = gguf_get_bool(f, schema::keys::ADD_BOS, &key_error).value_or(spm || (pre && pre->add_bos));
+    v.add_bos =
+        gguf_get_bool(f, schema::keys::ADD_BOS, &key_error).value_or(spm || (pre && pre->add_bos));
     // Byte-level BPE never adds a space before the text, whatever the key says (llama.cpp).
-    v.add_space_prefix = spm && gguf_get_bool(f, schema::keys::ADD_SPACE_PREFIX, &key_error).value_or(true);
+    v.add_space_prefix =
+        spm && gguf_get_bool(f, schema::keys::ADD_SPACE_PREFIX, &key_error).value_or(true);
     v.chat_template = gguf_get_string(f, schema::keys::CHAT_TEMPLATE, &key_error).value_or("");
     if (!key_error.empty()) {
         *error = key_error;

@@ -196,12 +196,14 @@ class converter {
             if (p.quant->reorders_inputs() && !p.inputs_reordered_upstream) {
                 const std::vector<int32_t> &perm = p.quant->input_order();
                 const int64_t n = int64_t(perm.size());
-                w_->add_tensor(p.gguf + llama::schema::tensors::INPUT_PERM, GGML_TYPE_I32, 1, &n, perm.data());
+                w_->add_tensor(p.gguf + llama::schema::tensors::INPUT_PERM, GGML_TYPE_I32, 1, &n,
+                               perm.data());
             }
         } else {
             add_float(p.dense, llama::schema::weight(p.gguf), type_, p.row_order);
         }
-        if (p.bias) add_float(p.bias, p.gguf + llama::schema::tensors::BIAS, out_type::F32, p.row_order);
+        if (p.bias)
+            add_float(p.bias, p.gguf + llama::schema::tensors::BIAS, out_type::F32, p.row_order);
     }
 
     bool check_all_used() {

@@ -119,7 +119,8 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
     std::fprintf(stderr, "gptq: %d segments of %d tokens from %s (%zu tokens), seed %u\n", o.chunks,
                  o.ctx, o.calib_path.c_str(), tokens->size(), o.seed);
 
-    const llama::gguf_tensor &embd = *in.find_tensor(llama::schema::weight(llama::schema::tensors::TOKEN_EMBD));
+    const llama::gguf_tensor &embd =
+        *in.find_tensor(llama::schema::weight(llama::schema::tensors::TOKEN_EMBD));
     layer_calibration calib(
         model->hp, o.ctx, embeddings(embd, planned.at(embd.name), segments, n_threads), n_threads);
 
