@@ -51,6 +51,7 @@ TEST(Schema, OptionalKeysTakeLlamaCppDefaults) {
     for (const char *key : {"llama.context_length", "llama.embedding_length", "llama.block_count",
                             "llama.feed_forward_length", "llama.attention.head_count"})
         w.set_u32(key, 16);
+    w.set_u32("llama.embedding_length", 32);
     w.set_f32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
     test::temp_dir dir;
     const std::unique_ptr<gguf_file> f = written(w, dir);
@@ -59,7 +60,7 @@ TEST(Schema, OptionalKeysTakeLlamaCppDefaults) {
     std::string error;
     ASSERT_TRUE(schema::read_hparams(*f, &hp, &error)) << error;
     EXPECT_EQ(hp.n_head_kv, 16);
-    EXPECT_EQ(hp.n_rot, 1); // the head size: 16 / 16
+    EXPECT_EQ(hp.n_rot, 2); // the head size: 32 / 16
     EXPECT_EQ(hp.rope_freq_base, 10000.0f);
 }
 
