@@ -79,7 +79,7 @@ GGUF_API uint32_t gguf_alignment(const struct gguf_context *ctx);
 GGUF_API uint64_t gguf_data_offset(const struct gguf_context *ctx);
 
 /* Metadata entries in file order: their number, and the i-th's key and type
- * (0 <= i < gguf_n_kv). */
+ * (0 <= i < gguf_n_kv; for another i, NULL and GGUF_TYPE_UINT8). */
 GGUF_API int64_t gguf_n_kv(const struct gguf_context *ctx);
 GGUF_API const char *gguf_key(const struct gguf_context *ctx, int64_t i);
 GGUF_API enum gguf_value_type gguf_kv_type(const struct gguf_context *ctx, int64_t i);
