@@ -2,9 +2,9 @@
 # Checks that each shared library of an install exports its C API and
 # nothing else of ours: every defined dynamic symbol of libNAME.so is a
 # function of NAME's header (NAME_*), or an instantiation of a standard
-# library template (mangled _ZNSt..., _ZNKSt..., _ZSt..., and their typeinfo
-# and vtables _ZT[ISV]St...), which libstdc++'s headers mark with default
-# visibility whatever the flags. A symbol of our own namespaces (llama::,
+# library template (mangled _ZNSt..., _ZNKSt..., _ZSt..., the local statics
+# of such functions _ZZNSt..., and typeinfo and vtables _ZT[ISV]St...), which
+# libstdc++'s headers mark with default visibility whatever the flags. A symbol of our own namespaces (llama::,
 # ggml::, quantize::, ...) showing up means a class or function escaped the
 # hidden visibility, so a program could come to depend on it.
 # usage: exported_symbols.sh LIBDIR
@@ -16,8 +16,7 @@ for name in ggml gguf llama; do
     [ -f "$lib" ] || { echo "$lib: missing" >&2; status=1; continue; }
     symbols=$(nm -D --defined-only "$lib" | awk '{print $NF}')
     api=$(echo "$symbols" | grep -c "^${name}_" || true)
-    stray=$(echo "$symbols" | grep -v -e "^${name}_" -e '^_ZN\{0,1\}K\{0,1\}St' -e '^_ZT[ISV]St' \
-        -e '^_ZTVN10__cxxabiv' -e '^_init$' -e '^_fini$' -e '^__bss_start$' -e '^_edata$' -e '^_end$' ||
+    stray=$(echo "$symbols" | grep -v -e "^${name}_" -e '^_ZZ\{0,1\}N\{0,1\}K\{0,1\}St' -e '^_ZT[ISV]St' ||
         true)
     echo "lib$name.so: $api functions of $name.h exported"
     if [ "$api" -eq 0 ]; then

@@ -1,6 +1,6 @@
 /* The GGUF library on its own, from C: gguf_c MODEL prints the model's
  * architecture, layer count and tensor count, then writes a copy of its
- * first tensor to a new file and reads that back: "llama 5 48 ok". */
+ * first tensor to a new file and reads that back: "llama 5 47 ok". */
 #include <gguf.h>
 
 #include <stdio.h>
