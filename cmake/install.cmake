@@ -3,6 +3,9 @@
 include(CMakePackageConfigHelpers)
 
 function(llamaz_install_library name)
+    # a shared library finds the others (libllama.so needs libggml.so) beside
+    # itself, wherever the installed tree is moved
+    set_target_properties(${name} PROPERTIES INSTALL_RPATH "$ORIGIN")
     install(TARGETS ${name} EXPORT ${name}Targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

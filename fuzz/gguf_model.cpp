@@ -3,7 +3,7 @@
 // small context (weights must all be in the file, so the work is bounded by
 // the input's size).
 #include "fuzz_input.h"
-#include "gguf.h"
+#include "gguf_file.h"
 #include "llama.h"
 
 #include <string>

@@ -4,7 +4,7 @@
 // quantizers. (The seeds that are real files are copied from tests/data by
 // CMake.)
 // usage: make_seeds SEEDS
-#include "gguf.h"
+#include "gguf_writer.h"
 #include "llama_gguf_out.h"
 #include "vocab.h"
 
@@ -60,9 +60,10 @@ llama::vocab tiny_vocab() {
 void write_tiny_model(const std::filesystem::path &path, int64_t embd, ggml_type type) {
     const int64_t n_vocab = 16, n_ff = embd, n_head = embd / 4, kv = embd / 2;
     llama::gguf_writer w;
-    convert::set_llama_metadata({"tiny", 16, uint32_t(embd), 1, uint32_t(n_ff), uint32_t(n_head),
-                                 uint32_t(n_head / 2), 4, 1e-5f, 10000.0f},
-                                convert::out_type::F32, &w);
+    const llama::hparams hp{
+        int32_t(n_vocab),    16, int32_t(embd), 1,       int32_t(n_ff), int32_t(n_head),
+        int32_t(n_head / 2), 4,  1e-5f,         10000.0f};
+    convert::set_llama_metadata(hp, "tiny", convert::out_type::F32, &w);
     llama::store_vocab(tiny_vocab(), &w);
     std::vector<std::vector<uint8_t>> data; // kept until written
     auto add = [&](const std::string &name, int64_t ne0, int64_t ne1, ggml_type t) {
@@ -72,17 +73,20 @@ void write_tiny_model(const std::filesystem::path &path, int64_t embd, ggml_type
         const int64_t ne[2] = {ne0, ne1};
         w.add_tensor(name, t, ne1 == 1 ? 1 : 2, ne, data.back().data());
     };
-    add("token_embd.weight", embd, n_vocab, type);
-    add("output_norm.weight", embd, 1, GGML_TYPE_F32);
-    add("blk.0.attn_norm.weight", embd, 1, GGML_TYPE_F32);
-    add("blk.0.ffn_norm.weight", embd, 1, GGML_TYPE_F32);
-    add("blk.0.attn_q.weight", embd, embd, type);
-    add("blk.0.attn_k.weight", embd, kv, type);
-    add("blk.0.attn_v.weight", embd, kv, type);
-    add("blk.0.attn_output.weight", embd, embd, type);
-    add("blk.0.ffn_gate.weight", embd, n_ff, type);
-    add("blk.0.ffn_up.weight", embd, n_ff, type);
-    add("blk.0.ffn_down.weight", n_ff, embd, type);
+    using namespace llama::schema::tensors;
+    using llama::schema::weight;
+    auto layer0 = [](const char *base) { return weight(llama::schema::layer_tensor(0, base)); };
+    add(weight(TOKEN_EMBD), embd, n_vocab, type);
+    add(weight(OUTPUT_NORM), embd, 1, GGML_TYPE_F32);
+    add(layer0(ATTN_NORM), embd, 1, GGML_TYPE_F32);
+    add(layer0(FFN_NORM), embd, 1, GGML_TYPE_F32);
+    add(layer0(ATTN_Q), embd, embd, type);
+    add(layer0(ATTN_K), embd, kv, type);
+    add(layer0(ATTN_V), embd, kv, type);
+    add(layer0(ATTN_OUTPUT), embd, embd, type);
+    add(layer0(FFN_GATE), embd, n_ff, type);
+    add(layer0(FFN_UP), embd, n_ff, type);
+    add(layer0(FFN_DOWN), n_ff, embd, type);
     std::string error;
     if (!w.write(path.string(), &error)) {
         std::fprintf(stderr, "make_seeds: %s\n", error.c_str());

@@ -5,7 +5,7 @@
 #include "args.h"
 #include "checkpoints/hf_checkpoint.h"
 #include "checkpoints/llama2c_checkpoint.h"
-#include "gguf.h"
+#include "gguf_writer.h"
 #include "llama_gguf_out.h"
 #include "output_guard.h"
 

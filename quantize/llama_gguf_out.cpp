@@ -1,7 +1,6 @@
 #include "llama_gguf_out.h"
 
 #include "file_type.h"
-#include "gguf_keys.h"
 
 #include <cstring>
 #include <strings.h>
@@ -22,21 +21,10 @@ bool parse_out_type(std::string_view name, out_type *type) {
     return false;
 }
 
-void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writer *w) {
-    namespace keys = llama::keys;
-    w->set_string(keys::ARCHITECTURE, "llama");
-    w->set_string(keys::NAME, hp.name);
-    w->set_u32(keys::FILE_TYPE,
-               *quantize::file_type_of(type == out_type::F16 ? GGML_TYPE_F16 : GGML_TYPE_F32));
-    w->set_u32(keys::CONTEXT_LENGTH, hp.context_length);
-    w->set_u32(keys::EMBEDDING_LENGTH, hp.embedding_length);
-    w->set_u32(keys::BLOCK_COUNT, hp.block_count);
-    w->set_u32(keys::FEED_FORWARD_LENGTH, hp.feed_forward_length);
-    w->set_u32(keys::HEAD_COUNT, hp.head_count);
-    w->set_u32(keys::HEAD_COUNT_KV, hp.head_count_kv);
-    w->set_u32(keys::ROPE_DIMENSION_COUNT, hp.rope_dimension_count);
-    w->set_f32(keys::ROPE_FREQ_BASE, hp.rope_freq_base);
-    w->set_f32(keys::RMS_EPSILON, hp.rms_epsilon);
+void set_llama_metadata(const llama::hparams &hp, std::string_view name, out_type type,
+                        llama::gguf_writer *w) {
+    const ggml_type weights = type == out_type::F16 ? GGML_TYPE_F16 : GGML_TYPE_F32;
+    llama::schema::write_hparams(hp, name, *quantize::file_type_of(weights), w);
 }
 
 void add_weight(std::string name, int n_dims, const int64_t *ne, const float *src, out_type type,

@@ -3,7 +3,8 @@
 // Shared by the source formats (llama2.c, Hugging Face with or without GPTQ).
 #pragma once
 
-#include "gguf.h"
+#include "gguf_writer.h"
+#include "schema.h"
 
 #include <cstdint>
 #include <functional>
@@ -19,22 +20,10 @@ enum class out_type { F32, F16 };
 // "f32" or "f16" (case-insensitive); false for anything else.
 bool parse_out_type(std::string_view name, out_type *type);
 
-struct llama_hparams {
-    std::string name; // general.name
-    uint32_t context_length;
-    uint32_t embedding_length;
-    uint32_t block_count;
-    uint32_t feed_forward_length;
-    uint32_t head_count;
-    uint32_t head_count_kv;
-    uint32_t rope_dimension_count;
-    float rms_epsilon;
-    float rope_freq_base;
-};
-
-// general.architecture "llama", general.name, general.file_type (0 for
-// f32, 1 for f16) and the llama.* hyperparameters, in that order.
-void set_llama_metadata(const llama_hparams &hp, out_type type, llama::gguf_writer *w);
+// The llama.* hyperparameters and general.* keys (schema::write_hparams),
+// with general.file_type 0 for f32 and 1 for f16.
+void set_llama_metadata(const llama::hparams &hp, std::string_view name, out_type type,
+                        llama::gguf_writer *w);
 
 // Adds a float32 weight (row-major, ne[0] = row length): 1-D tensors as F32,
 // others in the output type. `src` is read during w->write(), so it must

@@ -1,7 +1,7 @@
 // How big a model file is, for the report at the end of a quantization.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_file.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #include "output_guard.h"
 
-#include "gguf.h"
+#include "gguf_writer.h"
 
 #include <climits>
 #include <csignal>

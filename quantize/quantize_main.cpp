@@ -4,7 +4,8 @@
 // them.
 #include "args.h"
 #include "file_type.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "gptq/gptq_model.h"
 #include "model_size.h"
 #include "output_guard.h"

@@ -1,7 +1,7 @@
 #include "quantized_model_writer.h"
 
-#include "gguf_keys.h"
 #include "progress_bar.h"
+#include "schema.h"
 #include "tensor_floats.h"
 
 #include <algorithm>
@@ -27,10 +27,11 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
     // as llama.cpp: the input's keys, then these two last (moved there if
     // present), so that the same input gives the same bytes
     for (const llama::gguf_kv &kv : in.metadata())
-        if (kv.key != llama::keys::FILE_TYPE && kv.key != llama::keys::QUANTIZATION_VERSION)
+        if (kv.key != llama::schema::keys::FILE_TYPE &&
+            kv.key != llama::schema::keys::QUANTIZATION_VERSION)
             w.set(kv.key, kv.value);
-    w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
-    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
+    w.set_u32(llama::schema::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
+    w.set_u32(llama::schema::keys::FILE_TYPE, plan.file_type);
 
     // the planned tensors and the quantizer's own, merged in llama.cpp's order
     const std::vector<added_tensor> added = quantizer.added_tensors();

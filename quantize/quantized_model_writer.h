@@ -1,7 +1,8 @@
 // Writing a quantized model: the input's metadata and the planned tensors.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"
 

@@ -1,7 +1,7 @@
 // The values of a tensor of any type with a float form, as floats.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_file.h"
 
 #include <vector>
 

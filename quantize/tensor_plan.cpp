@@ -1,41 +1,36 @@
 #include "tensor_plan.h"
 
+#include "schema.h"
 #include "type_fallback.h"
 #include "type_rules.h"
 
 #include <algorithm>
-#include <charconv>
 #include <string_view>
 
 namespace quantize {
 
 namespace {
 
-constexpr const char *TOKEN_EMBD = "token_embd.weight";
-constexpr const char *OUTPUT = "output.weight";
+const std::string TOKEN_EMBD = llama::schema::weight(llama::schema::tensors::TOKEN_EMBD);
+const std::string OUTPUT = llama::schema::weight(llama::schema::tensors::OUTPUT);
 
-// N of a "blk.N." name; -1 for tensors outside the layers.
-long layer_of(std::string_view name) {
-    constexpr std::string_view prefix = "blk.";
-    long layer = -1;
-    if (name.starts_with(prefix))
-        std::from_chars(name.data() + prefix.size(), name.data() + name.size(), layer);
-    return layer;
-}
+using llama::schema::layer_of;
 
 // The shape the preset rules need, from the metadata; the layer count from
 // the tensor names when the file does not say.
 model_shape shape_of(const llama::gguf_file &in, std::string *error) {
+    using llama::schema::arch_key;
+    namespace keys = llama::schema::keys;
     model_shape m;
-    m.arch = llama::gguf_get_string(in, "general.architecture", error).value_or("");
+    m.arch = llama::gguf_get_string(in, keys::ARCHITECTURE, error).value_or("");
     long max_layer = -1;
     for (const llama::gguf_tensor &t : in.tensors())
         max_layer = std::max(max_layer, layer_of(t.name));
-    m.n_layer = int64_t(
-        llama::gguf_get_uint(in, m.arch + ".block_count", error).value_or(uint64_t(max_layer + 1)));
+    m.n_layer = int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::BLOCK_COUNT), error)
+                            .value_or(uint64_t(max_layer + 1)));
     m.n_head =
-        int64_t(llama::gguf_get_uint(in, m.arch + ".attention.head_count", error).value_or(0));
-    m.n_head_kv = int64_t(llama::gguf_get_uint(in, m.arch + ".attention.head_count_kv", error)
+        int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::HEAD_COUNT), error).value_or(0));
+    m.n_head_kv = int64_t(llama::gguf_get_uint(in, arch_key(m.arch, keys::HEAD_COUNT_KV), error)
                               .value_or(uint64_t(m.n_head)));
     m.has_output = in.find_tensor(OUTPUT) != nullptr;
     return m;
@@ -120,9 +115,8 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
                              " and are quantized again: expect worse quality than from F32 or F16");
     }
     if (o.output.how != type_override::mode::DEFAULT && !shape.has_output)
-        plan.notes.push_back(std::string("the model has no ") + OUTPUT + " (its output uses " +
-                             TOKEN_EMBD + "), so --output-type has no effect; --embd-type sets " +
-                             TOKEN_EMBD);
+        plan.notes.push_back("the model has no " + OUTPUT + " (its output uses " + TOKEN_EMBD +
+                             "), so --output-type has no effect; --embd-type sets " + TOKEN_EMBD);
     return plan;
 }
 

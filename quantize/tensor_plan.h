@@ -4,7 +4,7 @@
 #pragma once
 
 #include "file_type.h"
-#include "gguf.h"
+#include "gguf_file.h"
 
 #include <optional>
 #include <string>

@@ -7,7 +7,8 @@
 
 #include "checkpoints/hf_checkpoint.h"
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "llama.h"
 
 #include <algorithm>

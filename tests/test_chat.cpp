@@ -2,7 +2,7 @@
 // expected texts agree with llama.cpp's llama_chat_apply_template for the
 // same names), recognising Jinja templates, refusing others, buffer sizes.
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
 #include "llama.h"
 
 #include <gtest/gtest.h>

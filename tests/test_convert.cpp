@@ -3,7 +3,8 @@
 // and broken checkpoints and tokenizers are refused with clear messages.
 #include "checkpoints/llama2c_checkpoint.h"
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "llama.h"
 #include "output_guard.h"
 #include "vocab.h"

@@ -2,7 +2,8 @@
 // for byte as llama.cpp writes), and the reader's refusal of malformed files
 // with a message naming the problem.
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 
 #include <gtest/gtest.h>
 

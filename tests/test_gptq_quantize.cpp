@@ -6,7 +6,7 @@
 // any thread count, and refuses bad options with a message.
 #include "file_util.h"
 #include "forward.h"
-#include "gguf.h"
+#include "gguf_file.h"
 #include "gptq/layer_calibration.h"
 #include "llama.h"
 

@@ -5,7 +5,7 @@
 // independent numpy decoder in llama.cpp's repository (stored as sha256
 // digests).
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
 #include "sha256.h"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,8 @@
 // from (the reader, the metadata getters, the loader, the vocabulary); and
 // the limits a context is held to (default size, memory).
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "llama.h"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,8 @@
 // --pure gives llama.cpp's bytes of every type on tiny256; and the output is
 // never half-written, never the input, and bad input fails with a message.
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "llama.h"
 #include "sections_file.h"
 #include "sha256.h"

@@ -3,7 +3,8 @@
 #pragma once
 
 #include "file_util.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 #include "tokenizer.h"
 
 #include <memory>

@@ -27,6 +27,14 @@
 extern "C" {
 #endif
 
+/* Marks the functions of this API: the shared library is built with hidden
+ * visibility and exports these alone. */
+#if defined(__GNUC__)
+#define GGML_API __attribute__((visibility("default")))
+#else
+#define GGML_API
+#endif
+
 #define GGML_MAX_DIMS 4
 #define GGML_MAX_SRC 4
 #define GGML_MAX_OP_PARAMS 8
@@ -63,43 +71,43 @@ enum ggml_type {
 typedef uint16_t ggml_fp16_t;
 
 /* False for ids that are not a type this library knows. */
-bool ggml_type_is_valid(uint32_t type);
+GGML_API bool ggml_type_is_valid(uint32_t type);
 /* Every type this library knows: writes the first `max` of them to `types`
  * (which may be NULL when max is 0) and returns how many there are. */
-size_t ggml_types(enum ggml_type *types, size_t max);
+GGML_API size_t ggml_types(enum ggml_type *types, size_t max);
 /* "F32", "Q4_Z", ...; NULL for an unknown type. */
-const char *ggml_type_name(enum ggml_type type);
+GGML_API const char *ggml_type_name(enum ggml_type type);
 /* Case-insensitive lookup by name; returns false if there is none. */
-bool ggml_type_from_name(const char *name, enum ggml_type *type);
+GGML_API bool ggml_type_from_name(const char *name, enum ggml_type *type);
 /* Number of elements in one block (1 for F32, F16, I32). */
-int64_t ggml_blck_size(enum ggml_type type);
+GGML_API int64_t ggml_blck_size(enum ggml_type type);
 /* Bytes in one block. */
-size_t ggml_type_size(enum ggml_type type);
-bool ggml_is_quantized(enum ggml_type type);
+GGML_API size_t ggml_type_size(enum ggml_type type);
+GGML_API bool ggml_is_quantized(enum ggml_type type);
 /* Whether tensors of this type can be weights of mul_mat: false for the
  * activation-only types (Q8_1, Q8_K) and I32. */
-bool ggml_is_weight_type(enum ggml_type type);
+GGML_API bool ggml_is_weight_type(enum ggml_type type);
 /* Bytes of a row of ne elements; ne must be a multiple of the block size. */
-size_t ggml_row_size(enum ggml_type type, int64_t ne);
+GGML_API size_t ggml_row_size(enum ggml_type type, int64_t ne);
 /* The type mul_mat converts activations to before the dot product with
  * weights of this type (F32 for F32 weights). */
-enum ggml_type ggml_vec_dot_type(enum ggml_type type);
+GGML_API enum ggml_type ggml_vec_dot_type(enum ggml_type type);
 
 /* IEEE half precision, round to nearest even. */
-float ggml_fp16_to_fp32(ggml_fp16_t h);
-ggml_fp16_t ggml_fp32_to_fp16(float f);
-void ggml_fp16_to_fp32_row(const ggml_fp16_t *x, float *y, int64_t n);
-void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
+GGML_API float ggml_fp16_to_fp32(ggml_fp16_t h);
+GGML_API ggml_fp16_t ggml_fp32_to_fp16(float f);
+GGML_API void ggml_fp16_to_fp32_row(const ggml_fp16_t *x, float *y, int64_t n);
+GGML_API void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
 
 /* Reference (bit-exact, portable) conversion of nrows rows of n_per_row
  * floats into blocks of `type` (any type, F32 included). Returns the bytes
  * written, or 0 when n_per_row is not a multiple of the block size, in which
  * case nothing is written. The floats must be finite (the quantize tool
  * refuses tensors that are not). */
-size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
-                          int64_t n_per_row);
+GGML_API size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
+                                   int64_t n_per_row);
 /* Decodes n elements (a multiple of the block size) of `type` to floats. */
-void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
+GGML_API void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
 
 /* ---------------------------------------------------------------- cpu */
 
@@ -112,12 +120,12 @@ enum ggml_cpu_level {
     GGML_CPU_AVX512 = 2,
     GGML_CPU_NEON = 3,
 };
-const char *ggml_cpu_level_name(enum ggml_cpu_level level);
-bool ggml_cpu_has_level(enum ggml_cpu_level level);
-enum ggml_cpu_level ggml_cpu_get_level(void);
+GGML_API const char *ggml_cpu_level_name(enum ggml_cpu_level level);
+GGML_API bool ggml_cpu_has_level(enum ggml_cpu_level level);
+GGML_API enum ggml_cpu_level ggml_cpu_get_level(void);
 /* Selects the kernels of `level` for the whole process; false (and no
  * change) if the CPU or this build lacks it. Not thread-safe with compute. */
-bool ggml_cpu_set_level(enum ggml_cpu_level level);
+GGML_API bool ggml_cpu_set_level(enum ggml_cpu_level level);
 
 /* ---------------------------------------------------------------- tensors */
 
@@ -182,130 +190,134 @@ struct ggml_init_params {
 };
 
 /* NULL if the arena cannot be allocated. */
-struct ggml_context *ggml_init(struct ggml_init_params params);
-void ggml_free(struct ggml_context *ctx);
+GGML_API struct ggml_context *ggml_init(struct ggml_init_params params);
+GGML_API void ggml_free(struct ggml_context *ctx);
 /* Drops every tensor and graph of the context, keeping its arena. */
-void ggml_reset(struct ggml_context *ctx);
-size_t ggml_used_mem(const struct ggml_context *ctx);
+GGML_API void ggml_reset(struct ggml_context *ctx);
+GGML_API size_t ggml_used_mem(const struct ggml_context *ctx);
 /* Arena bytes taken by one tensor's header (and an op's bookkeeping), and by
  * a graph of n nodes. */
-size_t ggml_tensor_overhead(void);
-size_t ggml_graph_overhead(size_t n_nodes);
+GGML_API size_t ggml_tensor_overhead(void);
+GGML_API size_t ggml_graph_overhead(size_t n_nodes);
 
 /* New leaf tensor, contiguous. Its data lives in the arena unless the
  * context is no_alloc (then data is NULL until the caller sets it, or until
  * the planner allocates it for a tensor flagged as input). */
-struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type, int n_dims,
-                                    const int64_t *ne);
-struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0);
-struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1);
-struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1, int64_t ne2);
-struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type, int64_t ne0,
-                                       int64_t ne1, int64_t ne2, int64_t ne3);
+GGML_API struct ggml_tensor *ggml_new_tensor(struct ggml_context *ctx, enum ggml_type type,
+                                             int n_dims, const int64_t *ne);
+GGML_API struct ggml_tensor *ggml_new_tensor_1d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0);
+GGML_API struct ggml_tensor *ggml_new_tensor_2d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1);
+GGML_API struct ggml_tensor *ggml_new_tensor_3d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1, int64_t ne2);
+GGML_API struct ggml_tensor *ggml_new_tensor_4d(struct ggml_context *ctx, enum ggml_type type,
+                                                int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
 
-struct ggml_tensor *ggml_set_name(struct ggml_tensor *t, const char *name);
-struct ggml_tensor *ggml_format_name(struct ggml_tensor *t, const char *fmt, ...);
-void ggml_set_input(struct ggml_tensor *t);
-void ggml_set_output(struct ggml_tensor *t);
+GGML_API struct ggml_tensor *ggml_set_name(struct ggml_tensor *t, const char *name);
+GGML_API struct ggml_tensor *ggml_format_name(struct ggml_tensor *t, const char *fmt, ...);
+GGML_API void ggml_set_input(struct ggml_tensor *t);
+GGML_API void ggml_set_output(struct ggml_tensor *t);
 
-int64_t ggml_nelements(const struct ggml_tensor *t);
-int64_t ggml_nrows(const struct ggml_tensor *t);
+GGML_API int64_t ggml_nelements(const struct ggml_tensor *t);
+GGML_API int64_t ggml_nrows(const struct ggml_tensor *t);
 /* Bytes spanned by the tensor's elements (for a contiguous tensor, its size). */
-size_t ggml_nbytes(const struct ggml_tensor *t);
-bool ggml_is_contiguous(const struct ggml_tensor *t);
-bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
-int ggml_n_dims(const struct ggml_tensor *t);
+GGML_API size_t ggml_nbytes(const struct ggml_tensor *t);
+GGML_API bool ggml_is_contiguous(const struct ggml_tensor *t);
+GGML_API bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
+GGML_API int ggml_n_dims(const struct ggml_tensor *t);
 
 /* Whether ggml_repack_rows can repack t: a contiguous matrix (not a view,
  * not 3-D) of at least 8 rows, with data, of a type with a grouped layout
  * (not F32, F16), not repacked yet. */
-bool ggml_can_repack_rows(const struct ggml_tensor *t);
+GGML_API bool ggml_can_repack_rows(const struct ggml_tensor *t);
 /* Rearranges the rows of a weight matrix in place into groups of 8, the
  * layout the mul_mat kernels read fastest, and sets
  * GGML_TENSOR_FLAG_ROW_GROUPS; the last ne[1] % 8 rows stay as they were.
  * Afterwards only mul_mat (as its first operand) and get_rows may read it,
  * with the same results as before. False, and nothing changed, when it
  * cannot (ggml_can_repack_rows) or memory for one group runs out. */
-bool ggml_repack_rows(struct ggml_tensor *t);
+GGML_API bool ggml_repack_rows(struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
 
-struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 size_t offset);
-struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, size_t nb1, size_t offset);
-struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, int64_t ne2, size_t nb1, size_t nb2, size_t offset);
-struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                 int64_t ne1, int64_t ne2, int64_t ne3, size_t nb1, size_t nb2,
-                                 size_t nb3, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, size_t nb1, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, int64_t ne2, size_t nb1,
+                                          size_t nb2, size_t offset);
+GGML_API struct ggml_tensor *ggml_view_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3,
+                                          size_t nb1, size_t nb2, size_t nb3, size_t offset);
 /* Reshapes need a contiguous source. */
-struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0);
-struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1);
-struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1, int64_t ne2);
-struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a, int64_t ne0,
-                                    int64_t ne1, int64_t ne2, int64_t ne3);
+GGML_API struct ggml_tensor *ggml_reshape_1d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0);
+GGML_API struct ggml_tensor *ggml_reshape_2d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1);
+GGML_API struct ggml_tensor *ggml_reshape_3d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1, int64_t ne2);
+GGML_API struct ggml_tensor *ggml_reshape_4d(struct ggml_context *ctx, struct ggml_tensor *a,
+                                             int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3);
 /* Source dimension i becomes dimension axis_i of the result. */
-struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a, int axis0,
-                                 int axis1, int axis2, int axis3);
+GGML_API struct ggml_tensor *ggml_permute(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          int axis0, int axis1, int axis2, int axis3);
 /* Swaps dimensions 0 and 1. */
-struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggml_tensor *a);
+GGML_API struct ggml_tensor *ggml_transpose(struct ggml_context *ctx, struct ggml_tensor *a);
 
 /* ---------------------------------------------------------------- ops */
 
 /* a copied into b's memory, converting F32 <-> F16 (b is usually a view into
  * a cache); the result is a view of b that depends on the copy. */
-struct ggml_tensor *ggml_cpy(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
+GGML_API struct ggml_tensor *ggml_cpy(struct ggml_context *ctx, struct ggml_tensor *a,
+                                      struct ggml_tensor *b);
 /* Contiguous copy of any view (same type). */
-struct ggml_tensor *ggml_cont(struct ggml_context *ctx, struct ggml_tensor *a);
+GGML_API struct ggml_tensor *ggml_cont(struct ggml_context *ctx, struct ggml_tensor *a);
 /* Rows of F32 `a` converted to `type` (the activation conversion mul_mat
  * inserts; shared by every mul_mat on the same input). */
-struct ggml_tensor *ggml_quantize(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  enum ggml_type type);
+GGML_API struct ggml_tensor *ggml_quantize(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           enum ggml_type type);
 
 /* a + b and a * b, b broadcast over a (each b->ne[i] divides a->ne[i]); F32. */
-struct ggml_tensor *ggml_add(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
-struct ggml_tensor *ggml_mul(struct ggml_context *ctx, struct ggml_tensor *a,
-                             struct ggml_tensor *b);
-struct ggml_tensor *ggml_scale(struct ggml_context *ctx, struct ggml_tensor *a, float s);
-struct ggml_tensor *ggml_silu(struct ggml_context *ctx, struct ggml_tensor *a);
+GGML_API struct ggml_tensor *ggml_add(struct ggml_context *ctx, struct ggml_tensor *a,
+                                      struct ggml_tensor *b);
+GGML_API struct ggml_tensor *ggml_mul(struct ggml_context *ctx, struct ggml_tensor *a,
+                                      struct ggml_tensor *b);
+GGML_API struct ggml_tensor *ggml_scale(struct ggml_context *ctx, struct ggml_tensor *a, float s);
+GGML_API struct ggml_tensor *ggml_silu(struct ggml_context *ctx, struct ggml_tensor *a);
 /* silu(a) * b, the SwiGLU gate, fused. */
-struct ggml_tensor *ggml_swiglu(struct ggml_context *ctx, struct ggml_tensor *a,
-                                struct ggml_tensor *b);
+GGML_API struct ggml_tensor *ggml_swiglu(struct ggml_context *ctx, struct ggml_tensor *a,
+                                         struct ggml_tensor *b);
 
 /* x / sqrt(mean(x^2) + eps) over each row. */
-struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a, float eps);
+GGML_API struct ggml_tensor *ggml_rms_norm(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           float eps);
 /* Rotary embedding of a [head_dim, n_head, n_tokens] with positions pos
  * (I32 [n_tokens]): the first n_dims of each head rotate as adjacent pairs
  * (x[2i], x[2i+1]) by angle pos * freq_base^(-2i/n_dims). */
-struct ggml_tensor *ggml_rope(struct ggml_context *ctx, struct ggml_tensor *a,
-                              struct ggml_tensor *pos, int n_dims, float freq_base);
+GGML_API struct ggml_tensor *ggml_rope(struct ggml_context *ctx, struct ggml_tensor *a,
+                                       struct ggml_tensor *pos, int n_dims, float freq_base);
 /* softmax(scale * a) over each row; with causal, row i1 of a
  * [n_kv, n_tokens, ...] sees only columns <= n_past + i1. */
-struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a, float scale,
-                                  bool causal, int n_past);
+GGML_API struct ggml_tensor *ggml_soft_max(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           float scale, bool causal, int n_past);
 /* Rows idx[i] of a (any type) as F32: [a->ne[0], ne(idx)]. */
-struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  struct ggml_tensor *idx);
+GGML_API struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           struct ggml_tensor *idx);
 /* Elements idx[j] of every row of F32 a: out[i3][i2][i1][j] =
  * a[i3][i2][i1][idx[j]], shape [ne(idx), a->ne[1], a->ne[2], a->ne[3]].
  * Gathers activations into the input order of a weight stored with its
  * columns permuted (GPTQ act-order). */
-struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *a,
-                                  struct ggml_tensor *idx);
+GGML_API struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           struct ggml_tensor *idx);
 /* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32
  * and is converted (once, by a shared ggml_quantize node) to a's
  * ggml_vec_dot_type. */
-struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
-                                 struct ggml_tensor *b);
+GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
+                                          struct ggml_tensor *b);
 /* Causal multi-head attention, fused: for queries q [hd, n_head, n] (F32,
  * query i at position n_past + i) over keys k and values v [hd, n_kv,
  * n_head_kv] (F16 or F32, rows of hd contiguous elements, the same strides;
@@ -313,9 +325,9 @@ struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a
  * sees keys 0 .. n_past + i and query head h reads kv head
  * h / (n_head / n_head_kv). Result: F32 [hd, n_head, n]. Masked keys are
  * never read, and a query's result does not depend on the batch it is in. */
-struct ggml_tensor *ggml_attention(struct ggml_context *ctx, struct ggml_tensor *q,
-                                   struct ggml_tensor *k, struct ggml_tensor *v, float scale,
-                                   int n_past);
+GGML_API struct ggml_tensor *ggml_attention(struct ggml_context *ctx, struct ggml_tensor *q,
+                                            struct ggml_tensor *k, struct ggml_tensor *v,
+                                            float scale, int n_past);
 
 /* ---------------------------------------------------------------- graphs */
 
@@ -324,16 +336,17 @@ struct ggml_cgraph;
 #define GGML_DEFAULT_GRAPH_SIZE 4096
 
 /* A graph in the context's arena holding at most max_nodes tensors. */
-struct ggml_cgraph *ggml_new_graph(struct ggml_context *ctx);
-struct ggml_cgraph *ggml_new_graph_custom(struct ggml_context *ctx, size_t max_nodes);
+GGML_API struct ggml_cgraph *ggml_new_graph(struct ggml_context *ctx);
+GGML_API struct ggml_cgraph *ggml_new_graph_custom(struct ggml_context *ctx, size_t max_nodes);
 /* Adds t and everything it depends on, in topological order. */
-void ggml_build_forward_expand(struct ggml_cgraph *graph, struct ggml_tensor *t);
+GGML_API void ggml_build_forward_expand(struct ggml_cgraph *graph, struct ggml_tensor *t);
 /* Nodes are the tensors computed by an op; leafs have no op. */
-int ggml_graph_n_nodes(const struct ggml_cgraph *graph);
-struct ggml_tensor *ggml_graph_node(const struct ggml_cgraph *graph, int i);
-int ggml_graph_n_leafs(const struct ggml_cgraph *graph);
-struct ggml_tensor *ggml_graph_leaf(const struct ggml_cgraph *graph, int i);
-struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const char *name);
+GGML_API int ggml_graph_n_nodes(const struct ggml_cgraph *graph);
+GGML_API struct ggml_tensor *ggml_graph_node(const struct ggml_cgraph *graph, int i);
+GGML_API int ggml_graph_n_leafs(const struct ggml_cgraph *graph);
+GGML_API struct ggml_tensor *ggml_graph_leaf(const struct ggml_cgraph *graph, int i);
+GGML_API struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph,
+                                                   const char *name);
 
 /* Memory planner: gives every node and every input leaf its place in one
  * buffer that it owns and keeps across graphs, growing it when a graph needs
@@ -343,26 +356,26 @@ struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const
  * theirs. */
 struct ggml_planner;
 /* NULL when out of memory. */
-struct ggml_planner *ggml_planner_new(bool reuse);
-void ggml_planner_free(struct ggml_planner *planner);
+GGML_API struct ggml_planner *ggml_planner_new(bool reuse);
+GGML_API void ggml_planner_free(struct ggml_planner *planner);
 /* Plans and allocates; false (with a message on stderr) if a leaf has no data
  * or memory runs out. Tensor data pointers are valid until the next call. */
-bool ggml_planner_alloc_graph(struct ggml_planner *planner, struct ggml_cgraph *graph);
+GGML_API bool ggml_planner_alloc_graph(struct ggml_planner *planner, struct ggml_cgraph *graph);
 /* Bytes the last planned graph needed, and the most any graph needed. */
-size_t ggml_planner_graph_bytes(const struct ggml_planner *planner);
-size_t ggml_planner_buffer_bytes(const struct ggml_planner *planner);
+GGML_API size_t ggml_planner_graph_bytes(const struct ggml_planner *planner);
+GGML_API size_t ggml_planner_buffer_bytes(const struct ggml_planner *planner);
 
 /* Worker threads, created once and reused; thread 0 is the caller's. NULL
  * when the threads (or memory) cannot be had. */
 struct ggml_threadpool;
-struct ggml_threadpool *ggml_threadpool_new(int n_threads);
-void ggml_threadpool_free(struct ggml_threadpool *pool);
-int ggml_threadpool_n_threads(const struct ggml_threadpool *pool);
+GGML_API struct ggml_threadpool *ggml_threadpool_new(int n_threads);
+GGML_API void ggml_threadpool_free(struct ggml_threadpool *pool);
+GGML_API int ggml_threadpool_n_threads(const struct ggml_threadpool *pool);
 
 /* Computes an allocated graph. pool may be NULL (single-threaded). False
  * when a kernel's scratch memory could not be allocated; the results are
  * then incomplete. */
-bool ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
+GGML_API bool ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
 
 #ifdef __cplusplus
 }

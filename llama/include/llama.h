@@ -27,6 +27,14 @@
 extern "C" {
 #endif
 
+/* Marks the functions of this API: the shared library is built with hidden
+ * visibility and exports these alone. */
+#if defined(__GNUC__)
+#define LLAMA_API __attribute__((visibility("default")))
+#else
+#define LLAMA_API
+#endif
+
 typedef int32_t llama_token;
 
 struct llama_model;
@@ -34,27 +42,27 @@ struct llama_context;
 struct llama_sampler;
 
 /* What went wrong in this thread's last failed call (never NULL). */
-const char *llama_last_error(void);
+LLAMA_API const char *llama_last_error(void);
 
 /* ---------------------------------------------------------------- models */
 
 /* Maps and checks a GGUF file; NULL (see llama_last_error) if it is not a
  * valid llama model or memory runs out. */
-struct llama_model *llama_model_load(const char *path);
-void llama_model_free(struct llama_model *model);
+LLAMA_API struct llama_model *llama_model_load(const char *path);
+LLAMA_API void llama_model_free(struct llama_model *model);
 
-int32_t llama_n_vocab(const struct llama_model *model);
-int32_t llama_n_embd(const struct llama_model *model);
-int32_t llama_n_layer(const struct llama_model *model);
-int32_t llama_n_ctx_train(const struct llama_model *model);
+LLAMA_API int32_t llama_n_vocab(const struct llama_model *model);
+LLAMA_API int32_t llama_n_embd(const struct llama_model *model);
+LLAMA_API int32_t llama_n_layer(const struct llama_model *model);
+LLAMA_API int32_t llama_n_ctx_train(const struct llama_model *model);
 /* Number of weights, and bytes of tensor data in the file. */
-uint64_t llama_model_n_params(const struct llama_model *model);
-uint64_t llama_model_size(const struct llama_model *model);
+LLAMA_API uint64_t llama_model_n_params(const struct llama_model *model);
+LLAMA_API uint64_t llama_model_size(const struct llama_model *model);
 /* A one-line description, e.g. "llama 5 layers, dim 64, ..., Q4_Z". */
-int32_t llama_model_desc(const struct llama_model *model, char *buf, size_t buf_size);
+LLAMA_API int32_t llama_model_desc(const struct llama_model *model, char *buf, size_t buf_size);
 /* Bytes of weights evaluating one token reads: every matrix once and one
  * row of the embedding. Generation streams this from memory per token. */
-uint64_t llama_model_bytes_per_token(const struct llama_model *model);
+LLAMA_API uint64_t llama_model_bytes_per_token(const struct llama_model *model);
 
 /* The shape of a llama, for models with random weights. */
 struct llama_model_shape {
@@ -62,20 +70,20 @@ struct llama_model_shape {
 };
 /* Presets: "15M", "110M" (llama2.c's stories models), "1.1B" (TinyLlama),
  * "7B" (LLaMA); false for another name. */
-bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape);
+LLAMA_API bool llama_model_shape_preset(const char *name, struct llama_model_shape *shape);
 /* A model of that shape with random weights of `type` (norms F32, rows that
  * don't fit the type's blocks F16) and a synthetic vocabulary: for measuring
  * speed where no real model is at hand. NULL (see llama_last_error) for an
  * invalid shape or when it does not fit in memory. */
-struct llama_model *llama_model_random(struct llama_model_shape shape, enum ggml_type type,
-                                       uint32_t seed);
+LLAMA_API struct llama_model *llama_model_random(struct llama_model_shape shape,
+                                                 enum ggml_type type, uint32_t seed);
 
 /* The special tokens; -1 when the vocabulary has none. */
-llama_token llama_token_bos(const struct llama_model *model);
-llama_token llama_token_eos(const struct llama_model *model);
+LLAMA_API llama_token llama_token_bos(const struct llama_model *model);
+LLAMA_API llama_token llama_token_eos(const struct llama_model *model);
 /* Whether prompts start with BOS (tokenizer.ggml.add_bos_token, or what
  * llama.cpp assumes for the tokenizer): llama_tokenize adds it then. */
-bool llama_add_bos(const struct llama_model *model);
+LLAMA_API bool llama_add_bos(const struct llama_model *model);
 
 /* GGUF token types (tokenizer.ggml.token_type), llama.cpp's numbering. */
 enum llama_token_type {
@@ -88,14 +96,15 @@ enum llama_token_type {
     LLAMA_TOKEN_TYPE_BYTE = 6,
 };
 /* The type of a token; LLAMA_TOKEN_TYPE_UNDEFINED for ids out of range. */
-enum llama_token_type llama_token_get_type(const struct llama_model *model, llama_token token);
+LLAMA_API enum llama_token_type llama_token_get_type(const struct llama_model *model,
+                                                     llama_token token);
 /* Whether generating the token ends the model's turn: EOS, EOT (<|eot_id|>,
  * <|im_end|>, ...) and EOM; false for ids out of range. */
-bool llama_token_is_eog(const struct llama_model *model, llama_token token);
+LLAMA_API bool llama_token_is_eog(const struct llama_model *model, llama_token token);
 
 /* The model's chat template (GGUF tokenizer.chat_template, Jinja text), or
  * NULL when the file has none. */
-const char *llama_model_chat_template(const struct llama_model *model);
+LLAMA_API const char *llama_model_chat_template(const struct llama_model *model);
 
 /* ---------------------------------------------------------------- tokens */
 
@@ -105,16 +114,18 @@ const char *llama_model_chat_template(const struct llama_model *model);
  * tokens; without it they are plain text, as in text to score. Returns the
  * number of tokens, or minus the number needed if n_max is too small;
  * INT32_MIN (see llama_last_error) when memory runs out. */
-int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
-                       llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
+LLAMA_API int32_t llama_tokenize(const struct llama_model *model, const char *text,
+                                 int32_t text_len, llama_token *tokens, int32_t n_max, bool add_bos,
+                                 bool parse_special);
 /* The text of one token, as it reads after `prev` (-1: nothing; with a
  * SentencePiece vocabulary a piece at the start of the text or after a
  * control token such as BOS loses the space the tokenizer put before it). Control tokens give ""
  * unless `special`, when they give their text. A piece may be part of a UTF-8 character; the next
  * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed;
  * INT32_MIN when memory runs out. */
-int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
-                             char *buf, int32_t buf_size, bool special);
+LLAMA_API int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev,
+                                       llama_token token, char *buf, int32_t buf_size,
+                                       bool special);
 
 /* ---------------------------------------------------------------- chat */
 
@@ -132,11 +143,12 @@ struct llama_chat_message {
  * bytes (not NUL-terminated) and returns the length of the whole text, so
  * a return above `length` asks for a larger buffer; -1 (see
  * llama_last_error) when the template is not one this library formats. */
-int32_t llama_chat_apply_template(const char *tmpl, const struct llama_chat_message *chat,
-                                  size_t n_msg, bool add_assistant, char *buf, int32_t length);
+LLAMA_API int32_t llama_chat_apply_template(const char *tmpl, const struct llama_chat_message *chat,
+                                            size_t n_msg, bool add_assistant, char *buf,
+                                            int32_t length);
 /* The names of the templates llama_chat_apply_template formats,
  * comma-separated: "chatml, llama2, ...". */
-const char *llama_chat_template_names(void);
+LLAMA_API const char *llama_chat_template_names(void);
 
 /* ---------------------------------------------------------------- contexts */
 
@@ -149,32 +161,33 @@ struct llama_context_params {
     bool all_logits;        /* keep logits of every position, not only the last */
 };
 
-struct llama_context_params llama_context_default_params(void);
+LLAMA_API struct llama_context_params llama_context_default_params(void);
 /* NULL (see llama_last_error) for invalid parameters, or when the KV cache
  * does not fit in the memory available (checked before allocating it) or
  * the threads cannot be started. */
-struct llama_context *llama_context_new(struct llama_model *model,
-                                        struct llama_context_params params);
-void llama_context_free(struct llama_context *ctx);
-uint32_t llama_n_ctx(const struct llama_context *ctx);
+LLAMA_API struct llama_context *llama_context_new(struct llama_model *model,
+                                                  struct llama_context_params params);
+LLAMA_API void llama_context_free(struct llama_context *ctx);
+LLAMA_API uint32_t llama_n_ctx(const struct llama_context *ctx);
 
 /* Evaluates n_tokens tokens at the next positions of the cache (in batches
  * of at most n_batch). Returns 0, or -1 if they would not fit the context, a
  * token is not in the vocabulary or memory runs out; after -1 the cache is
  * as it was before the call. */
-int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens, int32_t n_tokens);
+LLAMA_API int32_t llama_decode(struct llama_context *ctx, const llama_token *tokens,
+                               int32_t n_tokens);
 /* Positions filled so far; and forgetting them. */
-int32_t llama_n_past(const struct llama_context *ctx);
-void llama_kv_clear(struct llama_context *ctx);
+LLAMA_API int32_t llama_n_past(const struct llama_context *ctx);
+LLAMA_API void llama_kv_clear(struct llama_context *ctx);
 /* Forgets the positions from n_keep on, so that the next llama_decode
  * continues after the first n_keep (nothing changes if n_keep >=
  * llama_n_past). The logits stay those of the last llama_decode. */
-void llama_kv_keep(struct llama_context *ctx, int32_t n_keep);
+LLAMA_API void llama_kv_keep(struct llama_context *ctx, int32_t n_keep);
 
 /* Logits [n_vocab] after the last token of the last llama_decode call. With
  * all_logits, llama_get_logits_ith(ctx, i) gives those after its i-th token. */
-const float *llama_get_logits(const struct llama_context *ctx);
-const float *llama_get_logits_ith(const struct llama_context *ctx, int32_t i);
+LLAMA_API const float *llama_get_logits(const struct llama_context *ctx);
+LLAMA_API const float *llama_get_logits_ith(const struct llama_context *ctx, int32_t i);
 
 /* Time spent and tokens evaluated, split into prompt batches (more than one
  * token) and single-token generation steps, since the context was made. */
@@ -185,7 +198,7 @@ struct llama_timings {
     double t_eval_ms;
     int32_t n_eval;
 };
-struct llama_timings llama_get_timings(const struct llama_context *ctx);
+LLAMA_API struct llama_timings llama_get_timings(const struct llama_context *ctx);
 
 /* ---------------------------------------------------------------- sampling */
 
@@ -199,16 +212,17 @@ struct llama_sampler_params {
     uint32_t seed;
 };
 
-struct llama_sampler_params llama_sampler_default_params(void);
+LLAMA_API struct llama_sampler_params llama_sampler_default_params(void);
 /* NULL when out of memory. */
-struct llama_sampler *llama_sampler_new(struct llama_sampler_params params);
-void llama_sampler_free(struct llama_sampler *smpl);
+LLAMA_API struct llama_sampler *llama_sampler_new(struct llama_sampler_params params);
+LLAMA_API void llama_sampler_free(struct llama_sampler *smpl);
 /* Chooses the next token from logits [n_vocab] (left unchanged); -1 when
  * there are none (NULL or n_vocab <= 0). */
-llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits, int32_t n_vocab);
+LLAMA_API llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits,
+                                           int32_t n_vocab);
 /* Records a token of the text so far (prompt and generated) for the penalty;
  * only when memory runs out is it not recorded (llama_last_error says so). */
-void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);
+LLAMA_API void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);
 
 #ifdef __cplusplus
 }

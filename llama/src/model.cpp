@@ -1,17 +1,13 @@
-// Loading a llama model from GGUF: read and check the hyperparameters, find
+// Loading a llama model from GGUF: the hyperparameters (schema.h), then
 // every weight with its expected shape, and point ggml tensors at the mapped
 // data. Every problem is reported with the file and the key or tensor.
 #include "model.h"
 
-#include "string_printf.h"
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -29,15 +25,11 @@ class model_loader {
   public:
     explicit model_loader(const gguf_file &f) : f_(f) {}
 
-    bool load_hparams(hparams &hp);
     bool load_tensors(llama_model &model);
 
     const std::string &error() const { return error_; }
 
   private:
-    // A required (or, with a default, optional) positive integer key.
-    bool get_int(const std::string &key, int32_t &out, std::optional<int32_t> fallback = {});
-    bool get_float(const std::string &key, float &out, std::optional<float> fallback = {});
     // The tensor `name` with shape ne (n_dims dims); for norms (and biases) only F32.
     ggml_tensor *tensor(llama_model &model, const std::string &name, std::vector<int64_t> ne,
                         bool is_norm, bool optional = false);
@@ -48,11 +40,8 @@ class model_loader {
     // is there but wrong); equal permutations share one tensor.
     ggml_tensor *permutation(llama_model &model, const std::string &name, int64_t n);
     // The loader's own problems, named with the file.
-    bool fail(const std::string &message) { return pass(file_error(f_, message)); }
-    // A message of the GGUF getters or the vocabulary, which name the file
-    // themselves.
-    bool pass(std::string message) {
-        if (error_.empty()) error_ = std::move(message);
+    bool fail(const std::string &message) {
+        if (error_.empty()) error_ = file_error(f_, message);
         return false;
     }
 
@@ -61,69 +50,6 @@ class model_loader {
     std::set<std::string> used_;
     std::vector<ggml_tensor *> perms_;
 };
-
-bool model_loader::get_int(const std::string &key, int32_t &out, std::optional<int32_t> fallback) {
-    std::string err;
-    const std::optional<uint64_t> v = gguf_get_uint(f_, key, &err);
-    if (!err.empty()) return pass(err);
-    if (!v) {
-        if (!fallback) return fail("missing key '" + key + "'");
-        out = *fallback;
-        return true;
-    }
-    if (*v == 0 || *v > uint64_t(INT32_MAX))
-        return fail("key '" + key + "' = " + std::to_string(*v) + " is out of range");
-    out = int32_t(*v);
-    return true;
-}
-
-bool model_loader::get_float(const std::string &key, float &out, std::optional<float> fallback) {
-    std::string err;
-    const std::optional<double> v = gguf_get_float(f_, key, &err);
-    if (!err.empty()) return pass(err);
-    if (!v) {
-        if (!fallback) return fail("missing key '" + key + "'");
-        out = *fallback;
-        return true;
-    }
-    // checked as the float it is used as: a FLOAT64 of 1e300 is inf as a
-    // float, and 1e-300 is 0
-    const float f = float(*v);
-    if (!(f > 0.0f) || !std::isfinite(f))
-        return fail(string_printf("key '%s' = %g is not a positive finite float", key.c_str(), *v));
-    out = f;
-    return true;
-}
-
-bool model_loader::load_hparams(hparams &hp) {
-    std::string err;
-    const std::optional<std::string> arch = gguf_get_string(f_, "general.architecture", &err);
-    if (!err.empty()) return pass(err);
-    if (!arch) return fail("missing key 'general.architecture'");
-    if (*arch != "llama")
-        return fail("architecture '" + *arch + "' is not supported (only 'llama')");
-
-    if (!get_int("llama.context_length", hp.n_ctx_train) ||
-        !get_int("llama.embedding_length", hp.n_embd) ||
-        !get_int("llama.block_count", hp.n_layer) ||
-        !get_int("llama.feed_forward_length", hp.n_ff) ||
-        !get_int("llama.attention.head_count", hp.n_head) ||
-        !get_int("llama.attention.head_count_kv", hp.n_head_kv, hp.n_head) ||
-        !get_float("llama.attention.layer_norm_rms_epsilon", hp.rms_eps) ||
-        !get_float("llama.rope.freq_base", hp.rope_freq_base, 10000.0f))
-        return false;
-    if (hp.n_embd % hp.n_head != 0)
-        return fail("head_count " + std::to_string(hp.n_head) +
-                    " does not divide embedding_length " + std::to_string(hp.n_embd));
-    if (hp.n_head % hp.n_head_kv != 0)
-        return fail("head_count_kv " + std::to_string(hp.n_head_kv) +
-                    " does not divide head_count " + std::to_string(hp.n_head));
-    if (!get_int("llama.rope.dimension_count", hp.n_rot, hp.head_dim())) return false;
-    if (hp.n_rot % 2 != 0 || hp.n_rot > hp.head_dim())
-        return fail("rope.dimension_count " + std::to_string(hp.n_rot) +
-                    " must be even and at most the head size " + std::to_string(hp.head_dim()));
-    return true;
-}
 
 std::string shape_str(int n_dims, const int64_t *ne) {
     std::string s = "[";
@@ -190,44 +116,48 @@ ggml_tensor *model_loader::permutation(llama_model &model, const std::string &na
 
 bool model_loader::linear_of(llama_model &model, const std::string &name, int64_t n_in,
                              int64_t n_out, linear *out, bool optional) {
-    out->weight = tensor(model, name + ".weight", {n_in, n_out}, false, optional);
+    out->weight = tensor(model, schema::weight(name), {n_in, n_out}, false, optional);
     if (!out->weight) return error_.empty();
     // a bias is added like a norm weight is multiplied: F32, one per output
-    out->bias = tensor(model, name + ".bias", {n_out}, true, true);
-    out->input_perm = permutation(model, name + ".input_perm", n_in);
+    out->bias = tensor(model, name + schema::tensors::BIAS, {n_out}, true, true);
+    out->input_perm = permutation(model, name + schema::tensors::INPUT_PERM, n_in);
     return error_.empty();
 }
 
 bool model_loader::load_tensors(llama_model &model) {
+    using namespace schema::tensors;
     const hparams &hp = model.hp;
     const int64_t embd = hp.n_embd, embd_kv = hp.n_embd_kv(), ff = hp.n_ff, vocab = hp.n_vocab;
-    model.tok_embd = tensor(model, "token_embd.weight", {embd, vocab}, false);
-    model.output_norm = tensor(model, "output_norm.weight", {embd}, true);
-    if (!linear_of(model, "output", embd, vocab, &model.output, true)) return false;
+    model.tok_embd = tensor(model, schema::weight(TOKEN_EMBD), {embd, vocab}, false);
+    model.output_norm = tensor(model, schema::weight(OUTPUT_NORM), {embd}, true);
+    if (!linear_of(model, OUTPUT, embd, vocab, &model.output, true)) return false;
     if (!model.output.weight) { // classifier tied to the embedding
-        if (f_.find_tensor("output.bias") || f_.find_tensor("output.input_perm"))
-            return fail("'output.bias' or 'output.input_perm' without 'output.weight'");
+        const std::string bias = std::string(OUTPUT) + BIAS,
+                          perm = std::string(OUTPUT) + INPUT_PERM;
+        if (f_.find_tensor(bias) || f_.find_tensor(perm))
+            return fail("'" + bias + "' or '" + perm + "' without '" + schema::weight(OUTPUT) +
+                        "'");
         model.output.weight = model.tok_embd;
     }
     // every layer has 9 tensors: a block_count the file cannot hold is
     // refused before anything is sized by it
     if (size_t(hp.n_layer) > f_.tensors().size() / 9)
-        return fail("llama.block_count is " + std::to_string(hp.n_layer) +
-                    ", but the file has only " + std::to_string(f_.tensors().size()) +
-                    " tensors (9 a layer)");
+        return fail(schema::arch_key(schema::ARCH, schema::keys::BLOCK_COUNT) + " is " +
+                    std::to_string(hp.n_layer) + ", but the file has only " +
+                    std::to_string(f_.tensors().size()) + " tensors (9 a layer)");
     model.layers.resize(size_t(hp.n_layer));
     for (int il = 0; il < hp.n_layer; il++) {
         layer &l = model.layers[size_t(il)];
-        const std::string p = "blk." + std::to_string(il) + ".";
-        l.attn_norm = tensor(model, p + "attn_norm.weight", {embd}, true);
-        l.ffn_norm = tensor(model, p + "ffn_norm.weight", {embd}, true);
-        if (!error_.empty() || !linear_of(model, p + "attn_q", embd, embd, &l.wq) ||
-            !linear_of(model, p + "attn_k", embd, embd_kv, &l.wk) ||
-            !linear_of(model, p + "attn_v", embd, embd_kv, &l.wv) ||
-            !linear_of(model, p + "attn_output", embd, embd, &l.wo) ||
-            !linear_of(model, p + "ffn_gate", embd, ff, &l.w_gate) ||
-            !linear_of(model, p + "ffn_up", embd, ff, &l.w_up) ||
-            !linear_of(model, p + "ffn_down", ff, embd, &l.w_down))
+        auto name = [il](const char *base) { return schema::layer_tensor(il, base); };
+        l.attn_norm = tensor(model, schema::weight(name(ATTN_NORM)), {embd}, true);
+        l.ffn_norm = tensor(model, schema::weight(name(FFN_NORM)), {embd}, true);
+        if (!error_.empty() || !linear_of(model, name(ATTN_Q), embd, embd, &l.wq) ||
+            !linear_of(model, name(ATTN_K), embd, embd_kv, &l.wk) ||
+            !linear_of(model, name(ATTN_V), embd, embd_kv, &l.wv) ||
+            !linear_of(model, name(ATTN_OUTPUT), embd, embd, &l.wo) ||
+            !linear_of(model, name(FFN_GATE), embd, ff, &l.w_gate) ||
+            !linear_of(model, name(FFN_UP), embd, ff, &l.w_up) ||
+            !linear_of(model, name(FFN_DOWN), ff, embd, &l.w_down))
             return false;
     }
     for (const gguf_tensor &t : f_.tensors())
@@ -309,9 +239,8 @@ llama_model *load_model(const char *path) {
         return nullptr;
     }
     const gguf_file &f = *model->file;
-    model_loader loader(f);
-    if (!loader.load_hparams(model->hp)) {
-        set_error(loader.error());
+    if (!schema::read_hparams(f, &model->hp, &err)) {
+        set_error(err);
         return nullptr;
     }
     vocab v;
@@ -327,6 +256,7 @@ llama_model *load_model(const char *path) {
         set_error(std::string(path) + ": out of memory for the tensors' descriptions");
         return nullptr;
     }
+    model_loader loader(f);
     if (!loader.load_tensors(*model)) {
         set_error(loader.error());
         return nullptr;

@@ -1,11 +1,12 @@
-// A llama model: hyperparameters (llama2.c's Config) and weights (its
+// A llama model: hyperparameters (schema.h) and weights (llama2.c's
 // TransformerWeights), the weights pointing into the mapped GGUF file.
 #pragma once
 
 #include "llama.h"
 
-#include "gguf.h"
+#include "gguf_file.h"
 #include "last_error.h"
+#include "schema.h"
 #include "tokenizer.h"
 
 #include <memory>
@@ -13,22 +14,6 @@
 #include <vector>
 
 namespace llama {
-
-struct hparams {
-    int32_t n_vocab;
-    int32_t n_ctx_train; // context length the model was trained with
-    int32_t n_embd;      // model dimension
-    int32_t n_layer;
-    int32_t n_ff;      // hidden size of the SwiGLU feed-forward
-    int32_t n_head;    // query heads
-    int32_t n_head_kv; // key/value heads (fewer with grouped-query attention)
-    int32_t n_rot;     // dimensions of each head that RoPE rotates
-    float rms_eps;
-    float rope_freq_base;
-
-    int32_t head_dim() const { return n_embd / n_head; }
-    int32_t n_embd_kv() const { return head_dim() * n_head_kv; }
-};
 
 // A linear layer y = W x (+ b): GGUF tensors <name>.weight, and optionally
 // <name>.bias and <name>.input_perm. The perm is there when the weight's

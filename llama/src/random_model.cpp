@@ -146,21 +146,24 @@ llama_model *random_model(llama_model_shape s, ggml_type type, uint32_t seed) {
     }
     b.ctx = model->weights;
 
-    model->tok_embd = b.matrix("token_embd.weight", embd, vocab_n);
-    model->output_norm = b.norm("output_norm.weight", embd);
-    model->output.weight = b.matrix("output.weight", embd, vocab_n);
+    using namespace schema::tensors;
+    model->tok_embd = b.matrix(schema::weight(TOKEN_EMBD), embd, vocab_n);
+    model->output_norm = b.norm(schema::weight(OUTPUT_NORM), embd);
+    model->output.weight = b.matrix(schema::weight(OUTPUT), embd, vocab_n);
     for (int il = 0; il < hp.n_layer; il++) {
-        const std::string p = "blk." + std::to_string(il) + ".";
+        auto name = [il](const char *base) {
+            return schema::weight(schema::layer_tensor(il, base));
+        };
         layer l{};
-        l.attn_norm = b.norm(p + "attn_norm.weight", embd);
-        l.wq.weight = b.matrix(p + "attn_q.weight", embd, embd);
-        l.wk.weight = b.matrix(p + "attn_k.weight", embd, kv);
-        l.wv.weight = b.matrix(p + "attn_v.weight", embd, kv);
-        l.wo.weight = b.matrix(p + "attn_output.weight", embd, embd);
-        l.ffn_norm = b.norm(p + "ffn_norm.weight", embd);
-        l.w_gate.weight = b.matrix(p + "ffn_gate.weight", embd, ff);
-        l.w_up.weight = b.matrix(p + "ffn_up.weight", embd, ff);
-        l.w_down.weight = b.matrix(p + "ffn_down.weight", ff, embd);
+        l.attn_norm = b.norm(name(ATTN_NORM), embd);
+        l.wq.weight = b.matrix(name(ATTN_Q), embd, embd);
+        l.wk.weight = b.matrix(name(ATTN_K), embd, kv);
+        l.wv.weight = b.matrix(name(ATTN_V), embd, kv);
+        l.wo.weight = b.matrix(name(ATTN_OUTPUT), embd, embd);
+        l.ffn_norm = b.norm(name(FFN_NORM), embd);
+        l.w_gate.weight = b.matrix(name(FFN_GATE), embd, ff);
+        l.w_up.weight = b.matrix(name(FFN_UP), embd, ff);
+        l.w_down.weight = b.matrix(name(FFN_DOWN), ff, embd);
         model->layers.push_back(l);
     }
     if (!repack_weights(*model)) {

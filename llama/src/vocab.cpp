@@ -1,7 +1,7 @@
 #include "vocab.h"
 
-#include "gguf_keys.h"
 #include "pretokenizer.h"
+#include "schema.h"
 #include "string_printf.h"
 
 #include <cinttypes>
@@ -86,14 +86,15 @@ std::string check_spm(const vocab &v) {
 std::string check_bpe(const vocab &v) {
     if (!v.scores.empty()) return "a byte-level BPE vocabulary has no scores";
     if (!find_pretokenizer(v.pre))
-        return string_printf("%s: unknown pre-tokenizer '%s' (known: %s)", keys::PRE, v.pre.c_str(),
-                             pretokenizer_names().c_str());
+        return string_printf("%s: unknown pre-tokenizer '%s' (known: %s)", schema::keys::PRE,
+                             v.pre.c_str(), pretokenizer_names().c_str());
     std::unordered_map<std::string_view, size_t> ids;
     ids.reserve(v.tokens.size());
     for (size_t i = 0; i < v.tokens.size(); i++) {
-        if (v.tokens[i].empty()) return string_printf("%s: token %zu is empty", keys::TOKENS, i);
+        if (v.tokens[i].empty())
+            return string_printf("%s: token %zu is empty", schema::keys::TOKENS, i);
         if (auto [it, fresh] = ids.emplace(v.tokens[i], i); !fresh)
-            return string_printf("%s: token %zu '%s' is token %zu too", keys::TOKENS, i,
+            return string_printf("%s: token %zu '%s' is token %zu too", schema::keys::TOKENS, i,
                                  v.tokens[i].c_str(), it->second);
     }
     for (size_t i = 0; i < v.merges.size(); i++) {
@@ -101,12 +102,12 @@ std::string check_bpe(const vocab &v) {
         std::string_view left, right;
         if (!split_merge(m, &left, &right))
             return string_printf("%s: merge %zu '%s' is not two tokens separated by a space",
-                                 keys::MERGES, i, m.c_str());
+                                 schema::keys::MERGES, i, m.c_str());
         const std::string l(left), r(right);
         for (const std::string &t : {l, r, l + r})
             if (!ids.count(t))
-                return string_printf("%s: merge %zu '%s': '%s' is not a token", keys::MERGES, i,
-                                     m.c_str(), t.c_str());
+                return string_printf("%s: merge %zu '%s': '%s' is not a token",
+                                     schema::keys::MERGES, i, m.c_str(), t.c_str());
     }
     return "";
 }
@@ -155,17 +156,19 @@ std::vector<std::string> strings_of(const gguf_array &a) {
 // The kind-specific keys: SPM scores; BPE merges and pre-tokenizer.
 bool load_kind_keys(const gguf_file &f, vocab *v, std::string *error) {
     if (v->kind == tokenizer_kind::SPM) {
-        const gguf_array *scores = gguf_require_array(f, keys::SCORES, gguf_type::FLOAT32, error);
+        const gguf_array *scores =
+            gguf_require_array(f, schema::keys::SCORES, gguf_type::FLOAT32, error);
         if (!scores) return false;
         v->scores.reserve(scores->values.size());
         for (const gguf_scalar &s : scores->values) v->scores.push_back(float(std::get<double>(s)));
         return true;
     }
-    const gguf_array *merges = gguf_require_array(f, keys::MERGES, gguf_type::STRING, error);
+    const gguf_array *merges =
+        gguf_require_array(f, schema::keys::MERGES, gguf_type::STRING, error);
     if (!merges) return false;
     v->merges = strings_of(*merges);
     std::string pre_error; // stays empty when the key is absent
-    v->pre = gguf_get_string(f, keys::PRE, &pre_error).value_or("default");
+    v->pre = gguf_get_string(f, schema::keys::PRE, &pre_error).value_or("default");
     if (!pre_error.empty()) *error = pre_error;
     return pre_error.empty();
 }
@@ -173,7 +176,8 @@ bool load_kind_keys(const gguf_file &f, vocab *v, std::string *error) {
 } // namespace
 
 bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
-    const std::optional<std::string> model = gguf_require_string(f, keys::TOKENIZER_MODEL, error);
+    const std::optional<std::string> model =
+        gguf_require_string(f, schema::keys::TOKENIZER_MODEL, error);
     if (!model) return false;
     vocab v;
     if (*model == "gpt2") {
@@ -184,27 +188,31 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
         return false;
     }
     const bool spm = v.kind == tokenizer_kind::SPM;
-    const gguf_array *tokens = gguf_require_array(f, keys::TOKENS, gguf_type::STRING, error);
+    const gguf_array *tokens =
+        gguf_require_array(f, schema::keys::TOKENS, gguf_type::STRING, error);
     if (!tokens) return false;
-    const gguf_array *types = gguf_require_array(f, keys::TOKEN_TYPE, gguf_type::INT32, error);
+    const gguf_array *types =
+        gguf_require_array(f, schema::keys::TOKEN_TYPE, gguf_type::INT32, error);
     if (!types) return false;
     v.tokens = strings_of(*tokens);
     v.types.reserve(types->values.size());
     for (const gguf_scalar &s : types->values) v.types.push_back(token_type(std::get<int64_t>(s)));
     if (!load_kind_keys(f, &v, error)) return false;
 
-    if (!read_id(f, keys::BOS_ID, spm ? 1 : -1, &v.bos_id, error) ||
-        !read_id(f, keys::EOS_ID, spm ? 2 : -1, &v.eos_id, error) ||
-        !read_id(f, keys::UNK_ID, spm ? 0 : -1, &v.unk_id, error) ||
-        !read_id(f, keys::EOT_ID, -1, &v.eot_id, error) ||
-        !read_id(f, keys::EOM_ID, -1, &v.eom_id, error))
+    if (!read_id(f, schema::keys::BOS_ID, spm ? 1 : -1, &v.bos_id, error) ||
+        !read_id(f, schema::keys::EOS_ID, spm ? 2 : -1, &v.eos_id, error) ||
+        !read_id(f, schema::keys::UNK_ID, spm ? 0 : -1, &v.unk_id, error) ||
+        !read_id(f, schema::keys::EOT_ID, -1, &v.eot_id, error) ||
+        !read_id(f, schema::keys::EOM_ID, -1, &v.eom_id, error))
         return false;
     const pretokenizer *pre = spm ? nullptr : find_pretokenizer(v.pre);
     std::string key_error; // the getters leave it empty when a key is absent
-    v.add_bos = gguf_get_bool(f, keys::ADD_BOS, &key_error).value_or(spm || (pre && pre->add_bos));
+    v.add_bos =
+        gguf_get_bool(f, schema::keys::ADD_BOS, &key_error).value_or(spm || (pre && pre->add_bos));
     // Byte-level BPE never adds a space before the text, whatever the key says (llama.cpp).
-    v.add_space_prefix = spm && gguf_get_bool(f, keys::ADD_SPACE_PREFIX, &key_error).value_or(true);
-    v.chat_template = gguf_get_string(f, keys::CHAT_TEMPLATE, &key_error).value_or("");
+    v.add_space_prefix =
+        spm && gguf_get_bool(f, schema::keys::ADD_SPACE_PREFIX, &key_error).value_or(true);
+    v.chat_template = gguf_get_string(f, schema::keys::CHAT_TEMPLATE, &key_error).value_or("");
     if (!key_error.empty()) {
         *error = key_error;
         return false;
@@ -221,23 +229,23 @@ bool load_vocab(const gguf_file &f, vocab *out, std::string *error) {
 void store_vocab(const vocab &v, gguf_writer *w) {
     auto id = [](token_id t) { return t < 0 ? uint32_t(NO_TOKEN) : uint32_t(t); };
     const bool spm = v.kind == tokenizer_kind::SPM;
-    w->set_string(keys::TOKENIZER_MODEL, spm ? "llama" : "gpt2");
-    if (!spm) w->set_string(keys::PRE, v.pre);
-    w->set_strings(keys::TOKENS, v.tokens);
-    if (spm) w->set_f32s(keys::SCORES, v.scores);
+    w->set_string(schema::keys::TOKENIZER_MODEL, spm ? "llama" : "gpt2");
+    if (!spm) w->set_string(schema::keys::PRE, v.pre);
+    w->set_strings(schema::keys::TOKENS, v.tokens);
+    if (spm) w->set_f32s(schema::keys::SCORES, v.scores);
     std::vector<int32_t> types;
     types.reserve(v.types.size());
     for (token_type t : v.types) types.push_back(int32_t(t));
-    w->set_i32s(keys::TOKEN_TYPE, types);
-    if (!spm) w->set_strings(keys::MERGES, v.merges);
-    w->set_u32(keys::BOS_ID, id(v.bos_id));
-    w->set_u32(keys::EOS_ID, id(v.eos_id));
-    w->set_u32(keys::UNK_ID, id(v.unk_id));
-    if (v.eot_id >= 0) w->set_u32(keys::EOT_ID, id(v.eot_id));
-    if (v.eom_id >= 0) w->set_u32(keys::EOM_ID, id(v.eom_id));
-    w->set_bool(keys::ADD_BOS, v.add_bos);
-    if (spm) w->set_bool(keys::ADD_SPACE_PREFIX, v.add_space_prefix);
-    if (!v.chat_template.empty()) w->set_string(keys::CHAT_TEMPLATE, v.chat_template);
+    w->set_i32s(schema::keys::TOKEN_TYPE, types);
+    if (!spm) w->set_strings(schema::keys::MERGES, v.merges);
+    w->set_u32(schema::keys::BOS_ID, id(v.bos_id));
+    w->set_u32(schema::keys::EOS_ID, id(v.eos_id));
+    w->set_u32(schema::keys::UNK_ID, id(v.unk_id));
+    if (v.eot_id >= 0) w->set_u32(schema::keys::EOT_ID, id(v.eot_id));
+    if (v.eom_id >= 0) w->set_u32(schema::keys::EOM_ID, id(v.eom_id));
+    w->set_bool(schema::keys::ADD_BOS, v.add_bos);
+    if (spm) w->set_bool(schema::keys::ADD_SPACE_PREFIX, v.add_space_prefix);
+    if (!v.chat_template.empty()) w->set_string(schema::keys::CHAT_TEMPLATE, v.chat_template);
 }
 
 } // namespace llama

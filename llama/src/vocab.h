@@ -3,7 +3,8 @@
 // byte-level BPE ("gpt2"), with its loader and the inverse for converters.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_writer.h"
 
 #include <cstdint>
 #include <string>

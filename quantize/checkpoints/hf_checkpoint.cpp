@@ -4,7 +4,6 @@
 #include "checkpoints/sentencepiece_model.h"
 
 #include "file_type.h"
-#include "gguf_keys.h"
 #include "string_printf.h"
 
 #include <filesystem>
@@ -49,21 +48,23 @@ class converter {
     bool run() {
         const int64_t embd = c_.hidden_size, vocab = c_.vocab_size, ff = c_.intermediate_size,
                       embd_kv = int64_t(c_.head_dim()) * c_.num_key_value_heads;
-        if (!dense("model.embed_tokens.weight", "token_embd.weight", {vocab, embd}, {}))
+        using namespace llama::schema::tensors;
+        using llama::schema::weight;
+        if (!dense("model.embed_tokens.weight", weight(TOKEN_EMBD), {vocab, embd}, {}))
             return false;
         std::vector<linear_plan> plans;
         for (int il = 0; il < c_.num_hidden_layers; il++) {
-            const std::string hf = "model.layers." + std::to_string(il) + ".",
-                              gg = "blk." + std::to_string(il) + ".";
-            if (!norm(hf + "input_layernorm.weight", gg + "attn_norm.weight", embd)) return false;
+            const std::string hf = "model.layers." + std::to_string(il) + ".";
+            auto gg = [il](const char *base) { return llama::schema::layer_tensor(il, base); };
+            if (!norm(hf + "input_layernorm.weight", weight(gg(ATTN_NORM)), embd)) return false;
             linear_plan q, k, v, o, gate, up, down;
-            if (!plan(hf + "self_attn.q_proj", gg + "attn_q", embd, embd, &q) ||
-                !plan(hf + "self_attn.k_proj", gg + "attn_k", embd, embd_kv, &k) ||
-                !plan(hf + "self_attn.v_proj", gg + "attn_v", embd, embd_kv, &v) ||
-                !plan(hf + "self_attn.o_proj", gg + "attn_output", embd, embd, &o) ||
-                !plan(hf + "mlp.gate_proj", gg + "ffn_gate", embd, ff, &gate) ||
-                !plan(hf + "mlp.up_proj", gg + "ffn_up", embd, ff, &up) ||
-                !plan(hf + "mlp.down_proj", gg + "ffn_down", ff, embd, &down))
+            if (!plan(hf + "self_attn.q_proj", gg(ATTN_Q), embd, embd, &q) ||
+                !plan(hf + "self_attn.k_proj", gg(ATTN_K), embd, embd_kv, &k) ||
+                !plan(hf + "self_attn.v_proj", gg(ATTN_V), embd, embd_kv, &v) ||
+                !plan(hf + "self_attn.o_proj", gg(ATTN_OUTPUT), embd, embd, &o) ||
+                !plan(hf + "mlp.gate_proj", gg(FFN_GATE), embd, ff, &gate) ||
+                !plan(hf + "mlp.up_proj", gg(FFN_UP), embd, ff, &up) ||
+                !plan(hf + "mlp.down_proj", gg(FFN_DOWN), ff, embd, &down))
                 return false;
             q.row_order = rope_row_order(embd, c_.num_attention_heads);
             k.row_order = rope_row_order(embd_kv, c_.num_key_value_heads);
@@ -72,17 +73,17 @@ class converter {
                 down.inputs_reordered_upstream = true;
             }
             for (const linear_plan *p : {&q, &k, &v, &o}) emit(*p);
-            if (!norm(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", embd))
+            if (!norm(hf + "post_attention_layernorm.weight", weight(gg(FFN_NORM)), embd))
                 return false;
             for (const linear_plan *p : {&gate, &up, &down}) emit(*p);
         }
-        if (!norm("model.norm.weight", "output_norm.weight", embd)) return false;
+        if (!norm("model.norm.weight", weight(OUTPUT_NORM), embd)) return false;
         const bool has_head = st_.find("lm_head.weight") || st_.find("lm_head.qweight");
         if (c_.tie_word_embeddings) {
             used_.insert("lm_head.weight"); // a copy of the embedding some tools save
         } else if (has_head) {
             linear_plan head;
-            if (!plan("lm_head", "output", embd, vocab, &head)) return false;
+            if (!plan("lm_head", OUTPUT, embd, vocab, &head)) return false;
             emit(head);
         }
         return check_all_used();
@@ -190,17 +191,19 @@ class converter {
         if (p.quant) {
             const int64_t ne[2] = {p.quant->n_in(), p.quant->n_out()};
             w_->add_tensor(
-                p.gguf + ".weight", p.quant->type(), 2, ne,
+                llama::schema::weight(p.gguf), p.quant->type(), 2, ne,
                 [l = p.quant, order = p.row_order](void *dst) { l->write_blocks(order, dst); });
             if (p.quant->reorders_inputs() && !p.inputs_reordered_upstream) {
                 const std::vector<int32_t> &perm = p.quant->input_order();
                 const int64_t n = int64_t(perm.size());
-                w_->add_tensor(p.gguf + ".input_perm", GGML_TYPE_I32, 1, &n, perm.data());
+                w_->add_tensor(p.gguf + llama::schema::tensors::INPUT_PERM, GGML_TYPE_I32, 1, &n,
+                               perm.data());
             }
         } else {
-            add_float(p.dense, p.gguf + ".weight", type_, p.row_order);
+            add_float(p.dense, llama::schema::weight(p.gguf), type_, p.row_order);
         }
-        if (p.bias) add_float(p.bias, p.gguf + ".bias", out_type::F32, p.row_order);
+        if (p.bias)
+            add_float(p.bias, p.gguf + llama::schema::tensors::BIAS, out_type::F32, p.row_order);
     }
 
     bool check_all_used() {
@@ -262,17 +265,18 @@ std::unique_ptr<hf_checkpoint> hf_checkpoint::open(const std::string &dir, std::
 bool hf_checkpoint::add_to(const std::string &name, out_type type, llama::gguf_writer *w,
                            std::string *error) const {
     const hf_config &c = config_;
-    const llama_hparams hp{name,
-                           uint32_t(c.max_position_embeddings),
-                           uint32_t(c.hidden_size),
-                           uint32_t(c.num_hidden_layers),
-                           uint32_t(c.intermediate_size),
-                           uint32_t(c.num_attention_heads),
-                           uint32_t(c.num_key_value_heads),
-                           uint32_t(c.head_dim()),
-                           c.rms_norm_eps,
-                           c.rope_theta};
-    set_llama_metadata(hp, type, w);
+    llama::hparams hp{};
+    hp.n_vocab = c.vocab_size;
+    hp.n_ctx_train = c.max_position_embeddings;
+    hp.n_embd = c.hidden_size;
+    hp.n_layer = c.num_hidden_layers;
+    hp.n_ff = c.intermediate_size;
+    hp.n_head = c.num_attention_heads;
+    hp.n_head_kv = c.num_key_value_heads;
+    hp.n_rot = c.head_dim();
+    hp.rms_eps = c.rms_norm_eps;
+    hp.rope_freq_base = c.rope_theta;
+    set_llama_metadata(hp, name, type, w);
     llama::store_vocab(vocab_, w);
     converter conv(*tensors_, c, type, w);
     if (!conv.run()) {
@@ -280,7 +284,7 @@ bool hf_checkpoint::add_to(const std::string &name, out_type type, llama::gguf_w
         return false;
     }
     if (conv.any_quantized())
-        w->set_u32(llama::keys::FILE_TYPE, *quantize::file_type_of(c.gptq->block_type()));
+        w->set_u32(llama::schema::keys::FILE_TYPE, *quantize::file_type_of(c.gptq->block_type()));
     return true;
 }
 

@@ -19,7 +19,7 @@
 
 #include "checkpoints/hf_config.h"
 #include "checkpoints/safetensors.h"
-#include "gguf.h"
+#include "gguf_writer.h"
 #include "llama_gguf_out.h"
 #include "vocab.h"
 

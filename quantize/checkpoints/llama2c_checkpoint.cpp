@@ -231,17 +231,18 @@ void add_llama2c_model(const llama2c_checkpoint &ckpt, const llama::vocab &vocab
                        const std::string &name, out_type type, llama::gguf_writer *w) {
     const llama2c_config &c = ckpt.config();
     const llama2c_weights &wt = ckpt.weights();
-    const llama_hparams hp{name,
-                           uint32_t(c.seq_len),
-                           uint32_t(c.dim),
-                           uint32_t(c.n_layers),
-                           uint32_t(c.hidden_dim),
-                           uint32_t(c.n_heads),
-                           uint32_t(c.n_kv_heads),
-                           uint32_t(c.head_size()),
-                           RMS_EPSILON,
-                           ROPE_FREQ_BASE};
-    set_llama_metadata(hp, type, w);
+    llama::hparams hp{};
+    hp.n_vocab = c.vocab_size;
+    hp.n_ctx_train = c.seq_len;
+    hp.n_embd = c.dim;
+    hp.n_layer = c.n_layers;
+    hp.n_ff = c.hidden_dim;
+    hp.n_head = c.n_heads;
+    hp.n_head_kv = c.n_kv_heads;
+    hp.n_rot = c.head_size();
+    hp.rms_eps = RMS_EPSILON;
+    hp.rope_freq_base = ROPE_FREQ_BASE;
+    set_llama_metadata(hp, name, type, w);
     llama::store_vocab(vocab, w);
 
     const int64_t dim = c.dim, hidden = c.hidden_dim, kv_dim = c.kv_dim();
@@ -249,22 +250,24 @@ void add_llama2c_model(const llama2c_checkpoint &ckpt, const llama::vocab &vocab
         const int64_t ne[2] = {ne0, ne1};
         add_weight(std::move(tensor), ne1 ? 2 : 1, ne, src, type, w);
     };
-    add("token_embd.weight", wt.token_embedding, dim, c.vocab_size);
+    using namespace llama::schema::tensors;
+    using llama::schema::weight;
+    add(weight(TOKEN_EMBD), wt.token_embedding, dim, c.vocab_size);
     for (int32_t l = 0; l < c.n_layers; l++) {
-        const std::string blk = "blk." + std::to_string(l) + ".";
+        auto name = [l](const char *base) { return weight(llama::schema::layer_tensor(l, base)); };
         const int64_t L = l;
-        add(blk + "attn_norm.weight", wt.rms_att + L * dim, dim);
-        add(blk + "attn_q.weight", wt.wq + L * dim * dim, dim, dim);
-        add(blk + "attn_k.weight", wt.wk + L * kv_dim * dim, dim, kv_dim);
-        add(blk + "attn_v.weight", wt.wv + L * kv_dim * dim, dim, kv_dim);
-        add(blk + "attn_output.weight", wt.wo + L * dim * dim, dim, dim);
-        add(blk + "ffn_norm.weight", wt.rms_ffn + L * dim, dim);
-        add(blk + "ffn_gate.weight", wt.w1 + L * hidden * dim, dim, hidden);
-        add(blk + "ffn_up.weight", wt.w3 + L * hidden * dim, dim, hidden);
-        add(blk + "ffn_down.weight", wt.w2 + L * dim * hidden, hidden, dim);
+        add(name(ATTN_NORM), wt.rms_att + L * dim, dim);
+        add(name(ATTN_Q), wt.wq + L * dim * dim, dim, dim);
+        add(name(ATTN_K), wt.wk + L * kv_dim * dim, dim, kv_dim);
+        add(name(ATTN_V), wt.wv + L * kv_dim * dim, dim, kv_dim);
+        add(name(ATTN_OUTPUT), wt.wo + L * dim * dim, dim, dim);
+        add(name(FFN_NORM), wt.rms_ffn + L * dim, dim);
+        add(name(FFN_GATE), wt.w1 + L * hidden * dim, dim, hidden);
+        add(name(FFN_UP), wt.w3 + L * hidden * dim, dim, hidden);
+        add(name(FFN_DOWN), wt.w2 + L * dim * hidden, hidden, dim);
     }
-    add("output_norm.weight", wt.rms_final, dim);
-    if (!c.shared_classifier) add("output.weight", wt.wcls, dim, c.vocab_size);
+    add(weight(OUTPUT_NORM), wt.rms_final, dim);
+    if (!c.shared_classifier) add(weight(OUTPUT), wt.wcls, dim, c.vocab_size);
 }
 
 } // namespace convert

@@ -2,7 +2,7 @@
 // karpathy/llama2.c): reading, checking, and conversion to a llama GGUF.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_writer.h"
 #include "llama_gguf_out.h"
 #include "mapped_file.h"
 #include "vocab.h"

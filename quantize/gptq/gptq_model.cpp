@@ -4,6 +4,7 @@
 #include "gptq/layer_calibration.h"
 #include "model.h"
 #include "progress_bar.h"
+#include "schema.h"
 #include "tensor_floats.h"
 
 #include <chrono>
@@ -26,12 +27,13 @@ struct linear_group {
 };
 
 // In the order the forward pass reads them.
+namespace names = llama::schema::tensors;
 const linear_group LINEAR_GROUPS[] = {
     {&linear_inputs::attn,
-     {{&layer::wq, "attn_q"}, {&layer::wk, "attn_k"}, {&layer::wv, "attn_v"}}},
-    {&linear_inputs::attn_output, {{&layer::wo, "attn_output"}}},
-    {&linear_inputs::ffn, {{&layer::w_gate, "ffn_gate"}, {&layer::w_up, "ffn_up"}}},
-    {&linear_inputs::ffn_down, {{&layer::w_down, "ffn_down"}}},
+     {{&layer::wq, names::ATTN_Q}, {&layer::wk, names::ATTN_K}, {&layer::wv, names::ATTN_V}}},
+    {&linear_inputs::attn_output, {{&layer::wo, names::ATTN_OUTPUT}}},
+    {&linear_inputs::ffn, {{&layer::w_gate, names::FFN_GATE}, {&layer::w_up, names::FFN_UP}}},
+    {&linear_inputs::ffn_down, {{&layer::w_down, names::FFN_DOWN}}},
 };
 
 size_t linears_per_layer() {
@@ -78,7 +80,7 @@ std::vector<std::vector<float>> embeddings(const llama::gguf_tensor &embd, ggml_
 }
 
 std::string layer_name(int il, const char *name) {
-    return "blk." + std::to_string(il) + "." + name + ".weight";
+    return llama::schema::weight(llama::schema::layer_tensor(il, name));
 }
 
 } // namespace
@@ -88,7 +90,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                                                     const gptq_options &o, int n_threads,
                                                     std::string *error) {
     for (const llama::gguf_tensor &t : in.tensors()) {
-        if (t.name.ends_with(".input_perm")) {
+        if (t.name.ends_with(llama::schema::tensors::INPUT_PERM)) {
             *error = in.path() + ": tensor '" + t.name +
                      "': the model stores permuted inputs already (a GPTQ import); run --gptq "
                      "on the float model";
@@ -117,7 +119,8 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
     std::fprintf(stderr, "gptq: %d segments of %d tokens from %s (%zu tokens), seed %u\n", o.chunks,
                  o.ctx, o.calib_path.c_str(), tokens->size(), o.seed);
 
-    const llama::gguf_tensor &embd = *in.find_tensor("token_embd.weight");
+    const llama::gguf_tensor &embd =
+        *in.find_tensor(llama::schema::weight(llama::schema::tensors::TOKEN_EMBD));
     layer_calibration calib(
         model->hp, o.ctx, embeddings(embd, planned.at(embd.name), segments, n_threads), n_threads);
 
@@ -227,8 +230,9 @@ std::vector<added_tensor> gptq_quantizer::added_tensors() const {
     std::vector<added_tensor> added;
     for (const auto &[name, m] : results_) {
         if (m.input_perm.empty()) continue;
-        const std::string base = name.substr(0, name.size() - std::string(".weight").size());
-        added.push_back({base + ".input_perm",
+        const std::string base =
+            name.substr(0, name.size() - std::string_view(llama::schema::tensors::WEIGHT).size());
+        added.push_back({base + llama::schema::tensors::INPUT_PERM,
                          GGML_TYPE_I32,
                          {int64_t(m.input_perm.size())},
                          m.input_perm.data()});

@@ -5,7 +5,7 @@
 // already, so that later layers compensate what earlier ones lost.
 #pragma once
 
-#include "gguf.h"
+#include "gguf_file.h"
 #include "gptq/gptq_solver.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"

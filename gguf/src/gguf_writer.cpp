@@ -1,9 +1,8 @@
 // GGUF writing. Everything is checked before the file is created (the same
 // checks the reader makes), and the file appears under its name only once it
 // is complete, so an interrupted write never leaves a broken model behind.
-#include "gguf.h"
+#include "gguf_writer.h"
 #include "gguf_format.h"
-#include "gguf_keys.h"
 #include "string_printf.h"
 
 #include <cerrno>
@@ -132,12 +131,13 @@ void put_value(std::vector<uint8_t> &out, const gguf_value &value) {
 
 uint32_t alignment_of(const std::vector<gguf_kv> &kvs) {
     for (const gguf_kv &kv : kvs) {
-        if (kv.key != keys::ALIGNMENT) continue;
+        if (kv.key != ALIGNMENT_KEY) continue;
         const uint64_t *a = std::get_if<uint64_t>(&kv.value.v);
         if (kv.value.type != gguf_type::UINT32 || !a)
-            throw invalid_content("key 'general.alignment' must be a UINT32 power of two");
+            throw invalid_content(std::string("key '") + ALIGNMENT_KEY +
+                                  "' must be a UINT32 power of two");
         if (std::string problem = check_alignment(*a); !problem.empty())
-            throw invalid_content("key 'general.alignment': " + problem);
+            throw invalid_content(std::string("key '") + ALIGNMENT_KEY + "': " + problem);
         return uint32_t(*a);
     }
     return DEFAULT_ALIGNMENT;

@@ -2,7 +2,8 @@
 // writer, so both agree on what a valid file is.
 #pragma once
 
-#include "gguf.h"
+#include "ggml.h"
+#include "gguf_value.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,8 @@ namespace llama::gguf_format {
 constexpr uint32_t MAGIC = 0x46554747u; // "GGUF" read as a little-endian uint32
 constexpr uint32_t VERSION = 3;
 constexpr uint32_t DEFAULT_ALIGNMENT = 32;
+// The one key the format itself reads: a UINT32 alignment of the tensor data.
+constexpr const char *ALIGNMENT_KEY = "general.alignment";
 // Tensor data is read in place: F32 and I32 elements need their 4-byte
 // alignment (fp16 block scales 2), so a general.alignment below this is
 // refused rather than leaving the kernels to read misaligned data.

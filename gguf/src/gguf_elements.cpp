@@ -1,5 +1,5 @@
-#include "gguf.h"
 #include "gguf_format.h"
+#include "gguf_value.h"
 
 #include <cstring>
 
@@ -41,13 +41,16 @@ gguf_scalar gguf_elements::operator[](size_t i) const {
     case gguf_type::FLOAT32: return double(load<float>(p));
     case gguf_type::FLOAT64: return load<double>(p);
     case gguf_type::BOOL: return load<uint8_t>(p) == 1;
-    case gguf_type::STRING: {
-        const uint8_t *s = data_ + string_offsets_[i];
-        return std::string(reinterpret_cast<const char *>(s + 8), size_t(load<uint64_t>(s)));
-    }
+    case gguf_type::STRING: return std::string(string_at(i));
     case gguf_type::ARRAY: break; // the reader refuses nested arrays
     }
     return uint64_t(0);
+}
+
+std::string_view gguf_elements::string_at(size_t i) const {
+    if (!in_place_) return std::get<std::string>(held_[i]);
+    const uint8_t *s = data_ + string_offsets_[i];
+    return {reinterpret_cast<const char *>(s + 8), size_t(load<uint64_t>(s))};
 }
 
 bool gguf_elements::operator==(const gguf_elements &other) const {

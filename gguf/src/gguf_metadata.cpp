@@ -1,5 +1,5 @@
 // Typed access to GGUF metadata, with messages naming the file and the key.
-#include "gguf.h"
+#include "gguf_file.h"
 #include "gguf_format.h"
 
 namespace llama {

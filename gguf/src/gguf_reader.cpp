@@ -1,9 +1,8 @@
 // GGUF reading: every count, length and offset is checked against the bytes
 // that are really there before it is used, so a corrupt or hostile file gives
 // an error message, never an out-of-bounds read or a huge allocation.
-#include "gguf.h"
+#include "gguf_file.h"
 #include "gguf_format.h"
-#include "gguf_keys.h"
 #include "mapped_file.h"
 #include "string_printf.h"
 
@@ -218,9 +217,9 @@ class gguf_parser {
     }
 
     void read_alignment() {
-        const gguf_value *v = f_.find(keys::ALIGNMENT);
+        const gguf_value *v = f_.find(ALIGNMENT_KEY);
         if (!v) return;
-        context_ = std::string("key '") + keys::ALIGNMENT + "'";
+        context_ = std::string("key '") + ALIGNMENT_KEY + "'";
         if (v->type != gguf_type::UINT32)
             fail(string_printf("the type is %s; it must be UINT32", gguf_type_name(v->type)));
         const uint64_t alignment = std::get<uint64_t>(v->v);
