@@ -985,7 +985,7 @@ TEST(RowGroups, UnpackInvertsPack) {
     for (ggml_type type : weight_types) {
         const ggml::format_traits &t = ggml::traits_of(type);
         if (t.group.payload_size == 0) continue;
-        const int64_t n = 32 * 5;
+        const int64_t n = t.blck_size * 5;
         const size_t bx = ggml_row_size(type, n);
         bytes rows(bx * ggml::ROW_GROUP), group(rows.size()), row(bx);
         for (auto &v : rows) v = uint8_t(rng());

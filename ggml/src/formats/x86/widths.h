@@ -43,13 +43,21 @@ struct ymm {
     static iv or_(iv a, iv b) { return _mm256_or_si256(a, b); }
     static iv xor_(iv a, iv b) { return _mm256_xor_si256(a, b); }
     template <int N> static iv srli16(iv a) { return _mm256_srli_epi16(a, N); }
+    template <int N> static iv slli16(iv a) { return _mm256_slli_epi16(a, N); }
+    template <int N> static iv srai16(iv a) { return _mm256_srai_epi16(a, N); }
+    template <int N> static iv slli32(iv a) { return _mm256_slli_epi32(a, N); }
+    template <int N> static iv srai32(iv a) { return _mm256_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm256_shuffle_epi8(a, idx); }
+    static iv sub8(iv a, iv b) { return _mm256_sub_epi8(a, b); }
     static iv add16(iv a, iv b) { return _mm256_add_epi16(a, b); }
     static iv add32(iv a, iv b) { return _mm256_add_epi32(a, b); }
+    static iv sub32(iv a, iv b) { return _mm256_sub_epi32(a, b); }
+    static iv mullo32(iv a, iv b) { return _mm256_mullo_epi32(a, b); }
     static iv abs8(iv a) { return _mm256_abs_epi8(a); }
     static iv sign8(iv a, iv b) { return _mm256_sign_epi8(a, b); }
     static iv maddubs(iv u, iv s) { return _mm256_maddubs_epi16(u, s); }
     static iv madd1(iv a) { return _mm256_madd_epi16(a, _mm256_set1_epi16(1)); }
+    static iv madd(iv a, iv b) { return _mm256_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm256_dpbusd_epi32(acc, u, s); }
 #endif
@@ -105,9 +113,16 @@ struct zmm {
     static iv or_(iv a, iv b) { return _mm512_or_si512(a, b); }
     static iv xor_(iv a, iv b) { return _mm512_xor_si512(a, b); }
     template <int N> static iv srli16(iv a) { return _mm512_srli_epi16(a, N); }
+    template <int N> static iv slli16(iv a) { return _mm512_slli_epi16(a, N); }
+    template <int N> static iv srai16(iv a) { return _mm512_srai_epi16(a, N); }
+    template <int N> static iv slli32(iv a) { return _mm512_slli_epi32(a, N); }
+    template <int N> static iv srai32(iv a) { return _mm512_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm512_shuffle_epi8(a, idx); }
+    static iv sub8(iv a, iv b) { return _mm512_sub_epi8(a, b); }
     static iv add16(iv a, iv b) { return _mm512_add_epi16(a, b); }
     static iv add32(iv a, iv b) { return _mm512_add_epi32(a, b); }
+    static iv sub32(iv a, iv b) { return _mm512_sub_epi32(a, b); }
+    static iv mullo32(iv a, iv b) { return _mm512_mullo_epi32(a, b); }
     static iv abs8(iv a) { return _mm512_abs_epi8(a); }
     // a with b's sign: negated where b < 0, 0 where b == 0 (no vpsignb here)
     static iv sign8(iv a, iv b) {
@@ -116,6 +131,7 @@ struct zmm {
     }
     static iv maddubs(iv u, iv s) { return _mm512_maddubs_epi16(u, s); }
     static iv madd1(iv a) { return _mm512_madd_epi16(a, _mm512_set1_epi16(1)); }
+    static iv madd(iv a, iv b) { return _mm512_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm512_dpbusd_epi32(acc, u, s); }
 #endif
