@@ -51,7 +51,8 @@ constexpr format_kernels q6_k_scalar{nullptr, vec_dot_q6_K_q8_K_ref, gemm_scalar
 constexpr format_kernels q8_k_scalar{nullptr, nullptr, nullptr};
 constexpr format_kernels iq4_nl_scalar{nullptr, vec_dot_iq4_nl_q8_0_ref,
                                        gemm_scalar<GGML_TYPE_IQ4_NL>};
-constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref, nullptr};
+constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref,
+                                       gemm_scalar<GGML_TYPE_IQ4_XS>};
 
 // Group layouts (formats/row_groups.h): {payload offset, payload bytes,
 // {header field sizes}}.
@@ -66,11 +67,12 @@ constexpr group_layout q5_1_group{8, 16, {2, 2, 4}}; // d, m, qh | qs
 constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
 // The K-quants interleave their packed scales with the quants (a unit of 4
 // scale bytes per row in one 32-bit lane, as k/x86_codecs.h decodes them).
-constexpr group_layout q2_k_group{0, 80, {2, 2}};  // scales, qs | d, dmin
-constexpr group_layout q3_k_group{0, 108, {2}};    // hmask, qs, scales | d
-constexpr group_layout q4_k_group{4, 140, {2, 2}}; // d, dmin | scales, qs
-constexpr group_layout q5_k_group{4, 172, {2, 2}}; // d, dmin | scales, qh, qs
-constexpr group_layout q6_k_group{0, 208, {2}};    // ql, qh, scales | d
+constexpr group_layout q2_k_group{0, 80, {2, 2}};    // scales, qs | d, dmin
+constexpr group_layout q3_k_group{0, 108, {2}};      // hmask, qs, scales | d
+constexpr group_layout q4_k_group{4, 140, {2, 2}};   // d, dmin | scales, qs
+constexpr group_layout q5_k_group{4, 172, {2, 2}};   // d, dmin | scales, qh, qs
+constexpr group_layout q6_k_group{0, 208, {2}};      // ql, qh, scales | d
+constexpr group_layout iq4_xs_group{4, 132, {2, 2}}; // d, scales_h | scales_l, qs
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -134,7 +136,7 @@ constexpr format_traits table[] = {
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
      quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_KERNELS(iq4_nl)},
     {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
-     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, not_grouped, GGML_SCALAR_KERNELS(iq4_xs)},
+     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, iq4_xs_group, GGML_KERNELS(iq4_xs)},
     {GGML_TYPE_I32,
      "I32",
      1,

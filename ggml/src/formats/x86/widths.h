@@ -27,6 +27,10 @@ struct ymm {
         return _mm256_cvtepi32_ps(
             _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x + off))));
     }
+    // 8 uint16 at x + off, one a lane
+    static iv load_u16(const char *x, size_t, int off) {
+        return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(x + off)));
+    }
     static void store(float *s, fv v) { _mm256_storeu_ps(s, v); }
 
     static iv izero() { return _mm256_setzero_si256(); }
@@ -46,6 +50,7 @@ struct ymm {
     template <int N> static iv slli16(iv a) { return _mm256_slli_epi16(a, N); }
     template <int N> static iv srai16(iv a) { return _mm256_srai_epi16(a, N); }
     template <int N> static iv slli32(iv a) { return _mm256_slli_epi32(a, N); }
+    template <int N> static iv srli32(iv a) { return _mm256_srli_epi32(a, N); }
     template <int N> static iv srai32(iv a) { return _mm256_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm256_shuffle_epi8(a, idx); }
     static iv sub8(iv a, iv b) { return _mm256_sub_epi8(a, b); }
@@ -99,6 +104,10 @@ struct zmm {
     static fv load_u8(const char *x, size_t bx, int off) {
         return combine(ymm::load_u8(x, 0, off), ymm::load_u8(x + bx, 0, off));
     }
+    static iv load_u16(const char *x, size_t bx, int off) {
+        return _mm512_inserti64x4(_mm512_castsi256_si512(ymm::load_u16(x, 0, off)),
+                                  ymm::load_u16(x + bx, 0, off), 1);
+    }
     static void store(float *s, fv v) { _mm512_storeu_ps(s, v); }
 
     static iv izero() { return _mm512_setzero_si512(); }
@@ -116,6 +125,7 @@ struct zmm {
     template <int N> static iv slli16(iv a) { return _mm512_slli_epi16(a, N); }
     template <int N> static iv srai16(iv a) { return _mm512_srai_epi16(a, N); }
     template <int N> static iv slli32(iv a) { return _mm512_slli_epi32(a, N); }
+    template <int N> static iv srli32(iv a) { return _mm512_srli_epi32(a, N); }
     template <int N> static iv srai32(iv a) { return _mm512_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm512_shuffle_epi8(a, idx); }
     static iv sub8(iv a, iv b) { return _mm512_sub_epi8(a, b); }
