@@ -97,9 +97,9 @@ constexpr group_layout iq4_xs_group{4, 132, {2, 2}}; // d, scales_h | scales_l, 
     }
 #define GGML_KERNELS_NO_EXT(f)                                                                     \
     {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
-// Formats without SIMD kernels yet: every level uses the scalar ones.
-#define GGML_SCALAR_KERNELS(f)                                                                     \
-    {&f##_scalar, nullptr, nullptr, nullptr}, {}
+// Formats with x86 kernels only (Q8_K's quantizer; NEON takes the scalar one).
+#define GGML_X86_ONLY_KERNELS(f)                                                                   \
+    {&f##_scalar, GGML_X86_KERNELS(f), nullptr}, {}
 
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
@@ -132,7 +132,7 @@ constexpr format_traits table[] = {
     {GGML_TYPE_Q6_K, "Q6_K", QK_K, sizeof(block_q6_K), true, GGML_TYPE_Q8_K, quantize_row_q6_K_ref,
      dequantize_row_q6_K, q6_k_group, GGML_KERNELS(q6_k)},
     {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
-     dequantize_row_q8_K, not_grouped, GGML_SCALAR_KERNELS(q8_k)},
+     dequantize_row_q8_K, not_grouped, GGML_X86_ONLY_KERNELS(q8_k)},
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
      quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_KERNELS(iq4_nl)},
     {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
