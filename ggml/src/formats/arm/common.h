@@ -32,6 +32,10 @@
 #define GGML_NEON_TABLE(f) f##_neon
 #endif
 
+// For the codecs' functions, which GCC otherwise keeps out of line when a
+// super-block's kernel grows large (vectors then pass through memory).
+#define GGML_FORCE_INLINE inline __attribute__((always_inline))
+
 namespace {
 
 using ggml::ROW_GROUP;
@@ -131,7 +135,7 @@ struct isum8 {
 template <int P> struct part_index { static constexpr int value = P; };
 
 // Parts P..N-1 of a block, in order: f(part_index<P>()), ...
-template <int P, int N, class F> inline void for_parts(F &&f) {
+template <int P, int N, class F> GGML_FORCE_INLINE void for_parts(F &&f) {
     if constexpr (P < N) {
         f(part_index<P>());
         for_parts<P + 1, N>(f);

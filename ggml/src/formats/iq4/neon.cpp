@@ -40,16 +40,16 @@ struct iq4_xs_codec {
         chunks8 q;
         int32x4_t scale[2];
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
     // bits 2j, 2j + 1 of h (j < 4) to bits 4, 5 of byte j of each lane
-    static uint8x16_t high_bits(uint32x4_t h) {
+    GGML_FORCE_INLINE static uint8x16_t high_bits(uint32x4_t h) {
         const uint32x4_t b0 = vandq_u32(vshlq_n_u32(h, 4), vdupq_n_u32(0x30));
         const uint32x4_t b1 = vandq_u32(vshlq_n_u32(h, 10), vdupq_n_u32(0x3000));
         const uint32x4_t b2 = vandq_u32(vshlq_n_u32(h, 16), vdupq_n_u32(0x300000));
         const uint32x4_t b3 = vandq_u32(vshlq_n_u32(h, 22), vdupq_n_u32(0x30000000));
         return vreinterpretq_u8_u32(vorrq_u32(vorrq_u32(b0, b1), vorrq_u32(b2, b3)));
     }
-    static weights decode(const char *x) {
+    GGML_FORCE_INLINE static weights decode(const char *x) {
         weights w;
         for (int h = 0; h < 2; h++) {
             w.d[h] = load_f16x4(x + 8 * h);
@@ -66,7 +66,7 @@ struct iq4_xs_codec {
         }
         return w;
     }
-    template <int P> static part decode_part(const char *x, const weights &w) {
+    template <int P> GGML_FORCE_INLINE static part decode_part(const char *x, const weights &w) {
         const int8x16_t levels = vld1q_s8(ggml::IQ4_LEVELS);
         part p;
         for (int i = 0; i < 4; i++)
@@ -78,13 +78,15 @@ struct iq4_xs_codec {
         for (int h = 0; h < 2; h++) p.scale[h] = lane_s8<P % 4>(w.scales[P / 4][h]);
         return p;
     }
-    template <int P> static isum8 step_part(isum8 sum, const part &p, const char *yb) {
+    template <int P>
+    GGML_FORCE_INLINE static isum8 step_part(isum8 sum, const part &p, const char *yb) {
         const int8_t *y = (const int8_t *)yb + Q8K_QS + 32 * P;
         const int32x4_t lo = vaddq_s32(dot4(p.q, 0, 0, y), dot4(p.q, 4, 0, y + 16));
         const int32x4_t hi = vaddq_s32(dot4(p.q, 0, 1, y), dot4(p.q, 4, 1, y + 16));
         return {vmlaq_s32(sum.lo, lo, p.scale[0]), vmlaq_s32(sum.hi, hi, p.scale[1])};
     }
-    static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *, float dy, float) {
+    GGML_FORCE_INLINE static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *,
+                                         float dy, float) {
         return {add_scaled(acc.lo, vcvtq_f32_s32(sum.lo), w.d[0], dy),
                 add_scaled(acc.hi, vcvtq_f32_s32(sum.hi), w.d[1], dy)};
     }

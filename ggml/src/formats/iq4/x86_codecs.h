@@ -87,17 +87,17 @@ template <class W> struct iq4_xs_codec {
     struct part {
         iv q[8], scale;
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
 
     // bits 2j, 2j + 1 of h (j < 4) to bits 4, 5 of byte j of each lane
-    static iv high_bits(iv h) {
+    GGML_FORCE_INLINE static iv high_bits(iv h) {
         const iv b0 = W::and_(W::template slli32<4>(h), W::set1_32(0x30));
         const iv b1 = W::and_(W::template slli32<10>(h), W::set1_32(0x3000));
         const iv b2 = W::and_(W::template slli32<16>(h), W::set1_32(0x300000));
         const iv b3 = W::and_(W::template slli32<22>(h), W::set1_32(0x30000000));
         return W::or_(W::or_(b0, b1), W::or_(b2, b3));
     }
-    static weights decode(const char *x, size_t bx) {
+    GGML_FORCE_INLINE static weights decode(const char *x, size_t bx) {
         const iv h = W::load_u16(x, bx, 16), l = W::load(x, bx, 32);
         const iv low4 = W::set1_8(15), bias = W::set1_8(32);
         const iv lo = W::and_(l, low4), hi = W::and_(W::template srli16<4>(l), low4);
@@ -117,7 +117,8 @@ template <class W> struct iq4_xs_codec {
 #endif
         return w;
     }
-    template <int P> static part decode_part(const char *x, size_t bx, const weights &w) {
+    template <int P>
+    GGML_FORCE_INLINE static part decode_part(const char *x, size_t bx, const weights &w) {
         const iv table = iq4_table<W>(), low4 = W::set1_8(15);
         part p;
         for (int i = 0; i < 4; i++) {
@@ -128,7 +129,7 @@ template <class W> struct iq4_xs_codec {
         p.scale = scale_s8<W, P % 4>(w.scales[P / 4]);
         return p;
     }
-    template <int P> static iv step_part(iv sum, const part &p, const char *yb) {
+    template <int P> GGML_FORCE_INLINE static iv step_part(iv sum, const part &p, const char *yb) {
         const char *qs = yb + Q8K_QS + 32 * P;
 #if defined(__AVX512VNNI__)
         return scaled_dot<W, 8, 8>(sum, p.q, qs, p.scale);
@@ -142,7 +143,8 @@ template <class W> struct iq4_xs_codec {
         return sum;
 #endif
     }
-    static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy, float) {
+    GGML_FORCE_INLINE static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy,
+                                       float) {
 #if defined(__AVX512VNNI__)
         iv o = W::madd(w.pairs[0], W::set1_32(load_u32(yb + Q8K_BSUMS)));
         for (int j = 1; j < 8; j++)

@@ -25,8 +25,8 @@ template <class Quants> struct scale_min_codec {
         chunks8 q;
         int32x4_t scale[2];
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
-    static weights decode(const char *x) {
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static weights decode(const char *x) {
         weights w;
         const uint8x16_t low6 = vdupq_n_u8(63), low4 = vdupq_n_u8(15), top2 = vdupq_n_u8(0x30);
         for (int h = 0; h < 2; h++) {
@@ -43,19 +43,21 @@ template <class Quants> struct scale_min_codec {
         }
         return w;
     }
-    template <int P> static part decode_part(const char *x, const weights &w) {
+    template <int P> GGML_FORCE_INLINE static part decode_part(const char *x, const weights &w) {
         part p;
         Quants::template quants<P>(x, &p.q);
         for (int h = 0; h < 2; h++) p.scale[h] = lane_u8<P % 4>(w.scales[P / 4][h]);
         return p;
     }
-    template <int P> static isum8 step_part(isum8 sum, const part &p, const char *yb) {
+    template <int P>
+    GGML_FORCE_INLINE static isum8 step_part(isum8 sum, const part &p, const char *yb) {
         const int8_t *y = (const int8_t *)yb + Q8K_QS + 32 * P;
         const int32x4_t lo = vaddq_s32(dot4(p.q, 0, 0, y), dot4(p.q, 4, 0, y + 16));
         const int32x4_t hi = vaddq_s32(dot4(p.q, 0, 1, y), dot4(p.q, 4, 1, y + 16));
         return {vmlaq_s32(sum.lo, lo, p.scale[0]), vmlaq_s32(sum.hi, hi, p.scale[1])};
     }
-    static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *yb, float dy, float) {
+    GGML_FORCE_INLINE static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *yb,
+                                         float dy, float) {
         // sub-block j's two bsums added (at most 32 * 127: int16)
         const int16_t *bs = (const int16_t *)(yb + Q8K_BSUMS);
         const int16x8_t b = vpaddq_s16(vld1q_s16(bs), vld1q_s16(bs + 8));
@@ -79,7 +81,7 @@ template <class Quants> struct scale_min_codec {
 
 // Q4_K: unit 8c + i of the quants (at 128) holds bytes 4i..4i+3 of
 // qs[32c..]: sub-block 2c in the low nibbles, 2c + 1 in the high ones.
-template <int P> inline uint8x16_t q4_K_nibbles(const char *x, int i, int h) {
+template <int P> GGML_FORCE_INLINE uint8x16_t q4_K_nibbles(const char *x, int i, int h) {
     const uint8x16_t v = unit(x, 128 + 32 * (8 * (P / 2) + i), h);
     if constexpr (P % 2 == 0)
         return vandq_u8(v, vdupq_n_u8(15));
@@ -89,7 +91,7 @@ template <int P> inline uint8x16_t q4_K_nibbles(const char *x, int i, int h) {
 
 struct q4_K_quants {
     static constexpr size_t x_size = 144;
-    template <int P> static void quants(const char *x, chunks8 *q) {
+    template <int P> GGML_FORCE_INLINE static void quants(const char *x, chunks8 *q) {
         for (int i = 0; i < 8; i++)
             for (int h = 0; h < 2; h++) q->q[i][h] = vreinterpretq_s8_u8(q4_K_nibbles<P>(x, i, h));
     }
@@ -100,7 +102,7 @@ using q4_K_codec = scale_min_codec<q4_K_quants>;
 // + l at bit j of qh byte l, in qh unit l / 4 (at 128).
 struct q5_K_quants {
     static constexpr size_t x_size = 176;
-    template <int P> static void quants(const char *x, chunks8 *q) {
+    template <int P> GGML_FORCE_INLINE static void quants(const char *x, chunks8 *q) {
         for (int i = 0; i < 8; i++)
             for (int h = 0; h < 2; h++) {
                 const uint8x16_t v = unit(x, 384 + 32 * (8 * (P / 2) + i), h);
@@ -118,7 +120,7 @@ struct q5_K_quants {
 using q5_K_codec = scale_min_codec<q5_K_quants>;
 
 // Bits S, S + 1, ... (N of them) of each byte of v, moved to bit D.
-template <int S, int D, int N> inline uint8x16_t bits_to(uint8x16_t v) {
+template <int S, int D, int N> GGML_FORCE_INLINE uint8x16_t bits_to(uint8x16_t v) {
     const uint8x16_t mask = vdupq_n_u8(uint8_t(((1 << N) - 1) << D));
     if constexpr (S < D)
         return vandq_u8(vshlq_n_u8(v, D - S), mask);
@@ -149,8 +151,8 @@ template <class Quants> struct sub16_codec {
         chunks8 q;
         int32x4_t scale[2][2]; // [sub-block 2P, 2P + 1][half]
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
-    static weights decode(const char *x) {
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static weights decode(const char *x) {
         weights w;
         for (int h = 0; h < 2; h++) {
             w.d[h] = load_f16x4(x + 8 * h);
@@ -168,7 +170,7 @@ template <class Quants> struct sub16_codec {
         }
         return w;
     }
-    template <int P> static part decode_part(const char *x, const weights &w) {
+    template <int P> GGML_FORCE_INLINE static part decode_part(const char *x, const weights &w) {
         part p;
         Quants::template quants<P>(x, &p.q);
         for (int h = 0; h < 2; h++) {
@@ -182,7 +184,8 @@ template <class Quants> struct sub16_codec {
         }
         return p;
     }
-    template <int P> static isum8 step_part(isum8 sum, const part &p, const char *yb) {
+    template <int P>
+    GGML_FORCE_INLINE static isum8 step_part(isum8 sum, const part &p, const char *yb) {
         const int8_t *y = (const int8_t *)yb + Q8K_QS + 32 * P;
         int32x4_t out[2] = {sum.lo, sum.hi};
         for (int h = 0; h < 2; h++) {
@@ -191,7 +194,8 @@ template <class Quants> struct sub16_codec {
         }
         return {out[0], out[1]};
     }
-    static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *yb, float dy, float) {
+    GGML_FORCE_INLINE static acc8 finish(acc8 acc, isum8 sum, const weights &w, const char *yb,
+                                         float dy, float) {
         float32x4_t out[2] = {add_scaled(acc.lo, vcvtq_f32_s32(sum.lo), w.d[0], dy),
                               add_scaled(acc.hi, vcvtq_f32_s32(sum.hi), w.d[1], dy)};
         if constexpr (has_min) {
@@ -214,10 +218,10 @@ template <class Quants> struct sub16_codec {
 // Q6_K: d * s_j * (q - 32); ql at 16, qh at 1040, scales at 1552.
 struct q6_K_quants {
     static constexpr size_t x_size = 210;
-    static void scales(const char *x, int h, uint8x16_t s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, int h, uint8x16_t s[4]) {
         for (int t = 0; t < 4; t++) s[t] = unit(x, 1552 + 32 * t, h);
     }
-    template <int P> static void quants(const char *x, chunks8 *q) {
+    template <int P> GGML_FORCE_INLINE static void quants(const char *x, chunks8 *q) {
         constexpr int hh = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++)
             for (int h = 0; h < 2; h++) {
@@ -234,7 +238,7 @@ using q6_K_codec = sub16_codec<q6_K_quants>;
 // Q3_K: d * (s_j - 32) * (q - 4); hmask at 16, qs at 272, scales at 784.
 struct q3_K_quants {
     static constexpr size_t x_size = 110;
-    static void scales(const char *x, int h, uint8x16_t s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, int h, uint8x16_t s[4]) {
         const uint8x16_t t0 = unit(x, 784, h), t1 = unit(x, 816, h), t2 = unit(x, 848, h);
         const uint8x16_t bias = vdupq_n_u8(32);
         s[0] = vsubq_u8(vorrq_u8(bits_to<0, 0, 4>(t0), bits_to<0, 4, 2>(t2)), bias);
@@ -242,7 +246,7 @@ struct q3_K_quants {
         s[2] = vsubq_u8(vorrq_u8(bits_to<4, 0, 4>(t0), bits_to<4, 4, 2>(t2)), bias);
         s[3] = vsubq_u8(vorrq_u8(bits_to<4, 0, 4>(t1), bits_to<6, 4, 2>(t2)), bias);
     }
-    template <int P> static void quants(const char *x, chunks8 *q) {
+    template <int P> GGML_FORCE_INLINE static void quants(const char *x, chunks8 *q) {
         constexpr int hh = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++)
             for (int h = 0; h < 2; h++) {
@@ -258,13 +262,13 @@ using q3_K_codec = sub16_codec<q3_K_quants>;
 // Q2_K: d * s_j * q - dmin * m_j; scales at 32, qs at 160.
 struct q2_K_quants {
     static constexpr size_t x_size = 84;
-    static void scales(const char *x, int h, uint8x16_t s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, int h, uint8x16_t s[4]) {
         for (int t = 0; t < 4; t++) s[t] = bits_to<0, 0, 4>(unit(x, 32 + 32 * t, h));
     }
-    static void mins(const char *x, int h, uint8x16_t m[4]) {
+    GGML_FORCE_INLINE static void mins(const char *x, int h, uint8x16_t m[4]) {
         for (int t = 0; t < 4; t++) m[t] = vshrq_n_u8(unit(x, 32 + 32 * t, h), 4);
     }
-    template <int P> static void quants(const char *x, chunks8 *q) {
+    template <int P> GGML_FORCE_INLINE static void quants(const char *x, chunks8 *q) {
         constexpr int hh = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++)
             for (int h = 0; h < 2; h++)

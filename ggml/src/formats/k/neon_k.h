@@ -10,7 +10,7 @@ namespace {
 // Q8_K: d (a float) at 0, the quants at 4, bsums (16 int16) at 260.
 constexpr int Q8K_QS = 4, Q8K_BSUMS = 260;
 
-inline act_meta q8_K_act(const char *yb) {
+GGML_FORCE_INLINE act_meta q8_K_act(const char *yb) {
     float d;
     std::memcpy(&d, yb, sizeof d);
     return {d, 0.0f};
@@ -18,7 +18,7 @@ inline act_meta q8_K_act(const char *yb) {
 
 // A table lookup that fills each 32-bit lane (a row) of a half with bytes
 // b0..b3 of the same lane, -1 for a zero byte.
-inline uint8x16_t lane_bytes(int b0, int b1, int b2, int b3) {
+GGML_FORCE_INLINE uint8x16_t lane_bytes(int b0, int b1, int b2, int b3) {
     uint8_t idx[16];
     const int b[4] = {b0, b1, b2, b3};
     for (int r = 0; r < 4; r++)
@@ -27,16 +27,16 @@ inline uint8x16_t lane_bytes(int b0, int b1, int b2, int b3) {
 }
 
 // Byte K of each lane as an int32: unsigned, or signed.
-template <int K> inline int32x4_t lane_u8(uint8x16_t v) {
+template <int K> GGML_FORCE_INLINE int32x4_t lane_u8(uint8x16_t v) {
     return vreinterpretq_s32_u8(vqtbl1q_u8(v, lane_bytes(K, -1, -1, -1)));
 }
-template <int K> inline int32x4_t lane_s8(uint8x16_t v) {
+template <int K> GGML_FORCE_INLINE int32x4_t lane_s8(uint8x16_t v) {
     return vshrq_n_s32(vreinterpretq_s32_u8(vqtbl1q_u8(v, lane_bytes(-1, -1, -1, K))), 24);
 }
 
 // Per row of half h, the dot product of chunks c0..c0+3 with the 16
 // activation bytes at y, exactly.
-inline int32x4_t dot4(const chunks8 &w, int c0, int h, const int8_t *y) {
+GGML_FORCE_INLINE int32x4_t dot4(const chunks8 &w, int c0, int h, const int8_t *y) {
 #if defined(__ARM_FEATURE_DOTPROD)
     const int8x16_t yv = vld1q_s8(y);
     int32x4_t a = vdotq_laneq_s32(vdupq_n_s32(0), w.q[c0][h], yv, 0);
@@ -57,7 +57,7 @@ inline int32x4_t dot4(const chunks8 &w, int c0, int h, const int8_t *y) {
 }
 
 // The 16-byte half h of the 32-byte unit at x + off.
-inline uint8x16_t unit(const char *x, int off, int h) {
+GGML_FORCE_INLINE uint8x16_t unit(const char *x, int off, int h) {
     return vld1q_u8((const uint8_t *)x + off + 16 * h);
 }
 

@@ -17,7 +17,7 @@ namespace {
 // Q8_K: d (a float) at 0, the quants at 4, bsums (16 int16) at 260.
 constexpr int Q8K_QS = 4, Q8K_BSUMS = 260;
 
-inline act_meta q8_K_act(const char *yb) {
+GGML_FORCE_INLINE act_meta q8_K_act(const char *yb) {
     float d;
     std::memcpy(&d, yb, sizeof d);
     return {d, 0.0f};
@@ -25,7 +25,7 @@ inline act_meta q8_K_act(const char *yb) {
 
 // A byte shuffle that fills each 32-bit lane (a row) with bytes b0..b3 of
 // the same lane, -1 for a zero byte.
-inline __m128i lane_bytes(int b0, int b1, int b2, int b3) {
+GGML_FORCE_INLINE __m128i lane_bytes(int b0, int b1, int b2, int b3) {
     const auto at = [](int r, int b) { return char(b < 0 ? -128 : 4 * r + b); };
     return _mm_setr_epi8(at(0, b0), at(0, b1), at(0, b2), at(0, b3), at(1, b0), at(1, b1),
                          at(1, b2), at(1, b3), at(2, b0), at(2, b1), at(2, b2), at(2, b3),
@@ -35,14 +35,14 @@ inline __m128i lane_bytes(int b0, int b1, int b2, int b3) {
 // Byte K of each lane as the multiplier of scaled_dot: with VNNI an int32,
 // without it an int16 in both halves of the lane (for madd). U: unsigned
 // bytes (Q4_K's, Q5_K's 6-bit scales), S: signed ones (Q6_K's).
-template <class W, int K> inline typename W::iv scale_u8(typename W::iv v) {
+template <class W, int K> GGML_FORCE_INLINE typename W::iv scale_u8(typename W::iv v) {
 #if defined(__AVX512VNNI__)
     return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, -1, -1)));
 #else
     return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, K, -1)));
 #endif
 }
-template <class W, int K> inline typename W::iv scale_s8(typename W::iv v) {
+template <class W, int K> GGML_FORCE_INLINE typename W::iv scale_s8(typename W::iv v) {
 #if defined(__AVX512VNNI__)
     return W::template srai32<24>(W::shuffle8(v, W::bcast128(lane_bytes(-1, -1, -1, K))));
 #else
@@ -56,8 +56,8 @@ template <class W, int K> inline typename W::iv scale_s8(typename W::iv v) {
 // and widens: 8 for quants up to 15 (8 * 2 * 15 * 127 < 2^15), 4 up to 31,
 // 2 up to 63.
 template <class W, int N, int PER16>
-inline typename W::iv scaled_dot(typename W::iv sum, const typename W::iv *q, const char *qs,
-                                 typename W::iv scale) {
+GGML_FORCE_INLINE typename W::iv scaled_dot(typename W::iv sum, const typename W::iv *q,
+                                            const char *qs, typename W::iv scale) {
 #if defined(__AVX512VNNI__)
     // two chains, so that the dependent dpbusd latencies overlap
     typename W::iv a = W::dpbusd(W::izero(), q[0], W::chunk(qs, 0));
@@ -95,13 +95,13 @@ template <class W, template <class> class Q> struct scale_min_codec {
     struct part {
         iv q[8], scale;
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
 
     // The 12 bytes of scales and mins (k/ref.cpp's scale_min): units s0, s1,
     // s2 hold bytes 0..3, 4..7, 8..11; sub-block j < 4 has its scale and
     // min in the low 6 bits of s0 and s1, j >= 4 the low 4 bits in s2's
     // nibbles and the high 2 in the top bits of s0 and s1.
-    static weights decode(const char *x, size_t bx) {
+    GGML_FORCE_INLINE static weights decode(const char *x, size_t bx) {
         const iv s0 = W::load(x, bx, 32), s1 = W::load(x, bx, 64), s2 = W::load(x, bx, 96);
         const iv low6 = W::set1_8(63), low4 = W::set1_8(15), top2 = W::set1_8(0x30);
         weights w;
@@ -121,18 +121,20 @@ template <class W, template <class> class Q> struct scale_min_codec {
         w.mins[7] = W::shuffle8(mins[1], W::bcast128(lane_bytes(3, -1, 3, -1)));
         return w;
     }
-    template <int P> static part decode_part(const char *x, size_t bx, const weights &w) {
+    template <int P>
+    GGML_FORCE_INLINE static part decode_part(const char *x, size_t bx, const weights &w) {
         part p;
         Q<W>::template quants<P>(x, bx, p.q);
         p.scale = scale_u8<W, P % 4>(w.scales[P / 4]);
         return p;
     }
-    template <int P> static iv step_part(iv sum, const part &p, const char *yb) {
+    template <int P> GGML_FORCE_INLINE static iv step_part(iv sum, const part &p, const char *yb) {
         return scaled_dot<W, 8, Q<W>::PER16>(sum, p.q, yb + Q8K_QS + 32 * P, p.scale);
     }
     // the mins against the activation's bsums: sub-block j's two, summed
     // by madd with the min in both halves of each lane
-    static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy, float) {
+    GGML_FORCE_INLINE static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy,
+                                       float) {
         iv m = W::madd(w.mins[0], W::set1_32(load_u32(yb + Q8K_BSUMS)));
         for (int j = 1; j < 8; j++)
             m = W::add32(m, W::madd(w.mins[j], W::set1_32(load_u32(yb + Q8K_BSUMS + 4 * j))));
@@ -147,7 +149,8 @@ template <class W, template <class> class Q> struct scale_min_codec {
 template <class W> struct q4_K_quants {
     static constexpr size_t x_size = 144;
     static constexpr int PER16 = 8;
-    template <int P> static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+    template <int P>
+    GGML_FORCE_INLINE static void quants(const char *x, size_t bx, typename W::iv q[8]) {
         const typename W::iv low4 = W::set1_8(15);
         for (int i = 0; i < 8; i++) {
             const typename W::iv v = W::load(x, bx, 128 + 32 * (8 * (P / 2) + i));
@@ -163,7 +166,8 @@ template <class W> using q4_K_codec = scale_min_codec<W, q4_K_quants>;
 template <class W> struct q5_K_quants {
     static constexpr size_t x_size = 176;
     static constexpr int PER16 = 4;
-    template <int P> static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+    template <int P>
+    GGML_FORCE_INLINE static void quants(const char *x, size_t bx, typename W::iv q[8]) {
         using iv = typename W::iv;
         const iv low4 = W::set1_8(15), bit4 = W::set1_8(16);
         for (int i = 0; i < 8; i++) {
@@ -212,8 +216,8 @@ template <class W, template <class> class Q> struct sub16_codec {
     struct part {
         iv q[8], scale[2];
     };
-    static act_meta act(const char *yb) { return q8_K_act(yb); }
-    static weights decode(const char *x, size_t bx) {
+    GGML_FORCE_INLINE static act_meta act(const char *yb) { return q8_K_act(yb); }
+    GGML_FORCE_INLINE static weights decode(const char *x, size_t bx) {
         weights w;
         w.d = W::load_f16(x, bx, 0);
         Q<W>::scales(x, bx, w.scales);
@@ -237,7 +241,8 @@ template <class W, template <class> class Q> struct sub16_codec {
         }
         return w;
     }
-    template <int P> static part decode_part(const char *x, size_t bx, const weights &w) {
+    template <int P>
+    GGML_FORCE_INLINE static part decode_part(const char *x, size_t bx, const weights &w) {
         part p;
         Q<W>::template quants<P>(x, bx, p.q);
         if constexpr (has_min) {
@@ -249,12 +254,13 @@ template <class W, template <class> class Q> struct sub16_codec {
         }
         return p;
     }
-    template <int P> static iv step_part(iv sum, const part &p, const char *yb) {
+    template <int P> GGML_FORCE_INLINE static iv step_part(iv sum, const part &p, const char *yb) {
         const char *qs = yb + Q8K_QS + 32 * P;
         sum = scaled_dot<W, 4, Q<W>::PER16>(sum, p.q, qs, p.scale[0]);
         return scaled_dot<W, 4, Q<W>::PER16>(sum, p.q + 4, qs + 16, p.scale[1]);
     }
-    static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy, float) {
+    GGML_FORCE_INLINE static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy,
+                                       float) {
         iv o = W::madd(w.pairs[0], W::set1_32(load_u32(yb + Q8K_BSUMS)));
         for (int k = 1; k < 8; k++)
             o = W::add32(o, W::madd(w.pairs[k], W::set1_32(load_u32(yb + Q8K_BSUMS + 4 * k))));
@@ -271,7 +277,7 @@ template <class W, template <class> class Q> struct sub16_codec {
 // Bits S, S + 1 (N = 2) or bit S (N = 1) of each byte of v, moved to bit D
 // (16-bit shifts: what crosses from the neighbouring byte never reaches
 // the bits kept).
-template <class W, int S, int D, int N> inline typename W::iv bits_to(typename W::iv v) {
+template <class W, int S, int D, int N> GGML_FORCE_INLINE typename W::iv bits_to(typename W::iv v) {
     const typename W::iv mask = W::set1_8(char(((1 << N) - 1) << D));
     if constexpr (S < D)
         return W::and_(W::template slli16<D - S>(v), mask);
@@ -286,10 +292,11 @@ template <class W, int S, int D, int N> inline typename W::iv bits_to(typename W
 template <class W> struct q6_K_quants {
     static constexpr size_t x_size = 210;
     static constexpr int PER16 = 2, OFFSET_SHIFT = 5;
-    static void scales(const char *x, size_t bx, typename W::iv s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, size_t bx, typename W::iv s[4]) {
         for (int t = 0; t < 4; t++) s[t] = W::load(x, bx, 1552 + 32 * t);
     }
-    template <int P> static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+    template <int P>
+    GGML_FORCE_INLINE static void quants(const char *x, size_t bx, typename W::iv q[8]) {
         constexpr int h = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++) {
             const typename W::iv lo = W::load(x, bx, 16 + 32 * (16 * h + 8 * (k % 2) + i));
@@ -309,7 +316,7 @@ template <class W> using q6_K_codec = sub16_codec<W, q6_K_quants>;
 template <class W> struct q3_K_quants {
     static constexpr size_t x_size = 110;
     static constexpr int PER16 = 4, OFFSET_SHIFT = 2;
-    static void scales(const char *x, size_t bx, typename W::iv s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, size_t bx, typename W::iv s[4]) {
         using iv = typename W::iv;
         const iv t0 = W::load(x, bx, 784), t1 = W::load(x, bx, 816), t2 = W::load(x, bx, 848);
         const iv bias = W::set1_8(32);
@@ -318,7 +325,8 @@ template <class W> struct q3_K_quants {
         s[2] = W::sub8(W::or_(bits_to<W, 4, 0, 4>(t0), bits_to<W, 4, 4, 2>(t2)), bias);
         s[3] = W::sub8(W::or_(bits_to<W, 4, 0, 4>(t1), bits_to<W, 6, 4, 2>(t2)), bias);
     }
-    template <int P> static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+    template <int P>
+    GGML_FORCE_INLINE static void quants(const char *x, size_t bx, typename W::iv q[8]) {
         constexpr int h = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++) {
             const typename W::iv lo = W::load(x, bx, 272 + 32 * (8 * h + i));
@@ -336,13 +344,14 @@ template <class W> using q3_K_codec = sub16_codec<W, q3_K_quants>;
 template <class W> struct q2_K_quants {
     static constexpr size_t x_size = 84;
     static constexpr int PER16 = 4;
-    static void scales(const char *x, size_t bx, typename W::iv s[4]) {
+    GGML_FORCE_INLINE static void scales(const char *x, size_t bx, typename W::iv s[4]) {
         for (int t = 0; t < 4; t++) s[t] = bits_to<W, 0, 0, 4>(W::load(x, bx, 32 + 32 * t));
     }
-    static void mins(const char *x, size_t bx, typename W::iv m[4]) {
+    GGML_FORCE_INLINE static void mins(const char *x, size_t bx, typename W::iv m[4]) {
         for (int t = 0; t < 4; t++) m[t] = bits_to<W, 4, 0, 4>(W::load(x, bx, 32 + 32 * t));
     }
-    template <int P> static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+    template <int P>
+    GGML_FORCE_INLINE static void quants(const char *x, size_t bx, typename W::iv q[8]) {
         constexpr int h = P / 4, k = P % 4;
         for (int i = 0; i < 8; i++)
             q[i] = bits_to<W, 2 * k, 0, 2>(W::load(x, bx, 160 + 32 * (8 * h + i)));

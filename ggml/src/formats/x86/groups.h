@@ -67,7 +67,7 @@ constexpr int MAX_NY = 4;
 template <int P> struct part_index { static constexpr int value = P; };
 
 // Parts P..N-1 of a block, in order: f(part_index<P>()), ...
-template <int P, int N, class F> inline void for_parts(F &&f) {
+template <int P, int N, class F> GGML_FORCE_INLINE void for_parts(F &&f) {
     if constexpr (P < N) {
         f(part_index<P>());
         for_parts<P + 1, N>(f);
