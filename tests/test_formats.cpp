@@ -655,6 +655,19 @@ TEST_P(Kernels, ActivationQuantizersMatchTheReferenceByteForByte) {
             EXPECT_EQ(want, got) << ggml_type_name(type) << " n = " << n;
         }
     }
+    // Q8_K's nearest_int keeps whatever its bit trick gives for special
+    // values (the low byte of a clamped integer): the kernels' too
+    const float specials[] = {std::nanf(""), INFINITY, -INFINITY, FLT_MAX, -FLT_MAX,
+                              1e-45f,        0.0f,     -0.0f,     1.0f,    -3.5f};
+    std::vector<float> row(256 * 16);
+    for (float &v : row) v = specials[rng() % std::size(specials)] * ((rng() % 4) ? 1.0f : 0.5f);
+    for (size_t b = 0; b < 4; b++) // blocks without NaN or infinities
+        for (size_t i = b * 256; i < b * 256 + 256; i++)
+            if (!std::isfinite(row[i])) row[i] = 2.0f;
+    bytes want(ggml_row_size(GGML_TYPE_Q8_K, int64_t(row.size()))), got(want.size());
+    ggml::traits_of(GGML_TYPE_Q8_K).quantize_row_ref(row.data(), want.data(), int64_t(row.size()));
+    ggml::kernels_of(GGML_TYPE_Q8_K).quantize_row(row.data(), got.data(), int64_t(row.size()));
+    EXPECT_EQ(want, got) << "Q8_K of special values";
     // F16 rows of any length (blocks of one element): exercise the tails
     const std::vector<float> x = activation_rows(64, rng);
     for (int n = 1; n <= 20; n++) {
@@ -985,7 +998,7 @@ TEST(RowGroups, UnpackInvertsPack) {
     for (ggml_type type : weight_types) {
         const ggml::format_traits &t = ggml::traits_of(type);
         if (t.group.payload_size == 0) continue;
-        const int64_t n = 32 * 5;
+        const int64_t n = t.blck_size * 5;
         const size_t bx = ggml_row_size(type, n);
         bytes rows(bx * ggml::ROW_GROUP), group(rows.size()), row(bx);
         for (auto &v : rows) v = uint8_t(rng());

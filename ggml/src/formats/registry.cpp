@@ -43,15 +43,16 @@ constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, gemm_scalar
 constexpr format_kernels bf16_scalar{nullptr, vec_dot_bf16_f32_ref, nullptr};
 constexpr format_kernels q5_0_scalar{nullptr, vec_dot_q5_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q5_0>};
 constexpr format_kernels q5_1_scalar{nullptr, vec_dot_q5_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q5_1>};
-constexpr format_kernels q2_k_scalar{nullptr, vec_dot_q2_K_q8_K_ref, nullptr};
-constexpr format_kernels q3_k_scalar{nullptr, vec_dot_q3_K_q8_K_ref, nullptr};
-constexpr format_kernels q4_k_scalar{nullptr, vec_dot_q4_K_q8_K_ref, nullptr};
-constexpr format_kernels q5_k_scalar{nullptr, vec_dot_q5_K_q8_K_ref, nullptr};
-constexpr format_kernels q6_k_scalar{nullptr, vec_dot_q6_K_q8_K_ref, nullptr};
+constexpr format_kernels q2_k_scalar{nullptr, vec_dot_q2_K_q8_K_ref, gemm_scalar<GGML_TYPE_Q2_K>};
+constexpr format_kernels q3_k_scalar{nullptr, vec_dot_q3_K_q8_K_ref, gemm_scalar<GGML_TYPE_Q3_K>};
+constexpr format_kernels q4_k_scalar{nullptr, vec_dot_q4_K_q8_K_ref, gemm_scalar<GGML_TYPE_Q4_K>};
+constexpr format_kernels q5_k_scalar{nullptr, vec_dot_q5_K_q8_K_ref, gemm_scalar<GGML_TYPE_Q5_K>};
+constexpr format_kernels q6_k_scalar{nullptr, vec_dot_q6_K_q8_K_ref, gemm_scalar<GGML_TYPE_Q6_K>};
 constexpr format_kernels q8_k_scalar{nullptr, nullptr, nullptr};
 constexpr format_kernels iq4_nl_scalar{nullptr, vec_dot_iq4_nl_q8_0_ref,
                                        gemm_scalar<GGML_TYPE_IQ4_NL>};
-constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref, nullptr};
+constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref,
+                                       gemm_scalar<GGML_TYPE_IQ4_XS>};
 
 // Group layouts (formats/row_groups.h): {payload offset, payload bytes,
 // {header field sizes}}.
@@ -64,6 +65,14 @@ constexpr group_layout q3_z_group{3, 12, {2, 1}};    // d, z | ql, qh
 constexpr group_layout q5_0_group{6, 16, {2, 4}};    // d, qh | qs
 constexpr group_layout q5_1_group{8, 16, {2, 2, 4}}; // d, m, qh | qs
 constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
+// The K-quants interleave their packed scales with the quants (a unit of 4
+// scale bytes per row in one 32-bit lane, as k/x86_codecs.h decodes them).
+constexpr group_layout q2_k_group{0, 80, {2, 2}};    // scales, qs | d, dmin
+constexpr group_layout q3_k_group{0, 108, {2}};      // hmask, qs, scales | d
+constexpr group_layout q4_k_group{4, 140, {2, 2}};   // d, dmin | scales, qs
+constexpr group_layout q5_k_group{4, 172, {2, 2}};   // d, dmin | scales, qh, qs
+constexpr group_layout q6_k_group{0, 208, {2}};      // ql, qh, scales | d
+constexpr group_layout iq4_xs_group{4, 132, {2, 2}}; // d, scales_h | scales_l, qs
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -88,9 +97,9 @@ constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
     }
 #define GGML_KERNELS_NO_EXT(f)                                                                     \
     {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
-// Formats without SIMD kernels yet: every level uses the scalar ones.
-#define GGML_SCALAR_KERNELS(f)                                                                     \
-    {&f##_scalar, nullptr, nullptr, nullptr}, {}
+// Formats with x86 kernels only (Q8_K's quantizer; NEON takes the scalar one).
+#define GGML_X86_ONLY_KERNELS(f)                                                                   \
+    {&f##_scalar, GGML_X86_KERNELS(f), nullptr}, {}
 
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
@@ -113,21 +122,21 @@ constexpr format_traits table[] = {
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
      dequantize_row_q8_1, not_grouped, GGML_KERNELS_NO_EXT(q8_1)},
     {GGML_TYPE_Q2_K, "Q2_K", QK_K, sizeof(block_q2_K), true, GGML_TYPE_Q8_K, quantize_row_q2_K_ref,
-     dequantize_row_q2_K, not_grouped, GGML_SCALAR_KERNELS(q2_k)},
+     dequantize_row_q2_K, q2_k_group, GGML_KERNELS(q2_k)},
     {GGML_TYPE_Q3_K, "Q3_K", QK_K, sizeof(block_q3_K), true, GGML_TYPE_Q8_K, quantize_row_q3_K_ref,
-     dequantize_row_q3_K, not_grouped, GGML_SCALAR_KERNELS(q3_k)},
+     dequantize_row_q3_K, q3_k_group, GGML_KERNELS(q3_k)},
     {GGML_TYPE_Q4_K, "Q4_K", QK_K, sizeof(block_q4_K), true, GGML_TYPE_Q8_K, quantize_row_q4_K_ref,
-     dequantize_row_q4_K, not_grouped, GGML_SCALAR_KERNELS(q4_k)},
+     dequantize_row_q4_K, q4_k_group, GGML_KERNELS(q4_k)},
     {GGML_TYPE_Q5_K, "Q5_K", QK_K, sizeof(block_q5_K), true, GGML_TYPE_Q8_K, quantize_row_q5_K_ref,
-     dequantize_row_q5_K, not_grouped, GGML_SCALAR_KERNELS(q5_k)},
+     dequantize_row_q5_K, q5_k_group, GGML_KERNELS(q5_k)},
     {GGML_TYPE_Q6_K, "Q6_K", QK_K, sizeof(block_q6_K), true, GGML_TYPE_Q8_K, quantize_row_q6_K_ref,
-     dequantize_row_q6_K, not_grouped, GGML_SCALAR_KERNELS(q6_k)},
+     dequantize_row_q6_K, q6_k_group, GGML_KERNELS(q6_k)},
     {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
-     dequantize_row_q8_K, not_grouped, GGML_SCALAR_KERNELS(q8_k)},
+     dequantize_row_q8_K, not_grouped, GGML_X86_ONLY_KERNELS(q8_k)},
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
      quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_KERNELS(iq4_nl)},
     {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
-     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, not_grouped, GGML_SCALAR_KERNELS(iq4_xs)},
+     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, iq4_xs_group, GGML_KERNELS(iq4_xs)},
     {GGML_TYPE_I32,
      "I32",
      1,

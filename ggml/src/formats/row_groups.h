@@ -6,8 +6,9 @@
 // each, holding block b of the 8 rows:
 //   - first the header fields of the 8 blocks, field by field: 8 copies of
 //     field 0 (row 0 first), then 8 of field 1, ... (scales side by side);
-//   - then their payloads (the quants), interleaved in 4-byte units: unit u
-//     of row r at 32 * u + 4 * r.
+//   - then their payloads (the quants, and for the K-quants the packed
+//     scales before them: what a kernel wants as one 32-bit lane per row),
+//     interleaved in 4-byte units: unit u of row r at 32 * u + 4 * r.
 // Which bytes of a block are its payload and which its header fields is a
 // property of the format (format_traits::group). The layout is the same at
 // every kernel level, so a level can change after a matrix was repacked.

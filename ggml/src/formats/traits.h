@@ -40,8 +40,9 @@ using attend_fn = void (*)(int64_t hd, int nq, const float *q, size_t q_stride, 
 // SwiGLU gate; an F32 kernel).
 using swiglu_fn = void (*)(int64_t n, const float *x, const float *g, float *out);
 
-// Which bytes of a block are its payload (the quants, interleaved across a
-// group's rows in 4-byte units) and which its header fields (formats/row_groups.h).
+// Which bytes of a block are its payload (interleaved across a group's rows
+// in 4-byte units: the quants, and any packed sub-block scales the kernels
+// decode lane by lane) and which its header fields (formats/row_groups.h).
 struct group_layout {
     uint8_t payload_offset; // first byte of the payload in a block
     uint8_t payload_size;   // bytes, a multiple of 4; 0: the format is never grouped

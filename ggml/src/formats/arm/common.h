@@ -9,6 +9,9 @@
 // halves of 4: each 4-byte chunk of the payload is a vector per half (rows
 // 0..3, rows 4..7), and the accumulator holds each half's 4 sums in the
 // order of the format's reference (formats/dot_sum.h).
+// Codecs of super-blocks split theirs into PARTS parts with an integer sum
+// per row carried across them, as x86/groups.h describes: decode_part<P>,
+// step_part<P> (on an isum8) and finish.
 //
 // All of it has internal linkage, so neither build's copy can stand in for
 // the other's (see x86/common.h).
@@ -28,6 +31,10 @@
 #else
 #define GGML_NEON_TABLE(f) f##_neon
 #endif
+
+// For the codecs' functions, which GCC otherwise keeps out of line when a
+// super-block's kernel grows large (vectors then pass through memory).
+#define GGML_FORCE_INLINE inline __attribute__((always_inline))
 
 namespace {
 
@@ -119,15 +126,46 @@ inline float32x4_t add_scaled(float32x4_t sum, float32x4_t t, float32x4_t dx, fl
     return vfmaq_f32(sum, t, vmulq_n_f32(dx, dy));
 }
 
+// The 8 rows' integer sums over a super-block's parts, rows 0..3 and 4..7.
+struct isum8 {
+    int32x4_t lo, hi;
+};
+
+// A part's index as a type, so that its offsets and shifts are constants.
+template <int P> struct part_index { static constexpr int value = P; };
+
+// Parts P..N-1 of a block, in order: f(part_index<P>()), ...
+template <int P, int N, class F> GGML_FORCE_INLINE void for_parts(F &&f) {
+    if constexpr (P < N) {
+        f(part_index<P>());
+        for_parts<P + 1, N>(f);
+    }
+}
+
 template <class C, int NY>
 void group_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *rows) {
     acc8 acc[NY];
     for (int j = 0; j < NY; j++) acc[j] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
     for (int64_t b = 0; b < nb; b++) {
-        const typename C::weights w = C::decode(x + b * ROW_GROUP * int64_t(C::x_size));
-        for (int j = 0; j < NY; j++)
-            acc[j] = C::step(acc[j], w, rows[j].y + b * int64_t(C::y_size), rows[j].d[b],
-                             rows[j].aux[b]);
+        const char *xb = x + b * ROW_GROUP * int64_t(C::x_size);
+        const int64_t yoff = b * int64_t(C::y_size);
+        const typename C::weights w = C::decode(xb);
+        if constexpr (requires { C::PARTS; }) {
+            isum8 sum[NY];
+            for (int j = 0; j < NY; j++) sum[j] = {vdupq_n_s32(0), vdupq_n_s32(0)};
+            for_parts<0, C::PARTS>([&](auto p) {
+                constexpr int P = decltype(p)::value;
+                const typename C::part q = C::template decode_part<P>(xb, w);
+                for (int j = 0; j < NY; j++)
+                    sum[j] = C::template step_part<P>(sum[j], q, rows[j].y + yoff);
+            });
+            for (int j = 0; j < NY; j++)
+                acc[j] =
+                    C::finish(acc[j], sum[j], w, rows[j].y + yoff, rows[j].d[b], rows[j].aux[b]);
+        } else {
+            for (int j = 0; j < NY; j++)
+                acc[j] = C::step(acc[j], w, rows[j].y + yoff, rows[j].d[b], rows[j].aux[b]);
+        }
     }
     for (int j = 0; j < NY; j++) {
         vst1q_f32(s + j * bs, acc[j].lo);

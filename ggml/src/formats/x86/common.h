@@ -24,6 +24,10 @@
 #include <cstdint>
 #include <cstring>
 
+// For the codecs' functions, which GCC otherwise keeps out of line when a
+// super-block's kernel grows large (vectors then pass through memory).
+#define GGML_FORCE_INLINE inline __attribute__((always_inline))
+
 namespace {
 
 inline float fp16_to_f32(uint16_t h) { return _cvtsh_ss(h); }

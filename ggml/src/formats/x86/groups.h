@@ -12,6 +12,19 @@
 //   step(acc, weights, y block, d, aux) -> acc: block b's terms added to the
 //                        rows' dot sums, in the order of the format's
 //                        reference (formats/dot_sum.h).
+// One activation block spans one weight block (QK elements of each: Q8_0's
+// 32 for the blocks of 32, Q8_K's 256 for the super-blocks).
+//
+// A super-block's 256 quants do not fit in registers, and its reference
+// sums integers over the whole block before any float term, so a codec may
+// instead cut its block into PARTS parts of 32 elements, decoded one at a
+// time for all activation rows, with an integer sum per row carried across
+// them:
+//   decode(group blocks) -> weights: what the whole block needs (scales);
+//   decode_part<P>(group blocks, weights) -> part: part P's quants;
+//   step_part<P>(sum, part, y block) -> sum: part P's integer terms;
+//   finish(acc, sum, weights, y block, d, aux) -> acc: the block's float
+//                        terms (and those of its mins) added to the sums.
 // acc holds one sum per row in its lanes (8 rows for 256-bit vectors, two
 // groups' 16 for 512-bit ones), so every result is bit-identical with the
 // reference's vec_dot of its row.
@@ -50,6 +63,17 @@ constexpr int MAX_NY = 8;
 constexpr int MAX_NY = 4;
 #endif
 
+// A part's index as a type, so that its offsets and shifts are constants.
+template <int P> struct part_index { static constexpr int value = P; };
+
+// Parts P..N-1 of a block, in order: f(part_index<P>()), ...
+template <int P, int N, class F> GGML_FORCE_INLINE void for_parts(F &&f) {
+    if constexpr (P < N) {
+        f(part_index<P>());
+        for_parts<P + 1, N>(f);
+    }
+}
+
 // W::GROUPS groups (x, x + bx, ...) against NY activation rows.
 template <template <class> class C, class W, int NY>
 void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const act_row *rows) {
@@ -64,14 +88,28 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const
     // addresses that may not exist, which a prefetch never faults on.
     const char *next = x + W::GROUPS * bx;
     for (int64_t b = 0; b < nb; b++) {
-        const char *ahead = next + b * ROW_GROUP * int64_t(codec::x_size);
+        const char *xb = x + b * ROW_GROUP * int64_t(codec::x_size);
         for (int line = 0; line < int(ROW_GROUP * codec::x_size); line += 64)
-            for (int g = 0; g < W::GROUPS; g++) _mm_prefetch(ahead + g * bx + line, _MM_HINT_T1);
-        const typename codec::weights w =
-            codec::decode(x + b * ROW_GROUP * int64_t(codec::x_size), bx);
-        for (int j = 0; j < NY; j++)
-            acc[j] = codec::step(acc[j], w, rows[j].y + b * int64_t(codec::y_size), rows[j].d[b],
-                                 rows[j].aux[b]);
+            for (int g = 0; g < W::GROUPS; g++)
+                _mm_prefetch(next + (xb - x) + g * bx + line, _MM_HINT_T1);
+        const int64_t yoff = b * int64_t(codec::y_size);
+        const typename codec::weights w = codec::decode(xb, bx);
+        if constexpr (requires { codec::PARTS; }) {
+            typename W::iv sum[NY];
+            for (int j = 0; j < NY; j++) sum[j] = W::izero();
+            for_parts<0, codec::PARTS>([&](auto p) {
+                constexpr int P = decltype(p)::value;
+                const typename codec::part q = codec::template decode_part<P>(xb, bx, w);
+                for (int j = 0; j < NY; j++)
+                    sum[j] = codec::template step_part<P>(sum[j], q, rows[j].y + yoff);
+            });
+            for (int j = 0; j < NY; j++)
+                acc[j] = codec::finish(acc[j], sum[j], w, rows[j].y + yoff, rows[j].d[b],
+                                       rows[j].aux[b]);
+        } else {
+            for (int j = 0; j < NY; j++)
+                acc[j] = codec::step(acc[j], w, rows[j].y + yoff, rows[j].d[b], rows[j].aux[b]);
+        }
     }
     for (int j = 0; j < NY; j++) W::store(s + j * bs, acc[j]);
 }

@@ -27,6 +27,10 @@ struct ymm {
         return _mm256_cvtepi32_ps(
             _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(x + off))));
     }
+    // 8 uint16 at x + off, one a lane
+    static iv load_u16(const char *x, size_t, int off) {
+        return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(x + off)));
+    }
     static void store(float *s, fv v) { _mm256_storeu_ps(s, v); }
 
     static iv izero() { return _mm256_setzero_si256(); }
@@ -43,13 +47,22 @@ struct ymm {
     static iv or_(iv a, iv b) { return _mm256_or_si256(a, b); }
     static iv xor_(iv a, iv b) { return _mm256_xor_si256(a, b); }
     template <int N> static iv srli16(iv a) { return _mm256_srli_epi16(a, N); }
+    template <int N> static iv slli16(iv a) { return _mm256_slli_epi16(a, N); }
+    template <int N> static iv srai16(iv a) { return _mm256_srai_epi16(a, N); }
+    template <int N> static iv slli32(iv a) { return _mm256_slli_epi32(a, N); }
+    template <int N> static iv srli32(iv a) { return _mm256_srli_epi32(a, N); }
+    template <int N> static iv srai32(iv a) { return _mm256_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm256_shuffle_epi8(a, idx); }
+    static iv sub8(iv a, iv b) { return _mm256_sub_epi8(a, b); }
     static iv add16(iv a, iv b) { return _mm256_add_epi16(a, b); }
     static iv add32(iv a, iv b) { return _mm256_add_epi32(a, b); }
+    static iv sub32(iv a, iv b) { return _mm256_sub_epi32(a, b); }
+    static iv mullo32(iv a, iv b) { return _mm256_mullo_epi32(a, b); }
     static iv abs8(iv a) { return _mm256_abs_epi8(a); }
     static iv sign8(iv a, iv b) { return _mm256_sign_epi8(a, b); }
     static iv maddubs(iv u, iv s) { return _mm256_maddubs_epi16(u, s); }
     static iv madd1(iv a) { return _mm256_madd_epi16(a, _mm256_set1_epi16(1)); }
+    static iv madd(iv a, iv b) { return _mm256_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm256_dpbusd_epi32(acc, u, s); }
 #endif
@@ -91,6 +104,10 @@ struct zmm {
     static fv load_u8(const char *x, size_t bx, int off) {
         return combine(ymm::load_u8(x, 0, off), ymm::load_u8(x + bx, 0, off));
     }
+    static iv load_u16(const char *x, size_t bx, int off) {
+        return _mm512_inserti64x4(_mm512_castsi256_si512(ymm::load_u16(x, 0, off)),
+                                  ymm::load_u16(x + bx, 0, off), 1);
+    }
     static void store(float *s, fv v) { _mm512_storeu_ps(s, v); }
 
     static iv izero() { return _mm512_setzero_si512(); }
@@ -105,9 +122,17 @@ struct zmm {
     static iv or_(iv a, iv b) { return _mm512_or_si512(a, b); }
     static iv xor_(iv a, iv b) { return _mm512_xor_si512(a, b); }
     template <int N> static iv srli16(iv a) { return _mm512_srli_epi16(a, N); }
+    template <int N> static iv slli16(iv a) { return _mm512_slli_epi16(a, N); }
+    template <int N> static iv srai16(iv a) { return _mm512_srai_epi16(a, N); }
+    template <int N> static iv slli32(iv a) { return _mm512_slli_epi32(a, N); }
+    template <int N> static iv srli32(iv a) { return _mm512_srli_epi32(a, N); }
+    template <int N> static iv srai32(iv a) { return _mm512_srai_epi32(a, N); }
     static iv shuffle8(iv a, iv idx) { return _mm512_shuffle_epi8(a, idx); }
+    static iv sub8(iv a, iv b) { return _mm512_sub_epi8(a, b); }
     static iv add16(iv a, iv b) { return _mm512_add_epi16(a, b); }
     static iv add32(iv a, iv b) { return _mm512_add_epi32(a, b); }
+    static iv sub32(iv a, iv b) { return _mm512_sub_epi32(a, b); }
+    static iv mullo32(iv a, iv b) { return _mm512_mullo_epi32(a, b); }
     static iv abs8(iv a) { return _mm512_abs_epi8(a); }
     // a with b's sign: negated where b < 0, 0 where b == 0 (no vpsignb here)
     static iv sign8(iv a, iv b) {
@@ -116,6 +141,7 @@ struct zmm {
     }
     static iv maddubs(iv u, iv s) { return _mm512_maddubs_epi16(u, s); }
     static iv madd1(iv a) { return _mm512_madd_epi16(a, _mm512_set1_epi16(1)); }
+    static iv madd(iv a, iv b) { return _mm512_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm512_dpbusd_epi32(acc, u, s); }
 #endif
