@@ -27,7 +27,7 @@
 namespace {
 
 struct options {
-    std::string input, output, type_name;
+    std::string input, output, preset_name;
     quantize::plan_options plan;
     int32_t n_threads = int32_t(std::max(1u, std::thread::hardware_concurrency()));
     bool gptq = false;
@@ -55,10 +55,10 @@ args::flag type_override_flag(std::vector<std::string> names, std::string help,
                     target->how = quantize::type_override::mode::KEEP;
                     return std::string();
                 }
-                const std::optional<ggml_type> type = quantize::file_type_from_name(v);
-                if (!type)
-                    return "'" + v + "' is not keep or one of " + quantize::file_type_names();
-                *target = {quantize::type_override::mode::SET, *type};
+                ggml_type type;
+                if (!ggml_type_from_name(v.c_str(), &type) || !ggml_is_weight_type(type))
+                    return "'" + v + "' is not keep or one of " + args::weight_type_names();
+                *target = {quantize::type_override::mode::SET, type};
                 return std::string();
             }};
 }
@@ -66,30 +66,40 @@ args::flag type_override_flag(std::vector<std::string> names, std::string help,
 std::string description() {
     std::string types;
     for (const quantize::file_type &f : quantize::file_types()) {
-        char line[128];
-        std::snprintf(line, sizeof line, "  %-6s %5.2f  %4u  %s\n", ggml_type_name(f.type),
-                      8.0 * double(ggml_type_size(f.type)) / double(ggml_blck_size(f.type)), f.id,
-                      f.about);
+        char line[160];
+        std::snprintf(
+            line, sizeof line, "  %-7s %-6s %5.2f  %4u  %s\n", f.name, ggml_type_name(f.type),
+            8.0 * double(ggml_type_size(f.type)) / double(ggml_blck_size(f.type)), f.id, f.about);
         types += line;
     }
-    return "Converts the weights of the GGUF model IN (F32 or F16; other types with\n"
-           "--allow-requantize) to TYPE and writes OUT.\n"
+    return "Converts the weights of the GGUF model IN (F32, F16 or BF16; other types with\n"
+           "--allow-requantize) as the preset TYPE says and writes OUT.\n"
            "\n"
-           "TYPE (any case), its bits per weight and general.file_type:\n" +
+           "TYPE (any case; Q3_K, Q4_K, Q5_K stand for the _M mixes, as in llama-quantize),\n"
+           "the type of most weights, its bits per weight, general.file_type, and the\n"
+           "weights that get other types:\n" +
            types +
-           "Files of llama.cpp's types load in llama.cpp; Q4_Z and Q3_Z only here (their\n"
-           "ids are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
+           "The presets are llama.cpp's (llama-quantize without an importance matrix):\n"
+           "same types per tensor, same bytes. Q4_Z and Q3_Z load only here (their ids\n"
+           "are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
            "\n"
            "Tensor types:\n"
            "  I32 tensors          as they are (indices, e.g. GPTQ's input_perm)\n"
            "  1-D tensors          F32 (norms, biases)\n"
-           "  token_embd.weight    Q8_0 if TYPE is quantized, else TYPE (--embd-type)\n"
-           "  output.weight        Q8_0 if TYPE is quantized, else TYPE (--output-type)\n"
-           "  all others           TYPE\n"
-           "A tensor whose rows do not fit TYPE's blocks of 32 weights (stories260K's\n"
-           "ffn_down is 172 wide) is stored as F16 instead, and the tool names it. A\n"
-           "tensor already of its type is copied unchanged; the others are rounded block\n"
-           "by block with ggml's reference quantizers, giving the same bytes for any -t.\n"
+           "  output.weight        Q6_K for a quantized TYPE (Q8_0 for Q8_0, and where its\n"
+           "                       rows do not fit TYPE's blocks); --output-type\n"
+           "  token_embd.weight    TYPE, or output.weight's type when the model has no\n"
+           "                       output.weight (the embedding is then the output too);\n"
+           "                       --embd-type\n"
+           "  attn_v, attn_output, ffn_down, by layer: as the preset's mix says (above)\n"
+           "  all other matrices   TYPE\n"
+           "With --pure every matrix is TYPE's type (as llama-quantize --pure). A matrix\n"
+           "whose rows do not fit its type's blocks gets llama.cpp's fallback: Q2_K and\n"
+           "Q3_K -> Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, IQ4_XS -> IQ4_NL\n"
+           "(blocks of 32; SmolLM2's 576-wide rows), and F16 where 32 does not fit either\n"
+           "(stories260K's ffn_down is 172 wide); the tool names each. A tensor already of\n"
+           "its type is copied unchanged; the others are quantized with ggml's reference\n"
+           "quantizers, giving the same bytes for any -t. Weights must be finite.\n"
            "Q4_Z and Q3_Z choose each block's scale and zero point by a search that\n"
            "minimises its squared error; with --imatrix FILE (an importance matrix, from\n"
            "the imatrix tool or llama.cpp's llama-imatrix) each column's error is\n"
@@ -113,7 +123,7 @@ std::string description() {
            "that load only here). The embedding and output are rounded as above.\n"
            "\n"
            "examples:\n"
-           "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z -t 2\n"
+           "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
            "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z --imatrix \\\n"
            "      stories260K.imatrix.gguf\n"
            "  quantize models/stories260K.gguf stories260K-gptq.gguf q4_z --gptq \\\n"
@@ -148,9 +158,10 @@ void print_summary(const options &o, const quantize::quantize_plan &plan, size_t
     constexpr double MIB = 1024.0 * 1024.0;
     const std::string added =
         n_added ? ", " + std::to_string(n_added) + " I32 (input perms)" : std::string();
-    std::printf("wrote %s: %s%s, general.file_type %u; %zu tensors: %s%s\n", o.output.c_str(),
-                ggml_type_name(o.plan.type), o.gptq ? " by GPTQ" : "", plan.file_type,
-                plan.tensors.size() + n_added, count_types(plan).c_str(), added.c_str());
+    std::printf("wrote %s: %s%s%s, general.file_type %u; %zu tensors: %s%s\n", o.output.c_str(),
+                o.plan.preset->name, o.plan.pure ? " (pure)" : "", o.gptq ? " by GPTQ" : "",
+                plan.file_type, plan.tensors.size() + n_added, count_types(plan).c_str(),
+                added.c_str());
     std::printf("tensor data: %.3f MiB -> %.3f MiB, %.2f -> %.2f bits per weight (%llu weights)\n",
                 double(before.tensor_bytes) / MIB, double(after.tensor_bytes) / MIB,
                 before.bits_per_weight(), after.bits_per_weight(),
@@ -160,7 +171,8 @@ void print_summary(const options &o, const quantize::quantize_plan &plan, size_t
                 (unsigned long long)before.file_bytes, (unsigned long long)after.file_bytes);
     std::string fell_back;
     for (const std::string &name : plan.fell_back) fell_back += " " + name;
-    std::printf("fell back to F16:%s\n", fell_back.empty() ? " none" : fell_back.c_str());
+    std::printf("rows that did not fit their type:%s\n",
+                fell_back.empty() ? " none" : fell_back.c_str());
     std::printf("took %.2f s with %d thread%s\n", seconds, o.n_threads,
                 o.n_threads == 1 ? "" : "s");
 }
@@ -172,10 +184,11 @@ std::string check_gptq(options *o) {
         return "--gptq and --imatrix do not go together: GPTQ weighs rounding errors with the "
                "whole input covariance from its own calibration, of which an importance matrix "
                "is the diagonal";
-    if (o->plan.type != GGML_TYPE_Q4_Z && o->plan.type != GGML_TYPE_Q3_Z)
+    const ggml_type type = o->plan.preset->type;
+    if (type != GGML_TYPE_Q4_Z && type != GGML_TYPE_Q3_Z)
         return std::string("--gptq quantizes to Q4_Z or Q3_Z (their integer zero points hold "
                            "GPTQ's groups exactly), not ") +
-               ggml_type_name(o->plan.type);
+               o->plan.preset->name;
     if (o->gptq_opts.calib_path.empty())
         return "--gptq needs --calib TEXT, the calibration text (such as WikiText-2's "
                "wiki.valid.tokens; not the text you will measure with)";
@@ -183,7 +196,7 @@ std::string check_gptq(options *o) {
     if (s.group_size != -1 && (s.group_size <= 0 || s.group_size % 32 != 0))
         return "--group " + std::to_string(s.group_size) +
                " is not -1 or a multiple of 32 (Q4_Z/Q3_Z blocks hold 32 weights)";
-    s.type = o->plan.type;
+    s.type = type;
     s.damp = double(o->damp);
     return "";
 }
@@ -272,7 +285,7 @@ int run(const options &o) {
 int main(int argc, char **argv) {
     options o;
     args::parser p("quantize", "IN.gguf OUT.gguf TYPE [options]", description());
-    p.positional({"IN.gguf", "OUT.gguf", "TYPE"}, {&o.input, &o.output, &o.type_name}, 3);
+    p.positional({"IN.gguf", "OUT.gguf", "TYPE"}, {&o.input, &o.output, &o.preset_name}, 3);
     p.add(args::threads_flag(&o.n_threads));
     p.add(type_override_flag({"--embd-type"},
                              "type of token_embd.weight, or keep its type in IN (default above)",
@@ -281,6 +294,10 @@ int main(int argc, char **argv) {
                              "the same for output.weight (a model without one outputs through "
                              "token_embd.weight)",
                              &o.plan.output));
+    p.add(args::switch_flag({"--pure"},
+                            "every weight matrix of TYPE's type: no per-tensor mix (as "
+                            "llama-quantize --pure)",
+                            &o.plan.pure));
     p.add(args::switch_flag({"--allow-requantize"},
                             "quantize tensors that are quantized already (their errors add up)",
                             &o.plan.allow_requantize));
@@ -326,12 +343,12 @@ int main(int argc, char **argv) {
                     &o.gptq_given));
     int exit_code = 0;
     if (!p.parse(argc, argv, &exit_code)) return exit_code;
-    const std::optional<ggml_type> type = quantize::file_type_from_name(o.type_name);
-    if (!type) {
-        p.error("unknown TYPE '" + o.type_name + "'; choose one of " + quantize::file_type_names());
+    o.plan.preset = quantize::file_type_named(o.preset_name);
+    if (!o.plan.preset) {
+        p.error("unknown TYPE '" + o.preset_name + "'; choose one of " +
+                quantize::file_type_names() + " (or Q3_K, Q4_K, Q5_K)");
         return 1;
     }
-    o.plan.type = *type;
     if (const std::string gptq_error = check_gptq(&o); !gptq_error.empty()) {
         p.error(gptq_error);
         return 1;

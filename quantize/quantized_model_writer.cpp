@@ -5,7 +5,9 @@
 #include "tensor_floats.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 namespace quantize {
@@ -22,9 +24,13 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
                      const weight_quantizer &quantizer, int n_threads, const std::string &out,
                      std::string *error) {
     llama::gguf_writer w;
-    for (const llama::gguf_kv &kv : in.metadata()) w.set(kv.key, kv.value);
-    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
+    // as llama.cpp: the input's keys, then these two last (moved there if
+    // present), so that the same input gives the same bytes
+    for (const llama::gguf_kv &kv : in.metadata())
+        if (kv.key != llama::keys::FILE_TYPE && kv.key != llama::keys::QUANTIZATION_VERSION)
+            w.set(kv.key, kv.value);
     w.set_u32(llama::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
+    w.set_u32(llama::keys::FILE_TYPE, plan.file_type);
 
     // the planned tensors and the quantizer's own, merged in llama.cpp's order
     const std::vector<added_tensor> added = quantizer.added_tensors();

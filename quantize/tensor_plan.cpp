@@ -1,6 +1,7 @@
 #include "tensor_plan.h"
 
-#include "file_type.h"
+#include "type_fallback.h"
+#include "type_rules.h"
 
 #include <algorithm>
 #include <charconv>
@@ -22,23 +23,22 @@ long layer_of(std::string_view name) {
     return layer;
 }
 
-ggml_type chosen_type(const llama::gguf_tensor &t, const plan_options &o) {
-    // Integers are indices, not weights (a GPTQ import's input_perm).
-    if (t.type == GGML_TYPE_I32) return t.type;
-    // Norms and biases: small, and the loader wants them F32.
-    if (t.n_dims == 1) return GGML_TYPE_F32;
-    const type_override *special = t.name == TOKEN_EMBD ? &o.embd
-                                   : t.name == OUTPUT   ? &o.output
-                                                        : nullptr;
-    if (!special) return o.type;
-    switch (special->how) {
-    case type_override::mode::KEEP: return t.type;
-    case type_override::mode::SET: return special->type;
-    case type_override::mode::DEFAULT: break;
-    }
-    // Both matrices touch every token; 8 bits keep them close to the original
-    // for little space (llama.cpp too gives the output matrix 6 or 8 bits).
-    return ggml_is_quantized(o.type) ? GGML_TYPE_Q8_0 : o.type;
+// The shape the preset rules need, from the metadata; the layer count from
+// the tensor names when the file does not say.
+model_shape shape_of(const llama::gguf_file &in, std::string *error) {
+    model_shape m;
+    m.arch = llama::gguf_get_string(in, "general.architecture", error).value_or("");
+    long max_layer = -1;
+    for (const llama::gguf_tensor &t : in.tensors())
+        max_layer = std::max(max_layer, layer_of(t.name));
+    m.n_layer = int64_t(
+        llama::gguf_get_uint(in, m.arch + ".block_count", error).value_or(uint64_t(max_layer + 1)));
+    m.n_head =
+        int64_t(llama::gguf_get_uint(in, m.arch + ".attention.head_count", error).value_or(0));
+    m.n_head_kv = int64_t(llama::gguf_get_uint(in, m.arch + ".attention.head_count_kv", error)
+                              .value_or(uint64_t(m.n_head)));
+    m.has_output = in.find_tensor(OUTPUT) != nullptr;
+    return m;
 }
 
 } // namespace
@@ -54,22 +54,55 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
         *error = in.path() + ": the file holds no tensors";
         return std::nullopt;
     }
+    const model_shape shape = shape_of(in, error);
+    if (!error->empty()) return std::nullopt;
+
     quantize_plan plan;
-    plan.file_type = *file_type_of(o.type);
-    std::vector<std::string> requantized;
-    for (const llama::gguf_tensor &t : in.tensors()) {
-        ggml_type type = chosen_type(t, o);
-        const int64_t block = ggml_blck_size(type);
-        if (t.ne[0] % block != 0) {
-            plan.notes.push_back(t.name + ": rows of " + std::to_string(t.ne[0]) + " do not fit " +
-                                 ggml_type_name(type) + " blocks of " + std::to_string(block) +
-                                 "; stored as F16 instead");
-            plan.fell_back.push_back(t.name);
-            type = GGML_TYPE_F16;
+    plan.file_type = o.preset->id;
+    for (const llama::gguf_tensor &t : in.tensors()) plan.tensors.push_back({&t, t.type});
+    std::stable_sort(plan.tensors.begin(), plan.tensors.end(),
+                     [](const planned_tensor &a, const planned_tensor &b) {
+                         return written_before(a.source->name, b.source->name);
+                     });
+
+    // the weight matrices, in order, through the preset's rules
+    std::vector<planned_tensor *> matrices;
+    std::vector<weight_matrix> weights;
+    for (planned_tensor &p : plan.tensors) {
+        const llama::gguf_tensor &t = *p.source;
+        if (t.type == GGML_TYPE_I32) continue; // indices, not weights (GPTQ's input_perm)
+        if (t.n_dims == 1) {
+            p.type = GGML_TYPE_F32; // norms and biases: small, and the loader wants F32
+        } else if (is_weight_matrix(t.name, t.n_dims, t.ne)) {
+            matrices.push_back(&p);
+            weights.push_back({t.name, t.ne[0]});
         }
-        if (type != t.type && ggml_is_quantized(t.type)) requantized.push_back(t.name);
-        plan.tensors.push_back({&t, type});
     }
+    const std::vector<ggml_type> types = preset_types(*o.preset, shape, weights, o.pure);
+    for (size_t i = 0; i < matrices.size(); i++) {
+        planned_tensor &p = *matrices[i];
+        const std::string &name = p.source->name;
+        const type_override *special = name == TOKEN_EMBD ? &o.embd
+                                       : name == OUTPUT   ? &o.output
+                                                          : nullptr;
+        p.type = types[i];
+        if (special && special->how == type_override::mode::KEEP) p.type = p.source->type;
+        if (special && special->how == type_override::mode::SET) p.type = special->type;
+        const ggml_type fitted = llama::fallback_type(p.type, p.source->ne[0]);
+        if (fitted != p.type) {
+            plan.notes.push_back(name + ": rows of " + std::to_string(p.source->ne[0]) +
+                                 " do not fit " + ggml_type_name(p.type) + " blocks of " +
+                                 std::to_string(ggml_blck_size(p.type)) + "; stored as " +
+                                 ggml_type_name(fitted) + " instead");
+            plan.fell_back.push_back(name + " (" + ggml_type_name(fitted) + ")");
+            p.type = fitted;
+        }
+    }
+
+    std::vector<std::string> requantized;
+    for (const planned_tensor &p : plan.tensors)
+        if (p.type != p.source->type && ggml_is_quantized(p.source->type))
+            requantized.push_back(p.source->name);
     if (!requantized.empty()) {
         const std::string count = requantized.size() == 1
                                       ? std::string("1 tensor is")
@@ -86,14 +119,10 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
         plan.notes.push_back("warning: " + what +
                              " and are quantized again: expect worse quality than from F32 or F16");
     }
-    if (o.output.how != type_override::mode::DEFAULT && !in.find_tensor(OUTPUT))
+    if (o.output.how != type_override::mode::DEFAULT && !shape.has_output)
         plan.notes.push_back(std::string("the model has no ") + OUTPUT + " (its output uses " +
                              TOKEN_EMBD + "), so --output-type has no effect; --embd-type sets " +
                              TOKEN_EMBD);
-    std::stable_sort(plan.tensors.begin(), plan.tensors.end(),
-                     [](const planned_tensor &a, const planned_tensor &b) {
-                         return written_before(a.source->name, b.source->name);
-                     });
     return plan;
 }
 

@@ -3,6 +3,7 @@
 // tensors.
 #pragma once
 
+#include "file_type.h"
 #include "gguf.h"
 
 #include <optional>
@@ -12,7 +13,7 @@
 namespace quantize {
 
 // How the type of one special tensor (the token embedding, the output
-// matrix) is chosen: by the default rule, kept as in the input, or given.
+// matrix) is chosen: by the preset's rules, kept as in the input, or given.
 struct type_override {
     enum class mode { DEFAULT, KEEP, SET };
     mode how = mode::DEFAULT;
@@ -20,10 +21,11 @@ struct type_override {
 };
 
 struct plan_options {
-    ggml_type type = GGML_TYPE_Q8_0; // of most weights; one of file_types()
-    type_override embd;              // token_embd.weight
-    type_override output;            // output.weight
+    const file_type *preset = nullptr; // what to make of the model (file_types())
+    type_override embd;                // token_embd.weight
+    type_override output;              // output.weight
     bool allow_requantize = false;
+    bool pure = false; // every weight matrix of the preset's type, no per-tensor rules
 };
 
 struct planned_tensor {
@@ -34,19 +36,19 @@ struct planned_tensor {
 struct quantize_plan {
     std::vector<planned_tensor> tensors; // in the order to write them
     uint32_t file_type;                  // general.file_type
-    // What the user should know: tensors that fell back to F16, how many
-    // were quantized already (and the first of them), options without
-    // effect.
+    // What the user should know: tensors whose rows did not fit their type,
+    // how many were quantized already (and the first of them), options
+    // without effect.
     std::vector<std::string> notes;
-    std::vector<std::string> fell_back; // names of the tensors stored as F16 instead
+    std::vector<std::string> fell_back; // "name (TYPE)" of the tensors stored so instead
 };
 
 // Types: I32 tensors (indices) as they are; 1-D tensors (norms, biases) F32;
-// token_embd.weight and output.weight as their override says, by default Q8_0
-// when `type` is quantized and `type` otherwise; the rest `type`. A tensor
-// whose rows don't fit the chosen type's blocks is stored as F16. Converting
-// an already quantized tensor to another type needs allow_requantize. Returns
-// nullopt and *error when the file cannot be quantized so.
+// weight matrices as the preset's rules (type_rules.h) or an override say;
+// other tensors as they are. A tensor whose rows don't fit the chosen type's
+// blocks gets llama.cpp's fallback (llama/src/type_fallback.h). Converting
+// an already quantized tensor to another type needs allow_requantize.
+// Returns nullopt and *error when the file cannot be quantized so.
 std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const plan_options &o,
                                                std::string *error);
 

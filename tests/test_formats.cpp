@@ -10,8 +10,11 @@
 #include "cpu/mul_mat_tiles.h"
 #include "formats/row_groups.h"
 #include "formats/traits.h"
+#include "iq4/blocks.h"
+#include "k/blocks.h"
 #include "q3/blocks.h"
 #include "q4/blocks.h"
+#include "q5/blocks.h"
 #include "q8/blocks.h"
 #include "tensor_util.h"
 
@@ -20,6 +23,7 @@
 #include <bit>
 #include <cfloat>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -170,6 +174,104 @@ TEST(FixedBlocks, Q3_Z) {
                                                   0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
 }
 
+TEST(FixedBlocks, Q5_0) {
+    // max = 16 (the first of +-16): d = 16 / -16 = -1 (0xbc00), id = -1,
+    // q = min(31, (int)(-x + 16.5)): 16 -> 0; -16 -> 32 -> 31; 0 -> 16;
+    //   0.5 -> 16; -0.5 -> 17; 1.5 -> 15; -1.5 -> 18; 15.9 -> 0.6 -> 0;
+    //   -15.4 -> 31.9 -> 31; 3 -> 13; -3 -> 19; 7.25 -> 9; -7.75 -> 24;
+    //   10 -> 6; -10 -> 26; 2.5 -> 14; 8 -> 8; -8 -> 24; 4 -> 12; -4 -> 20;
+    //   12 -> 4; -12 -> 28; 1 -> 15; -1 -> 17; 6 -> 10; -6 -> 22; 14 -> 2;
+    //   -14 -> 30; 5.5 -> 11; -5.5 -> 22; 9.5 -> 7; -9.5 -> 26
+    // qh bit j = q_j >> 4 (little endian), then qs[i] = low nibbles of q_i,
+    // q_{i+16}.
+    const std::vector<float> x = {16,     -16, 0,  0.5f,  -0.5f,  1.5f,  -1.5f, 15.9f,
+                                  -15.4f, 3,   -3, 7.25f, -7.75f, 10,    -10,   2.5f,
+                                  8,      -8,  4,  -4,    12,     -12,   1,     -1,
+                                  6,      -6,  14, -14,   5.5f,   -5.5f, 9.5f,  -9.5f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q5_0, x),
+              (bytes{0x00, 0xbc, 0x5e, 0x55, 0xaa, 0xaa, 0x80, 0x8f, 0xc0, 0x40, 0x41,
+                     0xcf, 0xf2, 0x10, 0xaf, 0x6d, 0x23, 0xe9, 0xb8, 0x66, 0x7a, 0xae}));
+}
+
+TEST(FixedBlocks, Q5_1) {
+    // min = -1, max = 30: d = 31 / 31 = 1 (0x3c00), m = -1 (0xbc00),
+    // q = (int)(x + 1 + 0.5): -1 -> 0; 30 -> 31; 0 -> 1; 0.5 -> 2; -0.5 -> 1;
+    //   29.5 -> 31; 14.49 -> 15; 15 .. 17 -> 16 .. 18; 1 .. 14 -> 2 .. 15;
+    //   18 .. 23 -> 19 .. 24; 24.5 -> 26; 25.5 -> 27
+    const std::vector<float> x = {-1, 30, 0,  0.5f, -0.5f, 29.5f, 14.49f, 15, 16,    17,   1,
+                                  2,  3,  4,  5,    6,     7,     8,      9,  10,    11,   12,
+                                  13, 14, 18, 19,   20,    21,    22,     23, 24.5f, 25.5f};
+    EXPECT_EQ(quantize(GGML_TYPE_Q5_1, x),
+              (bytes{0x00, 0x3c, 0x00, 0xbc, 0xa2, 0x03, 0x00, 0xff, 0x80, 0x9f, 0xa1, 0xb2,
+                     0xc1, 0xdf, 0xef, 0xf0, 0x31, 0x42, 0x52, 0x63, 0x74, 0x85, 0xa6, 0xb7}));
+}
+
+TEST(FixedBlocks, BF16RoundsToNearestEven) {
+    const auto f = [](uint32_t u) { return std::bit_cast<float>(u); };
+    // 1.0; 1 + 2^-8 (a tie: stays even); 0x3f818000 (a tie: rounds up to
+    // even); just above a tie; the largest float (rounds to infinity);
+    // -infinity; a quiet and a signalling NaN (made quiet, sign kept)
+    const std::vector<float> x = {1.0f,          f(0x3f808000), f(0x3f818000), f(0x3f808001),
+                                  f(0x7f7fffff), -INFINITY,     f(0x7fc00001), f(0xff800001)};
+    const bytes q = quantize(GGML_TYPE_BF16, x);
+    std::vector<uint16_t> h(x.size());
+    std::memcpy(h.data(), q.data(), q.size());
+    EXPECT_EQ(
+        h, (std::vector<uint16_t>{0x3f80, 0x3f80, 0x3f82, 0x3f81, 0x7f80, 0xff80, 0x7fc0, 0xffc0}));
+    // and back: the top half of a float
+    const std::vector<float> y = dequantize(GGML_TYPE_BF16, q, int64_t(x.size()));
+    EXPECT_EQ(bits(y[2]), 0x3f820000u);
+    EXPECT_TRUE(std::isnan(y[7]));
+}
+
+// Q8_K (the K-quants' activations) maps the element of largest magnitude,
+// with its sign, to -127, and rounds ties to even (ggml's nearest_int),
+// unlike Q8_0's roundf.
+TEST(FixedBlocks, Q8_K) {
+    std::vector<float> x(256, 0.0f);
+    const std::vector<float> head = {-127, 2.5f, 3.5f, -2.5f, -3.5f, 0.5f, 1.5f, 126.5f, 7, -7};
+    std::copy(head.begin(), head.end(), x.begin());
+    x[200] = 100.25f; // in sums group 12
+    bytes q = quantize(GGML_TYPE_Q8_K, x);
+    ggml::block_q8_K b;
+    std::memcpy(&b, q.data(), sizeof b);
+    // iscale = -127 / -127 = 1, d = 1
+    EXPECT_EQ(b.d, 1.0f);
+    const std::vector<int> want = {-127, 2, 4, -2, -4, 0, 2, 126, 7, -7};
+    for (size_t i = 0; i < want.size(); i++) EXPECT_EQ(b.qs[i], want[i]) << i;
+    EXPECT_EQ(b.qs[200], 100);
+    EXPECT_EQ(b.bsums[0], -127 + 2 + 4 - 2 - 4 + 0 + 2 + 126 + 7 - 7);
+    EXPECT_EQ(b.bsums[12], 100);
+    for (int k : {1, 2, 11, 13, 15}) EXPECT_EQ(b.bsums[k], 0) << k;
+    // a positive largest element: iscale = -1, so the quants are negated and d = -1
+    for (float &v : x) v = -v;
+    q = quantize(GGML_TYPE_Q8_K, x);
+    std::memcpy(&b, q.data(), sizeof b);
+    EXPECT_EQ(b.d, -1.0f);
+    for (size_t i = 0; i < want.size(); i++) EXPECT_EQ(b.qs[i], want[i]) << i;
+}
+
+// A block that is exactly a scale times IQ4_NL's levels is found by the
+// scale search and comes back unchanged: the first guess maps the element of
+// largest magnitude (-63.5 here) to +127 and misses, the candidate k = 0
+// maps it to -127 and fits every element without error, which no other
+// candidate can beat.
+TEST(FixedBlocks, IQ4_NLFindsAnExactScale) {
+    std::vector<float> x(32);
+    std::vector<uint8_t> q(32);
+    for (int j = 0; j < 32; j++) {
+        q[size_t(j)] = uint8_t((j * 7 + 3) % 16);
+        x[size_t(j)] = 0.5f * float(ggml::IQ4_LEVELS[q[size_t(j)]]);
+    }
+    x[5] = 0.5f * -127.0f; // the largest magnitude is the first level
+    q[5] = 0;
+    const bytes b = quantize(GGML_TYPE_IQ4_NL, x);
+    EXPECT_EQ(b[0] | b[1] << 8, 0x3800); // d = 0.5
+    for (int i = 0; i < 16; i++)
+        EXPECT_EQ(b[size_t(2 + i)], q[size_t(i)] | q[size_t(i + 16)] << 4) << i;
+    EXPECT_EQ(dequantize(GGML_TYPE_IQ4_NL, b, 32), x);
+}
+
 // ---------------------------------------------------------------- quantizer properties
 
 // A random finite fp16 scale of either sign, over 2^-16 .. 2^8.
@@ -194,10 +296,13 @@ std::vector<float> random_blocks(int n_blocks, std::mt19937 &rng) {
 
 TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
     std::mt19937 rng(1);
-    const int n_blocks = 500;
+    const int n_blocks = 512; // whole super-blocks of 256
     std::vector<float> x = random_blocks(n_blocks, rng);
     for (int b = 0; b < n_blocks; b++) x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
-    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+    // (Q3_K and Q6_K: 0 rounds to level 0 for any scale, and the searches
+    // start from the same rounding)
+    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
+                           GGML_TYPE_Q3_K, GGML_TYPE_Q6_K}) {
         const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
         for (size_t i = 0; i < x.size(); i++) {
             if (x[i] != 0.0f) continue;
@@ -402,6 +507,40 @@ TEST(Quantizers, ZeroPointFormatsKeepValuesOnTheirGrid) {
     }
 }
 
+// Normally distributed weights, as trained ones roughly are: each type's
+// error falls with its bits, and the scale searches of the K-quants and
+// IQ4 beat plain rounding at the same size.
+TEST(Quantizers, MoreBitsLessError) {
+    std::mt19937 rng(4);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> x(256 * 64);
+    for (float &v : x) v = normal(rng);
+    auto rms_error = [&](ggml_type type) {
+        const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
+        double sum = 0;
+        for (size_t i = 0; i < x.size(); i++) sum += double(x[i] - y[i]) * double(x[i] - y[i]);
+        return std::sqrt(sum / double(x.size()));
+    };
+    const double q2_k = rms_error(GGML_TYPE_Q2_K), q3_k = rms_error(GGML_TYPE_Q3_K),
+                 q4_k = rms_error(GGML_TYPE_Q4_K), q5_k = rms_error(GGML_TYPE_Q5_K),
+                 q6_k = rms_error(GGML_TYPE_Q6_K), q4_0 = rms_error(GGML_TYPE_Q4_0),
+                 q5_0 = rms_error(GGML_TYPE_Q5_0), q4_1 = rms_error(GGML_TYPE_Q4_1),
+                 q5_1 = rms_error(GGML_TYPE_Q5_1), iq4_nl = rms_error(GGML_TYPE_IQ4_NL),
+                 iq4_xs = rms_error(GGML_TYPE_IQ4_XS), q8_0 = rms_error(GGML_TYPE_Q8_0);
+    EXPECT_LT(q2_k, 0.5);
+    EXPECT_LT(q3_k, q2_k);
+    EXPECT_LT(q4_k, q3_k);
+    EXPECT_LT(q5_k, q4_k);
+    EXPECT_LT(q6_k, q5_k);
+    EXPECT_LT(q8_0, q6_k);
+    EXPECT_LT(q5_0, q4_0);
+    EXPECT_LT(q5_1, q4_1);
+    EXPECT_LT(q4_k, q4_0);
+    EXPECT_LT(iq4_nl, q4_0);
+    EXPECT_LT(iq4_xs, q4_0);
+    EXPECT_LT(q5_k, q5_0);
+}
+
 TEST(Quantizers, AllZeroBlocks) {
     const std::vector<float> zeros(32, 0.0f);
     // zero-point formats: d = 0, z = 0, every quant 0
@@ -415,23 +554,122 @@ TEST(Quantizers, AllZeroBlocks) {
     EXPECT_EQ(quantize(GGML_TYPE_Q4_1, zeros), bytes(20, 0));
     EXPECT_EQ(quantize(GGML_TYPE_Q8_0, zeros), bytes(34, 0));
     EXPECT_EQ(quantize(GGML_TYPE_Q8_1, zeros), bytes(36, 0));
+    // Q5_0 as Q4_0: d = -0.0, q = (int)(0 + 16.5) = 16: low nibbles 0, every
+    // fifth bit set; Q5_1 all 0
+    bytes q5_0 = {0x00, 0x80, 0xff, 0xff, 0xff, 0xff};
+    q5_0.resize(22, 0x00);
+    EXPECT_EQ(quantize(GGML_TYPE_Q5_0, zeros), q5_0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q5_1, zeros), bytes(24, 0));
+    // IQ4_NL: d = 0 and level 8 (the level 1 is nearer to 0 than -10)
+    bytes iq4_nl = {0x00, 0x00};
+    iq4_nl.resize(18, 0x88);
+    EXPECT_EQ(quantize(GGML_TYPE_IQ4_NL, zeros), iq4_nl);
+    EXPECT_EQ(quantize(GGML_TYPE_BF16, zeros), bytes(64, 0));
+    // super-blocks: every K-quant and Q8_K all 0 (scales, mins, d and quants)
+    const std::vector<float> zeros256(256, 0.0f);
+    for (ggml_type type : {GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
+                           GGML_TYPE_Q6_K, GGML_TYPE_Q8_K})
+        EXPECT_EQ(quantize(type, zeros256), bytes(ggml_type_size(type), 0)) << ggml_type_name(type);
+    // IQ4_XS: d = -0.0 / 32 = -0.0 (0x8000), each 6-bit scale 0 + 32 (low
+    // nibbles 0, high bits 2 per sub-block: 0xaaaa), every level 8
+    bytes iq4_xs = {0x00, 0x80, 0xaa, 0xaa, 0, 0, 0, 0};
+    iq4_xs.resize(136, 0x88);
+    EXPECT_EQ(quantize(GGML_TYPE_IQ4_XS, zeros256), iq4_xs);
 }
 
-TEST(Quantizers, RowLengthNotAMultipleOf32WritesNothing) {
+// ggml's quantizers compute 1/d; for a block whose largest magnitude is
+// below about 127 * 2^-128 that overflows, and x * inf reached an undefined
+// float-to-int conversion. Such a block quantizes to zeros (its fp16 scale
+// is 0 anyway).
+TEST(Quantizers, BlocksTooSmallToInvertQuantizeToZeros) {
+    std::vector<float> tiny(32);
+    for (int j = 0; j < 32; j++) tiny[size_t(j)] = float(j - 15) * 6e-40f; // largest +1e-38
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, tiny), bytes(34, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_1, tiny), bytes(36, 0));
+    // Q4_0: d = max / -8 = -0 in fp16, every quant the zero level 8
+    bytes q4_0 = {0x00, 0x80};
+    q4_0.resize(18, 0x88);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_0, tiny), q4_0);
+    // Q4_1: d = 0, m = fp16(min) = -0, every quant 0
+    bytes q4_1 = {0x00, 0x00, 0x00, 0x80};
+    q4_1.resize(20, 0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_1, tiny), q4_1);
+    // the zero-point formats divide by d rather than multiply by 1/d: their
+    // blocks keep levels, within range, and their fp16 scale is 0
+    for (auto [type, zmax] : {std::pair{GGML_TYPE_Q4_Z, 15}, std::pair{GGML_TYPE_Q3_Z, 7}}) {
+        const bytes q = quantize(type, tiny);
+        EXPECT_EQ(q[0] | q[1], 0) << ggml_type_name(type);
+        EXPECT_LE(q[2], zmax) << ggml_type_name(type);
+        EXPECT_EQ(dequantize(type, q, 32), std::vector<float>(32, 0.0f)) << ggml_type_name(type);
+    }
+}
+
+// NaN and infinite inputs (weights the quantize tool refuses, activations of
+// a broken model) give defined blocks: NaN counts as 0 where a format has
+// an exact 0, and an infinite element makes the scale infinite with every
+// quant 0.
+TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
+    std::vector<float> x(32);
+    for (int j = 0; j < 32; j++) x[size_t(j)] = float(j - 16) * 0.25f;
+    x[5] = 0.0f;
+    std::vector<float> with_nan = x;
+    with_nan[5] = std::nanf("");
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z})
+        EXPECT_EQ(quantize(type, with_nan), quantize(type, x)) << ggml_type_name(type);
+    std::vector<float> with_inf = x;
+    with_inf[9] = INFINITY;
+    bytes q8 = {0x00, 0x7c}; // fp16 inf
+    q8.resize(34, 0);
+    EXPECT_EQ(quantize(GGML_TYPE_Q8_0, with_inf), q8);
+
+    // rows of every kind of special value: each block within its format
+    const float specials[] = {std::nanf(""), INFINITY, -INFINITY, FLT_MAX,
+                              -FLT_MAX,      1e-45f,   0.0f,      1.0f};
+    std::mt19937 rng(7);
+    std::vector<float> row(32 * 64);
+    for (float &v : row) v = specials[rng() % std::size(specials)];
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
+                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+        const bytes q = quantize(type, row);
+        EXPECT_EQ(quantize(type, row), q) << ggml_type_name(type) << " is deterministic";
+        const int zmax = type == GGML_TYPE_Q4_Z ? 15 : type == GGML_TYPE_Q3_Z ? 7 : -1;
+        for (size_t off = 0; zmax >= 0 && off < q.size(); off += ggml_type_size(type))
+            EXPECT_LE(q[off + 2], zmax) << ggml_type_name(type) << " block " << off;
+    }
+}
+
+TEST(Quantizers, RowLengthNotAMultipleOfTheBlockWritesNothing) {
     const std::vector<float> x(66, 1.0f);
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                           GGML_TYPE_Q8_0, GGML_TYPE_Q8_1}) {
+                           GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1,
+                           GGML_TYPE_IQ4_NL, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K,
+                           GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_Q8_K, GGML_TYPE_IQ4_XS}) {
         bytes guard(256, 0xa5);
         EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u)
             << ggml_type_name(type);
+        // whole blocks of 32, but not of a super-block's 256
+        if (ggml_blck_size(type) == 256) {
+            EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 1, 64), 0u)
+                << ggml_type_name(type);
+        }
         EXPECT_EQ(guard, bytes(256, 0xa5)) << ggml_type_name(type);
     }
 }
 
 // ---------------------------------------------------------------- kernels per level
 
-const ggml_type weight_types[] = {GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
-                                  GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z};
+const ggml_type weight_types[] = {GGML_TYPE_F32,   GGML_TYPE_F16,  GGML_TYPE_BF16, GGML_TYPE_Q8_0,
+                                  GGML_TYPE_Q4_0,  GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
+                                  GGML_TYPE_Q5_0,  GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K,
+                                  GGML_TYPE_Q4_K,  GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL,
+                                  GGML_TYPE_IQ4_XS};
+// The quantized weight types.
+std::vector<ggml_type> block_weight_types() {
+    std::vector<ggml_type> types;
+    for (ggml_type t : weight_types)
+        if (ggml_is_quantized(t)) types.push_back(t);
+    return types;
+}
 
 // A level chosen before anything else ran is the one used: the start-up
 // choice must not come after it. In a fresh process (the threadsafe death
@@ -472,12 +710,13 @@ float scalar_dot(ggml_type type, int64_t n, const void *x, const void *y) {
     return s;
 }
 
-// Block formats: x in all 8 rows of a group, through the level's gemm (every
-// row must give the same result); float formats: the level's vec_dot.
+// Grouped formats: x in all 8 rows of a group, through the level's gemm
+// (every row must give the same result); the others (floats, formats
+// without groups yet): the level's vec_dot.
 float active_dot(ggml_type type, int64_t n, const void *x, const void *y) {
     const ggml::format_traits &t = ggml::traits_of(type);
     float s[ggml::ROW_GROUP];
-    if (!ggml_is_quantized(type)) {
+    if (t.group.payload_size == 0) {
         ggml::kernels_of(type).vec_dot(n, s, x, y);
         return s[0];
     }
@@ -493,13 +732,14 @@ float active_dot(ggml_type type, int64_t n, const void *x, const void *y) {
 }
 
 // Rows that stress the activation quantizers: exact ties after scaling
-// (amax 127 makes 1/d = 1), zeros, tiny and huge magnitudes, one outlier.
+// (amax 127 makes 1/d = 1), zeros, tiny and huge magnitudes, one outlier,
+// blocks too small to invert.
 std::vector<float> activation_rows(int n, std::mt19937 &rng) {
     std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
     std::vector<float> x(static_cast<size_t>(n));
     for (int b = 0; b < n / 32; b++) {
         float *xb = &x[size_t(b * 32)];
-        switch (b % 6) {
+        switch (b % 7) {
         case 0: // ties: halves with amax 127
             for (int j = 0; j < 32; j++) xb[j] = float(int(rng() % 253) - 126) + 0.5f;
             xb[rng() % 32] = (rng() & 1) ? 127.0f : -127.0f;
@@ -515,6 +755,9 @@ std::vector<float> activation_rows(int n, std::mt19937 &rng) {
             for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 0.01f;
             xb[rng() % 32] = 50.0f;
             break;
+        case 5: // so small that 1/d overflows: zeros
+            for (int j = 0; j < 32; j++) xb[j] = unit(rng) * 1e-38f;
+            break;
         default:
             for (int j = 0; j < 32; j++)
                 xb[j] = unit(rng) * std::exp2(float(int(rng() % 20)) - 10.0f);
@@ -524,8 +767,9 @@ std::vector<float> activation_rows(int n, std::mt19937 &rng) {
 }
 
 TEST_P(Kernels, ActivationQuantizersMatchTheReferenceByteForByte) {
-    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_F16}) {
-        for (int n : {32, 96, 224, 2048}) {
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q8_K, GGML_TYPE_F16}) {
+        for (int n : {32, 96, 224, 256, 768, 2048}) {
+            if (n % ggml_blck_size(type) != 0) continue;
             const std::vector<float> x = activation_rows(n, rng);
             bytes want(ggml_row_size(type, n)), got(want.size());
             ggml::traits_of(type).quantize_row_ref(x.data(), want.data(), n);
@@ -549,6 +793,27 @@ struct row_pair {
     bytes x, y;
 };
 
+// Where a block keeps its fp16 scales (d, and m or dmin).
+std::vector<size_t> fp16_fields(ggml_type type) {
+    using namespace ggml;
+    switch (type) {
+    case GGML_TYPE_Q4_1:
+    case GGML_TYPE_Q5_1:
+    case GGML_TYPE_Q4_K:
+    case GGML_TYPE_Q5_K: return {0, 2};
+    case GGML_TYPE_Q2_K: return {offsetof(block_q2_K, d), offsetof(block_q2_K, dmin)};
+    case GGML_TYPE_Q3_K: return {offsetof(block_q3_K, d)};
+    case GGML_TYPE_Q6_K: return {offsetof(block_q6_K, d)};
+    default: return {0};
+    }
+}
+
+// Sets every fp16 scale of the blocks of a row to h.
+void set_scales(ggml_type type, bytes &row, uint16_t h) {
+    for (size_t off = 0; off < row.size(); off += ggml_type_size(type))
+        for (size_t field : fp16_fields(type)) std::memcpy(&row[off + field], &h, 2);
+}
+
 bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
     bytes row(ggml_row_size(type, n));
     if (!ggml_is_quantized(type)) { // floats in [-1, 1]
@@ -559,11 +824,9 @@ bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
     for (auto &v : row) v = uint8_t(rng());
     const size_t bsize = ggml_type_size(type);
     for (size_t off = 0; off < row.size(); off += bsize) {
-        const uint16_t d = random_scale(rng);
-        std::memcpy(&row[off], &d, 2);
-        if (type == GGML_TYPE_Q4_1) {
-            const uint16_t m = random_scale(rng);
-            std::memcpy(&row[off + 2], &m, 2);
+        for (size_t field : fp16_fields(type)) {
+            const uint16_t h = random_scale(rng);
+            std::memcpy(&row[off + field], &h, 2);
         }
         if (type == GGML_TYPE_Q4_Z) row[off + 2] = uint8_t(rng() % 17);
         if (type == GGML_TYPE_Q3_Z) row[off + 2] = uint8_t(rng() % 9);
@@ -582,7 +845,7 @@ bytes activation_row(ggml_type type, int64_t n, std::mt19937 &rng) {
 double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const bytes &y) {
     std::vector<float> xf(static_cast<size_t>(n)), yf(xf);
     ggml_dequantize_row(type, x.data(), xf.data(), n);
-    ggml_dequantize_row(type, y.data(), yf.data(), n);
+    ggml_dequantize_row(ggml_vec_dot_type(type), y.data(), yf.data(), n);
     double mag = 0;
     for (size_t i = 0; i < xf.size(); i++) mag += std::fabs(double(xf[i]) * yf[i]);
     return double(n) * FLT_EPSILON * mag;
@@ -591,9 +854,10 @@ double float_dot_tolerance(ggml_type type, int64_t n, const bytes &x, const byte
 TEST_P(Kernels, VecDotMatchesTheScalarReference) {
     // float rows of any length: whole vectors, tails of whole vectors, the rest
     const std::vector<int64_t> float_lengths = {1, 8, 13, 40, 47, 96, 160, 4096};
-    const std::vector<int64_t> block_lengths = {32, 96, 160, 4096};
+    const std::vector<int64_t> block_lengths = {32, 96, 160, 256, 768, 2304, 4096};
     for (ggml_type type : weight_types) {
         for (int64_t n : ggml_is_quantized(type) ? block_lengths : float_lengths) {
+            if (n % ggml_blck_size(type) != 0) continue;
             for (int trial = 0; trial < 20; trial++) {
                 const bytes x = random_weight_row(type, n, rng);
                 const bytes y = activation_row(type, n, rng);
@@ -641,32 +905,64 @@ TEST_P(Kernels, ZeroPaddingLeavesTheDotUnchanged) {
     }
 }
 
-// Weight blocks with d = 1 against activation blocks with d = 1 (and Q4_1's
-// m = 0): the float result is the exact integer sum of (q - offset) * y,
-// worked out here from the quants alone.
+// An activation row of `act` (Q8_0, Q8_1 or Q8_K) built quant by quant:
+// scale d, element i's quant q(i), Q8_1's s as given, Q8_K's sums as they
+// must be.
+template <class Quant>
+bytes activation_blocks(ggml_type act, int64_t n, float d, float q8_1_s, Quant q) {
+    bytes y(ggml_row_size(act, n));
+    const int64_t bs = ggml_blck_size(act);
+    const size_t ys = ggml_type_size(act);
+    for (int64_t b = 0; b < n / bs; b++) {
+        uint8_t *blk = &y[size_t(b) * ys];
+        if (act == GGML_TYPE_Q8_K) {
+            ggml::block_q8_K k{};
+            k.d = d;
+            for (int i = 0; i < ggml::QK_K; i++) {
+                k.qs[i] = q(b * bs + i);
+                k.bsums[i / 16] = int16_t(k.bsums[i / 16] + k.qs[i]);
+            }
+            std::memcpy(blk, &k, sizeof k);
+            continue;
+        }
+        const uint16_t dh = ggml_fp32_to_fp16(d);
+        std::memcpy(blk, &dh, 2);
+        size_t qs = 2;
+        if (act == GGML_TYPE_Q8_1) {
+            const uint16_t sh = ggml_fp32_to_fp16(q8_1_s);
+            std::memcpy(blk + 2, &sh, 2);
+            qs = 4;
+        }
+        for (int i = 0; i < 32; i++) blk[qs + size_t(i)] = uint8_t(q(b * bs + i));
+    }
+    return y;
+}
+
+// Weight blocks with d = 1 (m = 0 for Q4_1 and Q5_1, dmin = 1 for the
+// K-quants) against activation blocks with d = 1 (Q8_1's s = 0): the float
+// result is the exact integer sum of the weights' integer values times the
+// quants, worked out here from the dequantized rows. The activation quants
+// are small enough that every integer total stays below 2^24, where float
+// holds it exactly.
 TEST_P(Kernels, IntegerPartIsExact) {
-    const uint16_t one = ggml_fp32_to_fp16(1.0f);
-    for (ggml_type type :
-         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
-        const int64_t n = 32 * 7;
+    const uint16_t one = ggml_fp32_to_fp16(1.0f), zero = 0;
+    for (ggml_type type : block_weight_types()) {
+        const int64_t n = ggml_blck_size(type) * 7;
+        const ggml_type act = ggml_vec_dot_type(type);
         bytes x = random_weight_row(type, n, rng);
-        bytes y = activation_row(type, n, rng);
-        const size_t xs = ggml_type_size(type), ys = ggml_type_size(ggml_vec_dot_type(type));
-        for (size_t off = 0; off < x.size(); off += xs) {
-            std::memcpy(&x[off], &one, 2);
-            if (type == GGML_TYPE_Q4_1) std::memset(&x[off + 2], 0, 2);
-        }
-        for (size_t off = 0; off < y.size(); off += ys) {
-            std::memcpy(&y[off], &one, 2);
-            // Q8_1's s only meets m = 0: zero it (a row of huge values may
-            // have overflowed it to inf, and 0 * inf is NaN)
-            if (type == GGML_TYPE_Q4_1) std::memset(&y[off + 2], 0, 2);
-        }
-        std::vector<float> xf(static_cast<size_t>(n)), yf(xf);
-        ggml_dequantize_row(type, x.data(), xf.data(), n); // q - z exactly, as d = 1
-        ggml_dequantize_row(ggml_vec_dot_type(type), y.data(), yf.data(), n);
+        set_scales(type, x, one);
+        if (type == GGML_TYPE_Q4_1 || type == GGML_TYPE_Q5_1)
+            for (size_t off = 0; off < x.size(); off += ggml_type_size(type))
+                std::memcpy(&x[off + 2], &zero, 2);
+        const int max_q = act == GGML_TYPE_Q8_K ? 8 : 127;
+        std::vector<int8_t> q(static_cast<size_t>(n));
+        for (int8_t &v : q) v = int8_t(int(rng() % uint32_t(2 * max_q + 1)) - max_q);
+        const bytes y =
+            activation_blocks(act, n, 1.0f, 0.0f, [&](int64_t i) { return q[size_t(i)]; });
+        std::vector<float> xf(static_cast<size_t>(n));
+        ggml_dequantize_row(type, x.data(), xf.data(), n); // integers, as d = 1
         int64_t want = 0;
-        for (size_t i = 0; i < xf.size(); i++) want += int64_t(xf[i]) * int64_t(yf[i]);
+        for (size_t i = 0; i < xf.size(); i++) want += int64_t(xf[i]) * q[i];
         EXPECT_EQ(double(active_dot(type, n, x.data(), y.data())), double(want))
             << ggml_type_name(type);
         EXPECT_EQ(double(scalar_dot(type, n, x.data(), y.data())), double(want))
@@ -695,28 +991,22 @@ TEST_P(Kernels, AdversarialBlocks) {
         {"q8 weights at +127", 0x7f, 0, 127, false},
     };
     const uint16_t scale = ggml_fp32_to_fp16(0.75f);
-    for (ggml_type type :
-         {GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+    for (ggml_type type : block_weight_types()) {
         const ggml_type act = ggml_vec_dot_type(type);
-        const size_t xs = ggml_type_size(type), ys = ggml_type_size(act);
+        const int64_t bs = ggml_blck_size(type);
         for (const adversarial_case &c : cases) {
             for (int64_t nb : {1, 3, 5, 7}) { // odd block counts: loop tails
-                const int64_t n = nb * 32;
-                bytes x(size_t(nb) * xs, c.weight_byte), y(size_t(nb) * ys);
-                for (size_t off = 0; off < x.size(); off += xs) {
-                    std::memcpy(&x[off], &scale, 2);
-                    if (type == GGML_TYPE_Q4_1) std::memcpy(&x[off + 2], &scale, 2);
+                const int64_t n = nb * bs;
+                bytes x(ggml_row_size(type, n), c.weight_byte);
+                set_scales(type, x, scale);
+                for (size_t off = 0; off < x.size(); off += ggml_type_size(type)) {
                     const int zmax = type == GGML_TYPE_Q3_Z ? 8 : 16;
                     if (type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z)
                         x[off + 2] = uint8_t(std::min(c.zero_point, zmax));
                 }
-                const size_t qs = act == GGML_TYPE_Q8_1 ? 4 : 2;
-                for (size_t off = 0; off < y.size(); off += ys) {
-                    std::memcpy(&y[off], &scale, 2);
-                    if (act == GGML_TYPE_Q8_1) std::memcpy(&y[off + 2], &scale, 2);
-                    std::memset(&y[off + qs], uint8_t(c.activation), 32);
-                    if (c.outlier) y[off + qs + 17] = uint8_t(int8_t(-127));
-                }
+                const bytes y = activation_blocks(act, n, 0.75f, 0.75f, [&](int64_t i) {
+                    return c.outlier && i % 32 == 17 ? int8_t(-127) : c.activation;
+                });
                 const float want = scalar_dot(type, n, x.data(), y.data());
                 const float got = active_dot(type, n, x.data(), y.data());
                 EXPECT_EQ(bits(want), bits(got)) << ggml_type_name(type) << ", " << c.name << ", "
@@ -761,10 +1051,10 @@ std::vector<ggml::gemm_fn> level_gemms(ggml_type type, ggml_cpu_level level) {
 TEST_P(Kernels, GemmOfRowGroupsEqualsTheReference) {
     const int max_g = int(ggml::cpu::TILE_X / ggml::ROW_GROUP), max_y = int(ggml::cpu::TILE_Y) + 5;
     for (ggml_type type : weight_types) {
-        if (!ggml_is_quantized(type)) continue;
         const ggml::format_traits &t = ggml::traits_of(type);
+        if (t.group.payload_size == 0) continue; // mul_mat calls vec_dot per element
         for (ggml::gemm_fn gemm : level_gemms(type, GetParam()))
-            for (int64_t n : {int64_t(32), int64_t(32 * 3), int64_t(32 * 9)}) {
+            for (int64_t n : {t.blck_size, t.blck_size * 3, t.blck_size * 9}) {
                 const int max_x = max_g * ggml::ROW_GROUP;
                 const size_t bx = ggml_row_size(type, n),
                              by = ggml_row_size(ggml_vec_dot_type(type), n);
@@ -832,8 +1122,9 @@ TEST(RowGroups, UnpackInvertsPack) {
 // weights are repacked in row groups (the last 5 rows stay unpacked); and
 // get_rows reads the repacked matrix as it read the original.
 TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
-    const int64_t K = 32 * 5, M = 37, N = 9;
+    const int64_t M = 37, N = 9;
     for (ggml_type type : weight_types) {
+        const int64_t K = ggml_blck_size(type) == 256 ? 256 * 3 : 32 * 5;
         ggml_context *ctx = ggml_init({4 << 20, nullptr, false});
         ggml_tensor *a = ggml_new_tensor_2d(ctx, type, K, M);
         std::vector<float> av = test::random_floats(size_t(K * M), rng);
@@ -873,7 +1164,7 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
         const std::vector<float> rows_before(static_cast<const float *>(rows->data),
                                              static_cast<const float *>(rows->data) + K * M);
         ggml_planner_free(planner);
-        if (!ggml_is_quantized(type)) {
+        if (ggml::traits_of(type).group.payload_size == 0) { // floats, formats without groups
             EXPECT_FALSE(ggml_repack_rows(a)) << ggml_type_name(type);
             ggml_free(ctx);
             continue;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <malloc.h>
 #include <optional>
 #include <stdexcept>
 
@@ -375,6 +376,35 @@ TEST(GgufWriter, FailedWriteLeavesExistingFileUntouched) {
     EXPECT_NE(error.find("no/such/dir/model.gguf.tmp: cannot create"), std::string::npos) << error;
 }
 
+TEST(GgufWriter, TheTemporaryFileNeverWritesThroughWhatIsThere) {
+    test::temp_dir dir;
+    const std::string out = dir.file("model.gguf"), tmp = gguf_writer::temp_path(out);
+    const std::string victim = dir.file("victim.txt");
+    test::write_bytes(victim, {'k', 'e', 'e', 'p'});
+    gguf_writer w;
+    w.set_string("general.name", "x");
+    std::string error;
+
+    // a planted link: refused, its target untouched (O_TRUNC followed it)
+    std::filesystem::create_symlink(victim, tmp);
+    EXPECT_FALSE(w.write(out, &error));
+    EXPECT_EQ(error, tmp + ": exists and is not a regular file (a symbolic link?), so it is not "
+                           "replaced; remove it or choose another output");
+    EXPECT_EQ(test::read_text(victim), "keep");
+    EXPECT_TRUE(std::filesystem::is_symlink(tmp));
+    EXPECT_FALSE(std::filesystem::exists(out));
+    std::filesystem::remove(tmp);
+
+    // a leftover regular file is replaced, not written into: another name of
+    // the same file (a hard link) keeps its bytes
+    std::filesystem::create_hard_link(victim, tmp);
+    ASSERT_TRUE(w.write(out, &error)) << error;
+    EXPECT_EQ(test::read_text(victim), "keep");
+    EXPECT_FALSE(std::filesystem::exists(tmp));
+    std::string reopen_error;
+    EXPECT_NE(gguf_file::open(out, &reopen_error), nullptr) << reopen_error;
+}
+
 // ------------------------------------------------------------------ malformed files
 
 // GGUF bytes encoded field by field, independently of gguf_writer, so the
@@ -520,6 +550,11 @@ TEST(GgufMalformed, EachDefectGivesItsMessage) {
              f.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT32).u32(3));
          },
          "the alignment 3 is not a power of two"},
+        {"alignment 2",
+         [](raw_file &f) {
+             f.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT32).u32(2));
+         },
+         "the alignment 2 is not from 4 to 2^31"},
         {"alignment as u64",
          [](raw_file &f) {
              f.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT64).u64(32));
@@ -586,6 +621,60 @@ TEST(GgufMalformed, EachDefectGivesItsMessage) {
         EXPECT_NE(error.find(d.message), std::string::npos)
             << d.what << ": expected \"" << d.message << "\" in \"" << error << "\"";
     }
+}
+
+TEST(GgufMalformed, AlignmentsThatMisalignTheDataAreRefused) {
+    // With general.alignment 1 tensor data may start at any byte, and the
+    // kernels read F32, F16 and block scales in place: refused, whole.
+    raw_file f;
+    f.alignment = 1;
+    f.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT32).u32(1));
+    f.tensors[1].offset = 65; // t1's Q4_0 scale at an odd address
+    f.data_bytes = 83;
+    EXPECT_EQ(parse_error(f.bytes()),
+              "bad.gguf: key 'general.alignment': the alignment 1 is not from 4 to 2^31: tensor "
+              "data is read in place, and F32 and I32 elements need 4-byte alignment");
+    gguf_writer w;
+    w.set_u32("general.alignment", 2);
+    expect_write_fails(w, "key 'general.alignment': the alignment 2 is not from 4 to 2^31");
+    raw_file four;
+    four.alignment = 4;
+    four.kvs.push_back(raw_bytes().str("general.alignment").u32(T_UINT32).u32(4));
+    EXPECT_EQ(parse_error(four.bytes()), "(no error)");
+}
+
+// Bytes on the heap now (glibc's count; 0 under AddressSanitizer, which
+// keeps its own).
+size_t heap_bytes() { return mallinfo2().uordblks; }
+
+TEST(GgufReader, ArraysCostAboutTheirSizeInTheFile) {
+    // A variant per element made a 50 MB array of bytes cost 2 GB before
+    // anything was checked: numbers now stay in the mapping, and a string
+    // costs one offset (as much as its length field in the file).
+    const uint64_t n = uint64_t(1) << 23;
+    raw_bytes r;
+    r.u32(0x46554747).u32(3).u64(0).u64(2);
+    r.str("bytes").u32(T_ARRAY).u32(T_UINT8).u64(n);
+    r.b.resize(r.b.size() + n, 7);
+    r.str("strings").u32(T_ARRAY).u32(T_STRING).u64(n / 8);
+    r.b.resize(r.b.size() + n, 0); // n / 8 empty strings: their length fields
+    test::temp_dir dir;
+    test::write_bytes(dir.file("big.gguf"), r.b);
+    r = raw_bytes();
+
+    const size_t before = heap_bytes();
+    auto f = open_ok(dir.file("big.gguf"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_LT(heap_bytes() - before, 2 * n) << "the file is " << f->file_size() << " bytes";
+    std::string error;
+    const gguf_array *bytes = gguf_get_array(*f, "bytes", gguf_type::UINT8, &error);
+    ASSERT_NE(bytes, nullptr) << error;
+    EXPECT_EQ(bytes->values.size(), n);
+    EXPECT_EQ(bytes->values[n - 1], gguf_scalar(uint64_t(7)));
+    const gguf_array *strings = gguf_get_array(*f, "strings", gguf_type::STRING, &error);
+    ASSERT_NE(strings, nullptr) << error;
+    EXPECT_EQ(strings->values.size(), n / 8);
+    EXPECT_EQ(strings->values[n / 8 - 1], gguf_scalar(std::string()));
 }
 
 TEST(GgufMalformed, EveryTruncationOfASmallFileIsAnError) {

@@ -471,6 +471,22 @@ TEST(GptqImport, RefusesCheckpointsItCannotImportExactly) {
     }
 }
 
+TEST(GptqImport, AnEmptyQweightOfHugeRowsIsRefusedBeforeItsSizeIsComputed) {
+    // [2^62, 0] holds no data, so the safetensors reader accepts it; the
+    // inputs it implies, 2^62 / 4 * 32, overflowed int64
+    test::temp_dir dir;
+    const std::string file = dir.file("model.safetensors");
+    test::write_bytes(file, test::safetensors_bytes({{"l.qweight", "I32", {1ll << 62, 0}, {}},
+                                                     {"l.qzeros", "I32", {1, 0}, {}},
+                                                     {"l.scales", "F16", {1, 0}, {}}}));
+    std::string error;
+    const auto st = convert::safetensors_set::open_dir(dir.file(""), &error);
+    ASSERT_NE(st, nullptr) << error;
+    convert::gptq_linear l;
+    EXPECT_FALSE(convert::gptq_linear::open(*st, "l", convert::gptq_config{}, &l, &error));
+    EXPECT_EQ(error, file + ": tensor 'l.qweight' is empty (shape [4611686018427387904, 0])");
+}
+
 // ------------------------------------------------------------------ the real checkpoint
 
 struct reference_logits {
@@ -569,7 +585,8 @@ TEST(GptqRealCheckpoint, ConvertsExactlyAndMatchesTheReferenceLogits) {
     EXPECT_EQ(model->layers[0].wq.input_perm, model->layers[0].wk.input_perm);
     EXPECT_EQ(model->layers[0].wq.input_perm, model->layers[0].wv.input_perm);
     kv_cache kv;
-    ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32));
+    std::string kv_error;
+    ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32, &kv_error)) << kv_error;
     ggml_context *gctx = ggml_init({64 << 20, nullptr, true});
     const forward_graph fg = build_forward(gctx, *model, kv, 4, true);
     int gathers = 0;

@@ -154,7 +154,8 @@ TEST(LayerCalibration, ChainedLayersReproduceTheForwardPass) {
 
     // the whole model's forward pass, its last residual stream kept
     kv_cache kv;
-    ASSERT_TRUE(kv.init(hp, uint32_t(n), GGML_TYPE_F32));
+    std::string error;
+    ASSERT_TRUE(kv.init(hp, uint32_t(n), GGML_TYPE_F32, &error)) << error;
     const size_t graph_size = forward_graph_size(hp);
     std::vector<uint8_t> arena(ggml_tensor_overhead() * graph_size +
                                ggml_graph_overhead(graph_size));

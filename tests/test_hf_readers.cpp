@@ -160,6 +160,10 @@ TEST(Safetensors, RefusesMalformedFiles) {
              R"({"t": {"dtype": "F32", "shape": [4294967296, 4294967296, 4], "data_offsets": [0, 8]}})",
              8),
          "impossibly large shape"},
+        {with_header(
+             R"({"t": {"dtype": "U8", "shape": [4294967296, 2147483648, 1], "data_offsets": [0, 8]}})",
+             8),
+         "impossibly large shape"},
         {with_header(R"({"t": 5})", 0), "tensor 't' is a number, not an object"},
         {with_header(std::string("{").append(ok_entry).append(
                          R"(, "u": {"dtype": "I32", "shape": [1], "data_offsets": [4, 8]}})"),
@@ -172,6 +176,22 @@ TEST(Safetensors, RefusesMalformedFiles) {
         const std::string error = st_error(bytes);
         EXPECT_NE(error.find(message), std::string::npos) << message << "\n  in: " << error;
     }
+}
+
+TEST(Safetensors, AShapeWithAZeroHasNoElementsWhateverItsOtherDimensions) {
+    // [2^32, 2^31, 0] holds no data; its element count overflowed int64 on
+    // the way to 0
+    test::temp_dir dir;
+    test::write_bytes(
+        dir.file("zero.safetensors"),
+        with_header(
+            R"({"t": {"dtype": "F32", "shape": [4294967296, 2147483648, 0], "data_offsets": [0, 0]}})",
+            0));
+    std::string error;
+    auto f = convert::safetensors_file::open(dir.file("zero.safetensors"), &error);
+    ASSERT_NE(f, nullptr) << error;
+    EXPECT_EQ(f->tensors()[0].n_elements(), 0);
+    EXPECT_EQ(f->tensors()[0].size, 0u);
 }
 
 TEST(Safetensors, TruncatedAndCorruptedFilesNeverCrash) {

@@ -1,11 +1,14 @@
-// The quantize tool, run as a program on stories260K: every type gets the
-// tensor types of the plan and exactly the bytes of ggml's reference
-// quantizers, the metadata llama.cpp expects, tensors in llama.cpp's order,
-// the same bytes for any thread count; and the output is never half-written,
-// never the input, and bad input fails with a message.
+// The quantize tool, run as a program on stories260K: every preset gives
+// the file llama.cpp's llama-quantize gives (its tensor types and sha256,
+// tests/data/quants/stories260K-presets.txt), each tensor exactly the bytes
+// of ggml's reference quantizers, the same bytes for any thread count;
+// --pure gives llama.cpp's bytes of every type on tiny256; and the output is
+// never half-written, never the input, and bad input fails with a message.
 #include "file_util.h"
 #include "gguf.h"
 #include "llama.h"
+#include "sections_file.h"
+#include "sha256.h"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -111,20 +115,29 @@ std::vector<std::string> llama_cpp_order() {
 
 // llama.cpp's general.file_type ids, and ours (documented in quantize -h).
 const std::map<std::string, uint64_t> FILE_TYPE_IDS = {
-    {"F32", 0}, {"F16", 1}, {"Q8_0", 7}, {"Q4_0", 2}, {"Q4_1", 3}, {"Q4_Z", 2048}, {"Q3_Z", 2049}};
+    {"F32", 0},     {"F16", 1},     {"BF16", 32},   {"Q8_0", 7},    {"Q4_0", 2},    {"Q4_1", 3},
+    {"Q5_0", 8},    {"Q5_1", 9},    {"Q2_K", 10},   {"Q3_K_S", 11}, {"Q3_K_M", 12}, {"Q3_K_L", 13},
+    {"Q4_K_S", 14}, {"Q4_K_M", 15}, {"Q5_K_S", 16}, {"Q5_K_M", 17}, {"Q6_K", 18},   {"IQ4_NL", 25},
+    {"IQ4_XS", 30}, {"Q4_Z", 2048}, {"Q3_Z", 2049}};
+
+// What llama-quantize made of stories260K per preset: [PRESET] sha256 of
+// the file, then "tensor TYPE" in file order.
+const std::map<std::string, test::section> &llama_cpp_presets() {
+    static const std::map<std::string, test::section> presets =
+        test::read_sections(test::data("quants/stories260K-presets.txt"));
+    return presets;
+}
 
 // ------------------------------------------------------------------ every type
 
 class QuantizeType : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
-    const std::string type_name = GetParam();
-    const ggml_type type = type_named(type_name);
-    const bool quantized = ggml_is_quantized(type);
+    const std::string preset = GetParam();
     test::temp_dir dir;
     const std::string out_path = dir.file("out.gguf");
     // lower case on purpose: TYPE is case-insensitive
-    std::string lower = type_name;
+    std::string lower = preset;
     for (char &c : lower) c = char(std::tolower(c));
     const test::run_result r = quantize(MODEL + " " + out_path + " " + lower + " -t 2");
     ASSERT_EQ(r.status, 0) << r.output;
@@ -132,41 +145,62 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
     auto out = open_ok(out_path);
     ASSERT_TRUE(in && out);
 
-    // tensors: llama.cpp's order, each of the planned type with the reference bytes
+    // tensors: llama.cpp's order and types (ours, Q4_Z and Q3_Z, follow the
+    // rules of a preset without a mix: the tied embedding is the output,
+    // Q6_K, which 64-wide rows turn into Q8_0), each with the reference bytes
     std::vector<std::string> names;
     for (const gguf_tensor &t : out->tensors()) names.push_back(t.name);
     EXPECT_EQ(names, llama_cpp_order());
-    for (const gguf_tensor &t : out->tensors()) {
+    const auto oracle = llama_cpp_presets().find(preset);
+    const bool ours = preset == "Q4_Z" || preset == "Q3_Z";
+    ASSERT_TRUE(ours || oracle != llama_cpp_presets().end()) << preset;
+    for (size_t i = 0; i < out->tensors().size(); i++) {
+        const gguf_tensor &t = out->tensors()[i];
         const gguf_tensor *src = in->find_tensor(t.name);
         ASSERT_NE(src, nullptr) << t.name;
-        ggml_type want = type;
-        if (t.n_dims == 1)
+        ggml_type want; // set by every branch
+        if (!ours) {
+            ASSERT_EQ(oracle->second.lines[i].first, t.name);
+            want = type_named(oracle->second.lines[i].second);
+        } else if (t.n_dims == 1) {
             want = GGML_TYPE_F32;
-        else if (t.name == "token_embd.weight" && quantized)
+        } else if (t.name == "token_embd.weight") {
             want = GGML_TYPE_Q8_0;
-        else if (t.ne[0] == 172 && quantized)
+        } else if (t.ne[0] == 172) {
             want = GGML_TYPE_F16; // ffn_down: 172 % 32 != 0
-        EXPECT_EQ(t.type, want) << t.name << " is " << ggml_type_name(t.type);
+        } else {
+            want = type_named(preset);
+        }
+        EXPECT_EQ(t.type, want) << preset << " " << t.name << " is " << ggml_type_name(t.type);
         EXPECT_EQ(t.n_dims, src->n_dims) << t.name;
         for (int d = 0; d < GGML_MAX_DIMS; d++) EXPECT_EQ(t.ne[d], src->ne[d]) << t.name;
-        EXPECT_TRUE(holds(t, reference_bytes(*src, want)))
-            << t.name << " as " << ggml_type_name(want);
+        EXPECT_TRUE(holds(t, reference_bytes(*src, t.type)))
+            << t.name << " as " << ggml_type_name(t.type);
         EXPECT_EQ(t.offset % out->alignment(), 0u) << t.name;
     }
     EXPECT_EQ(out->alignment(), in->alignment());
+    // and the whole file is llama-quantize's, byte for byte
+    if (!ours) {
+        const std::vector<uint8_t> bytes = test::read_bytes(out_path);
+        EXPECT_EQ(test::sha256(bytes.data(), bytes.size()), oracle->second.value) << preset;
+    }
 
-    // the fallback is announced for each layer's ffn_down, and only when it happens
+    // the fallback of ffn_down (172 wide: not even 32 fits) is announced
+    // for each layer, and only when it happens
     for (int l = 0; l < 5; l++) {
-        const std::string message = "blk." + std::to_string(l) +
-                                    ".ffn_down.weight: rows of 172 do not fit " + type_name +
-                                    " blocks of 32; stored as F16 instead";
-        EXPECT_EQ(r.output.find(message) != std::string::npos, quantized) << message << "\n"
-                                                                          << r.output;
+        const std::string name = "blk." + std::to_string(l) + ".ffn_down.weight";
+        const bool falls_back = out->find_tensor(name)->type == GGML_TYPE_F16 && preset != "F16";
+        const size_t at = r.output.find(name + ": rows of 172 do not fit ");
+        EXPECT_EQ(at != std::string::npos, falls_back) << name << "\n" << r.output;
+        if (at != std::string::npos) {
+            const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+            EXPECT_TRUE(line.ends_with("; stored as F16 instead")) << line;
+        }
     }
 
     // metadata: the input's, plus the two keys llama.cpp sets
     std::string e;
-    EXPECT_EQ(gguf_get_uint(*out, "general.file_type", &e), FILE_TYPE_IDS.at(type_name));
+    EXPECT_EQ(gguf_get_uint(*out, "general.file_type", &e), FILE_TYPE_IDS.at(preset));
     EXPECT_EQ(out->find("general.file_type")->type, gguf_type::UINT32);
     EXPECT_EQ(gguf_get_uint(*out, "general.quantization_version", &e), 2u);
     EXPECT_EQ(out->find("general.quantization_version")->type, gguf_type::UINT32);
@@ -184,7 +218,7 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
     EXPECT_NE(r.output.find("47/47"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("MB/s"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("bits per weight"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("general.file_type " + std::to_string(FILE_TYPE_IDS.at(type_name))),
+    EXPECT_NE(r.output.find("general.file_type " + std::to_string(FILE_TYPE_IDS.at(preset))),
               std::string::npos)
         << r.output;
     EXPECT_FALSE(exists(out_path + ".tmp"));
@@ -206,9 +240,36 @@ TEST_P(QuantizeType, ThreadCountDoesNotChangeTheBytes) {
     EXPECT_EQ(files[0], files[2]);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllTypes, QuantizeType,
-                         ::testing::Values("F32", "F16", "Q8_0", "Q4_0", "Q4_1", "Q4_Z", "Q3_Z"),
+INSTANTIATE_TEST_SUITE_P(AllPresets, QuantizeType,
+                         ::testing::Values("F32", "F16", "BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S",
+                                           "Q5_1", "Q5_0", "Q4_K_M", "Q4_K_S", "Q4_1", "Q4_0",
+                                           "IQ4_NL", "IQ4_XS", "Q3_K_L", "Q3_K_M", "Q3_K_S", "Q2_K",
+                                           "Q4_Z", "Q3_Z"),
                          [](const auto &info) { return info.param; });
+
+// --pure: every matrix of the type, as llama-quantize --pure made the
+// tiny256 files of tests/data/quants: the same bytes for every type.
+TEST(Quantize, PureGivesLlamaCppsBytesOfEveryType) {
+    test::temp_dir dir;
+    const std::string f32 = test::data("quants/tiny256-F32.gguf");
+    for (const char *type : {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K",
+                             "Q6_K", "IQ4_NL", "IQ4_XS", "BF16"}) {
+        const std::string out_path = dir.file(std::string(type) + ".gguf");
+        const test::run_result r = quantize(f32 + " " + out_path + " " + type + " --pure");
+        ASSERT_EQ(r.status, 0) << r.output;
+        EXPECT_NE(r.output.find("(pure)"), std::string::npos) << r.output;
+        auto out = open_ok(out_path);
+        auto theirs = open_ok(test::data("quants/tiny256-" + std::string(type) + ".gguf"));
+        ASSERT_TRUE(out && theirs);
+        ASSERT_EQ(out->tensors().size(), theirs->tensors().size());
+        for (const gguf_tensor &t : theirs->tensors()) {
+            const gguf_tensor *o = out->find_tensor(t.name);
+            ASSERT_NE(o, nullptr) << t.name;
+            EXPECT_EQ(o->type, t.type) << type << " " << t.name;
+            EXPECT_TRUE(same_bytes(*o, t)) << type << " " << t.name;
+        }
+    }
+}
 
 // ------------------------------------------------------------------ inputs and options
 
@@ -316,11 +377,15 @@ TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
         std::string flags;
         ggml_type embd, output;
     };
+    // by default, as llama.cpp: an embedding of its own gets the preset's
+    // type, the output Q6_K, which falls back to Q8_0 (rows of 64); a type
+    // given falls back the same way (Q4_K -> Q5_0)
     for (const case_ &c :
-         std::vector<case_>{{"", GGML_TYPE_Q8_0, GGML_TYPE_Q8_0},
+         std::vector<case_>{{"", GGML_TYPE_Q4_1, GGML_TYPE_Q8_0},
                             {"--embd-type keep --output-type keep", GGML_TYPE_F32, GGML_TYPE_F32},
                             {"--embd-type q4_z --output-type Q3_Z", GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z},
-                            {"--output-type f16", GGML_TYPE_Q8_0, GGML_TYPE_F16}}) {
+                            {"--output-type f16", GGML_TYPE_Q4_1, GGML_TYPE_F16},
+                            {"--embd-type q4_k", GGML_TYPE_Q5_0, GGML_TYPE_Q8_0}}) {
         const std::string out_path = dir.file("out.gguf");
         const test::run_result r = quantize(untied + " " + out_path + " Q4_1 " + c.flags);
         ASSERT_EQ(r.status, 0) << c.flags << "\n" << r.output;
@@ -341,10 +406,12 @@ TEST(Quantize, EmbeddingAndOutputTypesCanBeChosen) {
         quantize(MODEL + " " + dir.file("tied.gguf") + " Q4_1 --output-type q4_0");
     ASSERT_EQ(tied.status, 0) << tied.output;
     EXPECT_NE(tied.output.find("--output-type has no effect"), std::string::npos) << tied.output;
+    // activations' types are no weight types
     const test::run_result bad =
-        quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q5_k");
+        quantize(MODEL + " " + dir.file("x.gguf") + " Q4_1 --embd-type q8_k");
     EXPECT_EQ(bad.status, 1);
-    EXPECT_NE(bad.output.find("'q5_k' is not keep or one of F32, F16, Q8_0"), std::string::npos)
+    EXPECT_NE(bad.output.find("'q8_k' is not keep or one of F32, F16, BF16, Q4_0"),
+              std::string::npos)
         << bad.output;
 }
 
@@ -394,8 +461,9 @@ void expect_failure(const std::string &args, const std::string &out, const std::
 TEST(Quantize, BadInputFailsWithAMessageAndNoOutput) {
     test::temp_dir dir;
     const std::string out = dir.file("out.gguf");
-    expect_failure(MODEL + " " + out + " q5_0", out,
-                   "unknown TYPE 'q5_0'; choose one of F32, F16, Q8_0, Q4_0, Q4_1, Q4_Z, Q3_Z");
+    expect_failure(MODEL + " " + out + " q7_0", out,
+                   "unknown TYPE 'q7_0'; choose one of F32, F16, BF16, Q8_0, Q6_K, Q5_K_M");
+    expect_failure(MODEL + " " + out + " q4_k_l", out, "unknown TYPE 'q4_k_l'");
     expect_failure(MODEL + " " + out + " q8_1", out, "unknown TYPE 'q8_1'");
     expect_failure(dir.file("missing.gguf") + " " + out + " q4_0", out,
                    "missing.gguf: cannot open");
@@ -419,13 +487,114 @@ TEST(Quantize, BadInputFailsWithAMessageAndNoOutput) {
     expect_failure(MODEL + " " + no_dir + " q4_0", no_dir, "cannot create");
 }
 
+// The bundled model with element `column` of row `row` of tensor `name` set
+// to `value`.
+void write_with_weight(const std::string &path, const std::string &name, int64_t row,
+                       int64_t column, float value) {
+    auto in = open_ok(MODEL);
+    ASSERT_NE(in, nullptr);
+    gguf_writer w;
+    for (const gguf_kv &kv : in->metadata()) w.set(kv.key, kv.value);
+    std::vector<float> changed;
+    for (const gguf_tensor &t : in->tensors()) {
+        if (t.name != name) {
+            w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+            continue;
+        }
+        ASSERT_EQ(t.type, GGML_TYPE_F32);
+        changed.assign(static_cast<const float *>(t.data),
+                       static_cast<const float *>(t.data) + t.size / 4);
+        changed[size_t(row * t.ne[0] + column)] = value;
+        w.add_tensor(t.name, t.type, t.n_dims, t.ne, changed.data());
+    }
+    std::string error;
+    ASSERT_TRUE(w.write(path, &error)) << error;
+}
+
+// The loader takes a matrix of any weight type, but not of the types that
+// only activations have (Q8_1, Q8_K): there is no dot product for them.
+TEST(Quantize, LoaderRefusesActivationTypesAsWeights) {
+    test::temp_dir dir;
+    const std::string path = dir.file("q8_1.gguf");
+    {
+        auto in = open_ok(MODEL);
+        gguf_writer w;
+        for (const gguf_kv &kv : in->metadata()) w.set(kv.key, kv.value);
+        std::vector<uint8_t> q8_1;
+        for (const gguf_tensor &t : in->tensors()) {
+            if (t.name != "blk.0.attn_q.weight") {
+                w.add_tensor(t.name, t.type, t.n_dims, t.ne, t.data);
+                continue;
+            }
+            q8_1.resize(ggml_row_size(GGML_TYPE_Q8_1, t.ne[0]) * size_t(n_rows(t)));
+            ggml_quantize_rows(GGML_TYPE_Q8_1, static_cast<const float *>(t.data), q8_1.data(),
+                               n_rows(t), t.ne[0]);
+            w.add_tensor(t.name, GGML_TYPE_Q8_1, t.n_dims, t.ne, q8_1.data());
+        }
+        std::string error;
+        ASSERT_TRUE(w.write(path, &error)) << error;
+    }
+    EXPECT_EQ(llama_model_load(path.c_str()), nullptr);
+    EXPECT_NE(std::string(llama_last_error())
+                  .find("tensor 'blk.0.attn_q.weight' has type Q8_1, which a weight cannot have"),
+              std::string::npos)
+        << llama_last_error();
+}
+
+TEST(Quantize, WeightsThatAreNotFiniteAreRefusedByName) {
+    // the quantizers would write garbage for them (and convert NaN to an
+    // integer, which is undefined), and the tool used to exit 0
+    test::temp_dir dir;
+    const std::string nan_model = dir.file("nan.gguf"), inf_model = dir.file("inf.gguf");
+    const std::string out = dir.file("out.gguf");
+    write_with_weight(nan_model, "blk.1.attn_k.weight", 3, 5, std::nanf(""));
+    write_with_weight(inf_model, "blk.4.ffn_up.weight", 100, 63, -INFINITY);
+    const std::string nan_message =
+        "quantize: tensor 'blk.1.attn_k.weight' row 3 column 5 is nan: weights that are not "
+        "finite cannot be quantized (is the model broken?)\n";
+    for (const char *type : {"Q4_0", "Q8_0", "Q4_K_M", "F16"}) {
+        const test::run_result r = quantize(nan_model + " " + out + " " + type);
+        EXPECT_EQ(r.status, 1) << r.output;
+        EXPECT_EQ(r.output.substr(r.output.rfind("quantize: ")), nan_message) << type;
+        EXPECT_FALSE(exists(out));
+        EXPECT_FALSE(exists(out + ".tmp"));
+    }
+    const test::run_result r = quantize(inf_model + " " + out + " Q4_Z -t 3");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(r.output.substr(r.output.rfind("quantize: ")),
+              "quantize: tensor 'blk.4.ffn_up.weight' row 100 column 63 is -inf: weights that are "
+              "not finite cannot be quantized (is the model broken?)\n");
+    const test::run_result g =
+        quantize(nan_model + " " + out + " Q4_Z --gptq --calib " +
+                 test::data("wikitext-2/wiki.valid.head.tokens") + " --calib-chunks 2");
+    EXPECT_EQ(g.status, 1) << g.output;
+    EXPECT_EQ(g.output.substr(g.output.rfind("quantize: ")), nan_message) << g.output;
+    EXPECT_FALSE(exists(out));
+}
+
+TEST(Quantize, APlantedTemporaryLinkIsNotFollowed) {
+    // out.gguf.tmp linked to another file made the tool overwrite that file
+    test::temp_dir dir;
+    const std::string out = dir.file("out.gguf"), victim = dir.file("victim.txt");
+    { std::ofstream(victim) << "precious"; }
+    std::filesystem::create_symlink(victim, out + ".tmp");
+    const test::run_result r = quantize(MODEL + " " + out + " Q4_0");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(out + ".tmp: exists and is not a regular file"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(test::read_text(victim), "precious");
+    EXPECT_FALSE(exists(out));
+}
+
 TEST(Quantize, HelpDocumentsEverything) {
     const test::run_result r = quantize("-h");
     EXPECT_EQ(r.status, 0);
     for (const char *text :
          {"IN.gguf OUT.gguf TYPE", "-t, --threads N", "--embd-type TYPE|keep",
-          "--output-type TYPE|keep", "--allow-requantize", "Q4_Z    4.75  2048",
-          "Q3_Z    3.75  2049", "Q4_1    5.00     3", "stored as F16", "OUT.tmp"})
+          "--output-type TYPE|keep", "--allow-requantize", "--pure", "Q4_Z    Q4_Z    4.75  2048",
+          "Q3_Z    Q3_Z    3.75  2049", "Q4_1    Q4_1    5.00     3", "Q4_K_M  Q4_K    4.50    15",
+          "Q2_K    Q2_K    2.62    10", "IQ4_XS  IQ4_XS  4.25    30", "BF16    BF16   16.00    32",
+          "Q3_K, Q4_K, Q5_K", "Q6_K -> Q8_0", "OUT.tmp"})
         EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
 }
 

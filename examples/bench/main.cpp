@@ -18,8 +18,8 @@ bool parse_types(const std::string &list, std::vector<ggml_type> *types, const a
     std::stringstream ss(list);
     for (std::string name; std::getline(ss, name, ',');) {
         ggml_type t;
-        if (!ggml_type_from_name(name.c_str(), &t) || t == GGML_TYPE_I32 || t == GGML_TYPE_Q8_1) {
-            p.error("'" + name + "' is not a weight type (F32, F16, Q8_0, Q4_0, Q4_1, Q4_Z, Q3_Z)");
+        if (!ggml_type_from_name(name.c_str(), &t) || !ggml_is_weight_type(t)) {
+            p.error("'" + name + "' is not a weight type (" + args::weight_type_names() + ")");
             return false;
         }
         types->push_back(t);

@@ -8,6 +8,16 @@
 
 namespace args {
 
+std::string weight_type_names() {
+    std::vector<ggml_type> all(ggml_types(nullptr, 0));
+    ggml_types(all.data(), all.size());
+    std::string names;
+    for (ggml_type t : all)
+        if (ggml_is_weight_type(t))
+            names += (names.empty() ? "" : ", ") + std::string(ggml_type_name(t));
+    return names;
+}
+
 namespace {
 
 std::string range_error(const std::string &value, const std::string &what) {
@@ -162,8 +172,8 @@ flag threads_flag(int32_t *n_threads) {
 
 flag ctx_flag(uint32_t *n_ctx) {
     return uint_flag({"-c", "--ctx-size"},
-                     "context size in tokens; 0 = the model's training context", 0, 1u << 20,
-                     n_ctx);
+                     "context size in tokens; 0 = the model's training context, at most 4096", 0,
+                     1u << 20, n_ctx);
 }
 
 flag batch_flag(uint32_t *n_batch) {

@@ -3,12 +3,18 @@
 // and -h is generated from the same table.
 #pragma once
 
+#include "ggml.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace args {
+
+// The types ggml can multiply as weights ("F32, F16, ..."), for the
+// messages of flags that take one.
+std::string weight_type_names();
 
 struct flag {
     std::vector<std::string> names; // e.g. {"-m", "--model"}

@@ -6,6 +6,11 @@
  * gives the graph's intermediate results memory (reusing it once a result's
  * last reader has run) and a thread pool computes it.
  *
+ * Errors: misuse (wrong shapes or types, a full arena) is a bug in the
+ * caller and aborts with a message, as in ggml; running out of memory or
+ * threads is reported by a NULL or false return. No C++ exception leaves a
+ * function of this header.
+ *
  * Conventions (as in ggml): ne[0] is the fastest-varying dimension (the row
  * length), nb[i] is the byte stride of dimension i, and
  * ggml_mul_mat(a, b) computes a * b^T over rows: result[i1][j] = dot(a row j,
@@ -36,9 +41,21 @@ enum ggml_type {
     GGML_TYPE_F16 = 1,
     GGML_TYPE_Q4_0 = 2,
     GGML_TYPE_Q4_1 = 3,
+    GGML_TYPE_Q5_0 = 6,
+    GGML_TYPE_Q5_1 = 7,
     GGML_TYPE_Q8_0 = 8,
     GGML_TYPE_Q8_1 = 9,
+    /* K-quants: super-blocks of 256 weights; Q8_K is their activation type */
+    GGML_TYPE_Q2_K = 10,
+    GGML_TYPE_Q3_K = 11,
+    GGML_TYPE_Q4_K = 12,
+    GGML_TYPE_Q5_K = 13,
+    GGML_TYPE_Q6_K = 14,
+    GGML_TYPE_Q8_K = 15,
+    GGML_TYPE_IQ4_NL = 20,
+    GGML_TYPE_IQ4_XS = 23,
     GGML_TYPE_I32 = 26,
+    GGML_TYPE_BF16 = 30,
     GGML_TYPE_Q4_Z = 1024,
     GGML_TYPE_Q3_Z = 1025,
 };
@@ -47,6 +64,9 @@ typedef uint16_t ggml_fp16_t;
 
 /* False for ids that are not a type this library knows. */
 bool ggml_type_is_valid(uint32_t type);
+/* Every type this library knows: writes the first `max` of them to `types`
+ * (which may be NULL when max is 0) and returns how many there are. */
+size_t ggml_types(enum ggml_type *types, size_t max);
 /* "F32", "Q4_Z", ...; NULL for an unknown type. */
 const char *ggml_type_name(enum ggml_type type);
 /* Case-insensitive lookup by name; returns false if there is none. */
@@ -56,6 +76,9 @@ int64_t ggml_blck_size(enum ggml_type type);
 /* Bytes in one block. */
 size_t ggml_type_size(enum ggml_type type);
 bool ggml_is_quantized(enum ggml_type type);
+/* Whether tensors of this type can be weights of mul_mat: false for the
+ * activation-only types (Q8_1, Q8_K) and I32. */
+bool ggml_is_weight_type(enum ggml_type type);
 /* Bytes of a row of ne elements; ne must be a multiple of the block size. */
 size_t ggml_row_size(enum ggml_type type, int64_t ne);
 /* The type mul_mat converts activations to before the dot product with
@@ -71,7 +94,8 @@ void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
 /* Reference (bit-exact, portable) conversion of nrows rows of n_per_row
  * floats into blocks of `type` (any type, F32 included). Returns the bytes
  * written, or 0 when n_per_row is not a multiple of the block size, in which
- * case nothing is written. */
+ * case nothing is written. The floats must be finite (the quantize tool
+ * refuses tensors that are not). */
 size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
                           int64_t n_per_row);
 /* As ggml_quantize_rows, with an importance per column (n_per_row values
@@ -171,7 +195,8 @@ void ggml_free(struct ggml_context *ctx);
 /* Drops every tensor and graph of the context, keeping its arena. */
 void ggml_reset(struct ggml_context *ctx);
 size_t ggml_used_mem(const struct ggml_context *ctx);
-/* Arena bytes taken by one tensor's header, and by a graph of n nodes. */
+/* Arena bytes taken by one tensor's header (and an op's bookkeeping), and by
+ * a graph of n nodes. */
 size_t ggml_tensor_overhead(void);
 size_t ggml_graph_overhead(size_t n_nodes);
 
@@ -201,13 +226,16 @@ bool ggml_is_contiguous(const struct ggml_tensor *t);
 bool ggml_are_same_shape(const struct ggml_tensor *a, const struct ggml_tensor *b);
 int ggml_n_dims(const struct ggml_tensor *t);
 
+/* Whether ggml_repack_rows can repack t: a contiguous matrix (not a view,
+ * not 3-D) of at least 8 rows, with data, of a type with a grouped layout
+ * (not F32, F16), not repacked yet. */
+bool ggml_can_repack_rows(const struct ggml_tensor *t);
 /* Rearranges the rows of a weight matrix in place into groups of 8, the
  * layout the mul_mat kernels read fastest, and sets
  * GGML_TENSOR_FLAG_ROW_GROUPS; the last ne[1] % 8 rows stay as they were.
  * Afterwards only mul_mat (as its first operand) and get_rows may read it,
- * with the same results as before. False, and nothing changed, for a type
- * without a grouped layout (F32, F16), fewer than 8 rows, a view, a
- * non-contiguous or 3-D tensor, or one already repacked. */
+ * with the same results as before. False, and nothing changed, when it
+ * cannot (ggml_can_repack_rows) or memory for one group runs out. */
 bool ggml_repack_rows(struct ggml_tensor *t);
 
 /* ---------------------------------------------------------------- views */
@@ -322,6 +350,7 @@ struct ggml_tensor *ggml_graph_get_tensor(const struct ggml_cgraph *graph, const
  * run; results (flagged outputs, or tensors and views nobody reads) keep
  * theirs. */
 struct ggml_planner;
+/* NULL when out of memory. */
 struct ggml_planner *ggml_planner_new(bool reuse);
 void ggml_planner_free(struct ggml_planner *planner);
 /* Plans and allocates; false (with a message on stderr) if a leaf has no data
@@ -331,14 +360,17 @@ bool ggml_planner_alloc_graph(struct ggml_planner *planner, struct ggml_cgraph *
 size_t ggml_planner_graph_bytes(const struct ggml_planner *planner);
 size_t ggml_planner_buffer_bytes(const struct ggml_planner *planner);
 
-/* Worker threads, created once and reused; thread 0 is the caller's. */
+/* Worker threads, created once and reused; thread 0 is the caller's. NULL
+ * when the threads (or memory) cannot be had. */
 struct ggml_threadpool;
 struct ggml_threadpool *ggml_threadpool_new(int n_threads);
 void ggml_threadpool_free(struct ggml_threadpool *pool);
 int ggml_threadpool_n_threads(const struct ggml_threadpool *pool);
 
-/* Computes an allocated graph. pool may be NULL (single-threaded). */
-void ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
+/* Computes an allocated graph. pool may be NULL (single-threaded). False
+ * when a kernel's scratch memory could not be allocated; the results are
+ * then incomplete. */
+bool ggml_graph_compute(struct ggml_cgraph *graph, struct ggml_threadpool *pool);
 
 #ifdef __cplusplus
 }

@@ -93,12 +93,15 @@ ggml_tensor *new_view(ggml_context *ctx, ggml_tensor *a, ggml_op op, const int64
 } // namespace
 
 ggml_context *ggml_init(ggml_init_params params) {
-    auto *ctx = new ggml_context{};
+    const bool owns_mem = params.mem_buffer == nullptr;
+    if (owns_mem && params.mem_size > SIZE_MAX - TENSOR_ALIGNMENT) return nullptr;
+    auto *ctx = new (std::nothrow) ggml_context{};
+    if (!ctx) return nullptr;
     ctx->mem_size = params.mem_size;
-    ctx->owns_mem = params.mem_buffer == nullptr;
-    ctx->mem = ctx->owns_mem ? static_cast<uint8_t *>(std::aligned_alloc(
-                                   TENSOR_ALIGNMENT, align_up(params.mem_size, TENSOR_ALIGNMENT)))
-                             : static_cast<uint8_t *>(params.mem_buffer);
+    ctx->owns_mem = owns_mem;
+    ctx->mem = owns_mem ? static_cast<uint8_t *>(std::aligned_alloc(
+                              TENSOR_ALIGNMENT, align_up(params.mem_size, TENSOR_ALIGNMENT)))
+                        : static_cast<uint8_t *>(params.mem_buffer);
     if (!ctx->mem && params.mem_size != 0) {
         delete ctx;
         return nullptr;
@@ -115,12 +118,15 @@ void ggml_free(ggml_context *ctx) {
 
 void ggml_reset(ggml_context *ctx) {
     ctx->used = 0;
-    ctx->quantized.clear();
+    ctx->quantized = nullptr;
 }
 
 size_t ggml_used_mem(const ggml_context *ctx) { return ctx->used; }
 
-size_t ggml_tensor_overhead(void) { return sizeof(ggml_tensor) + OBJECT_ALIGNMENT; }
+// (with room for the record an activation conversion adds, ggml_quantize)
+size_t ggml_tensor_overhead(void) {
+    return sizeof(ggml_tensor) + sizeof(ggml_context::quantized_node) + 2 * OBJECT_ALIGNMENT;
+}
 
 ggml_tensor *ggml_new_tensor(ggml_context *ctx, ggml_type type, int n_dims, const int64_t *ne) {
     ggml_tensor *t = new_tensor_header(ctx, type, n_dims, ne);

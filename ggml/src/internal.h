@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 // Misuse of the API (wrong shapes, unknown types) is a bug in the caller:
 // report it and abort, as ggml does. Bad data from files never gets here;
@@ -56,6 +55,11 @@ struct ggml_context {
     bool owns_mem;
     bool no_alloc;
     // Activation conversions already in this context, so every mul_mat on
-    // the same input shares one (wq, wk and wv quantize x once).
-    std::vector<ggml_tensor *> quantized;
+    // the same input shares one (wq, wk and wv quantize x once): a list in
+    // the arena, so that making an op never allocates.
+    struct quantized_node {
+        ggml_tensor *tensor;
+        quantized_node *next;
+    };
+    quantized_node *quantized;
 };

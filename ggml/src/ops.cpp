@@ -3,6 +3,8 @@
 #include "formats/traits.h"
 #include "internal.h"
 
+#include <new>
+
 #include <cstring>
 
 namespace {
@@ -82,12 +84,14 @@ ggml_tensor *ggml_quantize(ggml_context *ctx, ggml_tensor *a, ggml_type type) {
     expect_rows_contiguous(a, "quantize");
     GGML_ASSERT(a->ne[0] % ggml_blck_size(type) == 0, "quantize: rows of %lld do not fit %s blocks",
                 (long long)a->ne[0], ggml_type_name(type));
-    for (ggml_tensor *q : ctx->quantized)
-        if (q->src[0] == a && q->type == type) return q;
+    for (const ggml_context::quantized_node *q = ctx->quantized; q; q = q->next)
+        if (q->tensor->src[0] == a && q->tensor->type == type) return q->tensor;
     ggml_tensor *t = result_like(ctx, a, type, GGML_OP_QUANTIZE);
     t->src[0] = a;
     ggml_format_name(t, "%s (%s)", a->name, ggml_type_name(type));
-    ctx->quantized.push_back(t);
+    ctx->quantized = new (ggml::arena_alloc(ctx, sizeof(ggml_context::quantized_node),
+                                            alignof(ggml_context::quantized_node)))
+        ggml_context::quantized_node{t, ctx->quantized};
     return t;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <vector>
 
 struct ggml_planner {
@@ -91,8 +92,8 @@ size_t placed_size(const ggml_tensor *t) {
 } // namespace
 
 ggml_planner *ggml_planner_new(bool reuse) {
-    auto *p = new ggml_planner{};
-    p->reuse = reuse;
+    auto *p = new (std::nothrow) ggml_planner{};
+    if (p) p->reuse = reuse;
     return p;
 }
 
@@ -102,7 +103,9 @@ void ggml_planner_free(ggml_planner *planner) {
     delete planner;
 }
 
-bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
+namespace {
+
+bool alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
     for (int i = 0; i < g->n_leafs; i++) {
         const ggml_tensor *leaf = g->leafs[i];
         if (!leaf->data && !is_input_leaf(leaf)) {
@@ -188,6 +191,17 @@ bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
             node->data = static_cast<char *>(node->view_src->data) + node->view_offs;
     }
     return true;
+}
+
+} // namespace
+
+bool ggml_planner_alloc_graph(ggml_planner *planner, ggml_cgraph *g) {
+    try {
+        return alloc_graph(planner, g);
+    } catch (const std::bad_alloc &) { // the planner's own bookkeeping
+        std::fprintf(stderr, "ggml: out of memory planning a graph of %d nodes\n", g->n_nodes);
+        return false;
+    }
 }
 
 size_t ggml_planner_graph_bytes(const ggml_planner *planner) { return planner->graph_bytes; }

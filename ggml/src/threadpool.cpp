@@ -2,6 +2,9 @@
 
 #include "internal.h"
 
+#include <exception>
+#include <memory>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define GGML_CPU_RELAX() _mm_pause()
@@ -24,7 +27,11 @@ constexpr auto SPIN_FOR_JOB = std::chrono::microseconds(1000);
 
 ggml_threadpool::ggml_threadpool(int n_threads) : n_threads_(n_threads) {
     GGML_ASSERT(n_threads >= 1 && n_threads <= 512, "n_threads = %d", n_threads);
-    for (int i = 1; i < n_threads; i++) workers_.emplace_back([this, i] { worker_loop(i); });
+}
+
+void ggml_threadpool::start() {
+    workers_.reserve(size_t(n_threads_ - 1));
+    for (int i = 1; i < n_threads_; i++) workers_.emplace_back([this, i] { worker_loop(i); });
 }
 
 ggml_threadpool::~ggml_threadpool() {
@@ -48,6 +55,11 @@ void ggml_threadpool::wait_while(const std::atomic<uint32_t> &word, uint32_t old
     sleepers_.fetch_add(1, std::memory_order_seq_cst);
     while (word.load(std::memory_order_seq_cst) == old) word.wait(old, std::memory_order_acquire);
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ggml_threadpool::wait_for(const std::atomic<uint32_t> &word, uint32_t target) {
+    for (uint32_t v; (v = word.load(std::memory_order_acquire)) != target;)
+        wait_while(word, v, SPIN_AT_BARRIER);
 }
 
 void ggml_threadpool::wake(std::atomic<uint32_t> &word) {
@@ -86,7 +98,15 @@ void ggml_threadpool::worker_loop(int ith) {
     }
 }
 
-ggml_threadpool *ggml_threadpool_new(int n_threads) { return new ggml_threadpool(n_threads); }
+ggml_threadpool *ggml_threadpool_new(int n_threads) {
+    try {
+        auto pool = std::make_unique<ggml_threadpool>(n_threads);
+        pool->start();
+        return pool.release();
+    } catch (const std::exception &) { // std::system_error: no more threads; std::bad_alloc
+        return nullptr;
+    }
+}
 
 void ggml_threadpool_free(ggml_threadpool *pool) { delete pool; }
 

@@ -3,7 +3,8 @@
  *
  * Plain C11 API with opaque handles. Functions that can fail return NULL or
  * a negative number; llama_last_error() then says what went wrong (per
- * thread). A typical program:
+ * thread). Running out of memory is such a failure, never a crash: no C++
+ * exception leaves a function of this header. A typical program:
  *
  *   llama_model *model = llama_model_load("model.gguf");
  *   llama_context *ctx = llama_context_new(model, llama_context_default_params());
@@ -38,7 +39,7 @@ const char *llama_last_error(void);
 /* ---------------------------------------------------------------- models */
 
 /* Maps and checks a GGUF file; NULL (see llama_last_error) if it is not a
- * valid llama model. */
+ * valid llama model or memory runs out. */
 struct llama_model *llama_model_load(const char *path);
 void llama_model_free(struct llama_model *model);
 
@@ -102,14 +103,16 @@ const char *llama_model_chat_template(const struct llama_model *model);
  * add_bos: start with BOS if the model does (llama_add_bos). parse_special:
  * control tokens written in the text (<|im_start|>, <s>, ...) become those
  * tokens; without it they are plain text, as in text to score. Returns the
- * number of tokens, or minus the number needed if n_max is too small. */
+ * number of tokens, or minus the number needed if n_max is too small;
+ * INT32_MIN (see llama_last_error) when memory runs out. */
 int32_t llama_tokenize(const struct llama_model *model, const char *text, int32_t text_len,
                        llama_token *tokens, int32_t n_max, bool add_bos, bool parse_special);
 /* The text of one token, as it reads after `prev` (-1: nothing; with a
  * SentencePiece vocabulary a piece at the start of the text or after a
  * control token such as BOS loses the space the tokenizer put before it). Control tokens give ""
  * unless `special`, when they give their text. A piece may be part of a UTF-8 character; the next
- * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed. */
+ * ones complete it. Returns the length written (not NUL-terminated), or minus the length needed;
+ * INT32_MIN when memory runs out. */
 int32_t llama_token_to_piece(const struct llama_model *model, llama_token prev, llama_token token,
                              char *buf, int32_t buf_size, bool special);
 
@@ -138,7 +141,8 @@ const char *llama_chat_template_names(void);
 /* ---------------------------------------------------------------- contexts */
 
 struct llama_context_params {
-    uint32_t n_ctx;         /* positions in the KV cache; 0 = the model's training context */
+    uint32_t n_ctx;         /* positions in the KV cache; 0 = the model's training
+                               context, but at most 4096 (more only when asked) */
     uint32_t n_batch;       /* most tokens evaluated in one graph */
     int32_t n_threads;      /* threads of the thread pool */
     enum ggml_type kv_type; /* GGML_TYPE_F16 or GGML_TYPE_F32 */
@@ -146,6 +150,9 @@ struct llama_context_params {
 };
 
 struct llama_context_params llama_context_default_params(void);
+/* NULL (see llama_last_error) for invalid parameters, or when the KV cache
+ * does not fit in the memory available (checked before allocating it) or
+ * the threads cannot be started. */
 struct llama_context *llama_context_new(struct llama_model *model,
                                         struct llama_context_params params);
 void llama_context_free(struct llama_context *ctx);
@@ -193,12 +200,14 @@ struct llama_sampler_params {
 };
 
 struct llama_sampler_params llama_sampler_default_params(void);
+/* NULL when out of memory. */
 struct llama_sampler *llama_sampler_new(struct llama_sampler_params params);
 void llama_sampler_free(struct llama_sampler *smpl);
 /* Chooses the next token from logits [n_vocab] (left unchanged); -1 when
  * there are none (NULL or n_vocab <= 0). */
 llama_token llama_sampler_sample(struct llama_sampler *smpl, const float *logits, int32_t n_vocab);
-/* Records a token of the text so far (prompt and generated) for the penalty. */
+/* Records a token of the text so far (prompt and generated) for the penalty;
+ * only when memory runs out is it not recorded (llama_last_error says so). */
 void llama_sampler_accept(struct llama_sampler *smpl, llama_token token);
 
 #ifdef __cplusplus

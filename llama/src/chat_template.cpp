@@ -1,5 +1,7 @@
 #include "chat_template.h"
 
+#include "last_error.h"
+
 #include "model.h"
 
 #include <algorithm>
@@ -228,32 +230,34 @@ using namespace llama;
 
 int32_t llama_chat_apply_template(const char *tmpl, const llama_chat_message *chat, size_t n_msg,
                                   bool add_assistant, char *buf, int32_t length) {
-    if (!tmpl || (n_msg > 0 && !chat)) {
-        set_error("llama_chat_apply_template: no template or no messages");
-        return -1;
-    }
-    std::string error;
-    const std::optional<chat_format> format = find_chat_format(tmpl, &error);
-    if (!format) {
-        set_error(error);
-        return -1;
-    }
-    std::vector<chat_message> messages;
-    for (size_t i = 0; i < n_msg; i++) {
-        if (!chat[i].role || !chat[i].content) {
-            set_error("llama_chat_apply_template: message " + std::to_string(i) +
-                      " has no role or no content");
+    return c_api_call("llama_chat_apply_template", -1, [&]() -> int32_t {
+        if (!tmpl || (n_msg > 0 && !chat)) {
+            set_error("llama_chat_apply_template: no template or no messages");
             return -1;
         }
-        messages.push_back({chat[i].role, chat[i].content});
-    }
-    const std::string text = format_chat(*format, messages, add_assistant);
-    if (text.size() > size_t(INT32_MAX)) {
-        set_error("llama_chat_apply_template: the conversation is longer than 2 GiB");
-        return -1;
-    }
-    if (buf && length > 0) std::memcpy(buf, text.data(), std::min(text.size(), size_t(length)));
-    return int32_t(text.size());
+        std::string error;
+        const std::optional<chat_format> format = find_chat_format(tmpl, &error);
+        if (!format) {
+            set_error(error);
+            return -1;
+        }
+        std::vector<chat_message> messages;
+        for (size_t i = 0; i < n_msg; i++) {
+            if (!chat[i].role || !chat[i].content) {
+                set_error("llama_chat_apply_template: message " + std::to_string(i) +
+                          " has no role or no content");
+                return -1;
+            }
+            messages.push_back({chat[i].role, chat[i].content});
+        }
+        const std::string text = format_chat(*format, messages, add_assistant);
+        if (text.size() > size_t(INT32_MAX)) {
+            set_error("llama_chat_apply_template: the conversation is longer than 2 GiB");
+            return -1;
+        }
+        if (buf && length > 0) std::memcpy(buf, text.data(), std::min(text.size(), size_t(length)));
+        return int32_t(text.size());
+    });
 }
 
 const char *llama_chat_template_names(void) { return chat_format_names(); }

@@ -68,6 +68,16 @@ std::string printable(std::string_view name) {
     return out;
 }
 
+std::string check_alignment(uint64_t alignment) {
+    if (!is_power_of_two(alignment))
+        return string_printf("the alignment %" PRIu64 " is not a power of two", alignment);
+    if (alignment < MIN_ALIGNMENT || alignment > UINT32_MAX)
+        return string_printf("the alignment %" PRIu64 " is not from %u to 2^31: tensor data is "
+                             "read in place, and F32 and I32 elements need 4-byte alignment",
+                             alignment, MIN_ALIGNMENT);
+    return "";
+}
+
 std::string check_tensor(std::string_view name, uint32_t type, uint32_t n_dims, const uint64_t *ne,
                          uint64_t *nbytes) {
     if (name.empty()) return "a tensor has an empty name";

@@ -14,6 +14,10 @@ namespace llama::gguf_format {
 constexpr uint32_t MAGIC = 0x46554747u; // "GGUF" read as a little-endian uint32
 constexpr uint32_t VERSION = 3;
 constexpr uint32_t DEFAULT_ALIGNMENT = 32;
+// Tensor data is read in place: F32 and I32 elements need their 4-byte
+// alignment (fp16 block scales 2), so a general.alignment below this is
+// refused rather than leaving the kernels to read misaligned data.
+constexpr uint32_t MIN_ALIGNMENT = 4;
 constexpr size_t MAX_NAME_BYTES = GGML_MAX_NAME - 1; // ggml keeps a terminator
 
 bool is_valid_type(uint32_t id);
@@ -23,6 +27,8 @@ size_t fixed_size(gguf_type type);
 size_t min_encoded_size(gguf_type type);
 
 inline bool is_power_of_two(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+// "" for a valid general.alignment, else what is wrong with it.
+std::string check_alignment(uint64_t alignment);
 inline uint64_t align_up(uint64_t x, uint64_t alignment) {
     return (x + alignment - 1) / alignment * alignment;
 }

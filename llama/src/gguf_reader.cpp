@@ -83,15 +83,18 @@ class gguf_parser {
         return v;
     }
 
-    std::string read_string() {
+    // Checks a string's length against the file and steps over it; returns
+    // where its bytes are.
+    std::string_view skip_string() {
         const uint64_t len = read<uint64_t>();
         if (len > remaining())
             fail(string_printf("a string of %" PRIu64 " bytes at offset %zu runs past the end of "
                                "the file (%zu bytes)",
                                len, pos_, size_));
-        const char *p = reinterpret_cast<const char *>(take(size_t(len)));
-        return std::string(p, size_t(len));
+        return {reinterpret_cast<const char *>(take(size_t(len))), size_t(len)};
     }
+
+    std::string read_string() { return std::string(skip_string()); }
 
     void read_header() {
         context_ = "header";
@@ -153,24 +156,39 @@ class gguf_parser {
         fail("internal error: not a scalar type");
     }
 
+    // The elements are checked here and left in place (gguf_elements): a
+    // string costs an offset, a number nothing.
     gguf_array read_array() {
         const uint32_t elem = read<uint32_t>();
         if (elem == uint32_t(gguf_type::ARRAY)) fail("nested arrays are not allowed");
         if (!is_valid_type(elem)) fail(string_printf("unknown array element type %u", elem));
-        gguf_array array{gguf_type(elem), {}};
+        const auto type = gguf_type(elem);
         const uint64_t count = read<uint64_t>();
-        const size_t min_size = min_encoded_size(array.elem_type);
+        const size_t min_size = min_encoded_size(type);
         if (count > remaining() / min_size)
             fail(string_printf("an array of %" PRIu64 " %s elements at offset %zu runs past the "
                                "end of the file (%zu bytes)",
-                               count, gguf_type_name(array.elem_type), pos_, size_));
-        array.values.reserve(size_t(count));
-        for (uint64_t i = 0; i < count; i++) {
-            element_ = int64_t(i);
-            array.values.push_back(read_scalar(array.elem_type));
+                               count, gguf_type_name(type), pos_, size_));
+        const size_t start = pos_;
+        std::vector<size_t> string_offsets;
+        if (type == gguf_type::STRING) {
+            string_offsets.reserve(size_t(count)); // at most an eighth of the file's bytes
+            for (uint64_t i = 0; i < count; i++) {
+                element_ = int64_t(i);
+                string_offsets.push_back(pos_ - start);
+                skip_string();
+            }
+        } else {
+            const uint8_t *values = take(size_t(count) * min_size);
+            for (uint64_t i = 0; type == gguf_type::BOOL && i < count; i++) {
+                element_ = int64_t(i);
+                if (values[i] > 1)
+                    fail(string_printf("a BOOL value is %u; it must be 0 or 1", values[i]));
+            }
         }
         element_ = -1;
-        return array;
+        return {type, gguf_elements::in_place(type, data_ + start, size_t(count),
+                                              std::move(string_offsets))};
     }
 
     gguf_value read_value(gguf_type type) {
@@ -206,8 +224,7 @@ class gguf_parser {
         if (v->type != gguf_type::UINT32)
             fail(string_printf("the type is %s; it must be UINT32", gguf_type_name(v->type)));
         const uint64_t alignment = std::get<uint64_t>(v->v);
-        if (!is_power_of_two(alignment))
-            fail(string_printf("the alignment %" PRIu64 " is not a power of two", alignment));
+        if (std::string problem = check_alignment(alignment); !problem.empty()) fail(problem);
         f_.alignment_ = uint32_t(alignment);
         context_.clear();
     }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_set>
 
@@ -133,8 +134,10 @@ uint32_t alignment_of(const std::vector<gguf_kv> &kvs) {
     for (const gguf_kv &kv : kvs) {
         if (kv.key != keys::ALIGNMENT) continue;
         const uint64_t *a = std::get_if<uint64_t>(&kv.value.v);
-        if (kv.value.type != gguf_type::UINT32 || !a || !is_power_of_two(*a) || *a > UINT32_MAX)
+        if (kv.value.type != gguf_type::UINT32 || !a)
             throw invalid_content("key 'general.alignment' must be a UINT32 power of two");
+        if (std::string problem = check_alignment(*a); !problem.empty())
+            throw invalid_content("key 'general.alignment': " + problem);
         return uint32_t(*a);
     }
     return DEFAULT_ALIGNMENT;
@@ -144,8 +147,25 @@ uint32_t alignment_of(const std::vector<gguf_kv> &kvs) {
 // goes out of scope, also when a fill callback throws.
 class temp_file {
   public:
-    explicit temp_file(std::string path) : path_(std::move(path)) {
-        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Creates the file anew, never writing through what is already there: a
+    // name that exists is replaced only when it is a regular file (the
+    // leftover of a killed run), never followed if it is a symbolic link
+    // someone planted (it is refused), and a file that appears in between
+    // makes the creation fail.
+    temp_file(std::string path, std::string *error) : path_(std::move(path)) {
+        constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+        fd_ = ::open(path_.c_str(), flags, 0644);
+        if (fd_ < 0 && errno == EEXIST) {
+            struct stat st;
+            if (lstat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+                *error = path_ + ": exists and is not a regular file (a symbolic link?), so it "
+                                 "is not replaced; remove it or choose another output";
+                return;
+            }
+            if (::unlink(path_.c_str()) == 0 || errno == ENOENT)
+                fd_ = ::open(path_.c_str(), flags, 0644);
+        }
+        if (fd_ < 0) *error = path_ + ": cannot create: " + std::strerror(errno);
     }
     ~temp_file() {
         if (fd_ < 0) return;
@@ -225,10 +245,10 @@ namespace {
 // An ARRAY value of elements widened to the types gguf_scalar holds.
 template <typename Wide, typename Elem>
 gguf_value array_value(gguf_type type, std::vector<Elem> v) {
-    gguf_array array{type, {}};
-    array.values.reserve(v.size());
-    for (Elem &x : v) array.values.emplace_back(Wide(std::move(x)));
-    return {gguf_type::ARRAY, std::move(array)};
+    std::vector<gguf_scalar> values;
+    values.reserve(v.size());
+    for (Elem &x : v) values.emplace_back(Wide(std::move(x)));
+    return {gguf_type::ARRAY, gguf_array{type, gguf_elements(std::move(values))}};
 }
 
 } // namespace
@@ -323,11 +343,8 @@ bool gguf_writer::write(const std::string &path, std::string *error) const {
     }
     head.resize(align_up(head.size(), alignment), 0);
 
-    temp_file out(temp_path(path));
-    if (!out.created()) {
-        *error = out.path() + ": cannot create: " + std::strerror(errno);
-        return false;
-    }
+    temp_file out(temp_path(path), error);
+    if (!out.created()) return false;
     bool ok = out.write(head.data(), head.size());
     std::vector<uint8_t> buffer;
     for (size_t i = 0; ok && i < tensors_.size(); i++) {

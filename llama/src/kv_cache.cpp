@@ -1,16 +1,47 @@
 #include "kv_cache.h"
 
+#include "system_memory.h"
+
 #include <cstring>
+#include <optional>
 
 namespace llama {
 
-bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type) {
+namespace {
+
+constexpr uint64_t MIB = 1 << 20;
+
+// Bytes of the cache's arena, or nullopt when they overflow 64 bits.
+std::optional<uint64_t> cache_bytes(const hparams &hp, uint32_t n_ctx, ggml_type type) {
+    uint64_t per_tensor = 0, per_layer = 0, total = 0;
+    if (__builtin_mul_overflow(uint64_t(hp.n_embd_kv()) * n_ctx, ggml_type_size(type),
+                               &per_tensor) ||
+        __builtin_add_overflow(2 * per_tensor, 2 * ggml_tensor_overhead() + 128, &per_layer) ||
+        __builtin_mul_overflow(per_layer, uint64_t(hp.n_layer), &total) || total > SIZE_MAX)
+        return std::nullopt;
+    return total;
+}
+
+} // namespace
+
+bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type, std::string *error) {
     n_ctx = n_ctx_;
-    const size_t per_layer = 2 * ggml_row_size(type, int64_t(hp.n_embd_kv()) * n_ctx);
-    const size_t bytes = size_t(hp.n_layer) * (per_layer + 2 * ggml_tensor_overhead() + 128);
-    ctx = ggml_init({bytes, nullptr, false});
+    const std::optional<uint64_t> bytes = cache_bytes(hp, n_ctx, type);
+    const std::string what = "a KV cache of " + std::to_string(n_ctx) + " positions";
+    if (!bytes) {
+        *error = what + " is larger than memory can be";
+        return false;
+    }
+    // with overcommit the allocation would succeed and the memset below be
+    // killed by the kernel
+    if (const std::optional<uint64_t> room = available_memory(); room && *bytes > *room) {
+        *error = what + " needs " + std::to_string(*bytes / MIB) + " MiB, but only " +
+                 std::to_string(*room / MIB) + " MiB of memory are available";
+        return false;
+    }
+    ctx = ggml_init({size_t(*bytes), nullptr, false});
     if (!ctx) {
-        set_error("cannot allocate " + std::to_string(bytes >> 20) + " MiB for the KV cache");
+        *error = "cannot allocate " + std::to_string(*bytes / MIB) + " MiB for " + what;
         return false;
     }
     for (int il = 0; il < hp.n_layer; il++) {

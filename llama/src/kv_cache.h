@@ -18,8 +18,9 @@ struct kv_cache {
     kv_cache &operator=(const kv_cache &) = delete;
     ~kv_cache() { ggml_free(ctx); }
 
-    // Allocates the cache; false (with llama_last_error set) if it does not fit in memory.
-    bool init(const hparams &hp, uint32_t n_ctx, ggml_type type);
+    // Allocates the cache; false and *error if it does not fit in the
+    // memory available.
+    bool init(const hparams &hp, uint32_t n_ctx, ggml_type type, std::string *error);
 };
 
 } // namespace llama

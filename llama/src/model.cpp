@@ -3,6 +3,8 @@
 // data. Every problem is reported with the file and the key or tensor.
 #include "model.h"
 
+#include "string_printf.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,13 +13,12 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 
 namespace llama {
 
 namespace {
-
-thread_local std::string last_error;
 
 // Formats "file: message".
 std::string file_error(const gguf_file &f, const std::string &message) {
@@ -46,8 +47,12 @@ class model_loader {
     // The I32 permutation `name` of n elements, or nullptr (and error_ if it
     // is there but wrong); equal permutations share one tensor.
     ggml_tensor *permutation(llama_model &model, const std::string &name, int64_t n);
-    bool fail(const std::string &message) {
-        if (error_.empty()) error_ = file_error(f_, message);
+    // The loader's own problems, named with the file.
+    bool fail(const std::string &message) { return pass(file_error(f_, message)); }
+    // A message of the GGUF getters or the vocabulary, which name the file
+    // themselves.
+    bool pass(std::string message) {
+        if (error_.empty()) error_ = std::move(message);
         return false;
     }
 
@@ -60,7 +65,7 @@ class model_loader {
 bool model_loader::get_int(const std::string &key, int32_t &out, std::optional<int32_t> fallback) {
     std::string err;
     const std::optional<uint64_t> v = gguf_get_uint(f_, key, &err);
-    if (!err.empty()) return fail(err);
+    if (!err.empty()) return pass(err);
     if (!v) {
         if (!fallback) return fail("missing key '" + key + "'");
         out = *fallback;
@@ -75,21 +80,25 @@ bool model_loader::get_int(const std::string &key, int32_t &out, std::optional<i
 bool model_loader::get_float(const std::string &key, float &out, std::optional<float> fallback) {
     std::string err;
     const std::optional<double> v = gguf_get_float(f_, key, &err);
-    if (!err.empty()) return fail(err);
+    if (!err.empty()) return pass(err);
     if (!v) {
         if (!fallback) return fail("missing key '" + key + "'");
         out = *fallback;
         return true;
     }
-    if (!(*v > 0.0) || !std::isfinite(*v)) return fail("key '" + key + "' must be positive");
-    out = float(*v);
+    // checked as the float it is used as: a FLOAT64 of 1e300 is inf as a
+    // float, and 1e-300 is 0
+    const float f = float(*v);
+    if (!(f > 0.0f) || !std::isfinite(f))
+        return fail(string_printf("key '%s' = %g is not a positive finite float", key.c_str(), *v));
+    out = f;
     return true;
 }
 
 bool model_loader::load_hparams(hparams &hp) {
     std::string err;
     const std::optional<std::string> arch = gguf_get_string(f_, "general.architecture", &err);
-    if (!err.empty()) return fail(err);
+    if (!err.empty()) return pass(err);
     if (!arch) return fail("missing key 'general.architecture'");
     if (*arch != "llama")
         return fail("architecture '" + *arch + "' is not supported (only 'llama')");
@@ -137,8 +146,7 @@ ggml_tensor *model_loader::tensor(llama_model &model, const std::string &name,
              ", expected " + shape_str(int(ne.size()), ne.data()));
         return nullptr;
     }
-    if (is_norm ? info->type != GGML_TYPE_F32
-                : info->type == GGML_TYPE_I32 || info->type == GGML_TYPE_Q8_1) {
+    if (is_norm ? info->type != GGML_TYPE_F32 : !ggml_is_weight_type(info->type)) {
         fail("tensor '" + name + "' has type " + ggml_type_name(info->type) + ", which " +
              (is_norm ? "a norm or bias cannot have (it must be F32)" : "a weight cannot have"));
         return nullptr;
@@ -230,23 +238,35 @@ bool model_loader::load_tensors(llama_model &model) {
 
 } // namespace
 
-void set_error(std::string message) { last_error = std::move(message); }
-
-void repack_weights(llama_model &model) {
+bool repack_weights(llama_model &model) {
     std::vector<ggml_tensor *> matrices = {model.output.weight};
     for (const layer &l : model.layers)
         for (const linear *w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down})
             matrices.push_back(w->weight);
     std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
     auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < matrices.size();) ggml_repack_rows(matrices[i]);
+        for (size_t i; (i = next.fetch_add(1)) < matrices.size();)
+            if (ggml_can_repack_rows(matrices[i]) && !ggml_repack_rows(matrices[i])) failed = true;
     };
     const size_t n_threads =
         std::min<size_t>(matrices.size(), std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < n_threads; i++) threads.emplace_back(work);
+    auto join = [&] {
+        for (std::thread &t : threads) t.join();
+    };
+    try {
+        threads.reserve(n_threads);
+        for (size_t i = 1; i < n_threads; i++) threads.emplace_back(work);
+    } catch (const std::system_error &) { // no more threads: fewer do it
+    } catch (...) {                       // out of memory
+        next = matrices.size();
+        join();
+        throw;
+    }
     work();
-    for (std::thread &t : threads) t.join();
+    join();
+    return !failed;
 }
 
 std::string describe(const llama_model &model) {
@@ -273,9 +293,9 @@ llama_model::~llama_model() { ggml_free(weights); }
 
 using namespace llama;
 
-const char *llama_last_error(void) { return last_error.c_str(); }
+namespace {
 
-llama_model *llama_model_load(const char *path) {
+llama_model *load_model(const char *path) {
     if (!path) {
         set_error("llama_model_load: no path");
         return nullptr;
@@ -311,11 +331,21 @@ llama_model *llama_model_load(const char *path) {
         set_error(loader.error());
         return nullptr;
     }
-    repack_weights(*model);
+    if (!repack_weights(*model)) {
+        set_error(std::string(path) + ": out of memory for repacking the weights");
+        return nullptr;
+    }
     model->desc = describe(*model);
     model->t_load_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return model.release();
+}
+
+} // namespace
+
+llama_model *llama_model_load(const char *path) {
+    return c_api_call("llama_model_load", static_cast<llama_model *>(nullptr),
+                      [&] { return load_model(path); });
 }
 
 void llama_model_free(llama_model *model) { delete model; }

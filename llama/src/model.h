@@ -5,6 +5,7 @@
 #include "llama.h"
 
 #include "gguf.h"
+#include "last_error.h"
 #include "tokenizer.h"
 
 #include <memory>
@@ -77,8 +78,8 @@ namespace llama {
 // Repacks the weights of every matrix product (the layers' and the
 // classifier, which may be the embedding) in row groups for the kernels
 // (ggml_repack_rows), on all cores. The embedding that is only looked up
-// stays as it is.
-void repack_weights(llama_model &model);
+// stays as it is. False when memory runs out.
+bool repack_weights(llama_model &model);
 
 // Calls f(tensor) for every tensor of the model once (a tied classifier is
 // the embedding, seen once).
@@ -100,8 +101,5 @@ template <typename F> void for_each_tensor(const llama_model &m, F f) {
 
 // "llama 5 layers, dim 64, ..., Q4_Z" (the type of most weight bytes).
 std::string describe(const llama_model &model);
-
-// Sets the thread's last error (llama_last_error).
-void set_error(std::string message);
 
 } // namespace llama

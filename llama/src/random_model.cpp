@@ -3,6 +3,9 @@
 // tensor, repeated: their values don't matter to speed, only their type and
 // where they live.
 #include "model.h"
+#include "string_printf.h"
+#include "system_memory.h"
+#include "type_fallback.h"
 
 #include <cstring>
 #include <random>
@@ -40,14 +43,14 @@ struct random_builder {
     uint32_t seed;
     int n_made = 0;
 
-    // The type a matrix with rows of ne0 gets: `type`, or F16 when the rows
-    // don't fit its blocks (as quantize does).
-    ggml_type type_for(int64_t ne0) const {
-        return ne0 % ggml_blck_size(type) == 0 ? type : GGML_TYPE_F16;
-    }
+    // The type a matrix with rows of ne0 gets: `type`, or llama.cpp's
+    // fallback when the rows don't fit its blocks (as quantize does).
+    ggml_type type_for(int64_t ne0) const { return llama::fallback_type(type, ne0); }
 
-    static size_t bytes(ggml_type t, int64_t ne0, int64_t ne1) {
-        return ggml_row_size(t, ne0) * size_t(ne1) + ggml_tensor_overhead() + 64;
+    // (128 bits: int32 shapes can make sizes beyond 64)
+    static unsigned __int128 bytes(ggml_type t, int64_t ne0, int64_t ne1) {
+        return (unsigned __int128)ggml_row_size(t, ne0) * uint64_t(ne1) + ggml_tensor_overhead() +
+               64;
     }
 
     ggml_tensor *make(const char *name, ggml_type t, int64_t ne0, int64_t ne1, float mean,
@@ -101,7 +104,9 @@ bool llama_model_shape_preset(const char *name, llama_model_shape *shape) {
     return false;
 }
 
-llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t seed) {
+namespace {
+
+llama_model *random_model(llama_model_shape s, ggml_type type, uint32_t seed) {
     if (s.n_vocab < 260 || s.n_ctx_train < 1 || s.n_embd < 2 || s.n_layer < 1 || s.n_ff < 1 ||
         s.n_head < 1 || s.n_head_kv < 1 || s.n_embd % s.n_head != 0 ||
         s.n_head % s.n_head_kv != 0 || (s.n_embd / s.n_head) % 2 != 0) {
@@ -109,7 +114,7 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
                   "even head size, kv heads dividing heads)");
         return nullptr;
     }
-    if (!ggml_type_is_valid(uint32_t(type)) || type == GGML_TYPE_I32 || type == GGML_TYPE_Q8_1) {
+    if (!ggml_type_is_valid(uint32_t(type)) || !ggml_is_weight_type(type)) {
         set_error("a random model's weights cannot be of that type");
         return nullptr;
     }
@@ -121,18 +126,22 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
     // one arena for every tensor
     random_builder b{nullptr, type, seed};
     const int64_t embd = hp.n_embd, kv = hp.n_embd_kv(), ff = hp.n_ff, vocab_n = hp.n_vocab;
-    size_t total = 2 * random_builder::bytes(b.type_for(embd), embd, vocab_n) +
-                   random_builder::bytes(GGML_TYPE_F32, embd, 1);
-    const size_t per_layer = 2 * random_builder::bytes(GGML_TYPE_F32, embd, 1) +
-                             2 * random_builder::bytes(b.type_for(embd), embd, embd) +
-                             2 * random_builder::bytes(b.type_for(embd), embd, kv) +
-                             2 * random_builder::bytes(b.type_for(embd), embd, ff) +
-                             random_builder::bytes(b.type_for(ff), ff, embd);
-    total += size_t(hp.n_layer) * per_layer;
-    model->weights = ggml_init({total, nullptr, false});
+    unsigned __int128 total = 2 * random_builder::bytes(b.type_for(embd), embd, vocab_n) +
+                              random_builder::bytes(GGML_TYPE_F32, embd, 1);
+    const unsigned __int128 per_layer = 2 * random_builder::bytes(GGML_TYPE_F32, embd, 1) +
+                                        2 * random_builder::bytes(b.type_for(embd), embd, embd) +
+                                        2 * random_builder::bytes(b.type_for(embd), embd, kv) +
+                                        2 * random_builder::bytes(b.type_for(embd), embd, ff) +
+                                        random_builder::bytes(b.type_for(ff), ff, embd);
+    total += uint64_t(hp.n_layer) * per_layer;
+    // the weights are written at once: with overcommit, an allocation larger
+    // than memory would succeed and the writes be killed by the kernel
+    const std::optional<uint64_t> room = available_memory();
+    const bool fits = total <= SIZE_MAX && (!room || total <= *room);
+    model->weights = fits ? ggml_init({size_t(total), nullptr, false}) : nullptr;
     if (!model->weights) {
-        set_error("a random model of " + std::to_string(total >> 20) +
-                  " MiB does not fit in memory");
+        set_error(string_printf("a random model of %.0f MiB does not fit in memory",
+                                double(total) / double(1 << 20)));
         return nullptr;
     }
     b.ctx = model->weights;
@@ -154,8 +163,18 @@ llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t se
         l.w_down.weight = b.matrix(p + "ffn_down.weight", ff, embd);
         model->layers.push_back(l);
     }
-    repack_weights(*model);
+    if (!repack_weights(*model)) {
+        set_error("out of memory for repacking a random model's weights");
+        return nullptr;
+    }
     model->tok = tokenizer::create(synthetic_vocab(hp.n_vocab));
     model->desc = describe(*model) + " (random)";
     return model.release();
+}
+
+} // namespace
+
+llama_model *llama_model_random(llama_model_shape s, ggml_type type, uint32_t seed) {
+    return c_api_call("llama_model_random", static_cast<llama_model *>(nullptr),
+                      [&] { return random_model(s, type, seed); });
 }

@@ -40,40 +40,8 @@ llama_token argmax(const std::vector<float> &logits) {
     return llama_token(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
-} // namespace
-
-llama_sampler_params llama_sampler_default_params(void) {
-    llama_sampler_params p{};
-    p.temp = 0.8f;
-    p.top_k = 40;
-    p.top_p = 0.95f;
-    p.min_p = 0.05f;
-    p.repeat_penalty = 1.0f;
-    p.repeat_last_n = 64;
-    p.seed = 0xC0FFEE;
-    return p;
-}
-
-llama_sampler *llama_sampler_new(llama_sampler_params params) {
-    auto *s = new llama_sampler{};
-    s->params = params;
-    s->rng.seed(params.seed);
-    return s;
-}
-
-void llama_sampler_free(llama_sampler *smpl) { delete smpl; }
-
-void llama_sampler_accept(llama_sampler *s, llama_token token) {
-    if (s->params.repeat_last_n <= 0) return;
-    s->recent.push_back(token);
-    while (s->recent.size() > size_t(s->params.repeat_last_n)) s->recent.pop_front();
-}
-
-llama_token llama_sampler_sample(llama_sampler *s, const float *logits, int32_t n_vocab) {
-    if (!logits || n_vocab <= 0) {
-        llama::set_error("llama_sampler_sample: no logits to sample from");
-        return -1;
-    }
+// The body of llama_sampler_sample.
+llama_token sample(llama_sampler *s, const float *logits, int32_t n_vocab) {
     s->logits.assign(logits, logits + n_vocab);
     apply_repeat_penalty(*s);
     if (s->params.temp <= 0.0f) return argmax(s->logits);
@@ -117,4 +85,47 @@ llama_token llama_sampler_sample(llama_sampler *s, const float *logits, int32_t 
         w[i] = std::exp((s->logits[size_t(s->ids[i])] - max) / s->params.temp);
     std::discrete_distribution<size_t> pick(w.begin(), w.end());
     return s->ids[pick(s->rng)];
+}
+
+} // namespace
+
+llama_sampler_params llama_sampler_default_params(void) {
+    llama_sampler_params p{};
+    p.temp = 0.8f;
+    p.top_k = 40;
+    p.top_p = 0.95f;
+    p.min_p = 0.05f;
+    p.repeat_penalty = 1.0f;
+    p.repeat_last_n = 64;
+    p.seed = 0xC0FFEE;
+    return p;
+}
+
+llama_sampler *llama_sampler_new(llama_sampler_params params) {
+    return llama::c_api_call("llama_sampler_new", static_cast<llama_sampler *>(nullptr), [&] {
+        auto *s = new llama_sampler{};
+        s->params = params;
+        s->rng.seed(params.seed);
+        return s;
+    });
+}
+
+void llama_sampler_free(llama_sampler *smpl) { delete smpl; }
+
+void llama_sampler_accept(llama_sampler *s, llama_token token) {
+    if (s->params.repeat_last_n <= 0) return;
+    llama::c_api_call("llama_sampler_accept", false, [&] {
+        s->recent.push_back(token);
+        while (s->recent.size() > size_t(s->params.repeat_last_n)) s->recent.pop_front();
+        return true;
+    });
+}
+
+llama_token llama_sampler_sample(llama_sampler *s, const float *logits, int32_t n_vocab) {
+    if (!logits || n_vocab <= 0) {
+        llama::set_error("llama_sampler_sample: no logits to sample from");
+        return -1;
+    }
+    return llama::c_api_call("llama_sampler_sample", llama_token(-1),
+                             [&] { return sample(s, logits, n_vocab); });
 }

@@ -131,6 +131,12 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
         return false;
     };
     const int64_t packed_rows = qweight->shape[0], N = qweight->shape[1];
+    // A shape with a 0 holds no data whatever its other dimension (a
+    // [2^62, 0] qweight made K overflow). Otherwise qweight's
+    // packed_rows * N words are in the file, which bounds K * N (8 values a
+    // word at most) and every product below.
+    if (packed_rows == 0 || N == 0)
+        return fail(qweight, "is empty (shape " + st_shape_str(qweight->shape) + ")");
     const int64_t words_per_32 = c.bits; // 32 values take `bits` words
     if (packed_rows % words_per_32 != 0)
         return fail(qweight, "has " + std::to_string(packed_rows) +
@@ -138,7 +144,6 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
                                  "number of 32-input groups at " +
                                  std::to_string(c.bits) + " bits");
     const int64_t K = packed_rows / words_per_32 * 32;
-    if (K == 0 || N == 0) return fail(qweight, "is empty");
     const int64_t G = c.group_size == -1 ? 1 : (K + c.group_size - 1) / c.group_size;
     if (scales->shape[0] != G || scales->shape[1] != N)
         return fail(scales,

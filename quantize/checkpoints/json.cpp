@@ -104,7 +104,7 @@ class parser {
             skip_space();
             value v;
             if (!parse_value(&v, depth + 1)) return false;
-            out->members.emplace_back(std::move(key), std::move(v));
+            out->members.push_back({std::move(key), std::move(v)});
             skip_space();
             if (peek() == ',') {
                 pos_++;

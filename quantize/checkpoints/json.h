@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace convert::json {
@@ -18,6 +17,8 @@ enum class kind { NUL, BOOL, NUMBER, STRING, ARRAY, OBJECT };
 
 // "null", "a boolean", "a number", ... for messages.
 const char *kind_name(kind k);
+
+struct member;
 
 struct value {
     kind type = kind::NUL;
@@ -28,11 +29,18 @@ struct value {
     // is not above 2^53.
     std::optional<int64_t> integer;
     std::string string;
-    std::vector<value> items;                           // ARRAY
-    std::vector<std::pair<std::string, value>> members; // OBJECT, in file order, keys unique
+    std::vector<value> items;    // ARRAY
+    std::vector<member> members; // OBJECT, in file order, keys unique
 
     // The member `key` of an object; nullptr when absent or not an object.
     const value *find(std::string_view key) const;
+};
+
+// A named struct rather than std::pair<std::string, value>: a pair of the
+// still incomplete value does not compile with clang 14's libstdc++ checks.
+struct member {
+    std::string key;
+    value val;
 };
 
 // Parses a whole document (one value, surrounded only by whitespace).

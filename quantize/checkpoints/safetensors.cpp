@@ -34,6 +34,15 @@ const dtype_info &info_of(st_dtype t) {
     return DTYPES[0]; // every enumerator is in the table
 }
 
+// The product of the dimensions (0 when one is 0, whatever the others), or
+// false when it overflows int64.
+bool checked_elements(const std::vector<int64_t> &shape, int64_t *n) {
+    *n = std::find(shape.begin(), shape.end(), 0) == shape.end() ? 1 : 0;
+    for (int64_t d : shape)
+        if (*n != 0 && __builtin_mul_overflow(*n, d, n)) return false;
+    return true;
+}
+
 // A header larger than this is not a real checkpoint's (the reference
 // implementation refuses above 100 MB as well).
 constexpr uint64_t MAX_HEADER_BYTES = 100u << 20;
@@ -55,16 +64,17 @@ std::string read_entry(const std::string &name, const json::value &v, const uint
     if (known == std::end(DTYPES)) return "has unknown dtype \"" + dtype->string + "\"";
     t->name = name;
     t->dtype = known->type;
-    uint64_t n = 1;
     for (const json::value &d : shape->items) {
         if (!d.integer || *d.integer < 0)
             return "has a shape entry that is not a non-negative integer";
         t->shape.push_back(*d.integer);
-        if (__builtin_mul_overflow(n, uint64_t(*d.integer), &n))
-            return "has an impossibly large shape";
     }
+    // the element count as n_elements() computes it (0 with any dimension
+    // 0), checked to fit int64 and, in bytes, 64 bits
+    int64_t n = 0;
     uint64_t bytes;
-    if (__builtin_mul_overflow(n, uint64_t(known->size), &bytes))
+    if (!checked_elements(t->shape, &n) ||
+        __builtin_mul_overflow(uint64_t(n), uint64_t(known->size), &bytes))
         return "has an impossibly large shape";
     const json::value &b = offsets->items[0], &e = offsets->items[1];
     if (!b.integer || !e.integer || *b.integer < 0 || *e.integer < *b.integer)
@@ -92,8 +102,8 @@ std::string st_shape_str(const std::vector<int64_t> &shape) {
 }
 
 int64_t st_tensor::n_elements() const {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    int64_t n;
+    checked_elements(shape, &n); // true: open() refused shapes it is not for
     return n;
 }
 

@@ -3,6 +3,7 @@
 #include "weight_quantizer.h"
 
 #include <cstring>
+#include <new>
 #include <numeric>
 #include <stdexcept>
 
@@ -14,10 +15,14 @@ layer_calibration::layer_calibration(const llama::hparams &hp, int32_t n_tokens,
       pool_(ggml_threadpool_new(n_threads)), planner_(ggml_planner_new(true)) {
     // F32 keys and values: calibration wants the layer's own precision, and
     // the cache holds one segment
-    if (!kv_.init(hp, uint32_t(n_tokens), GGML_TYPE_F32)) {
+    std::string error;
+    if (!pool_ || !planner_)
+        error = "cannot start " + std::to_string(n_threads) + " threads for the calibration";
+    if (error.empty()) kv_.init(hp, uint32_t(n_tokens), GGML_TYPE_F32, &error);
+    if (!error.empty()) {
         ggml_threadpool_free(pool_);
         ggml_planner_free(planner_);
-        throw std::runtime_error(llama_last_error());
+        throw std::runtime_error(error);
     }
     const size_t n_tensors = llama::layer_graph_size();
     arena_.resize(ggml_tensor_overhead() * n_tensors + ggml_graph_overhead(n_tensors));
@@ -47,7 +52,10 @@ void layer_calibration::run(
         }
         std::memcpy(lg.input->data, hidden_[s].data(), hidden_[s].size() * sizeof(float));
         std::memcpy(lg.positions->data, positions.data(), positions.size() * sizeof(int32_t));
-        ggml_graph_compute(lg.graph, pool_);
+        if (!ggml_graph_compute(lg.graph, pool_)) {
+            ggml_free(ctx);
+            throw std::bad_alloc();
+        }
         read(s, lg, result);
         ggml_free(ctx);
         if (on_segment) on_segment();

@@ -1,8 +1,15 @@
-// Runs a planned graph: every thread walks the nodes in order, computes its
-// rows of each, and meets the others at a barrier before the next node.
+// Runs a planned graph: every thread walks the nodes in order; a node's work
+// is cut into chunks (a fixed number, a few per thread) that threads claim
+// one at a time, and a thread goes on to the next node once every chunk of
+// this one is done. A thread the system does not let run holds up no node
+// (the others take its chunks), only the end of the graph.
 #include "cpu/ops.h"
 #include "graph.h"
 #include "threadpool.h"
+
+#include <atomic>
+#include <new>
+#include <vector>
 
 namespace ggml::cpu {
 
@@ -38,23 +45,46 @@ forward_fn forward_of(ggml_op op) {
     GGML_ASSERT(false, "unknown op %d", int(op));
 }
 
+// How far the threads are with one node.
+struct node_progress {
+    alignas(64) std::atomic<int> next{0};      // the next chunk to claim
+    alignas(64) std::atomic<uint32_t> done{0}; // chunks finished
+};
+
+// Chunks per thread: enough that threads finishing early find work left.
+constexpr int CHUNKS_PER_THREAD = 4;
+
 struct graph_job {
     ggml_cgraph *graph;
     ggml_threadpool *pool;
-    int nth;
+    int n_chunks;
+    std::vector<node_progress> progress; // one per node
+    std::atomic<bool> failed{false};     // a kernel's scratch memory could not be allocated
 };
 
-void run_graph(void *arg, int ith) {
+void run_graph(void *arg, int) {
     auto *job = static_cast<graph_job *>(arg);
-    const compute_params params{ith, job->nth};
-    bool pending = false; // a node ran since the last barrier
+    const uint32_t n_chunks = uint32_t(job->n_chunks);
     for (int i = 0; i < job->graph->n_nodes; i++) {
         ggml_tensor *node = job->graph->nodes[i];
         const forward_fn forward = forward_of(node->op);
         if (!forward) continue;
-        if (pending && job->pool) job->pool->barrier();
-        forward(params, node);
-        pending = true;
+        node_progress &np = job->progress[size_t(i)];
+        // chunk c is what split_rows gives "thread" c of n_chunks; after a
+        // failure chunks are still claimed and counted, so that no thread
+        // waits for one that will never be done
+        for (int c; (c = np.next.fetch_add(1, std::memory_order_relaxed)) < job->n_chunks;) {
+            if (!job->failed.load(std::memory_order_relaxed)) {
+                try {
+                    forward({c, job->n_chunks}, node);
+                } catch (const std::bad_alloc &) {
+                    job->failed.store(true, std::memory_order_relaxed);
+                }
+            }
+            if (np.done.fetch_add(1, std::memory_order_seq_cst) + 1 == n_chunks && job->pool)
+                job->pool->wake(np.done);
+        }
+        if (job->pool) job->pool->wait_for(np.done, n_chunks);
     }
 }
 
@@ -62,14 +92,24 @@ void run_graph(void *arg, int ith) {
 
 } // namespace ggml::cpu
 
-void ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
+bool ggml_graph_compute(ggml_cgraph *graph, ggml_threadpool *pool) {
     ggml::ensure_kernels_selected();
     for (int i = 0; i < graph->n_nodes; i++)
         GGML_ASSERT(graph->nodes[i]->data != nullptr || ggml_nelements(graph->nodes[i]) == 0,
                     "node '%s' has no memory: plan the graph first", graph->nodes[i]->name);
-    ggml::cpu::graph_job job{graph, pool, pool ? pool->n_threads() : 1};
+    const int n_threads = pool ? pool->n_threads() : 1;
+    std::vector<ggml::cpu::node_progress> progress;
+    try {
+        progress = std::vector<ggml::cpu::node_progress>(size_t(graph->n_nodes));
+    } catch (const std::bad_alloc &) {
+        return false;
+    }
+    ggml::cpu::graph_job job{graph, pool,
+                             n_threads == 1 ? 1 : n_threads * ggml::cpu::CHUNKS_PER_THREAD,
+                             std::move(progress)};
     if (pool)
         pool->run(ggml::cpu::run_graph, &job);
     else
         ggml::cpu::run_graph(&job, 0);
+    return !job.failed.load(std::memory_order_relaxed);
 }

@@ -7,6 +7,15 @@
 // block's terms for 8 rows are one vector FMA and the chain through the
 // blocks costs nothing extra. Zero blocks (padding) add exactly nothing: the
 // sum starts at +0 and is never -0.
+//
+// Blocks of 32 (Q4_*, Q5_*, Q8_0, IQ4_NL): the block's exact integer sum,
+// then fma(float(sumi), dx * dy) (Q4_1 and Q5_1 first add m * s).
+// Super-blocks of 256 (the K-quants, IQ4_XS; k/super_block.h): exact integer
+// sums per sub-block, times the sub-block's integer scale, summed into one
+// int32 total per super-block (and a second, of the mins times the
+// activation's bsums); then fma(float(total), d * dy) and, for formats with
+// mins, fma(float(-min_total), dmin * dy): at most two fused multiply-adds
+// per 256 weights, all else integer work a kernel keeps in vector lanes.
 #pragma once
 
 #include <cmath>

@@ -1,12 +1,17 @@
-// The type-traits table: one row per format.
+// The type-traits table: one row per format. A new format needs a row here,
+// its block header, reference and kernel files, and the other places
+// docs/architecture.md lists (section Formats).
 #include "formats/traits.h"
 
 #include "formats/kernels.h"
 #include "formats/row_groups.h"
 
 #include "float/blocks.h"
+#include "iq4/blocks.h"
+#include "k/blocks.h"
 #include "q3/blocks.h"
 #include "q4/blocks.h"
+#include "q5/blocks.h"
 #include "q8/blocks.h"
 
 #include "internal.h"
@@ -35,15 +40,30 @@ constexpr format_kernels q4_0_scalar{nullptr, vec_dot_q4_0_q8_0_ref, gemm_scalar
 constexpr format_kernels q4_1_scalar{nullptr, vec_dot_q4_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q4_1>};
 constexpr format_kernels q4_z_scalar{nullptr, vec_dot_q4_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q4_Z>};
 constexpr format_kernels q3_z_scalar{nullptr, vec_dot_q3_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q3_Z>};
+constexpr format_kernels bf16_scalar{nullptr, vec_dot_bf16_f32_ref, nullptr};
+constexpr format_kernels q5_0_scalar{nullptr, vec_dot_q5_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q5_0>};
+constexpr format_kernels q5_1_scalar{nullptr, vec_dot_q5_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q5_1>};
+constexpr format_kernels q2_k_scalar{nullptr, vec_dot_q2_K_q8_K_ref, nullptr};
+constexpr format_kernels q3_k_scalar{nullptr, vec_dot_q3_K_q8_K_ref, nullptr};
+constexpr format_kernels q4_k_scalar{nullptr, vec_dot_q4_K_q8_K_ref, nullptr};
+constexpr format_kernels q5_k_scalar{nullptr, vec_dot_q5_K_q8_K_ref, nullptr};
+constexpr format_kernels q6_k_scalar{nullptr, vec_dot_q6_K_q8_K_ref, nullptr};
+constexpr format_kernels q8_k_scalar{nullptr, nullptr, nullptr};
+constexpr format_kernels iq4_nl_scalar{nullptr, vec_dot_iq4_nl_q8_0_ref,
+                                       gemm_scalar<GGML_TYPE_IQ4_NL>};
+constexpr format_kernels iq4_xs_scalar{nullptr, vec_dot_iq4_xs_q8_K_ref, nullptr};
 
 // Group layouts (formats/row_groups.h): {payload offset, payload bytes,
 // {header field sizes}}.
 constexpr group_layout not_grouped{0, 0, {}};
-constexpr group_layout q4_0_group{2, 16, {2}};    // d | qs
-constexpr group_layout q4_1_group{4, 16, {2, 2}}; // d, m | qs
-constexpr group_layout q8_0_group{2, 32, {2}};    // d | qs
-constexpr group_layout q4_z_group{3, 16, {2, 1}}; // d, z | qs
-constexpr group_layout q3_z_group{3, 12, {2, 1}}; // d, z | ql, qh
+constexpr group_layout q4_0_group{2, 16, {2}};       // d | qs
+constexpr group_layout q4_1_group{4, 16, {2, 2}};    // d, m | qs
+constexpr group_layout q8_0_group{2, 32, {2}};       // d | qs
+constexpr group_layout q4_z_group{3, 16, {2, 1}};    // d, z | qs
+constexpr group_layout q3_z_group{3, 12, {2, 1}};    // d, z | ql, qh
+constexpr group_layout q5_0_group{6, 16, {2, 4}};    // d, qh | qs
+constexpr group_layout q5_1_group{8, 16, {2, 2, 4}}; // d, m, qh | qs
+constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -68,6 +88,9 @@ constexpr group_layout q3_z_group{3, 12, {2, 1}}; // d, z | ql, qh
     }
 #define GGML_KERNELS_NO_EXT(f)                                                                     \
     {&f##_scalar, GGML_X86_KERNELS(f), GGML_NEON_KERNELS(f)}, {}
+// Formats without SIMD kernels yet: every level uses the scalar ones.
+#define GGML_SCALAR_KERNELS(f)                                                                     \
+    {&f##_scalar, nullptr, nullptr, nullptr}, {}
 
 // Per row: kernels for scalar, avx2, avx512, neon.
 constexpr format_traits table[] = {
@@ -75,14 +98,36 @@ constexpr format_traits table[] = {
      not_grouped, GGML_KERNELS_NO_EXT(f32)},
     {GGML_TYPE_F16, "F16", 1, 2, false, GGML_TYPE_F16, quantize_row_f16_ref, dequantize_row_f16,
      not_grouped, GGML_KERNELS_NO_EXT(f16)},
+    {GGML_TYPE_BF16, "BF16", 1, 2, false, GGML_TYPE_F32, quantize_row_bf16_ref, dequantize_row_bf16,
+     not_grouped, GGML_KERNELS_NO_EXT(bf16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
      dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0)},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
      dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1)},
+    {GGML_TYPE_Q5_0, "Q5_0", QK5, sizeof(block_q5_0), true, GGML_TYPE_Q8_0, quantize_row_q5_0_ref,
+     dequantize_row_q5_0, q5_0_group, GGML_KERNELS(q5_0)},
+    {GGML_TYPE_Q5_1, "Q5_1", QK5, sizeof(block_q5_1), true, GGML_TYPE_Q8_1, quantize_row_q5_1_ref,
+     dequantize_row_q5_1, q5_1_group, GGML_KERNELS(q5_1)},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
      dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0)},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
      dequantize_row_q8_1, not_grouped, GGML_KERNELS_NO_EXT(q8_1)},
+    {GGML_TYPE_Q2_K, "Q2_K", QK_K, sizeof(block_q2_K), true, GGML_TYPE_Q8_K, quantize_row_q2_K_ref,
+     dequantize_row_q2_K, not_grouped, GGML_SCALAR_KERNELS(q2_k)},
+    {GGML_TYPE_Q3_K, "Q3_K", QK_K, sizeof(block_q3_K), true, GGML_TYPE_Q8_K, quantize_row_q3_K_ref,
+     dequantize_row_q3_K, not_grouped, GGML_SCALAR_KERNELS(q3_k)},
+    {GGML_TYPE_Q4_K, "Q4_K", QK_K, sizeof(block_q4_K), true, GGML_TYPE_Q8_K, quantize_row_q4_K_ref,
+     dequantize_row_q4_K, not_grouped, GGML_SCALAR_KERNELS(q4_k)},
+    {GGML_TYPE_Q5_K, "Q5_K", QK_K, sizeof(block_q5_K), true, GGML_TYPE_Q8_K, quantize_row_q5_K_ref,
+     dequantize_row_q5_K, not_grouped, GGML_SCALAR_KERNELS(q5_k)},
+    {GGML_TYPE_Q6_K, "Q6_K", QK_K, sizeof(block_q6_K), true, GGML_TYPE_Q8_K, quantize_row_q6_K_ref,
+     dequantize_row_q6_K, not_grouped, GGML_SCALAR_KERNELS(q6_k)},
+    {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
+     dequantize_row_q8_K, not_grouped, GGML_SCALAR_KERNELS(q8_k)},
+    {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
+     quantize_row_iq4_nl_ref, dequantize_row_iq4_nl, iq4_nl_group, GGML_KERNELS(iq4_nl)},
+    {GGML_TYPE_IQ4_XS, "IQ4_XS", QK_K, sizeof(block_iq4_xs), true, GGML_TYPE_Q8_K,
+     quantize_row_iq4_xs_ref, dequantize_row_iq4_xs, not_grouped, GGML_SCALAR_KERNELS(iq4_xs)},
     {GGML_TYPE_I32,
      "I32",
      1,
@@ -154,6 +199,11 @@ using namespace ggml;
 
 bool ggml_type_is_valid(uint32_t type) { return find(type) != nullptr; }
 
+size_t ggml_types(ggml_type *types, size_t max) {
+    for (size_t i = 0; i < max && i < size_t(n_types); i++) types[i] = table[i].type;
+    return size_t(n_types);
+}
+
 const char *ggml_type_name(ggml_type type) {
     const format_traits *row = find(uint32_t(type));
     return row ? row->name : nullptr;
@@ -172,6 +222,10 @@ bool ggml_type_from_name(const char *name, ggml_type *type) {
 int64_t ggml_blck_size(ggml_type type) { return traits_of(type).blck_size; }
 size_t ggml_type_size(ggml_type type) { return traits_of(type).type_size; }
 bool ggml_is_quantized(ggml_type type) { return traits_of(type).is_quantized; }
+bool ggml_is_weight_type(ggml_type type) {
+    const format_kernels *scalar = traits_of(type).kernels[GGML_CPU_SCALAR];
+    return scalar && scalar->vec_dot;
+}
 ggml_type ggml_vec_dot_type(ggml_type type) { return traits_of(type).vec_dot_type; }
 
 size_t ggml_row_size(ggml_type type, int64_t ne) {

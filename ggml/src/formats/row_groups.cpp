@@ -6,7 +6,8 @@
 #include "internal.h"
 
 #include <cstring>
-#include <vector>
+#include <memory>
+#include <new>
 
 namespace ggml {
 
@@ -101,19 +102,23 @@ void gemm_by_rows(const format_traits &t, int64_t n, float *s, size_t bs, const 
 
 } // namespace ggml
 
+bool ggml_can_repack_rows(const ggml_tensor *t) {
+    return ggml::traits_of(t->type).group.payload_size != 0 && t->view_src == nullptr &&
+           t->data != nullptr && t->ne[1] >= ggml::ROW_GROUP && t->ne[2] == 1 && t->ne[3] == 1 &&
+           ggml_is_contiguous(t) && !(t->flags & GGML_TENSOR_FLAG_ROW_GROUPS);
+}
+
 bool ggml_repack_rows(ggml_tensor *t) {
+    if (!ggml_can_repack_rows(t)) return false;
     const ggml::format_traits &traits = ggml::traits_of(t->type);
-    if (traits.group.payload_size == 0 || t->view_src != nullptr || t->data == nullptr ||
-        t->ne[1] < ggml::ROW_GROUP || t->ne[2] != 1 || t->ne[3] != 1 || !ggml_is_contiguous(t) ||
-        (t->flags & GGML_TENSOR_FLAG_ROW_GROUPS))
-        return false;
     const int64_t nb = t->ne[0] / traits.blck_size;
     const size_t group_bytes = size_t(ggml::ROW_GROUP) * t->nb[1];
-    std::vector<char> group(group_bytes);
+    std::unique_ptr<char[]> group(new (std::nothrow) char[group_bytes]);
+    if (!group) return false;
     for (int64_t r = 0; r + ggml::ROW_GROUP <= t->ne[1]; r += ggml::ROW_GROUP) {
         char *rows = static_cast<char *>(t->data) + size_t(r) * t->nb[1];
-        ggml::pack_group(traits, rows, t->nb[1], nb, group.data());
-        std::memcpy(rows, group.data(), group_bytes);
+        ggml::pack_group(traits, rows, t->nb[1], nb, group.get());
+        std::memcpy(rows, group.get(), group_bytes);
     }
     t->flags |= GGML_TENSOR_FLAG_ROW_GROUPS;
     return true;

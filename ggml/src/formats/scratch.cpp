@@ -3,10 +3,9 @@
 // x86/common.h).
 #include "formats/scratch.h"
 
-#include "internal.h"
-
 #include <cstdlib>
 #include <memory>
+#include <new>
 
 namespace ggml {
 
@@ -23,10 +22,10 @@ struct scratch_buffer {
 
     void *get(size_t bytes) {
         if (bytes > capacity) {
-            capacity = (bytes + 4095) / 4096 * 4096;
-            memory.reset(std::aligned_alloc(64, capacity));
-            GGML_ASSERT(memory != nullptr, "out of memory for %zu bytes of kernel scratch",
-                        capacity);
+            const size_t rounded = (bytes + 4095) / 4096 * 4096;
+            memory.reset(std::aligned_alloc(64, rounded));
+            capacity = memory ? rounded : 0;
+            if (!memory) throw std::bad_alloc(); // ggml_graph_compute reports it
         }
         return memory.get();
     }

@@ -8,7 +8,7 @@
 namespace ggml {
 
 // At least `bytes` bytes, 64-byte aligned, private to the calling thread and
-// valid until its next call.
+// valid until its next call; throws std::bad_alloc when they cannot be had.
 void *kernel_scratch(size_t bytes);
 // The same, a second buffer: for mul_mat's packed weight rows, which are
 // read while the kernel uses its own scratch.

@@ -1,6 +1,7 @@
-// The type-traits table: everything the rest of ggml knows about a tensor
-// format. Ops, the GGUF code and the quantize tool go through this table and
-// never name a format.
+// The type-traits table: what the rest of ggml knows about a tensor format.
+// Ops go through this table and never name a format; a new format is a row
+// in registry.cpp and its kernels, but also touches the other places listed
+// in docs/architecture.md (section Formats).
 #pragma once
 
 #include "ggml.h"

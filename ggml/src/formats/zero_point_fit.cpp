@@ -1,5 +1,6 @@
 #include "formats/zero_point_fit.h"
 
+#include "formats/quant_math.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -27,8 +28,13 @@ float stored_scale(float d) {
 
 class search {
   public:
+    // NaN counts as 0, as in the other formats (weights the quantize tool
+    // refuses, but a block must still be defined).
     search(const float *x, const float *w, int n, int maxq)
-        : x_(x), w_(w), n_(n), maxq_(maxq), q_(size_t(n)), best_q_(size_t(n)) {}
+        : x_(x, x + n), w_(w), n_(n), maxq_(maxq), q_(size_t(n)), best_q_(size_t(n)) {
+        for (float &v : x_)
+            if (v != v) v = 0.0f;
+    }
 
     // Scores (d rounded to fp16, z) and keeps it if it is the best so far.
     void score(float d, int z) {
@@ -38,7 +44,7 @@ class search {
         float err = 0.0f;
         const float id = ds > 0.0f ? 1.0f / ds : 0.0f;
         for (int j = 0; j < n_; j++) {
-            const int l = ds > 0.0f ? std::clamp(int(std::roundf(x_[j] * id)) + z, 0, maxq_) : z;
+            const int l = ds > 0.0f ? level(x_[j] * id, z) : z;
             q[j] = uint8_t(l);
             const float e = x_[j] - float(l - z) * ds;
             err += weight(j) * e * e;
@@ -67,8 +73,7 @@ class search {
     // The levels of x on the grid of inverse scale iscale and zero z, then
     // that grid's least-squares scale, scored.
     void score_grid(float iscale, int z) {
-        for (int j = 0; j < n_; j++)
-            q_[size_t(j)] = uint8_t(std::clamp(int(std::roundf(x_[j] * iscale)) + z, 0, maxq_));
+        for (int j = 0; j < n_; j++) q_[size_t(j)] = uint8_t(level(x_[j] * iscale, z));
         score(least_squares_scale(q_.data(), z), z);
     }
 
@@ -91,8 +96,15 @@ class search {
 
   private:
     float weight(int j) const { return w_ ? w_[j] : 1.0f; }
+    // The level nearest v (x over the scale) for zero z; clamping v to one
+    // level past either end first changes no result and keeps the conversion
+    // defined for infinite and huge values.
+    int level(float v, int z) const {
+        return std::clamp(round_clamped(v, -maxq_ - 1, maxq_ + 1) + z, 0, maxq_);
+    }
 
-    const float *x_, *w_;
+    std::vector<float> x_;
+    const float *w_;
     int n_, maxq_;
     bool has_best_ = false;
     float best_err_ = 0.0f, best_d_ = 0.0f;
@@ -117,10 +129,10 @@ zero_point_grid fit_zero_point(const float *x, const float *w, int n, int maxq, 
     const float range = hi - lo;
     // the min/max rule
     const float d = range / float(maxq);
-    s.score(d, int(std::roundf(-lo / d)));
+    s.score(d, round_clamped(-lo / d, 0, maxq));
     for (int i = 0; i <= STEPS; i++) {
         const float iscale = (float(maxq - 1) + 2.0f * float(i) / float(STEPS)) / range;
-        s.score_grid(iscale, std::clamp(int(std::roundf(-lo * iscale)), 0, maxq));
+        s.score_grid(iscale, round_clamped(-lo * iscale, 0, maxq));
     }
     s.refine();
     return s.result(q);

@@ -23,7 +23,7 @@ struct zero_point_grid {
     int z;      // 0..maxq
 };
 
-// Chooses d and z for the n weights x (finite) with importance w (n values
+// Chooses d and z for the n weights x (NaN counts as 0) with importance w (n values
 // >= 0, or null for all 1) and writes each weight's level q (0..maxq). An
 // all-zero group gets d = 0, z = 0 and every q = 0.
 zero_point_grid fit_zero_point(const float *x, const float *w, int n, int maxq, uint8_t *q);

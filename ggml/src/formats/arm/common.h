@@ -14,6 +14,7 @@
 // the other's (see x86/common.h).
 #pragma once
 
+#include "formats/quant_math.h"
 #include "formats/row_groups.h"
 #include "formats/scratch.h"
 
@@ -212,6 +213,55 @@ inline void nibble_chunks(const char *p, chunks8 *w) {
         }
     }
 }
+
+// lo plus `value` (a bit that lo's bytes never have set) in the bytes of
+// chunk C (elements 4C..4C+3 of 4 rows) whose bit is set in the row's bit
+// plane: qh holds the 4 rows' 32-bit masks, element j's bit at bit j % 8 of
+// byte j / 8 (Q3_Z's qh, Q5_0's and Q5_1's qh), so chunk C's bits are bits
+// 4 (C % 2) + 0..3 of byte C / 2.
+template <int C> inline int8x16_t add_plane_bit(uint8x16_t lo, uint8x16_t qh, uint8_t value) {
+    // byte C / 2 of each row's mask in all 4 bytes of its lane, then each
+    // byte's own bit
+    const uint8x16_t rows =
+        vcombine_u8(vcreate_u8(0x0404040400000000ull), vcreate_u8(0x0c0c0c0c08080808ull));
+    const uint8x16_t idx = vaddq_u8(rows, vdupq_n_u8(C / 2));
+    const uint8x16_t bit = vreinterpretq_u8_u32(vdupq_n_u32(0x08040201u << (4 * (C % 2))));
+    const uint8x16_t set = vtstq_u8(vqtbl1q_u8(qh, idx), bit);
+    return vreinterpretq_s8_u8(vorrq_u8(lo, vandq_u8(set, vdupq_n_u8(value))));
+}
+
+// value = d * q + m, against Q8_1 whose s = dy * sum(y) carries the m term:
+// the reference adds m * s first, then d * dy * sum(q y). Quants::decode
+// fills the quants from the group block (after its 8 d and 8 m).
+template <class Quants> struct min_codec {
+    static constexpr int64_t QK = 32;
+    static constexpr size_t x_size = Quants::x_size, y_size = 36;
+    struct weights {
+        chunks8 q;
+        float32x4_t d[2], m[2];
+    };
+    static act_meta act(const char *yb) {
+        return {fp16_to_f32(load_u16(yb)), fp16_to_f32(load_u16(yb + 2))};
+    }
+    static weights decode(const char *x) {
+        weights w;
+        w.d[0] = load_f16x4(x);
+        w.d[1] = load_f16x4(x + 8);
+        w.m[0] = load_f16x4(x + 16);
+        w.m[1] = load_f16x4(x + 24);
+        Quants::decode(x, &w.q);
+        return w;
+    }
+    static acc8 step(acc8 acc, const weights &w, const char *yb, float dy, float aux) {
+        const int8_t *qs = (const int8_t *)yb + 4;
+        float32x4_t out[2] = {acc.lo, acc.hi};
+        for (int h = 0; h < 2; h++) {
+            out[h] = vfmaq_n_f32(out[h], w.m[h], aux);
+            out[h] = add_scaled(out[h], vcvtq_f32_s32(dot_half(w.q, h, qs)), w.d[h], dy);
+        }
+        return {out[0], out[1]};
+    }
+};
 
 // The z bytes of the 8 rows (after their d) as floats, by half.
 inline void zero_points(const char *x, float32x4_t o[2]) {

@@ -4,6 +4,7 @@
 // only, and, like it, give the same result for a row padded with zeros
 // (attention relies on that: its rows grow with the batch, masked by zeros).
 #include "float/attention.h"
+#include "float/blocks.h"
 #include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
@@ -23,10 +24,17 @@ inline __m256 load8(const float *p) { return _mm256_loadu_ps(p); }
 inline __m256 load8(const uint16_t *p) {
     return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
 }
+// BF16: the top half of a float
+inline __m256 load8(const ggml::bf16 *p) {
+    const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(h, 16));
+}
 
-template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
-    const T *x = static_cast<const T *>(vx);
-    const T *y = static_cast<const T *>(vy);
+// x of type X against y of type Y (BF16 weights meet F32 activations).
+template <class X, class Y = X>
+void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+    const X *x = static_cast<const X *>(vx);
+    const Y *y = static_cast<const Y *>(vy);
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
                      _mm256_setzero_ps()};
     int64_t i = 0;
@@ -38,9 +46,10 @@ template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const
     for (int k = 0; i + 8 <= n; i += 8, k++)
         acc[k] = _mm256_fmadd_ps(load8(x + i), load8(y + i), acc[k]);
     if (i < n) {
-        T xt[8] = {}, yt[8] = {};
-        std::memcpy(xt, x + i, size_t(n - i) * sizeof(T));
-        std::memcpy(yt, y + i, size_t(n - i) * sizeof(T));
+        X xt[8] = {};
+        Y yt[8] = {};
+        std::memcpy(xt, x + i, size_t(n - i) * sizeof(X));
+        std::memcpy(yt, y + i, size_t(n - i) * sizeof(Y));
         acc[(i % 32) / 8] = _mm256_fmadd_ps(load8(xt), load8(yt), acc[(i % 32) / 8]);
     }
     *s = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
@@ -54,5 +63,6 @@ const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr, attend<vec
                               swiglu<vec8>};
 const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                               attend<vec8, uint16_t>};
+const format_kernels bf16_avx2{nullptr, vec_dot_float<bf16, float>, nullptr};
 
 } // namespace ggml

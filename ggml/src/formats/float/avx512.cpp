@@ -3,6 +3,7 @@
 // from the reference's element-order sum by float rounding only, and give
 // the same result for a row padded with zeros (see float/avx2.cpp).
 #include "float/attention.h"
+#include "float/blocks.h"
 #include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
@@ -22,10 +23,17 @@ inline __m512 load16(const float *p, __mmask16 m) { return _mm512_maskz_loadu_ps
 inline __m512 load16(const uint16_t *p, __mmask16 m) {
     return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
 }
+// BF16: the top half of a float
+inline __m512 load16(const ggml::bf16 *p, __mmask16 m) {
+    const __m512i h = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(h, 16));
+}
 
-template <class T> void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
-    const T *x = static_cast<const T *>(vx);
-    const T *y = static_cast<const T *>(vy);
+// x of type X against y of type Y (BF16 weights meet F32 activations).
+template <class X, class Y = X>
+void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
+    const X *x = static_cast<const X *>(vx);
+    const Y *y = static_cast<const Y *>(vy);
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
                      _mm512_setzero_ps()};
     for (int64_t i = 0; i < n; i += 64)
@@ -49,5 +57,6 @@ const format_kernels f32_avx512{nullptr, vec_dot_float<float>, nullptr, attend<v
                                 swiglu<vec8>};
 const format_kernels f16_avx512{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                                 attend<vec8, uint16_t>};
+const format_kernels bf16_avx512{nullptr, vec_dot_float<bf16, float>, nullptr};
 
 } // namespace ggml

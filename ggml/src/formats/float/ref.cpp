@@ -6,10 +6,27 @@
 #include "fp16.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
 namespace ggml {
+
+namespace {
+
+// Round to nearest even on the 16 bits dropped, as ggml's
+// ggml_compute_fp32_to_bf16 (so our BF16 files are its bytes); a NaN keeps
+// its sign and top mantissa bits and is made quiet (an increment could carry
+// it into an infinity).
+uint16_t fp32_to_bf16(float f) {
+    const uint32_t u = std::bit_cast<uint32_t>(f);
+    if ((u & 0x7fffffff) > 0x7f800000) return uint16_t((u >> 16) | 64);
+    return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+}
+
+float bf16_to_fp32(uint16_t h) { return std::bit_cast<float>(uint32_t(h) << 16); }
+
+} // namespace
 
 void quantize_row_f32_ref(const float *x, void *y, int64_t n) {
     std::memcpy(y, x, size_t(n) * sizeof(float));
@@ -20,6 +37,11 @@ void quantize_row_f16_ref(const float *x, void *vy, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = fp32_to_fp16(x[i]);
 }
 
+void quantize_row_bf16_ref(const float *x, void *vy, int64_t n) {
+    auto *y = static_cast<uint16_t *>(vy);
+    for (int64_t i = 0; i < n; i++) y[i] = fp32_to_bf16(x[i]);
+}
+
 void dequantize_row_f32(const void *x, float *y, int64_t n) {
     std::memcpy(y, x, size_t(n) * sizeof(float));
 }
@@ -27,6 +49,11 @@ void dequantize_row_f32(const void *x, float *y, int64_t n) {
 void dequantize_row_f16(const void *vx, float *y, int64_t n) {
     const auto *x = static_cast<const uint16_t *>(vx);
     for (int64_t i = 0; i < n; i++) y[i] = fp16_to_fp32(x[i]);
+}
+
+void dequantize_row_bf16(const void *vx, float *y, int64_t n) {
+    const auto *x = static_cast<const uint16_t *>(vx);
+    for (int64_t i = 0; i < n; i++) y[i] = bf16_to_fp32(x[i]);
 }
 
 void vec_dot_f32_ref(int64_t n, float *s, const void *vx, const void *vy) {
@@ -47,6 +74,14 @@ void vec_dot_f16_ref(int64_t n, float *s, const void *vx, const void *vy) {
 
 void swiglu_f32_ref(int64_t n, const float *x, const float *g, float *out) {
     for (int64_t i = 0; i < n; i++) out[i] = x[i] / (1.0f + std::exp(-x[i])) * g[i];
+}
+
+void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *vx, const void *vy) {
+    const auto *x = static_cast<const uint16_t *>(vx);
+    const auto *y = static_cast<const float *>(vy);
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; i++) sum += bf16_to_fp32(x[i]) * y[i];
+    *s = sum;
 }
 
 namespace {

@@ -12,14 +12,7 @@ namespace {
 template <int C> inline int8x16_t q3_chunk(const uint8_t *p, int h) {
     const uint8x16_t u = vld1q_u8(p + 32 * (C % 2) + 16 * h);
     const uint8x16_t lo = vandq_u8(vshrq_n_u8(u, 2 * (C / 2)), vdupq_n_u8(3));
-    const uint8x16_t qh = vld1q_u8(p + 64 + 16 * h);
-    // qh[C / 2] of each row in all 4 bytes of its lane, and the bit of each byte
-    const uint8x16_t rows =
-        vcombine_u8(vcreate_u8(0x0404040400000000ull), vcreate_u8(0x0c0c0c0c08080808ull));
-    const uint8x16_t idx = vaddq_u8(rows, vdupq_n_u8(C / 2));
-    const uint8x16_t bit = vreinterpretq_u8_u32(vdupq_n_u32(0x08040201u << (4 * (C % 2))));
-    const uint8x16_t set = vtstq_u8(vqtbl1q_u8(qh, idx), bit);
-    return vreinterpretq_s8_u8(vorrq_u8(lo, vandq_u8(set, vdupq_n_u8(4))));
+    return add_plane_bit<C>(lo, vld1q_u8(p + 64 + 16 * h), 4);
 }
 
 template <int C> inline void q3_chunk_pair(const uint8_t *p, chunks8 *w) {

@@ -11,17 +11,12 @@ namespace {
 // bytes 0..3 of the 8 rows, ql bytes 4..7, then qh bytes 0..3). Element j
 // has its low bits in ql[j % 8] at bit 2 (j / 8) and its high bit in
 // qh[j / 8] at bit j % 8, so chunk C's low bits are crumb C / 2 of ql bytes
-// 4 (C % 2) + 0..3, and its high bits bits 4 (C % 2) + 0..3 of qh[C / 2].
+// 4 (C % 2) + 0..3, and its high bits (worth 4) those of qh's bit plane.
 template <class W, int C>
 inline typename W::iv q3_chunk(const char *p, size_t bx, typename W::iv h) {
     const typename W::iv u = W::load(p, bx, 32 * (C % 2));
     const typename W::iv lo = W::and_(W::template srli16<2 * (C / 2)>(u), W::set1_8(3));
-    // qh[C / 2] of each row in all 4 bytes of its lane, and the bit of each byte
-    constexpr char i = C / 2;
-    const typename W::iv sel = W::shuffle8(
-        h, W::bcast128(_mm_setr_epi8(i, i, i, i, i + 4, i + 4, i + 4, i + 4, i + 8, i + 8, i + 8,
-                                     i + 8, i + 12, i + 12, i + 12, i + 12)));
-    return W::add4_where(lo, sel, W::set1_32(0x08040201u << (4 * (C % 2))));
+    return add_plane_bit<W, C>(lo, h, 4);
 }
 
 template <class W> struct q3_z_chunks {

@@ -39,10 +39,10 @@ void quantize_row_q4_0_ref(const float *x, void *vy, int64_t n) {
             }
         }
         const float d = max / -8.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         uint8_t q[QK4];
-        for (int j = 0; j < QK4; j++) q[j] = uint8_t(std::min(15, int(int8_t(x[j] * id + 8.5f))));
+        for (int j = 0; j < QK4; j++) q[j] = uint8_t(trunc_clamped(x[j] * id + 8.5f, 0, 15));
         pack_nibbles(q, y[b].qs);
     }
 }
@@ -56,12 +56,12 @@ void quantize_row_q4_1_ref(const float *x, void *vy, int64_t n) {
             max = std::max(max, x[j]);
         }
         const float d = (max - min) / 15.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         y[b].m = fp32_to_fp16(min);
         uint8_t q[QK4];
         for (int j = 0; j < QK4; j++)
-            q[j] = uint8_t(std::min(15, int(int8_t((x[j] - min) * id + 0.5f))));
+            q[j] = uint8_t(trunc_clamped((x[j] - min) * id + 0.5f, 0, 15));
         pack_nibbles(q, y[b].qs);
     }
 }

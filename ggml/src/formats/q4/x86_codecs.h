@@ -22,33 +22,39 @@ template <class W> inline void nibble_chunks(const char *p, size_t bx, typename 
     }
 }
 
-// value = d * (q - 8): sum((q - 8) y) = sum(q y) - 8 sum(y)
-template <class W> struct q4_0_codec {
+// value = d * (q - offset): sum((q - offset) y) = sum(q y) - offset sum(y),
+// exact in float (integers below 2^24). Q<W> gives the block size, the
+// offset, the quants of a group block (after its d) and their dot product
+// with an activation block's quants.
+template <class W, template <class> class Q> struct offset_codec {
     static constexpr int64_t QK = 32;
-    static constexpr size_t x_size = 18, y_size = 34;
+    static constexpr size_t x_size = Q<W>::x_size, y_size = 34;
     struct weights {
         typename W::iv q[8];
         typename W::fv d;
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 8.0f * q8_sum(yb)}; }
+    static act_meta act(const char *yb) {
+        return {fp16_to_f32(load_u16(yb)), float(Q<W>::offset) * q8_sum(yb)};
+    }
     static weights decode(const char *x, size_t bx) {
         weights w;
         w.d = W::load_f16(x, bx, 0);
-        nibble_chunks<W>(x + 16, bx, w.q);
+        Q<W>::quants(x, bx, w.q);
         return w;
     }
     static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
                                float aux) {
-        const typename W::fv t = W::sub(W::cvt(dot_small<W>(w.q, yb + 2)), W::fset1(aux));
+        const typename W::fv t = W::sub(W::cvt(Q<W>::dot(w.q, yb + 2)), W::fset1(aux));
         return add_scaled<W>(acc, t, w.d, dy);
     }
 };
 
 // value = d * q + m, against Q8_1 whose s = dy * sum(y) carries the m term:
-// the reference adds m * s first, then d * dy * sum(q y)
-template <class W> struct q4_1_codec {
+// the reference adds m * s first, then d * dy * sum(q y). Q<W> as above,
+// its quants after the rows' d and m.
+template <class W, template <class> class Q> struct min_codec {
     static constexpr int64_t QK = 32;
-    static constexpr size_t x_size = 20, y_size = 36;
+    static constexpr size_t x_size = Q<W>::x_size, y_size = 36;
     struct weights {
         typename W::iv q[8];
         typename W::fv d, m;
@@ -60,15 +66,40 @@ template <class W> struct q4_1_codec {
         weights w;
         w.d = W::load_f16(x, bx, 0);
         w.m = W::load_f16(x, bx, 16);
-        nibble_chunks<W>(x + 32, bx, w.q);
+        Q<W>::quants(x, bx, w.q);
         return w;
     }
     static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
                                float aux) {
         acc = W::fma(w.m, W::fset1(aux), acc);
-        return add_scaled<W>(acc, W::cvt(dot_small<W>(w.q, yb + 4)), w.d, dy);
+        return add_scaled<W>(acc, W::cvt(Q<W>::dot(w.q, yb + 4)), w.d, dy);
     }
 };
+
+// Q4_0: value = d * (q - 8); group block: the rows' d, the nibbles
+template <class W> struct q4_0_quants {
+    static constexpr size_t x_size = 18;
+    static constexpr int offset = 8;
+    static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+        nibble_chunks<W>(x + 16, bx, q);
+    }
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
+        return dot_small<W>(q, qs);
+    }
+};
+template <class W> using q4_0_codec = offset_codec<W, q4_0_quants>;
+
+// Q4_1: value = d * q + m; group block: the rows' d, m, the nibbles
+template <class W> struct q4_1_quants {
+    static constexpr size_t x_size = 20;
+    static void quants(const char *x, size_t bx, typename W::iv q[8]) {
+        nibble_chunks<W>(x + 32, bx, q);
+    }
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
+        return dot_small<W>(q, qs);
+    }
+};
+template <class W> using q4_1_codec = min_codec<W, q4_1_quants>;
 
 // value = d * (q - z), the rows' z after their d: sum((q - z) y) =
 // sum(q y) - z sum(y), integers below 2^24 throughout, so exact in float.

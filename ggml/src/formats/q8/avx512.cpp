@@ -25,7 +25,7 @@ inline float quantize_q8_block(const float *x, int8_t *qs, int *sum) {
     const __m512 v0 = _mm512_loadu_ps(x), v1 = _mm512_loadu_ps(x + 16);
     const float d =
         _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1))) / 127.0f;
-    const __m512 id = _mm512_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+    const __m512 id = _mm512_set1_ps(inverse_scale(d));
     const __m512i q0 = _mm512_cvtps_epi32(roundf_ps16(_mm512_mul_ps(v0, id)));
     const __m512i q1 = _mm512_cvtps_epi32(roundf_ps16(_mm512_mul_ps(v1, id)));
     _mm_storeu_si128((__m128i *)qs, _mm512_cvtsepi32_epi8(q0));

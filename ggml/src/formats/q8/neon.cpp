@@ -17,7 +17,7 @@ inline float quantize_q8_block(const float *x, int8_t *qs) {
         amax = vmaxq_f32(amax, vabsq_f32(v[i]));
     }
     const float d = vmaxvq_f32(amax) / 127.0f;
-    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const float id = inverse_scale(d);
     for (int i = 0; i < 8; i += 4) {
         int32x4_t q[4];
         for (int k = 0; k < 4; k++) q[k] = vcvtaq_s32_f32(vmulq_n_f32(v[i + k], id));

@@ -4,6 +4,7 @@
 #include "q8/blocks.h"
 
 #include "formats/dot_sum.h"
+#include "formats/quant_math.h"
 #include "fp16.h"
 
 #include <cmath>
@@ -25,9 +26,9 @@ void quantize_row_q8_0_ref(const float *x, void *vy, int64_t n) {
     auto *y = static_cast<block_q8_0 *>(vy);
     for (int64_t b = 0; b < n / QK8; b++, x += QK8) {
         const float d = q8_scale(x);
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
-        for (int j = 0; j < QK8; j++) y[b].qs[j] = int8_t(std::roundf(x[j] * id));
+        for (int j = 0; j < QK8; j++) y[b].qs[j] = int8_t(round_clamped(x[j] * id, -128, 127));
     }
 }
 
@@ -35,11 +36,11 @@ void quantize_row_q8_1_ref(const float *x, void *vy, int64_t n) {
     auto *y = static_cast<block_q8_1 *>(vy);
     for (int64_t b = 0; b < n / QK8; b++, x += QK8) {
         const float d = q8_scale(x);
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = inverse_scale(d);
         y[b].d = fp32_to_fp16(d);
         int sum = 0;
         for (int j = 0; j < QK8; j++) {
-            y[b].qs[j] = int8_t(std::roundf(x[j] * id));
+            y[b].qs[j] = int8_t(round_clamped(x[j] * id, -128, 127));
             sum += y[b].qs[j];
         }
         y[b].s = fp32_to_fp16(float(sum) * d);

@@ -6,6 +6,8 @@
 // files use no std:: templates.
 #pragma once
 
+#include "formats/quant_math.h"
+
 #include <immintrin.h>
 
 // The name of a kernel table in this build of an x86 kernel file, which is
@@ -98,7 +100,7 @@ inline q8_block quantize_q8_block(const float *x) {
         amax = _mm256_max_ps(amax, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v[i]));
     }
     const float d = hmax_ps(amax) / 127.0f;
-    const __m256 id = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+    const __m256 id = _mm256_set1_ps(inverse_scale(d));
     __m256i q[4];
     for (int i = 0; i < 4; i++) q[i] = _mm256_cvtps_epi32(roundf_ps(_mm256_mul_ps(v[i], id)));
     return {d, pack_i32_to_i8(q[0], q[1], q[2], q[3])};

@@ -149,6 +149,40 @@ template <class W> inline typename W::iv dot_small(const typename W::iv q[8], co
 #endif
 }
 
+// As dot_small for quants of up to 5 bits (at most 31). Without VNNI,
+// maddubs lanes reach 2 * 31 * 127 = 7874, so 4 chunks add up in int16
+// (31496) before madd widens them.
+template <class W> inline typename W::iv dot_5bit(const typename W::iv q[8], const char *qs) {
+#if defined(__AVX512VNNI__)
+    return dot_small<W>(q, qs);
+#else
+    typename W::iv half[2];
+    for (int h = 0; h < 2; h++) {
+        typename W::iv t = W::maddubs(q[4 * h], W::chunk(qs, 4 * h));
+        for (int c = 4 * h + 1; c < 4 * h + 4; c++)
+            t = W::add16(t, W::maddubs(q[c], W::chunk(qs, c)));
+        half[h] = W::madd1(t);
+    }
+    return W::add32(half[0], half[1]);
+#endif
+}
+
+// lo plus v (a bit lo's bytes never have set) in the bytes of chunk C
+// (elements 4C..4C+3 of each row) whose bit is set in the row's bit plane:
+// h holds each row's 32-bit mask in its lane, element j's bit at bit j % 8
+// of byte j / 8 (Q3_Z's qh, Q5_0's and Q5_1's), so chunk C's bits are bits
+// 4 (C % 2) + 0..3 of byte C / 2.
+template <class W, int C>
+inline typename W::iv add_plane_bit(typename W::iv lo, typename W::iv h, char v) {
+    // byte C / 2 of each row's mask in all 4 bytes of its lane, and the bit
+    // of each byte
+    constexpr char i = C / 2;
+    const typename W::iv sel = W::shuffle8(
+        h, W::bcast128(_mm_setr_epi8(i, i, i, i, i + 4, i + 4, i + 4, i + 4, i + 8, i + 8, i + 8,
+                                     i + 8, i + 12, i + 12, i + 12, i + 12)));
+    return W::add_where(lo, sel, W::set1_32(0x08040201u << (4 * (C % 2))), v);
+}
+
 // sum + (dx * dy) * t per row, one rounding for the product of the scales
 // (exact for two fp16) and one for the multiply-add, as the reference.
 template <class W>

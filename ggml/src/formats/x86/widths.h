@@ -53,13 +53,14 @@ struct ymm {
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm256_dpbusd_epi32(acc, u, s); }
 #endif
-    // a + 4 in the bytes where sel & bit is set (bit: one bit per byte)
-    static iv add4_where(iv a, iv sel, iv bit) {
+    // a + v in the bytes where sel & bit is set (bit: one bit per byte; v a
+    // bit those bytes of a never have set, so that adding and OR agree)
+    static iv add_where(iv a, iv sel, iv bit, char v) {
 #if defined(__AVX512BW__)
-        return _mm256_mask_add_epi8(a, _mm256_test_epi8_mask(sel, bit), a, set1_8(4));
+        return _mm256_mask_add_epi8(a, _mm256_test_epi8_mask(sel, bit), a, set1_8(v));
 #else
         const iv set = _mm256_cmpeq_epi8(_mm256_and_si256(sel, bit), bit);
-        return _mm256_or_si256(a, _mm256_and_si256(set, set1_8(4)));
+        return _mm256_or_si256(a, _mm256_and_si256(set, set1_8(v)));
 #endif
     }
 
@@ -118,8 +119,8 @@ struct zmm {
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm512_dpbusd_epi32(acc, u, s); }
 #endif
-    static iv add4_where(iv a, iv sel, iv bit) {
-        return _mm512_mask_add_epi8(a, _mm512_test_epi8_mask(sel, bit), a, set1_8(4));
+    static iv add_where(iv a, iv sel, iv bit, char v) {
+        return _mm512_mask_add_epi8(a, _mm512_test_epi8_mask(sel, bit), a, set1_8(v));
     }
 
     static fv cvt(iv a) { return _mm512_cvtepi32_ps(a); }
