@@ -4,6 +4,7 @@
 #include "q4/blocks.h"
 
 #include "formats/dot_sum.h"
+#include "formats/quant_math.h"
 #include "formats/zero_point_fit.h"
 #include "fp16.h"
 
