@@ -18,18 +18,17 @@
 #                 TYPE+im    the same with --imatrix, our importance matrix
 #                            of MODEL from CALIB (imatrix, IM_CHUNKS chunks)
 #                 GPTQ-TYPE  quantize --gptq from CALIB (GPTQ_ARGS)
-#                 NAME       a mix of types named in the recipes below
+#                 base-TYPE  quantize MODEL to TYPE with BASELINE's quantize
 #                 lcpp-P     llama.cpp's preset P (llama-quantize MODEL P)
 #                 lcpp-P+im  the same with llama.cpp's importance matrix of
 #                            MODEL from CALIB (llama-imatrix, IM_CHUNKS chunks)
-#                 check-T    llama-quantize's T, scored by our perplexity (T of
-#                            ggml's types that both tools read): shows that
-#                            the two tools' scores compare
 #               F32 (the reference) is always measured first.
 #   LLAMA_CPP=DIR  llama.cpp's bin folder (llama-quantize, llama-imatrix,
-#               llama-perplexity), for the lcpp- and check- rows; their
+#               llama-perplexity), for the lcpp- rows; their
 #               scores are llama-perplexity's against the F32 model's
 #               log-probabilities as it saves them (--kl-divergence-base)
+#   BASELINE=DIR   the bin folder of another build (an earlier commit's), for
+#               the base- rows: its quantize, scored by this build's perplexity
 #   THREADS=N   threads of each tool (default: 2)
 #   JOBS=N      rows measured at once after F32 (default: 1). On a busy
 #               machine JOBS=2 THREADS=1 does more per second than one job of
@@ -57,13 +56,7 @@ rows=${ROWS:-"F16 Q8_0 Q4_0 Q4_1 Q4_Z Q4_Z+im Q3_Z Q3_Z+im GPTQ-Q4_Z GPTQ-Q3_Z"}
 im_chunks=${IM_CHUNKS:-64}
 gptq_args=${GPTQ_ARGS:---act-order}
 lcpp=${LLAMA_CPP:-}
-
-# The mixes: quantize's options of each named row (@IM: our importance matrix).
-recipe() {
-    case $1 in
-    *) return 1 ;;
-    esac
-}
+baseline=${BASELINE:-}
 
 for tool in quantize imatrix perplexity; do
     [ -x "$build/bin/$tool" ] || { echo "quality.sh: no $build/bin/$tool; build first" >&2; exit 1; }
@@ -72,11 +65,14 @@ for f in "$model" "$text" "$calib"; do
     [ -r "$f" ] || { echo "quality.sh: cannot read $f" >&2; exit 1; }
 done
 case " $rows " in
-*" lcpp-"* | *" check-"*)
+*" lcpp-"*)
     for tool in llama-quantize llama-imatrix llama-perplexity; do
         [ -x "$lcpp/$tool" ] || { echo "quality.sh: no $lcpp/$tool (set LLAMA_CPP)" >&2; exit 1; }
     done
     ;;
+esac
+case " $rows " in *" base-"*)
+    [ -x "$baseline/quantize" ] || { echo "quality.sh: no $baseline/quantize (set BASELINE)" >&2; exit 1; } ;;
 esac
 mkdir -p "$work"
 chunks=""
@@ -135,8 +131,8 @@ measure() {
         "$lcpp/llama-quantize" $im "$model" "$out" "$preset" "$threads" > "$q" 2>&1
         lcpp_ppl -m "$out" --kl-divergence-base "$work/lcpp-base.kld" --kl-divergence > "$log" 2>&1
         ;;
-    check-*)
-        "$lcpp/llama-quantize" "$model" "$out" "${row#check-}" "$threads" > "$q" 2>&1
+    base-*)
+        "$baseline/quantize" "$model" "$out" "${row#base-}" -t "$threads" > "$q" 2>&1
         ppl -m "$out" --kl-divergence "$work/base.logprobs" > "$log" 2>&1
         ;;
     *)
@@ -146,9 +142,8 @@ measure() {
             our_imatrix
             how="${row%+im} --imatrix $work/imatrix.gguf"
             ;;
-        *) how=$(recipe "$row" | sed "s|@IM|$work/imatrix.gguf|g") || how=$row ;;
+        *) how=$row ;;
         esac
-        case $how in *"$work/imatrix.gguf"*) our_imatrix ;; esac
         "$build/bin/quantize" "$model" "$out" $how -t "$threads" > "$q" 2>&1
         if [ "$row" = F32 ]; then
             rm -f "$work/base.logprobs"
