@@ -88,18 +88,19 @@ lcpp_ppl() {
 }
 
 # Our importance matrix and llama.cpp's (made once, by the first row that
-# needs it: rows measured at once wait for it under a lock folder).
+# needs it: rows measured at once wait for it under a lock folder). Sets
+# only $im (sh has no local variables; measure's $out must survive).
 importance() {
-    out=$1
+    im=$1
     shift
-    until mkdir "$out.lock" 2>/dev/null; do sleep 5; done
-    if [ ! -f "$out" ] &&
-        ! "$@" -f "$calib" -o "$out" -c 512 --chunks "$im_chunks" -t "$threads" > "$out.log" 2>&1; then
-        rmdir "$out.lock"
-        echo "quality.sh: $* failed, see $out.log" >&2
+    until mkdir "$im.lock" 2>/dev/null; do sleep 5; done
+    if [ ! -f "$im" ] &&
+        ! "$@" -f "$calib" -o "$im" -c 512 --chunks "$im_chunks" -t "$threads" > "$im.log" 2>&1; then
+        rmdir "$im.lock"
+        echo "quality.sh: $* failed, see $im.log" >&2
         exit 1
     fi
-    rmdir "$out.lock"
+    rmdir "$im.lock"
 }
 our_imatrix() { importance "$work/imatrix.gguf" "$build/bin/imatrix" -m "$model"; }
 lcpp_imatrix() { importance "$work/lcpp-imatrix.gguf" "$lcpp/llama-imatrix" -m "$model" --no-ppl; }
