@@ -5,8 +5,8 @@
 # vocabularies and tokenizer.json, importance matrices), the BPE tokenizer
 # on random bytes, and the quantizers of arbitrary floats. Builds their
 # tests with -DGGML_SANITIZE=ON in a build tree of its own and runs the
-# malformed-input ones, so an out-of-bounds read or an undefined conversion that happens not
-# to crash still fails. Debug (-O0): the build is the slow part, and -O0
+# malformed-input ones, so an out-of-bounds read or an undefined conversion
+# that happens not to crash still fails. Debug (-O0): the build is the slow part, and -O0
 # compiles the kernels about twice as fast as -O1.
 # usage: sanitized.sh SOURCE_DIR SCRATCH_BUILD_DIR
 set -eu
