@@ -6,8 +6,8 @@
 # on random bytes, and the quantizers of arbitrary floats. Builds their
 # tests with -DGGML_SANITIZE=ON in a build tree of its own and runs the
 # malformed-input ones, so an out-of-bounds read or an undefined conversion
-# that happens not to crash still fails. Debug (-O0): the build is the slow part, and -O0
-# compiles the kernels about twice as fast as -O1.
+# that happens not to crash still fails. Debug (-O0): the build is the slow
+# part, and -O0 compiles the kernels about twice as fast as -O1.
 # usage: sanitized.sh SOURCE_DIR SCRATCH_BUILD_DIR
 set -eu
 src=$1 build=$2
