@@ -7,6 +7,7 @@
 #include "gguf_file.h"
 #include "gguf_writer.h"
 #include "gptq/gptq_model.h"
+#include "imatrix/importance_matrix.h"
 #include "model_size.h"
 #include "output_guard.h"
 #include "quantized_model_writer.h"
@@ -34,6 +35,7 @@ struct options {
     quantize::gptq_options gptq_opts;
     float damp = float(quantize::gptq_settings{}.damp); // settings.damp, in the flag's type
     std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
+    std::string imatrix_path;
 };
 
 // A flag that only GPTQ takes: remembers that it was given.
@@ -99,6 +101,11 @@ std::string description() {
            "(stories260K's ffn_down is 172 wide); the tool names each. A tensor already of\n"
            "its type is copied unchanged; the others are quantized with ggml's reference\n"
            "quantizers, giving the same bytes for any -t. Weights must be finite.\n"
+           "Q4_Z and Q3_Z choose each block's scale and zero point by a search that\n"
+           "minimises its squared error; with --imatrix FILE (an importance matrix, from\n"
+           "the imatrix tool or llama.cpp's llama-imatrix) each column's error is\n"
+           "weighted by the mean square of the input it multiplies. ggml's types round\n"
+           "as llama.cpp's reference does, with or without it.\n"
            "\n"
            "OUT has all of IN's metadata, with general.file_type and\n"
            "general.quantization_version = 2, and IN's alignment; tensors in llama.cpp's\n"
@@ -118,6 +125,8 @@ std::string description() {
            "\n"
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
+           "  quantize models/stories260K.gguf stories260K-q4_z.gguf q4_z --imatrix \\\n"
+           "      stories260K.imatrix.gguf\n"
            "  quantize models/stories260K.gguf stories260K-gptq.gguf q4_z --gptq \\\n"
            "      --calib tests/data/wikitext-2/wiki.valid.head.tokens --act-order";
 }
@@ -172,6 +181,10 @@ void print_summary(const options &o, const quantize::quantize_plan &plan, size_t
 // Checks the GPTQ options and completes o->gptq_opts; "" or what is wrong.
 std::string check_gptq(options *o) {
     if (!o->gptq) return o->gptq_given.empty() ? "" : o->gptq_given + " is an option of --gptq";
+    if (!o->imatrix_path.empty())
+        return "--gptq and --imatrix do not go together: GPTQ weighs rounding errors with the "
+               "whole input covariance from its own calibration, of which an importance matrix "
+               "is the diagonal";
     const ggml_type type = o->plan.preset->type;
     if (type != GGML_TYPE_Q4_Z && type != GGML_TYPE_Q3_Z)
         return std::string("--gptq quantizes to Q4_Z or Q3_Z (their integer zero points hold "
@@ -189,21 +202,60 @@ std::string check_gptq(options *o) {
     return "";
 }
 
+// Checks that the importance matrix fits the planned tensors it weights
+// (one value per column); "" or what is wrong. Adds a note saying what it
+// weights.
+std::string check_importance(const quantize::importance_matrix &m, const std::string &path,
+                             quantize::quantize_plan *plan) {
+    size_t weighted = 0, missing = 0;
+    std::string first_missing;
+    for (const quantize::planned_tensor &t : plan->tensors) {
+        if (t.type == t.source->type || !ggml_quantize_uses_importance(t.type)) continue;
+        const auto it = m.entries.find(t.source->name);
+        if (it == m.entries.end()) {
+            if (t.source->n_dims == 2 && missing++ == 0) first_missing = t.source->name;
+            continue;
+        }
+        if (int64_t(it->second.sums.size()) != t.source->ne[0])
+            return path + ": the entry of '" + t.source->name + "' has " +
+                   std::to_string(it->second.sums.size()) + " columns, the tensor " +
+                   std::to_string(t.source->ne[0]) + " (an importance matrix of another model?)";
+        weighted++;
+    }
+    std::string note = "importance matrix " + path + ": weights the scale search of " +
+                       std::to_string(weighted) + " tensors";
+    if (missing)
+        note += "; " + std::to_string(missing) + " have no entry and are rounded unweighted (" +
+                first_missing + (missing > 1 ? ", ..." : "") + ")";
+    if (weighted == 0 && missing == 0)
+        note = "importance matrix " + path + ": no tensor here uses it (only the zero-point " +
+               "types search their scales)";
+    plan->notes.push_back(note);
+    return "";
+}
+
 int run(const options &o) {
-    const std::string clash = convert::output_clash(o.output, {o.input, o.gptq_opts.calib_path});
+    const std::string clash =
+        convert::output_clash(o.output, {o.input, o.gptq_opts.calib_path, o.imatrix_path});
     if (!clash.empty()) return fail(clash);
 
     std::string error;
     const std::unique_ptr<llama::gguf_file> in = llama::gguf_file::open(o.input, &error);
     if (!in) return fail(error);
-    const std::optional<quantize::quantize_plan> plan =
-        quantize::plan_quantization(*in, o.plan, &error);
+    std::optional<quantize::quantize_plan> plan = quantize::plan_quantization(*in, o.plan, &error);
     if (!plan) return fail(error);
+    std::optional<quantize::importance_matrix> importance;
+    if (!o.imatrix_path.empty()) {
+        importance = quantize::importance_matrix::read(o.imatrix_path, &error);
+        if (!importance) return fail(error);
+        error = check_importance(*importance, o.imatrix_path, &*plan);
+        if (!error.empty()) return fail(error);
+    }
     for (const std::string &note : plan->notes)
         std::fprintf(stderr, "quantize: %s\n", note.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
-    const quantize::round_to_nearest rounding;
+    const quantize::round_to_nearest rounding(importance ? &*importance : nullptr);
     std::unique_ptr<quantize::gptq_quantizer> gptq;
     if (o.gptq) {
         gptq = quantize::gptq_quantizer::run(*in, *plan, o.gptq_opts, o.n_threads, &error);
@@ -250,6 +302,10 @@ int main(int argc, char **argv) {
     p.add(args::switch_flag({"--allow-requantize"},
                             "quantize tensors that are quantized already (their errors add up)",
                             &o.plan.allow_requantize));
+    p.add(args::string_flag({"--imatrix"}, "FILE",
+                            "importance matrix (from imatrix, or llama.cpp's llama-imatrix: "
+                            "GGUF or .dat) weighting the scale search of Q4_Z and Q3_Z",
+                            &o.imatrix_path));
     p.add(args::switch_flag({"--gptq"},
                             "quantize the linear layers with GPTQ (Q4_Z and Q3_Z; needs --calib)",
                             &o.gptq));

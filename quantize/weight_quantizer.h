@@ -3,6 +3,8 @@
 #pragma once
 
 #include "ggml.h"
+#include "gguf_file.h"
+#include "imatrix/importance_matrix.h"
 
 #include <cstdint>
 #include <string>
@@ -46,9 +48,22 @@ class weight_quantizer {
 
 // Each block rounded on its own by ggml's reference quantizers
 // (ggml_quantize_rows): byte for byte what llama.cpp writes for its types.
+// With an importance matrix, the types with a scale search
+// (ggml_quantize_uses_importance) weight it by the importance of each
+// column of the weights that have an entry (ggml_quantize_rows_weighted).
 class round_to_nearest final : public weight_quantizer {
   public:
+    explicit round_to_nearest(const importance_matrix *importance = nullptr)
+        : importance_(importance) {}
     void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const override;
+
+  private:
+    const importance_matrix *importance_;
 };
+
+// The bytes the writer stores for t as `type`: t's own when it is of that
+// type, else rounded to nearest into *buffer.
+const void *rounded_bytes(const llama::gguf_tensor &t, ggml_type type, int n_threads,
+                          std::vector<uint8_t> *buffer);
 
 } // namespace quantize

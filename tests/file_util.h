@@ -118,6 +118,16 @@ inline run_result run_tool(const std::string &exe, const std::string &args) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(log)};
 }
 
+// A tool run that must fail: exit status 1, `message` in its output, and
+// neither `out` nor its temporary file left behind. `what` names the case.
+inline void expect_failure(const run_result &r, const std::string &message, const std::string &out,
+                           const std::string &what) {
+    EXPECT_EQ(r.status, 1) << what << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << what << "\n" << r.output;
+    EXPECT_FALSE(std::filesystem::exists(out)) << what;
+    EXPECT_FALSE(std::filesystem::exists(out + ".tmp")) << what;
+}
+
 struct run_streams {
     int status; // the exit status, -1 if the tool did not exit (a crash)
     std::string out, err;

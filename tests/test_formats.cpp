@@ -144,46 +144,33 @@ TEST(FixedBlocks, Q4_1) {
 }
 
 TEST(FixedBlocks, Q4_Z) {
-    // lo = -5, hi = 10: d = 15 / 15 = 1 (0x3c00), z = round(5) = 5,
-    // q = clamp(roundf(x) + 5, 0, 15): -5 -> 0; 10 -> 15; 2.5 -> 3 + 5 = 8;
-    //   -2.5 -> -3 + 5 = 2; 0 -> 5; 9.5 -> 15; 0.49 -> 5; -0.5 -> 4; 0.5 -> 6;
-    //   1..7 -> 6..12; 8, 9 -> 13, 14; -1..-4 -> 4..1; -4.5 -> 0; -3.5 -> 1;
-    //   -1.5 -> 3; 1.5 -> 7; 3.5 -> 9; 5.5 -> 11; 7.5 -> 13; 8.5 -> 14;
-    //   -0.25 -> 5; 0.25 -> 5
-    const std::vector<float> x = {-5,    10,   2.5f, -2.5f, 0,    9.5f, 0.49f,  -0.5f,
-                                  0.5f,  1,    2,    3,     4,    5,    6,      7,
-                                  8,     9,    -1,   -2,    -3,   -4,   -4.5f,  -3.5f,
-                                  -1.5f, 1.5f, 3.5f, 5.5f,  7.5f, 8.5f, -0.25f, 0.25f};
+    // Weights on a grid the format holds exactly, d = 1 and z = 5: the
+    // min/max rule (d = 15 / 15 = 1, fp16 0x3c00, z = round(5) = 5) has no
+    // error, so the search keeps it. q = x + 5:
+    //   q[0..15]  = 0 15 5 6 7 8 9 10 11 12 13 14 4 3 2 1
+    //   q[16..31] = 8 0 15 5 14 13 3 4 1 2 12 11 10 9 6 7
+    // and qs[i] = q[i] | q[i + 16] << 4.
+    const std::vector<float> x = {-5, 10, 0,  1, 2, 3, 4,  5,  6,  7,  8, 9, -1, -2, -3, -4,
+                                  3,  -5, 10, 0, 9, 8, -2, -1, -4, -3, 7, 6, 5,  4,  1,  2};
     EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
-              (bytes{0x00, 0x3c, 0x05, 0xd0, 0xef, 0x48, 0x32, 0x25, 0x1f, 0x05, 0x14, 0x36, 0x76,
-                     0x97, 0xb8, 0xd9, 0xea, 0x5b, 0x5c}));
-}
-
-TEST(FixedBlocks, Q4_ZClampsAtTheTop) {
-    // lo = -0.5, hi = 14.5: d = 1, z = roundf(0.5) = 1 (tie away from zero),
-    // so hi gives roundf(14.5) + 1 = 16, clamped to 15; 13.5 -> 14 + 1 = 15;
-    // -0.5 -> -1 + 1 = 0; 0..14 -> 1..15; 0.5 .. 11.5 -> 2 .. 13; -0.25 -> 1
-    const std::vector<float> x = {-0.5f, 14.5f, 0,     1,    2,    3,     4,     5,
-                                  6,     7,     8,     9,    10,   11,    12,    13,
-                                  14,    13.5f, 12.5f, 0.5f, 1.5f, 2.5f,  3.5f,  4.5f,
-                                  5.5f,  6.5f,  7.5f,  8.5f, 9.5f, 10.5f, 11.5f, -0.25f};
-    EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, x),
-              (bytes{0x00, 0x3c, 0x01, 0xf0, 0xff, 0xe1, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
-                     0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0x1e}));
+              (bytes{0x00, 0x3c, 0x05, 0x80, 0x0f, 0xf5, 0x56, 0xe7, 0xd8, 0x39, 0x4a, 0x1b, 0x2c,
+                     0xcd, 0xbe, 0xa4, 0x93, 0x62, 0x71}));
 }
 
 TEST(FixedBlocks, Q3_Z) {
-    // lo = -3, hi = 4: d = 7 / 7 = 1 (0x3c00), z = 3, q = clamp(roundf(x) + 3, 0, 7):
-    //   q[0..7]   = 0 7 3 4 2 5 1 6   (-3, 4, 0, 0.5, -0.5, 1.5, -1.5, 2.5)
-    //   q[8..15]  = 0 7 4 5 6 2 1 3   (-2.5, 3.5, 1, 2, 3, -1, -2, 0.49)
-    //   q[16..23] = 7 0 3 3 5 2 5 0   (3.6, -2.6, 0.1, -0.1, 2.2, -1.2, 1.7, -2.9)
-    //   q[24..31] = 7 0 3 4 5 6 2 1   (4, -3, 0, 1, 2, 3, -1, -2)
+    // On the grid d = 0.5 (fp16 0x3800), z = 3: values (q - 3) / 2 with q
+    // in 0..7 (both ends present), so the search keeps the exact fit:
+    //   q[0..7]   = 0 7 3 4 2 5 1 6
+    //   q[8..15]  = 0 7 4 5 6 2 1 3
+    //   q[16..23] = 7 0 3 3 5 2 5 0
+    //   q[24..31] = 7 0 3 4 5 6 2 1
     // ql[i] = sum_k (q[8k + i] & 3) << 2k, e.g. ql[0] = 0 | 0<<2 | 3<<4 | 3<<6 = 0xf0;
     // qh[g] bit b = q[8g + b] >> 2, e.g. qh[0] = bits 1, 3, 5, 7 = 0xaa.
-    const std::vector<float> x = {
-        -3,   4,     0,    0.5f,  -0.5f, 1.5f,  -1.5f, 2.5f,  -2.5f, 3.5f, 1, 2, 3, -1, -2, 0.49f,
-        3.6f, -2.6f, 0.1f, -0.1f, 2.2f,  -1.2f, 1.7f,  -2.9f, 4,     -3,   0, 1, 2, 3,  -1, -2};
-    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, x), (bytes{0x00, 0x3c, 0x03, 0xf0, 0x0f, 0xf3, 0x34, 0x5a,
+    const int q[32] = {0, 7, 3, 4, 2, 5, 1, 6, 0, 7, 4, 5, 6, 2, 1, 3,
+                       7, 0, 3, 3, 5, 2, 5, 0, 7, 0, 3, 4, 5, 6, 2, 1};
+    std::vector<float> x;
+    for (int v : q) x.push_back(0.5f * float(v - 3));
+    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, x), (bytes{0x00, 0x38, 0x03, 0xf0, 0x0f, 0xf3, 0x34, 0x5a,
                                                   0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
 }
 
@@ -287,6 +274,13 @@ TEST(FixedBlocks, IQ4_NLFindsAnExactScale) {
 
 // ---------------------------------------------------------------- quantizer properties
 
+// A random finite fp16 scale of either sign, over 2^-16 .. 2^8.
+uint16_t random_scale(std::mt19937 &rng) {
+    const float mag =
+        std::exp2(float(int(rng() % 24)) - 16.0f) * (1.0f + float(rng() % 1024) / 1024.0f);
+    return ggml_fp32_to_fp16((rng() & 1) ? mag : -mag);
+}
+
 // Random blocks with a spread of scales: each block has its own magnitude
 // and offset, like real weights.
 std::vector<float> random_blocks(int n_blocks, std::mt19937 &rng) {
@@ -330,47 +324,37 @@ TEST(Quantizers, Q4_1GenerallyMissesZero) {
     EXPECT_GT(missed, n_blocks * 9 / 10) << missed << " of " << n_blocks << " blocks miss zero";
 }
 
-// Per block: the float step d computed as the quantizer does, and the error
-// the stored fp16 scale (and Q4_1's fp16 min) adds to the exact d * (q - z).
-struct step {
-    float d;      // float step before fp16 rounding
-    double slack; // |d - d16| * max|q - z| + |m - m16|, plus float rounding
-};
-
-void expect_round_trip(ggml_type type, int levels) {
+// Q4_0 and Q4_1 round each element to the nearest level of ggml's scale.
+void expect_round_trip(ggml_type type) {
     std::mt19937 rng(3);
     const int n_blocks = 400;
     const std::vector<float> x = random_blocks(n_blocks, rng);
     const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
     for (int b = 0; b < n_blocks; b++) {
         const float *xb = &x[size_t(b * 32)];
-        float lo = 0, hi = 0, mn = xb[0], mx = xb[0], signed_max = 0;
+        float mn = xb[0], mx = xb[0], signed_max = 0;
         for (int j = 0; j < 32; j++) {
-            lo = std::min(lo, xb[j]);
-            hi = std::max(hi, xb[j]);
             mn = std::min(mn, xb[j]);
             mx = std::max(mx, xb[j]);
             if (std::fabs(xb[j]) > std::fabs(signed_max)) signed_max = xb[j];
         }
         float d = 0;
         double m_err = 0;
-        switch (type) {
-        case GGML_TYPE_Q4_0: d = std::fabs(signed_max / -8.0f); break;
-        case GGML_TYPE_Q4_1:
+        if (type == GGML_TYPE_Q4_0) {
+            d = std::fabs(signed_max / -8.0f);
+        } else {
             d = (mx - mn) / 15.0f;
             m_err = std::fabs(double(mn) - ggml_fp16_to_fp32(ggml_fp32_to_fp16(mn)));
-            break;
-        default: d = (hi - lo) / float(levels); break;
         }
+        // the error the stored fp16 scale (and Q4_1's fp16 min) adds
         const double d16 = std::fabs(ggml_fp16_to_fp32(ggml_fp32_to_fp16(d)));
         const double slack = std::fabs(d - d16) * 16 + m_err + 1e-6 * d;
         for (int j = 0; j < 32; j++) {
             const double err = std::fabs(double(xb[j]) - y[size_t(b * 32 + j)]);
             // Q4_0 maps its extreme element x = max to q = 0 and clamps the
             // other end at q = 15 (value 7d), so an element within half a
-            // step of -max is off by up to a whole step. Q4_1, Q4_Z and Q3_Z
-            // never lose more than half a step: their clamp at the top only
-            // takes hi / d + z from 15.5 back to 15 (see docs/formats.md).
+            // step of -max is off by up to a whole step. Q4_1 never loses
+            // more than half a step.
             const bool clamped = type == GGML_TYPE_Q4_0 && xb[j] / (signed_max / -8.0f) > 7.5f;
             const double bound = (clamped ? 1.0 : 0.5) * d + slack;
             ASSERT_LE(err, bound) << ggml_type_name(type) << " block " << b << " element " << j;
@@ -379,10 +363,148 @@ void expect_round_trip(ggml_type type, int levels) {
 }
 
 TEST(Quantizers, RoundTripWithinHalfAStep) {
-    expect_round_trip(GGML_TYPE_Q4_0, 15);
-    expect_round_trip(GGML_TYPE_Q4_1, 15);
-    expect_round_trip(GGML_TYPE_Q4_Z, 15);
-    expect_round_trip(GGML_TYPE_Q3_Z, 7);
+    expect_round_trip(GGML_TYPE_Q4_0);
+    expect_round_trip(GGML_TYPE_Q4_1);
+}
+
+// sum_j w_j (x_j - y_j)^2 over n elements (w null: all 1).
+double weighted_error(const float *x, const float *y, const float *w, int n) {
+    double e = 0;
+    for (int j = 0; j < n; j++) {
+        const double d = double(x[j]) - double(y[j]);
+        e += (w ? w[j] : 1.0) * d * d;
+    }
+    return e;
+}
+
+// The min/max rule the zero-point formats used before their search: the
+// range widened to hold 0, d = fp16(range / maxq), z = round(-lo / d), each
+// element at its nearest level. Its weighted error.
+double min_max_error(const float *x, const float *w, int n, int maxq) {
+    float lo = 0, hi = 0;
+    for (int j = 0; j < n; j++) {
+        lo = std::min(lo, x[j]);
+        hi = std::max(hi, x[j]);
+    }
+    if (hi == lo) return 0.0;
+    const float d = (hi - lo) / float(maxq);
+    const float ds = ggml_fp16_to_fp32(ggml_fp32_to_fp16(d));
+    const int z = int(std::roundf(-lo / d));
+    std::vector<float> y(size_t(n), 0.0f);
+    for (int j = 0; j < n; j++) {
+        const int q = std::clamp(int(std::roundf(x[j] / ds)) + z, 0, maxq);
+        y[size_t(j)] = float(q - z) * ds;
+    }
+    return weighted_error(x, y.data(), w, n);
+}
+
+// Importances spread over four orders of magnitude, as an importance
+// matrix's columns are.
+std::vector<float> random_importance(size_t n, std::mt19937 &rng) {
+    std::uniform_real_distribution<float> exponent(-2.0f, 2.0f);
+    std::vector<float> w(n);
+    for (float &v : w) v = std::pow(10.0f, exponent(rng));
+    return w;
+}
+
+struct zero_point_type {
+    ggml_type type;
+    int maxq;
+};
+const zero_point_type zero_point_types[] = {{GGML_TYPE_Q4_Z, 15}, {GGML_TYPE_Q3_Z, 7}};
+
+TEST(Quantizers, ZeroPointSearchNeverLosesToTheMinMaxRule) {
+    std::mt19937 rng(4);
+    const int n_blocks = 400;
+    const std::vector<float> x = random_blocks(n_blocks, rng);
+    const std::vector<float> importance = random_importance(x.size(), rng);
+    for (const zero_point_type &zt : zero_point_types) {
+        const int64_t g = ggml_blck_size(zt.type);
+        for (const float *w : {static_cast<const float *>(nullptr), importance.data()}) {
+            bytes q(ggml_row_size(zt.type, int64_t(x.size())));
+            ASSERT_EQ(
+                ggml_quantize_rows_weighted(zt.type, x.data(), q.data(), 1, int64_t(x.size()), w),
+                q.size());
+            const std::vector<float> y = dequantize(zt.type, q, int64_t(x.size()));
+            int better = 0;
+            for (int64_t b = 0; b < int64_t(x.size()) / g; b++) {
+                const float *wb = w ? w + b * g : nullptr;
+                const double searched = weighted_error(&x[b * g], &y[b * g], wb, int(g));
+                const double min_max = min_max_error(&x[b * g], wb, int(g), zt.maxq);
+                ASSERT_LE(searched, min_max * (1 + 1e-6))
+                    << ggml_type_name(zt.type) << (w ? " weighted" : "") << ", block " << b;
+                better += searched < min_max * (1 - 1e-3);
+            }
+            // the search is not idle: most blocks improve
+            EXPECT_GT(better, int(x.size() / g) / 2)
+                << ggml_type_name(zt.type) << (w ? " weighted" : "");
+        }
+    }
+}
+
+TEST(Quantizers, ImportanceLowersTheWeightedError) {
+    std::mt19937 rng(5);
+    const std::vector<float> x = random_blocks(400, rng);
+    const std::vector<float> w = random_importance(x.size(), rng);
+    const int64_t n = int64_t(x.size());
+    for (const zero_point_type &zt : zero_point_types) {
+        ASSERT_TRUE(ggml_quantize_uses_importance(zt.type));
+        bytes plain(ggml_row_size(zt.type, n)), weighted(plain.size());
+        ggml_quantize_rows_weighted(zt.type, x.data(), plain.data(), 1, n, nullptr);
+        ggml_quantize_rows_weighted(zt.type, x.data(), weighted.data(), 1, n, w.data());
+        EXPECT_EQ(plain, quantize(zt.type, x)) << "no importance: ggml_quantize_rows's bytes";
+        const double e_plain =
+            weighted_error(x.data(), dequantize(zt.type, plain, n).data(), w.data(), int(n));
+        const double e_weighted =
+            weighted_error(x.data(), dequantize(zt.type, weighted, n).data(), w.data(), int(n));
+        EXPECT_LT(e_weighted, 0.9 * e_plain) << ggml_type_name(zt.type);
+    }
+    // ggml's types have no search to weight: their bytes stay llama.cpp's
+    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q8_0}) {
+        EXPECT_FALSE(ggml_quantize_uses_importance(type));
+        bytes q(ggml_row_size(type, n));
+        ggml_quantize_rows_weighted(type, x.data(), q.data(), 1, n, w.data());
+        EXPECT_EQ(q, quantize(type, x)) << ggml_type_name(type);
+    }
+}
+
+// Weights spread as real ones are (normal, each block its own scale): Q4_Z
+// (4.75 bits a weight) is at least as accurate as Q4_1 (5 bits).
+TEST(Quantizers, Q4_ZIsAtLeastAsAccurateAsQ4_1) {
+    std::mt19937 rng(6);
+    std::normal_distribution<float> normal;
+    std::vector<float> x;
+    for (int b = 0; b < 1000; b++) {
+        const float scale = std::exp(normal(rng));
+        for (int j = 0; j < 32; j++) x.push_back(scale * normal(rng));
+    }
+    const int64_t n = int64_t(x.size());
+    const auto error = [&](ggml_type type) {
+        return weighted_error(x.data(), dequantize(type, quantize(type, x), n).data(), nullptr,
+                              int(n));
+    };
+    EXPECT_LE(error(GGML_TYPE_Q4_Z), error(GGML_TYPE_Q4_1));
+}
+
+// Weights that are a block's own values (random fp16 scale and zero point,
+// levels 0 and maxq present) come back exactly: a zero-point file
+// quantized again loses nothing.
+TEST(Quantizers, ZeroPointFormatsKeepValuesOnTheirGrid) {
+    std::mt19937 rng(7);
+    for (const zero_point_type &zt : zero_point_types) {
+        const int64_t g = ggml_blck_size(zt.type);
+        for (int trial = 0; trial < 200; trial++) {
+            const float d = ggml_fp16_to_fp32(random_scale(rng));
+            const int z = int(rng() % uint32_t(zt.maxq + 1));
+            std::vector<float> x(static_cast<size_t>(g));
+            for (int64_t j = 0; j < g; j++) {
+                const int q = j == 0 ? 0 : j == 1 ? zt.maxq : int(rng() % uint32_t(zt.maxq + 1));
+                x[size_t(j)] = float(q - z) * std::fabs(d);
+            }
+            EXPECT_EQ(dequantize(zt.type, quantize(zt.type, x), g), x)
+                << ggml_type_name(zt.type) << " d " << d << " z " << z;
+        }
+    }
 }
 
 // Normally distributed weights, as trained ones roughly are: each type's
@@ -683,12 +805,6 @@ TEST_P(Kernels, ActivationQuantizersMatchTheReferenceByteForByte) {
 struct row_pair {
     bytes x, y;
 };
-
-uint16_t random_scale(std::mt19937 &rng) {
-    const float mag =
-        std::exp2(float(int(rng() % 24)) - 16.0f) * (1.0f + float(rng() % 1024) / 1024.0f);
-    return ggml_fp32_to_fp16((rng() & 1) ? mag : -mag);
-}
 
 // Where a block keeps its fp16 scales (d, and m or dmin).
 std::vector<size_t> fp16_fields(ggml_type type) {

@@ -106,6 +106,15 @@ GGML_API void ggml_fp32_to_fp16_row(const float *x, ggml_fp16_t *y, int64_t n);
  * refuses tensors that are not). */
 GGML_API size_t ggml_quantize_rows(enum ggml_type type, const float *src, void *dst, int64_t nrows,
                                    int64_t n_per_row);
+/* As ggml_quantize_rows, with an importance per column (n_per_row values
+ * >= 0, the same for every row; an importance matrix's mean squared input)
+ * weighting the squared error that the type's scale search minimises. With
+ * importance NULL, or for a type without such a search
+ * (ggml_quantize_uses_importance false), the bytes are ggml_quantize_rows's. */
+GGML_API size_t ggml_quantize_rows_weighted(enum ggml_type type, const float *src, void *dst,
+                                            int64_t nrows, int64_t n_per_row,
+                                            const float *importance);
+GGML_API bool ggml_quantize_uses_importance(enum ggml_type type);
 /* Decodes n elements (a multiple of the block size) of `type` to floats. */
 GGML_API void ggml_dequantize_row(enum ggml_type type, const void *src, float *dst, int64_t n);
 

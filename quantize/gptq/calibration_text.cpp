@@ -1,5 +1,6 @@
 #include "gptq/calibration_text.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -94,6 +95,20 @@ std::vector<std::vector<llama_token>> sample_segments(const std::vector<llama_to
         segments.emplace_back(tokens.begin() + start, tokens.begin() + start + length);
     }
     return segments;
+}
+
+std::vector<std::vector<llama_token>> consecutive_chunks(const llama_model *model,
+                                                         const std::vector<llama_token> &tokens,
+                                                         int n, int length) {
+    size_t count = tokens.size() / size_t(length);
+    if (n >= 0) count = std::min(count, size_t(n));
+    std::vector<std::vector<llama_token>> chunks;
+    for (size_t c = 0; c < count; c++) {
+        const auto start = tokens.begin() + ptrdiff_t(c * size_t(length));
+        chunks.emplace_back(start, start + length);
+        if (llama_add_bos(model)) chunks.back()[0] = llama_token_bos(model);
+    }
+    return chunks;
 }
 
 } // namespace quantize

@@ -6,11 +6,17 @@
 #include "llama.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace quantize {
+
+struct model_deleter {
+    void operator()(llama_model *m) const { llama_model_free(m); }
+};
+using model_ptr = std::unique_ptr<llama_model, model_deleter>;
 
 // The whole file tokenized once with BOS in front (as the reference
 // tokenizes its text); nullopt and *error if it cannot be read.
@@ -22,5 +28,12 @@ std::optional<std::vector<llama_token>> tokenize_file(const llama_model *model,
 // random.seed(seed). Needs tokens.size() > length.
 std::vector<std::vector<llama_token>> sample_segments(const std::vector<llama_token> &tokens, int n,
                                                       int length, uint32_t seed);
+
+// The first n (all when n < 0) consecutive chunks of `length` tokens, each
+// starting with BOS when the model adds one (its first token replaced), as
+// llama.cpp's perplexity and imatrix tools cut their text.
+std::vector<std::vector<llama_token>> consecutive_chunks(const llama_model *model,
+                                                         const std::vector<llama_token> &tokens,
+                                                         int n, int length);
 
 } // namespace quantize

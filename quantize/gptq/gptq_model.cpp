@@ -18,69 +18,11 @@ namespace {
 
 using llama::layer;
 using llama::linear;
-using llama::linear_inputs;
-
-// The linears that read one input, quantized together from its Hessian.
-struct linear_group {
-    layer_calibration::input_of input;
-    std::vector<std::pair<linear layer::*, const char *>> linears; // member, GGUF name
-};
-
-// In the order the forward pass reads them.
-namespace names = llama::schema::tensors;
-const linear_group LINEAR_GROUPS[] = {
-    {&linear_inputs::attn,
-     {{&layer::wq, names::ATTN_Q}, {&layer::wk, names::ATTN_K}, {&layer::wv, names::ATTN_V}}},
-    {&linear_inputs::attn_output, {{&layer::wo, names::ATTN_OUTPUT}}},
-    {&linear_inputs::ffn, {{&layer::w_gate, names::FFN_GATE}, {&layer::w_up, names::FFN_UP}}},
-    {&linear_inputs::ffn_down, {{&layer::w_down, names::FFN_DOWN}}},
-};
 
 size_t linears_per_layer() {
     size_t n = 0;
     for (const linear_group &g : LINEAR_GROUPS) n += g.linears.size();
     return n;
-}
-
-struct model_deleter {
-    void operator()(llama_model *m) const { llama_model_free(m); }
-};
-
-// The bytes the writer stores for t as `type` (rounded to nearest, or t's
-// own); they live in *buffer or in the file.
-const void *stored_bytes(const llama::gguf_tensor &t, ggml_type type, int n_threads,
-                         std::vector<uint8_t> *buffer) {
-    if (type == t.type) return t.data;
-    std::vector<float> floats;
-    const int64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
-    buffer->resize(size_t(rows) * ggml_row_size(type, t.ne[0]));
-    round_to_nearest().quantize({t.name, tensor_floats(t, &floats, n_threads), rows, t.ne[0]}, type,
-                                buffer->data(), n_threads);
-    return buffer->data();
-}
-
-// The residual stream entering the first layer: each segment's token
-// embeddings as the model will store them.
-std::vector<std::vector<float>> embeddings(const llama::gguf_tensor &embd, ggml_type type,
-                                           const std::vector<std::vector<llama_token>> &segments,
-                                           int n_threads) {
-    std::vector<uint8_t> buffer;
-    const auto *rows = static_cast<const uint8_t *>(stored_bytes(embd, type, n_threads, &buffer));
-    const int64_t n_embd = embd.ne[0];
-    const size_t row_size = ggml_row_size(type, n_embd);
-    std::vector<std::vector<float>> hidden;
-    for (const std::vector<llama_token> &segment : segments) {
-        std::vector<float> h(segment.size() * size_t(n_embd));
-        for (size_t i = 0; i < segment.size(); i++)
-            ggml_dequantize_row(type, rows + size_t(segment[i]) * row_size,
-                                h.data() + i * size_t(n_embd), n_embd);
-        hidden.push_back(std::move(h));
-    }
-    return hidden;
-}
-
-std::string layer_name(int il, const char *name) {
-    return llama::schema::weight(llama::schema::layer_tensor(il, name));
 }
 
 } // namespace
@@ -89,18 +31,12 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                                                     const quantize_plan &plan,
                                                     const gptq_options &o, int n_threads,
                                                     std::string *error) {
-    for (const llama::gguf_tensor &t : in.tensors()) {
-        if (t.name.ends_with(llama::schema::tensors::INPUT_PERM)) {
-            *error = in.path() + ": tensor '" + t.name +
-                     "': the model stores permuted inputs already (a GPTQ import); run --gptq "
-                     "on the float model";
-            return nullptr;
-        }
-    }
+    *error = permuted_inputs(in, "run --gptq on the float model");
+    if (!error->empty()) return nullptr;
     std::map<std::string, ggml_type> planned;
     for (const planned_tensor &p : plan.tensors) planned[p.source->name] = p.type;
 
-    const std::unique_ptr<llama_model, model_deleter> model(llama_model_load(in.path().c_str()));
+    const model_ptr model(llama_model_load(in.path().c_str()));
     if (!model) {
         *error = llama_last_error();
         return nullptr;
@@ -121,8 +57,9 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
 
     const llama::gguf_tensor &embd =
         *in.find_tensor(llama::schema::weight(llama::schema::tensors::TOKEN_EMBD));
-    layer_calibration calib(
-        model->hp, o.ctx, embeddings(embd, planned.at(embd.name), segments, n_threads), n_threads);
+    layer_calibration calib(model->hp, o.ctx,
+                            segment_embeddings(embd, planned.at(embd.name), segments, n_threads),
+                            n_threads);
 
     auto q = std::make_unique<gptq_quantizer>();
     // the weights as the file will store them, for the passes after theirs
@@ -137,7 +74,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
             // steps: a pass over the segments per group with a GPTQ linear,
             // one to advance, and one per GPTQ linear
             const auto by_gptq = [&](const char *name) {
-                const std::string n = layer_name(il, name);
+                const std::string n = linear_weight_name(il, name);
                 return planned.at(n) == type && in.find_tensor(n)->type != type;
             };
             size_t n_steps = calib.n_segments();
@@ -154,7 +91,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                 std::vector<double> h;
                 ggml_tensor *group_perm = nullptr;
                 for (const auto &[member, name] : g.linears) {
-                    const std::string wname = layer_name(il, name);
+                    const std::string wname = linear_weight_name(il, name);
                     const llama::gguf_tensor &src = *in.find_tensor(wname);
                     linear &lin = cur.*member;
                     if (!by_gptq(name)) {
@@ -163,7 +100,7 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                             rounded.emplace_back();
                             lin.weight = ggml_new_tensor_2d(ctx, t, src.ne[0], src.ne[1]);
                             lin.weight->data = const_cast<void *>(
-                                stored_bytes(src, t, n_threads, &rounded.back()));
+                                rounded_bytes(src, t, n_threads, &rounded.back()));
                         }
                         continue;
                     }

@@ -1,6 +1,7 @@
 #include "gptq/gptq_solver.h"
 
 #include "checkpoints/z_blocks.h"
+#include "formats/zero_point_fit.h"
 #include "gptq/cholesky.h"
 #include "parallel_rows.h"
 
@@ -35,22 +36,24 @@ float fp16_round(float x) {
     return std::isfinite(r) ? r : 65504.0f; // the largest fp16
 }
 
-grid choose_grid(const float *w, int64_t n, int maxq, bool symmetric) {
-    // the range includes 0, so that 0 is a level (the zero point)
-    float lo = 0.0f, hi = 0.0f;
-    for (int64_t i = 0; i < n; i++) {
-        lo = std::min(lo, w[i]);
-        hi = std::max(hi, w[i]);
-    }
+// The group's grid from its weights as they are now: symmetric, the middle
+// level at zero and the largest magnitude on the grid's edge; otherwise the
+// formats' search for the least squared error (formats/zero_point_fit.h),
+// each column weighted by its H_ii, the mean square of its input.
+grid choose_grid(const float *w, const float *h_diag, int64_t n, int maxq, bool symmetric) {
     grid g;
     if (symmetric) {
-        g.d = fp16_round(2.0f * std::max(-lo, hi) / float(maxq));
+        float amax = 0.0f;
+        for (int64_t i = 0; i < n; i++) amax = std::max(amax, std::fabs(w[i]));
+        g.d = fp16_round(2.0f * amax / float(maxq));
         g.z = (maxq + 1) / 2;
-    } else {
-        g.d = fp16_round((hi - lo) / float(maxq));
-        if (g.d > 0.0f) g.z = std::clamp(int(std::round(-lo / g.d)), 0, maxq);
+        return g; // d = 0 for an all-zero group: every weight becomes 0
     }
-    return g; // d = 0 for an all-zero group: every weight becomes 0
+    std::vector<uint8_t> levels(static_cast<size_t>(n));
+    const ggml::zero_point_grid fit = ggml::fit_zero_point(w, h_diag, int(n), maxq, levels.data());
+    g.d = ggml_fp16_to_fp32(fit.d);
+    g.z = fit.z;
+    return g;
 }
 
 int level_of(float w, const grid &g, int maxq) {
@@ -133,6 +136,8 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
         hp = std::move(h);
     }
 
+    std::vector<float> h_diag(static_cast<size_t>(K)); // in the order of the columns
+    for (int64_t i = 0; i < K; i++) h_diag[size_t(i)] = float(hp[size_t(i * K + i)]);
     gptq_matrix out;
     const std::vector<float> u = inverse_factor(hp, K, s.damp, std::string(w.name), &out.damp);
     const size_t row_bytes = ggml_row_size(s.type, K);
@@ -160,7 +165,8 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                         float *row = &tile[size_t(t * K)];
                         grid &g = grids[size_t(t * n_groups + c / group)];
                         if (c % group == 0)
-                            g = choose_grid(row + c, std::min(group, K - c), maxq, s.symmetric);
+                            g = choose_grid(row + c, &h_diag[size_t(c)], std::min(group, K - c),
+                                            maxq, s.symmetric);
                         const int q = level_of(row[c], g, maxq);
                         const float qv = value_of(q, g);
                         const float e = (row[c] - qv) / uc[c];

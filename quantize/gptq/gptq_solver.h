@@ -37,8 +37,9 @@ struct gptq_matrix {
 // (n_per_row x n_per_row, row-major, inputs in their original order).
 // Inputs never active (H_ii = 0) get weight 0. Each group's (scale, zero)
 // is chosen from the group's weights as they are when its first column is
-// reached: scale (max - min) / levels (symmetric: 2 max|w| / levels) rounded
-// to fp16, zero an integer, with the range stretched to include 0. The
+// reached: by the formats' search for the least squared error weighted by
+// H_ii (formats/zero_point_fit.h; symmetric: scale 2 max|w| / levels rounded
+// to fp16, zero the middle level). The
 // compensation uses exactly the values the blocks decode to; `values`, if
 // given, receives them (nrows x n_per_row, in the stored order). Rows are
 // split among n_threads; the result does not depend on n_threads. Throws

@@ -1,5 +1,7 @@
 #include "gptq/layer_calibration.h"
 
+#include "weight_quantizer.h"
+
 #include <cstring>
 #include <new>
 #include <numeric>
@@ -79,11 +81,52 @@ std::vector<double> layer_calibration::hessian(const llama::layer &l, int il, in
     return h;
 }
 
-void layer_calibration::advance(const llama::layer &l, int il) {
-    const auto output = [](ggml_context *, const llama::layer_graph &lg) { return lg.output; };
+void layer_calibration::advance(const llama::layer &l, int il, const std::vector<input_of> &inputs,
+                                const input_observer &seen) {
+    std::vector<ggml_tensor *> copies(inputs.size()); // contiguous, kept to be read
+    const auto output = [&](ggml_context *ctx, const llama::layer_graph &lg) {
+        for (size_t i = 0; i < inputs.size(); i++) {
+            copies[i] = ggml_cont(ctx, lg.inputs.*inputs[i]);
+            ggml_set_output(copies[i]);
+            ggml_build_forward_expand(lg.graph, copies[i]);
+        }
+        return lg.output;
+    };
     run(l, il, output, [&](size_t s, const llama::layer_graph &, ggml_tensor *out) {
+        for (size_t i = 0; i < inputs.size(); i++)
+            seen(inputs[i], static_cast<const float *>(copies[i]->data), copies[i]->ne[0]);
         std::memcpy(hidden_[s].data(), out->data, hidden_[s].size() * sizeof(float));
     });
+}
+
+std::string permuted_inputs(const llama::gguf_file &in, const std::string &advice) {
+    for (const llama::gguf_tensor &t : in.tensors())
+        if (t.name.ends_with(llama::schema::tensors::INPUT_PERM))
+            return in.path() + ": tensor '" + t.name +
+                   "': the model stores permuted inputs already (a GPTQ import); " + advice;
+    return "";
+}
+
+std::string linear_weight_name(int il, const char *name) {
+    return llama::schema::weight(llama::schema::layer_tensor(il, name));
+}
+
+std::vector<std::vector<float>>
+segment_embeddings(const llama::gguf_tensor &embd, ggml_type type,
+                   const std::vector<std::vector<llama_token>> &segments, int n_threads) {
+    std::vector<uint8_t> buffer;
+    const auto *rows = static_cast<const uint8_t *>(rounded_bytes(embd, type, n_threads, &buffer));
+    const int64_t n_embd = embd.ne[0];
+    const size_t row_size = ggml_row_size(type, n_embd);
+    std::vector<std::vector<float>> hidden;
+    for (const std::vector<llama_token> &segment : segments) {
+        std::vector<float> h(segment.size() * size_t(n_embd));
+        for (size_t i = 0; i < segment.size(); i++)
+            ggml_dequantize_row(type, rows + size_t(segment[i]) * row_size,
+                                h.data() + i * size_t(n_embd), n_embd);
+        hidden.push_back(std::move(h));
+    }
+    return hidden;
 }
 
 } // namespace quantize

@@ -149,9 +149,9 @@ constexpr format_traits table[] = {
      {nullptr, nullptr, nullptr, nullptr},
      {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
-     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z)},
+     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z), quantize_row_q4_z_weighted},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
-     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z)},
+     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z), quantize_row_q3_z_weighted},
 };
 constexpr int n_types = int(std::size(table));
 
@@ -252,6 +252,23 @@ size_t ggml_quantize_rows(ggml_type type, const float *src, void *dst, int64_t n
     for (int64_t r = 0; r < nrows; r++)
         t.quantize_row_ref(src + r * n_per_row, static_cast<char *>(dst) + r * row_size, n_per_row);
     return row_size * size_t(nrows);
+}
+
+size_t ggml_quantize_rows_weighted(ggml_type type, const float *src, void *dst, int64_t nrows,
+                                   int64_t n_per_row, const float *importance) {
+    const format_traits &t = traits_of(type);
+    if (!importance || !t.quantize_row_weighted)
+        return ggml_quantize_rows(type, src, dst, nrows, n_per_row);
+    if (n_per_row % t.blck_size != 0) return 0;
+    const size_t row_size = ggml_row_size(type, n_per_row);
+    for (int64_t r = 0; r < nrows; r++)
+        t.quantize_row_weighted(src + r * n_per_row, static_cast<char *>(dst) + r * row_size,
+                                n_per_row, importance);
+    return row_size * size_t(nrows);
+}
+
+bool ggml_quantize_uses_importance(ggml_type type) {
+    return traits_of(type).quantize_row_weighted != nullptr;
 }
 
 void ggml_dequantize_row(ggml_type type, const void *src, float *dst, int64_t n) {

@@ -13,6 +13,9 @@ namespace ggml {
 
 // Converts n floats (a multiple of the block size) to blocks.
 using quantize_row_fn = void (*)(const float *x, void *y, int64_t n);
+// As quantize_row_fn, with an importance w[i] >= 0 per element weighting the
+// squared error the format's scale search minimises.
+using quantize_row_weighted_fn = void (*)(const float *x, void *y, int64_t n, const float *w);
 // Decodes n elements (a multiple of the block size) to floats.
 using dequantize_row_fn = void (*)(const void *x, float *y, int64_t n);
 // *s = dot product of n elements: x a row of this format, y a row of its
@@ -81,6 +84,9 @@ struct format_traits {
     // when the CPU has it: AVX512-VNNI for avx512, the dot-product
     // instructions (sdot) for neon. Null where there are none.
     const format_kernels *kernels_ext[4];
+    // The quantizer that takes an importance per element (an importance
+    // matrix's); null for formats without a scale search to weight.
+    quantize_row_weighted_fn quantize_row_weighted = nullptr;
 };
 
 // The row of a valid type (aborts on an unknown one: check ggml_type_is_valid

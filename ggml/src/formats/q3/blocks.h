@@ -22,6 +22,8 @@ struct block_q3_z {
 static_assert(sizeof(block_q3_z) == 15);
 
 void quantize_row_q3_z_ref(const float *x, void *y, int64_t n);
+// Q3_Z with importance w (n values, one per element; null: all 1).
+void quantize_row_q3_z_weighted(const float *x, void *y, int64_t n, const float *w);
 void dequantize_row_q3_z(const void *x, float *y, int64_t n);
 void vec_dot_q3_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 

@@ -1,9 +1,9 @@
 // Scalar reference of Q3_Z: the specification its SIMD kernels are tested
-// against. Round-to-nearest as for Q4_Z, with 7 levels above the zero point's.
+// against. Quantized as Q4_Z is (formats/zero_point_fit.h), with levels 0..7.
 #include "q3/blocks.h"
 
 #include "formats/dot_sum.h"
-#include "formats/quant_math.h"
+#include "formats/zero_point_fit.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -28,26 +28,21 @@ inline block_q3_z load(const block_q3_z *x) {
 
 } // namespace
 
-void quantize_row_q3_z_ref(const float *x, void *vy, int64_t n) {
+void quantize_row_q3_z_ref(const float *x, void *y, int64_t n) {
+    quantize_row_q3_z_weighted(x, y, n, nullptr);
+}
+
+void quantize_row_q3_z_weighted(const float *x, void *vy, int64_t n, const float *w) {
     auto *y = static_cast<block_q3_z *>(vy);
-    for (int64_t b = 0; b < n / QK3; b++, x += QK3) {
-        float lo = 0.0f, hi = 0.0f;
-        for (int j = 0; j < QK3; j++) {
-            lo = std::min(lo, x[j]);
-            hi = std::max(hi, x[j]);
-        }
-        const float d = (hi - lo) / 7.0f;
+    for (int64_t b = 0; b < n / QK3; b++) {
         block_q3_z blk{};
-        blk.d = fp32_to_fp16(d);
-        if (d != 0.0f) {
-            // the clamps only act on NaN and inf, as in Q4_Z
-            const int z = round_clamped(-lo / d, 0, 7);
-            blk.z = uint8_t(z);
-            for (int j = 0; j < QK3; j++) {
-                const int q = std::clamp(round_clamped(x[j] / d, -QK3, QK3) + z, 0, 7);
-                blk.ql[j % 8] |= uint8_t((q & 3) << (2 * (j / 8)));
-                blk.qh[j / 8] |= uint8_t((q >> 2) << (j % 8));
-            }
+        uint8_t q[QK3];
+        const zero_point_grid g = fit_zero_point(x + b * QK3, w ? w + b * QK3 : nullptr, QK3, 7, q);
+        blk.d = g.d;
+        blk.z = uint8_t(g.z);
+        for (int j = 0; j < QK3; j++) {
+            blk.ql[j % 8] |= uint8_t((q[j] & 3) << (2 * (j / 8)));
+            blk.qh[j / 8] |= uint8_t((q[j] >> 2) << (j % 8));
         }
         std::memcpy(&y[b], &blk, sizeof blk);
     }

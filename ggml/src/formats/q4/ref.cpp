@@ -5,6 +5,7 @@
 
 #include "formats/dot_sum.h"
 #include "formats/quant_math.h"
+#include "formats/zero_point_fit.h"
 #include "fp16.h"
 
 #include <algorithm>
@@ -66,27 +67,19 @@ void quantize_row_q4_1_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
-void quantize_row_q4_z_ref(const float *x, void *vy, int64_t n) {
+void quantize_row_q4_z_ref(const float *x, void *y, int64_t n) {
+    quantize_row_q4_z_weighted(x, y, n, nullptr);
+}
+
+void quantize_row_q4_z_weighted(const float *x, void *vy, int64_t n, const float *w) {
     auto *y = static_cast<block_q4_z *>(vy);
-    for (int64_t b = 0; b < n / QK4; b++, x += QK4) {
-        // the range always includes 0, so the zero point z is a level
-        float lo = 0.0f, hi = 0.0f;
-        for (int j = 0; j < QK4; j++) {
-            lo = std::min(lo, x[j]);
-            hi = std::max(hi, x[j]);
-        }
-        const float d = (hi - lo) / 15.0f;
+    for (int64_t b = 0; b < n / QK4; b++) {
         block_q4_z blk{};
-        uint8_t q[QK4] = {};
-        if (d != 0.0f) {
-            // |x / d| <= 30 for finite x (d may be subnormal and coarse):
-            // the clamps change nothing then, and keep NaN and inf defined
-            const int z = round_clamped(-lo / d, 0, 15);
-            for (int j = 0; j < QK4; j++)
-                q[j] = uint8_t(std::clamp(round_clamped(x[j] / d, -QK4, QK4) + z, 0, 15));
-            blk.z = uint8_t(z);
-        }
-        blk.d = fp32_to_fp16(d);
+        uint8_t q[QK4];
+        const zero_point_grid g =
+            fit_zero_point(x + b * QK4, w ? w + b * QK4 : nullptr, QK4, 15, q);
+        blk.d = g.d;
+        blk.z = uint8_t(g.z);
         pack_nibbles(q, blk.qs);
         std::memcpy(&y[b], &blk, sizeof blk);
     }
