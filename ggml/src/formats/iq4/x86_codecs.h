@@ -126,7 +126,7 @@ template <class W> struct iq4_xs_codec {
             p.q[i] = W::shuffle8(table, W::and_(v, low4));
             p.q[i + 4] = W::shuffle8(table, W::and_(W::template srli16<4>(v), low4));
         }
-        p.scale = scale_s8<W, P % 4>(w.scales[P / 4]);
+        p.scale = scale_s8<W, P % 4, 8>(w.scales[P / 4]);
         return p;
     }
     template <int P> GGML_FORCE_INLINE static iv step_part(iv sum, const part &p, const char *yb) {

@@ -32,49 +32,60 @@ GGML_FORCE_INLINE __m128i lane_bytes(int b0, int b1, int b2, int b3) {
                          at(3, b0), at(3, b1), at(3, b2), at(3, b3));
 }
 
-// Byte K of each lane as the multiplier of scaled_dot: with VNNI an int32,
-// without it an int16 in both halves of the lane (for madd). U: unsigned
-// bytes (Q4_K's, Q5_K's 6-bit scales), S: signed ones (Q6_K's).
-template <class W, int K> GGML_FORCE_INLINE typename W::iv scale_u8(typename W::iv v) {
+// Byte K of each lane as the multiplier of scaled_dot<N>: an int32 where
+// scaled_dot takes dpbusd's sums (WIDE), otherwise an int16 in both halves
+// of the lane (for madd or dpwssd). U: unsigned bytes (Q4_K's, Q5_K's 6-bit
+// scales), S: signed ones (Q6_K's).
+template <int N> constexpr bool WIDE = false;
 #if defined(__AVX512VNNI__)
-    return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, -1, -1)));
-#else
-    return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, K, -1)));
+template <> constexpr bool WIDE<8> = true;
 #endif
+template <class W, int K, int N> GGML_FORCE_INLINE typename W::iv scale_u8(typename W::iv v) {
+    if constexpr (WIDE<N>)
+        return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, -1, -1)));
+    else
+        return W::shuffle8(v, W::bcast128(lane_bytes(K, -1, K, -1)));
 }
-template <class W, int K> GGML_FORCE_INLINE typename W::iv scale_s8(typename W::iv v) {
-#if defined(__AVX512VNNI__)
-    return W::template srai32<24>(W::shuffle8(v, W::bcast128(lane_bytes(-1, -1, -1, K))));
-#else
-    return W::template srai16<8>(W::shuffle8(v, W::bcast128(lane_bytes(-1, K, -1, K))));
-#endif
+template <class W, int K, int N> GGML_FORCE_INLINE typename W::iv scale_s8(typename W::iv v) {
+    if constexpr (WIDE<N>)
+        return W::template srai32<24>(W::shuffle8(v, W::bcast128(lane_bytes(-1, -1, -1, K))));
+    else
+        return W::template srai16<8>(W::shuffle8(v, W::bcast128(lane_bytes(-1, K, -1, K))));
 }
 
 // sum + scale * (the dot products of N chunks of unsigned quants q with the
-// activation's signed bytes at qs), per lane, exactly. Without VNNI, PER16
-// maddubs results add up in int16 before madd multiplies them by the scale
-// and widens: 8 for quants up to 15 (8 * 2 * 15 * 127 < 2^15), 4 up to 31,
-// 2 up to 63.
+// activation's signed bytes at qs), per lane, exactly. With VNNI, a whole
+// sub-block of 32 (N = 8) is summed by dpbusd in int32 and multiplied once;
+// otherwise PER16 maddubs results add up in int16 before madd (or dpwssd)
+// multiplies them by the scale and widens: 8 for quants up to 15 (8 * 2 *
+// 15 * 127 < 2^15), 4 up to 31, 2 up to 63. For sub-blocks of 16 (N = 4)
+// that is faster with VNNI too: dpbusd's int32 sums would need a multiply
+// and an add for every 4 chunks.
 template <class W, int N, int PER16>
 GGML_FORCE_INLINE typename W::iv scaled_dot(typename W::iv sum, const typename W::iv *q,
                                             const char *qs, typename W::iv scale) {
+    if constexpr (WIDE<N>) {
 #if defined(__AVX512VNNI__)
-    // two chains, so that the dependent dpbusd latencies overlap
-    typename W::iv a = W::dpbusd(W::izero(), q[0], W::chunk(qs, 0));
-    typename W::iv b = W::dpbusd(W::izero(), q[1], W::chunk(qs, 1));
-    for (int c = 2; c < N; c += 2) {
-        a = W::dpbusd(a, q[c], W::chunk(qs, c));
-        b = W::dpbusd(b, q[c + 1], W::chunk(qs, c + 1));
+        // two chains, so that the dependent dpbusd latencies overlap
+        typename W::iv a = W::dpbusd(W::izero(), q[0], W::chunk(qs, 0));
+        typename W::iv b = W::dpbusd(W::izero(), q[1], W::chunk(qs, 1));
+        for (int c = 2; c < N; c += 2) {
+            a = W::dpbusd(a, q[c], W::chunk(qs, c));
+            b = W::dpbusd(b, q[c + 1], W::chunk(qs, c + 1));
+        }
+        return W::add32(sum, W::mullo32(W::add32(a, b), scale));
+#endif
     }
-    return W::add32(sum, W::mullo32(W::add32(a, b), scale));
-#else
     for (int h = 0; h < N; h += PER16) {
         typename W::iv t = W::maddubs(q[h], W::chunk(qs, h));
         for (int c = h + 1; c < h + PER16; c++) t = W::add16(t, W::maddubs(q[c], W::chunk(qs, c)));
+#if defined(__AVX512VNNI__)
+        sum = W::dpwssd(sum, t, scale);
+#else
         sum = W::add32(sum, W::madd(t, scale));
+#endif
     }
     return sum;
-#endif
 }
 
 // Q4_K and Q5_K: value d * s_j * q - dmin * m_j over 8 sub-blocks of 32.
@@ -125,7 +136,7 @@ template <class W, template <class> class Q> struct scale_min_codec {
     GGML_FORCE_INLINE static part decode_part(const char *x, size_t bx, const weights &w) {
         part p;
         Q<W>::template quants<P>(x, bx, p.q);
-        p.scale = scale_u8<W, P % 4>(w.scales[P / 4]);
+        p.scale = scale_u8<W, P % 4, 8>(w.scales[P / 4]);
         return p;
     }
     template <int P> GGML_FORCE_INLINE static iv step_part(iv sum, const part &p, const char *yb) {
@@ -209,9 +220,7 @@ template <class W, template <class> class Q> struct sub16_codec {
     struct weights {
         fv d, dmin;
         iv scales[4];
-        // sub-blocks 2k and 2k + 1 as int16 in each lane: the scales (for
-        // the offset) or the mins
-        iv pairs[8];
+        iv mins[4]; // Q2_K's, as scales
     };
     struct part {
         iv q[8], scale[2];
@@ -221,23 +230,9 @@ template <class W, template <class> class Q> struct sub16_codec {
         weights w;
         w.d = W::load_f16(x, bx, 0);
         Q<W>::scales(x, bx, w.scales);
-        iv paired[4];
         if constexpr (has_min) {
             w.dmin = W::load_f16(x, bx, 16);
-            Q<W>::mins(x, bx, paired);
-            const iv even = W::bcast128(lane_bytes(0, -1, 1, -1)),
-                     odd = W::bcast128(lane_bytes(2, -1, 3, -1));
-            for (int t = 0; t < 4; t++) {
-                w.pairs[2 * t] = W::shuffle8(paired[t], even);
-                w.pairs[2 * t + 1] = W::shuffle8(paired[t], odd);
-            }
-        } else {
-            const iv even = W::bcast128(lane_bytes(-1, 0, -1, 1)),
-                     odd = W::bcast128(lane_bytes(-1, 2, -1, 3));
-            for (int t = 0; t < 4; t++) {
-                w.pairs[2 * t] = W::template srai16<8>(W::shuffle8(w.scales[t], even));
-                w.pairs[2 * t + 1] = W::template srai16<8>(W::shuffle8(w.scales[t], odd));
-            }
+            Q<W>::mins(x, bx, w.mins);
         }
         return w;
     }
@@ -246,11 +241,11 @@ template <class W, template <class> class Q> struct sub16_codec {
         part p;
         Q<W>::template quants<P>(x, bx, p.q);
         if constexpr (has_min) {
-            p.scale[0] = scale_u8<W, (2 * P) % 4>(w.scales[P / 2]);
-            p.scale[1] = scale_u8<W, (2 * P + 1) % 4>(w.scales[P / 2]);
+            p.scale[0] = scale_u8<W, (2 * P) % 4, 4>(w.scales[P / 2]);
+            p.scale[1] = scale_u8<W, (2 * P + 1) % 4, 4>(w.scales[P / 2]);
         } else {
-            p.scale[0] = scale_s8<W, (2 * P) % 4>(w.scales[P / 2]);
-            p.scale[1] = scale_s8<W, (2 * P + 1) % 4>(w.scales[P / 2]);
+            p.scale[0] = scale_s8<W, (2 * P) % 4, 4>(w.scales[P / 2]);
+            p.scale[1] = scale_s8<W, (2 * P + 1) % 4, 4>(w.scales[P / 2]);
         }
         return p;
     }
@@ -261,9 +256,21 @@ template <class W, template <class> class Q> struct sub16_codec {
     }
     GGML_FORCE_INLINE static fv finish(fv acc, iv sum, const weights &w, const char *yb, float dy,
                                        float) {
-        iv o = W::madd(w.pairs[0], W::set1_32(load_u32(yb + Q8K_BSUMS)));
-        for (int k = 1; k < 8; k++)
-            o = W::add32(o, W::madd(w.pairs[k], W::set1_32(load_u32(yb + Q8K_BSUMS + 4 * k))));
+        // sub-blocks 2k and 2k + 1 as int16 in each lane, the scales (for
+        // the offset) or the mins, against bsums 2k and 2k + 1; made here
+        // rather than kept from decode, to leave the parts' registers free
+        iv o = W::izero();
+        for (int k = 0; k < 8; k++) {
+            iv pair;
+            if constexpr (has_min)
+                pair = W::shuffle8(w.mins[k / 2], W::bcast128(k % 2 ? lane_bytes(2, -1, 3, -1)
+                                                                    : lane_bytes(0, -1, 1, -1)));
+            else
+                pair = W::template srai16<8>(W::shuffle8(
+                    w.scales[k / 2],
+                    W::bcast128(k % 2 ? lane_bytes(-1, 2, -1, 3) : lane_bytes(-1, 0, -1, 1))));
+            o = W::add32(o, W::madd(pair, W::set1_32(load_u32(yb + Q8K_BSUMS + 4 * k))));
+        }
         if constexpr (has_min) {
             acc = add_scaled<W>(acc, W::cvt(sum), w.d, dy);
             return W::fnma(W::cvt(o), W::mul(w.dmin, W::fset1(dy)), acc);
