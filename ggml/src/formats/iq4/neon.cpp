@@ -30,7 +30,7 @@ using iq4_nl_codec = offset_codec<iq4_nl_quants>;
 // Q4_0's order).
 struct iq4_xs_codec {
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = 136, y_size = 292;
+    static constexpr size_t x_size = 136, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     struct weights {
         float32x4_t d[2];

@@ -75,7 +75,7 @@ template <class W> struct iq4_xs_codec {
     using iv = typename W::iv;
     using fv = typename W::fv;
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = 136, y_size = 292;
+    static constexpr size_t x_size = 136, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     struct weights {
         fv d;

@@ -14,7 +14,7 @@ namespace {
 // k/x86_codecs.h), then the quants; Quants::quants<P> decodes sub-block P.
 template <class Quants> struct scale_min_codec {
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = Quants::x_size, y_size = 292;
+    static constexpr size_t x_size = Quants::x_size, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     struct weights {
         float32x4_t d[2], dmin[2];
@@ -139,7 +139,7 @@ template <int S, int D, int N> GGML_FORCE_INLINE uint8x16_t bits_to(uint8x16_t v
 // signed dot products allow), and for Q2_K mins(x, h, m) as the scales.
 template <class Quants> struct sub16_codec {
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = Quants::x_size, y_size = 292;
+    static constexpr size_t x_size = Quants::x_size, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     static constexpr bool has_min = requires { Quants::mins; };
     struct weights {

@@ -1,20 +1,12 @@
 // The NEON helpers of the super-block codecs (k/neon.cpp, and IQ4_XS's in
-// iq4/neon.cpp): Q8_K's layout, bytes of a row's 32-bit lane, dot products
-// of 4 chunks. Internal linkage only (see arm/common.h).
+// iq4/neon.cpp): Q8_K's layout (k/q8_K_layout.h), bytes of a row's 32-bit
+// lane, dot products of 4 chunks. Internal linkage only (see arm/common.h).
 #pragma once
 
 #include "formats/arm/common.h"
+#include "k/q8_K_layout.h"
 
 namespace {
-
-// Q8_K: d (a float) at 0, the quants at 4, bsums (16 int16) at 260.
-constexpr int Q8K_QS = 4, Q8K_BSUMS = 260;
-
-GGML_FORCE_INLINE act_meta q8_K_act(const char *yb) {
-    float d;
-    std::memcpy(&d, yb, sizeof d);
-    return {d, 0.0f};
-}
 
 // A table lookup that fills each 32-bit lane (a row) of a half with bytes
 // b0..b3 of the same lane, -1 for a zero byte.

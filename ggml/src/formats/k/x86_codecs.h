@@ -11,17 +11,9 @@
 #pragma once
 
 #include "formats/x86/groups.h"
+#include "k/q8_K_layout.h"
 
 namespace {
-
-// Q8_K: d (a float) at 0, the quants at 4, bsums (16 int16) at 260.
-constexpr int Q8K_QS = 4, Q8K_BSUMS = 260;
-
-GGML_FORCE_INLINE act_meta q8_K_act(const char *yb) {
-    float d;
-    std::memcpy(&d, yb, sizeof d);
-    return {d, 0.0f};
-}
 
 // A byte shuffle that fills each 32-bit lane (a row) with bytes b0..b3 of
 // the same lane, -1 for a zero byte.
@@ -96,7 +88,7 @@ template <class W, template <class> class Q> struct scale_min_codec {
     using iv = typename W::iv;
     using fv = typename W::fv;
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = Q<W>::x_size, y_size = 292;
+    static constexpr size_t x_size = Q<W>::x_size, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     struct weights {
         fv d, dmin;
@@ -214,7 +206,7 @@ template <class W, template <class> class Q> struct sub16_codec {
     using iv = typename W::iv;
     using fv = typename W::fv;
     static constexpr int64_t QK = 256;
-    static constexpr size_t x_size = Q<W>::x_size, y_size = 292;
+    static constexpr size_t x_size = Q<W>::x_size, y_size = Q8K_SIZE;
     static constexpr int PARTS = 8;
     static constexpr bool has_min = requires { Q<W>::mins; };
     struct weights {

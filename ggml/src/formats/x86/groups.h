@@ -30,8 +30,8 @@
 // reference's vec_dot of its row.
 //
 // Built into the AVX2 files and the AVX-512 ones (twice: with and without
-// VNNI); AVX-512 takes two groups a vector (the last odd one alone) when
-// there are several activation rows, one for a matrix-vector product.
+// VNNI); AVX-512 takes two groups a vector (the last odd one alone), but
+// one for a super-block format's matrix-vector product.
 // Internal linkage only (see x86/common.h).
 #pragma once
 
@@ -161,11 +161,12 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
         float *out = s + size_t(j0) * bs;
         int g = 0;
 #if defined(__AVX512F__)
-        // Two groups a vector only where each decoded vector serves several
-        // activation rows: a matrix-vector product streams faster one group
-        // at a time (bench kernels on Zen 4, 1 thread, GB/s: Q6_K 23.6
-        // against 11.0, Q4_0 25.4 against 21.0, Q2_K 22.7 against 25.0).
-        if (nyc > 1)
+        // A super-block format's matrix-vector product streams faster one
+        // group a vector (bench kernels on Zen 4, 1 thread, GB/s: Q6_K 23.6
+        // against 11.0, Q5_K 28.1 against 21.6); the blocks of 32 keep two
+        // (one group cost a model held in L3, stories15M Q4_0, a sixth of
+        // its 1-thread generation and half at 2 threads).
+        if (nyc > 1 || !requires { C<zmm>::PARTS; })
             for (; g + 2 <= ng; g += 2)
                 group_tiles<C, zmm>(nyc, nb, out + size_t(g) * ROW_GROUP, bs, x + size_t(g) * bx,
                                     bx, rows);
