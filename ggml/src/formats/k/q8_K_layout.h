@@ -12,7 +12,8 @@
 namespace {
 
 constexpr size_t Q8K_SIZE = sizeof(ggml::block_q8_K);
-constexpr int Q8K_QS = offsetof(ggml::block_q8_K, qs), Q8K_BSUMS = offsetof(ggml::block_q8_K, bsums);
+constexpr int Q8K_QS = offsetof(ggml::block_q8_K, qs),
+              Q8K_BSUMS = offsetof(ggml::block_q8_K, bsums);
 
 GGML_FORCE_INLINE act_meta q8_K_act(const char *yb) {
     float d;
