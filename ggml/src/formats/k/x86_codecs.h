@@ -57,7 +57,6 @@ template <class W, int N, int PER16>
 GGML_FORCE_INLINE typename W::iv scaled_dot(typename W::iv sum, const typename W::iv *q,
                                             const char *qs, typename W::iv scale) {
     if constexpr (WIDE<N>) {
-#if defined(__AVX512VNNI__)
         // two chains, so that the dependent dpbusd latencies overlap
         typename W::iv a = W::dpbusd(W::izero(), q[0], W::chunk(qs, 0));
         typename W::iv b = W::dpbusd(W::izero(), q[1], W::chunk(qs, 1));
@@ -66,16 +65,11 @@ GGML_FORCE_INLINE typename W::iv scaled_dot(typename W::iv sum, const typename W
             b = W::dpbusd(b, q[c + 1], W::chunk(qs, c + 1));
         }
         return W::add32(sum, W::mullo32(W::add32(a, b), scale));
-#endif
     }
     for (int h = 0; h < N; h += PER16) {
         typename W::iv t = W::maddubs(q[h], W::chunk(qs, h));
         for (int c = h + 1; c < h + PER16; c++) t = W::add16(t, W::maddubs(q[c], W::chunk(qs, c)));
-#if defined(__AVX512VNNI__)
-        sum = W::dpwssd(sum, t, scale);
-#else
-        sum = W::add32(sum, W::madd(t, scale));
-#endif
+        sum = W::madd_acc(sum, t, scale);
     }
     return sum;
 }

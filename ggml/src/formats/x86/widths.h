@@ -65,8 +65,15 @@ struct ymm {
     static iv madd(iv a, iv b) { return _mm256_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm256_dpbusd_epi32(acc, u, s); }
-    static iv dpwssd(iv acc, iv a, iv b) { return _mm256_dpwssd_epi32(acc, a, b); }
 #endif
+    // acc + madd(a, b), in one instruction where VNNI has it
+    static iv madd_acc(iv acc, iv a, iv b) {
+#if defined(__AVX512VNNI__)
+        return _mm256_dpwssd_epi32(acc, a, b);
+#else
+        return add32(acc, madd(a, b));
+#endif
+    }
     // a + v in the bytes where sel & bit is set (bit: one bit per byte; v a
     // bit those bytes of a never have set, so that adding and OR agree)
     static iv add_where(iv a, iv sel, iv bit, char v) {
@@ -145,8 +152,15 @@ struct zmm {
     static iv madd(iv a, iv b) { return _mm512_madd_epi16(a, b); }
 #if defined(__AVX512VNNI__)
     static iv dpbusd(iv acc, iv u, iv s) { return _mm512_dpbusd_epi32(acc, u, s); }
-    static iv dpwssd(iv acc, iv a, iv b) { return _mm512_dpwssd_epi32(acc, a, b); }
 #endif
+    // acc + madd(a, b), in one instruction where VNNI has it
+    static iv madd_acc(iv acc, iv a, iv b) {
+#if defined(__AVX512VNNI__)
+        return _mm512_dpwssd_epi32(acc, a, b);
+#else
+        return add32(acc, madd(a, b));
+#endif
+    }
     static iv add_where(iv a, iv sel, iv bit, char v) {
         return _mm512_mask_add_epi8(a, _mm512_test_epi8_mask(sel, bit), a, set1_8(v));
     }
