@@ -114,14 +114,18 @@ std::string description() {
            "Ctrl-C leaves no partial OUT. OUT may not be IN. At the end the tool prints\n"
            "the sizes before and after and the bits per weight of all tensor data.\n"
            "\n"
-           "GPTQ (--gptq, for Q4_Z and Q3_Z): the linear layers are quantized with\n"
-           "error compensation from calibration text (--calib) instead of each block\n"
-           "on its own. Segments of the text run through the model layer by layer,\n"
-           "each layer's linears quantized in the order the forward pass reads them\n"
-           "with everything before them quantized already; a group's (scale, zero)\n"
-           "is stored in each of its blocks, and with --act-order the inputs are\n"
-           "stored in their quantization order with blk.N.<name>.input_perm (files\n"
-           "that load only here). The embedding and output are rounded as above.\n"
+           "GPTQ (--gptq, any TYPE but the float ones, IQ4_NL and IQ4_XS): the linear\n"
+           "layers are quantized with error compensation from calibration text\n"
+           "(--calib) instead of each block on its own. Segments of the text run\n"
+           "through the model layer by layer, each layer's linears quantized in the\n"
+           "order the forward pass reads them with everything before them quantized\n"
+           "already. Each linear keeps the type the preset gives it; a block's scales\n"
+           "come from its type's quantizer (Q4_Z, Q3_Z: a --group's (scale, zero),\n"
+           "stored in each of its blocks), then each weight takes the nearest level.\n"
+           "Without --act-order the file is an ordinary one of its types, for\n"
+           "llama.cpp too; with it the inputs are stored in their quantization order\n"
+           "with blk.N.<name>.input_perm (files that load only here). The embedding\n"
+           "and output are rounded as above (linears of IQ4 or float types too).\n"
            "\n"
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
@@ -186,14 +190,19 @@ std::string check_gptq(options *o) {
                "whole input covariance from its own calibration, of which an importance matrix "
                "is the diagonal";
     const ggml_type type = o->plan.preset->type;
-    if (type != GGML_TYPE_Q4_Z && type != GGML_TYPE_Q3_Z)
-        return std::string("--gptq quantizes to Q4_Z or Q3_Z (their integer zero points hold "
-                           "GPTQ's groups exactly), not ") +
-               o->plan.preset->name;
+    if (!quantize::gptq_can_quantize(type))
+        return std::string("--gptq cannot quantize to ") + o->plan.preset->name +
+               " (its levels are a table, or it is a float type)";
     if (o->gptq_opts.calib_path.empty())
         return "--gptq needs --calib TEXT, the calibration text (such as WikiText-2's "
                "wiki.valid.tokens; not the text you will measure with)";
     quantize::gptq_settings &s = o->gptq_opts.settings;
+    const bool zero_point = type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z;
+    if (!zero_point && s.group_size != quantize::gptq_settings{}.group_size)
+        return std::string("--group is for Q4_Z and Q3_Z: ") + o->plan.preset->name +
+               "'s groups are its blocks";
+    if (!zero_point && s.symmetric)
+        return std::string("--sym is for Q4_Z and Q3_Z, not ") + o->plan.preset->name;
     if (s.group_size != -1 && (s.group_size <= 0 || s.group_size % 32 != 0))
         return "--group " + std::to_string(s.group_size) +
                " is not -1 or a multiple of 32 (Q4_Z/Q3_Z blocks hold 32 weights)";
@@ -306,8 +315,7 @@ int main(int argc, char **argv) {
                             "importance matrix (from imatrix, or llama.cpp's llama-imatrix: "
                             "GGUF or .dat) weighting the scale search of Q4_Z and Q3_Z",
                             &o.imatrix_path));
-    p.add(args::switch_flag({"--gptq"},
-                            "quantize the linear layers with GPTQ (Q4_Z and Q3_Z; needs --calib)",
+    p.add(args::switch_flag({"--gptq"}, "quantize the linear layers with GPTQ (needs --calib)",
                             &o.gptq));
     quantize::gptq_options &g = o.gptq_opts;
     p.add(gptq_only(args::string_flag({"--calib"}, "TEXT",
@@ -320,18 +328,19 @@ int main(int argc, char **argv) {
                   &o.gptq_given));
     p.add(gptq_only(args::int_flag({"--calib-ctx"}, "tokens per segment", 2, 1 << 16, &g.ctx),
                     &o.gptq_given));
-    p.add(gptq_only(args::int_flag({"--group"},
-                                   "inputs per GPTQ group: a multiple of 32, or -1 for whole rows",
-                                   -1, 1 << 30, &g.settings.group_size),
-                    &o.gptq_given));
+    p.add(gptq_only(
+        args::int_flag({"--group"},
+                       "Q4_Z/Q3_Z: inputs per GPTQ group, a multiple of 32 or -1 for whole rows",
+                       -1, 1 << 30, &g.settings.group_size),
+        &o.gptq_given));
     p.add(gptq_only(args::switch_flag({"--act-order"},
                                       "quantize the inputs in order of decreasing activation "
                                       "(stores blk.N.<name>.input_perm)",
                                       &g.settings.act_order),
                     &o.gptq_given));
     p.add(gptq_only(args::switch_flag({"--sym"},
-                                      "zero point fixed at the middle level (8 of 0..15, 4 of "
-                                      "0..7), as GPTQ's sym; default: min/max per group",
+                                      "Q4_Z/Q3_Z: zero point fixed at the middle level (8 of "
+                                      "0..15, 4 of 0..7), as GPTQ's sym; default: searched",
                                       &g.settings.symmetric),
                     &o.gptq_given));
     p.add(gptq_only(args::float_flag({"--damp"}, "added to the Hessian's diagonal, times its mean",

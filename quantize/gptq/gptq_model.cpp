@@ -66,7 +66,6 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
     const size_t n_tensors = size_t(model->hp.n_layer) * linears_per_layer() * 2;
     ggml_context *ctx = ggml_init({ggml_tensor_overhead() * n_tensors, nullptr, true});
     std::list<std::vector<uint8_t>> rounded; // bytes of the weights not quantized by GPTQ
-    const ggml_type type = o.settings.type;
     try {
         for (int il = 0; il < model->hp.n_layer; il++) {
             layer cur = model->layers[size_t(il)];
@@ -75,7 +74,8 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
             // one to advance, and one per GPTQ linear
             const auto by_gptq = [&](const char *name) {
                 const std::string n = linear_weight_name(il, name);
-                return planned.at(n) == type && in.find_tensor(n)->type != type;
+                const ggml_type t = planned.at(n);
+                return gptq_can_quantize(t) && in.find_tensor(n)->type != t;
             };
             size_t n_steps = calib.n_segments();
             for (const linear_group &g : LINEAR_GROUPS) {
@@ -112,15 +112,17 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                     std::vector<float> floats;
                     const float_rows w{wname, tensor_floats(src, &floats, n_threads), src.ne[1],
                                        src.ne[0]};
+                    gptq_settings settings = o.settings;
+                    settings.type = planned.at(wname);
                     const gptq_matrix &m =
-                        q->results_.emplace(wname, gptq_quantize(w, h, o.settings, n_threads))
+                        q->results_.emplace(wname, gptq_quantize(w, h, settings, n_threads))
                             .first->second;
                     progress.step(doing);
                     char loss[64];
                     std::snprintf(loss, sizeof loss, "%s%s %.4g", losses.empty() ? "" : ", ", name,
                                   m.loss);
                     losses += loss;
-                    lin.weight = ggml_new_tensor_2d(ctx, type, src.ne[0], src.ne[1]);
+                    lin.weight = ggml_new_tensor_2d(ctx, settings.type, src.ne[0], src.ne[1]);
                     lin.weight->data = const_cast<uint8_t *>(m.blocks.data());
                     lin.input_perm = nullptr;
                     if (!m.input_perm.empty()) {

@@ -17,7 +17,7 @@
 namespace quantize {
 
 struct gptq_options {
-    gptq_settings settings; // settings.type is the plan's type, Q4_Z or Q3_Z
+    gptq_settings settings; // settings.type is ignored: each linear's planned type
     std::string calib_path; // the calibration text
     int chunks = 64;        // random segments of it
     int ctx = 256;          // tokens per segment
@@ -30,7 +30,8 @@ struct gptq_options {
 class gptq_quantizer final : public weight_quantizer {
   public:
     // Calibrates and quantizes every linear layer of `in` whose planned type
-    // is settings.type (and differs from its type in `in`). The model must
+    // GPTQ can quantize to (gptq_can_quantize) and differs from its type in
+    // `in`. The model must
     // load with llama_model_load and have no input perms of its own. Prints
     // a progress bar per layer on stderr. nullptr and *error on failure.
     static std::unique_ptr<gptq_quantizer> run(const llama::gguf_file &in,

@@ -1,6 +1,7 @@
 #include "gptq/gptq_solver.h"
 
 #include "checkpoints/z_blocks.h"
+#include "formats/traits.h"
 #include "formats/zero_point_fit.h"
 #include "gptq/cholesky.h"
 #include "parallel_rows.h"
@@ -24,46 +25,48 @@ constexpr int64_t COLUMN_BLOCK = 128;
 // memory serves several rows of weights.
 constexpr int64_t ROW_TILE = 16;
 
-// The levels of one group of one row: level q stands for (q - z) * d, with d
-// exact in fp16 as the block stores it.
-struct grid {
-    float d = 0.0f;
-    int z = 0;
-};
-
 float fp16_round(float x) {
     const float r = ggml_fp16_to_fp32(ggml_fp32_to_fp16(x));
     return std::isfinite(r) ? r : 65504.0f; // the largest fp16
 }
 
-// The group's grid from its weights as they are now: symmetric, the middle
-// level at zero and the largest magnitude on the grid's edge; otherwise the
+bool is_zero_point_type(ggml_type t) { return t == GGML_TYPE_Q4_Z || t == GGML_TYPE_Q3_Z; }
+
+// Chooses the block fields (scales, zero points, minimums) of the n columns
+// from column c of one row, from its weights as they are now, and writes
+// them with placeholder levels at dst (the blocks of those columns).
+// Q4_Z, Q3_Z: one (scale, zero) for the whole group, symmetric (the middle
+// level at zero and the largest magnitude on the grid's edge) or by the
 // formats' search for the least squared error (formats/zero_point_fit.h),
-// each column weighted by its H_ii, the mean square of its input.
-grid choose_grid(const float *w, const float *h_diag, int64_t n, int maxq, bool symmetric) {
-    grid g;
+// each column weighted by its H_ii, the mean square of its input. Other
+// types: a block at a time, by their own quantizer (weighted by H_ii where
+// they take an importance).
+void fit_span(ggml_type type, const float *w, const float *h_diag, int64_t n, bool symmetric,
+              void *dst) {
+    if (!is_zero_point_type(type)) {
+        ggml_quantize_rows_weighted(type, w, dst, 1, n, h_diag);
+        return;
+    }
+    const int maxq = ggml::traits_of(type).levels.count - 1;
+    float d = 0.0f;
+    int z = 0;
+    std::vector<uint8_t> levels(static_cast<size_t>(n));
     if (symmetric) {
         float amax = 0.0f;
         for (int64_t i = 0; i < n; i++) amax = std::max(amax, std::fabs(w[i]));
-        g.d = fp16_round(2.0f * amax / float(maxq));
-        g.z = (maxq + 1) / 2;
-        return g; // d = 0 for an all-zero group: every weight becomes 0
+        d = fp16_round(2.0f * amax / float(maxq)); // 0 for an all-zero group
+        z = (maxq + 1) / 2;
+    } else {
+        const ggml::zero_point_grid fit =
+            ggml::fit_zero_point(w, h_diag, int(n), maxq, levels.data());
+        d = ggml_fp16_to_fp32(fit.d);
+        z = fit.z;
     }
-    std::vector<uint8_t> levels(static_cast<size_t>(n));
-    const ggml::zero_point_grid fit = ggml::fit_zero_point(w, h_diag, int(n), maxq, levels.data());
-    g.d = ggml_fp16_to_fp32(fit.d);
-    g.z = fit.z;
-    return g;
+    const std::vector<int> placeholder(Z_BLOCK, z); // the level of 0.0
+    for (int64_t b = 0; b < n / Z_BLOCK; b++)
+        write_z_block(type, ggml_fp32_to_fp16(d), uint8_t(z), placeholder.data(),
+                      static_cast<uint8_t *>(dst) + size_t(b) * ggml_type_size(type));
 }
-
-int level_of(float w, const grid &g, int maxq) {
-    if (g.d == 0.0f) return g.z;
-    return int(std::clamp(std::round(w / g.d) + float(g.z), 0.0f, float(maxq)));
-}
-
-// As the block decodes it: |q - z| <= 16 and d has 11 significant bits, so
-// the product is exact.
-float value_of(int q, const grid &g) { return float(q - g.z) * g.d; }
 
 // A block size for which every group either starts at a block's start or
 // lies within one block, so that a group's weights have had every earlier
@@ -97,12 +100,22 @@ std::vector<float> inverse_factor(const std::vector<double> &h, int64_t n, doubl
 
 } // namespace
 
+bool gptq_can_quantize(ggml_type type) {
+    return ggml_type_is_valid(type) && ggml::traits_of(type).levels.count > 0;
+}
+
 gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq_settings &s,
                           int n_threads, std::vector<float> *values) {
     const int64_t K = w.n_per_row, R = w.nrows;
-    const int maxq = s.type == GGML_TYPE_Q3_Z ? 7 : 15;
-    const int64_t group = s.group_size < 0 ? K : std::min<int64_t>(s.group_size, K);
-    const int64_t n_groups = (K + group - 1) / group;
+    const ggml::element_levels &lv = ggml::traits_of(s.type).levels;
+    if (lv.count == 0)
+        throw std::invalid_argument(std::string("GPTQ cannot quantize to ") +
+                                    ggml_type_name(s.type) + ": its levels are not a line");
+    const int64_t blck = ggml_blck_size(s.type);
+    // the columns fitted at once: a group of Q4_Z or Q3_Z, another type's block
+    const int64_t group = !is_zero_point_type(s.type) ? blck
+                          : s.group_size < 0          ? K
+                                                      : std::min<int64_t>(s.group_size, K);
     const int64_t block = column_block(group, K);
 
     // Inputs that calibration never activated: their weights cannot matter,
@@ -148,8 +161,8 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
     parallel_rows(R, n_threads, [&](int64_t first, int64_t end) {
         std::vector<float> tile(size_t(ROW_TILE * K));
         std::vector<float> err(size_t(ROW_TILE * block));
-        std::vector<int> levels(size_t(ROW_TILE * K));
-        std::vector<grid> grids(size_t(ROW_TILE * n_groups));
+        // each column's levels, a * q + b, once its group is fitted
+        std::vector<float> a(size_t(ROW_TILE * K)), b(size_t(ROW_TILE * K));
         for (int64_t r0 = first; r0 < end; r0 += ROW_TILE) {
             const int64_t T = std::min(ROW_TILE, end - r0);
             for (int64_t t = 0; t < T; t++)
@@ -163,15 +176,24 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                     const float *uc = &u[size_t(c * K)];
                     for (int64_t t = 0; t < T; t++) {
                         float *row = &tile[size_t(t * K)];
-                        grid &g = grids[size_t(t * n_groups + c / group)];
-                        if (c % group == 0)
-                            g = choose_grid(row + c, &h_diag[size_t(c)], std::min(group, K - c),
-                                            maxq, s.symmetric);
-                        const int q = level_of(row[c], g, maxq);
-                        const float qv = value_of(q, g);
+                        uint8_t *dst = out.blocks.data() + size_t(r0 + t) * row_bytes;
+                        const size_t tc = size_t(t * K + c);
+                        if (c % group == 0) {
+                            const int64_t n = std::min(group, K - c);
+                            uint8_t *span = dst + size_t(c / blck) * ggml_type_size(s.type);
+                            fit_span(s.type, row + c, &h_diag[size_t(c)], n, s.symmetric, span);
+                            lv.line(span, n, &a[tc], &b[tc]);
+                        }
+                        // the nearest level; an all-zero block (a = 0) keeps the fit's
+                        float qv = b[tc];
+                        if (a[tc] != 0.0f) {
+                            const int q = int(std::clamp(std::round((row[c] - b[tc]) / a[tc]), 0.0f,
+                                                         float(lv.count - 1)));
+                            lv.set(dst, c, q);
+                            qv = a[tc] * float(q) + b[tc]; // exactly what the block decodes to
+                        }
                         const float e = (row[c] - qv) / uc[c];
                         row_loss[size_t(r0 + t)] += 0.5 * double(e) * double(e);
-                        levels[size_t(t * K + c)] = q;
                         row[c] = qv; // the row now holds the quantized values up to c
                         for (int64_t j = c + 1; j < b1; j++) row[j] -= e * uc[j];
                         err[size_t(t * block + c - b0)] = e;
@@ -186,16 +208,9 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                     }
                 }
             }
-            for (int64_t t = 0; t < T; t++) {
-                uint8_t *dst = out.blocks.data() + size_t(r0 + t) * row_bytes;
-                for (int64_t b = 0; b < K / Z_BLOCK; b++) {
-                    const grid &g = grids[size_t(t * n_groups + b * Z_BLOCK / group)];
-                    write_z_block(s.type, ggml_fp32_to_fp16(g.d), uint8_t(g.z),
-                                  &levels[size_t(t * K + b * Z_BLOCK)],
-                                  dst + size_t(b) * ggml_type_size(s.type));
-                }
-                if (values) std::copy_n(&tile[size_t(t * K)], K, values->data() + (r0 + t) * K);
-            }
+            if (values)
+                for (int64_t t = 0; t < T; t++)
+                    std::copy_n(&tile[size_t(t * K)], K, values->data() + (r0 + t) * K);
         }
     });
     for (double l : row_loss) out.loss += l;

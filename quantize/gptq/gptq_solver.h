@@ -12,11 +12,18 @@
 
 namespace quantize {
 
+// Whether GPTQ can quantize to type: the block formats whose levels are a
+// line per element (formats/traits.h, element_levels): all but F32, F16,
+// BF16 and IQ4_NL/IQ4_XS.
+bool gptq_can_quantize(ggml_type type);
+
 struct gptq_settings {
-    ggml_type type = GGML_TYPE_Q4_Z; // Q4_Z or Q3_Z
-    int group_size = 32;    // inputs sharing a (scale, zero): a multiple of 32, or -1 for all
+    ggml_type type = GGML_TYPE_Q4_Z; // one that gptq_can_quantize
+    // Q4_Z and Q3_Z: inputs sharing a (scale, zero), a multiple of 32 or -1
+    // for all; the other types' groups are their blocks
+    int group_size = 32;
     bool act_order = false; // quantize the inputs in order of decreasing H_ii
-    bool symmetric = false; // zero at the middle level (the reference code's sym)
+    bool symmetric = false; // Q4_Z, Q3_Z: zero at the middle level (the reference code's sym)
     double damp = 0.01;     // added to H's diagonal, as a fraction of its mean (> 0)
 };
 
@@ -35,13 +42,16 @@ struct gptq_matrix {
 // Quantizes w (rows = outputs, n_per_row = inputs, a multiple of 32) with
 // the Hessian h = 2/N sum x x^T of the layer's N calibration inputs x
 // (n_per_row x n_per_row, row-major, inputs in their original order).
-// Inputs never active (H_ii = 0) get weight 0. Each group's (scale, zero)
-// is chosen from the group's weights as they are when its first column is
-// reached: by the formats' search for the least squared error weighted by
-// H_ii (formats/zero_point_fit.h; symmetric: scale 2 max|w| / levels rounded
-// to fp16, zero the middle level). The
-// compensation uses exactly the values the blocks decode to; `values`, if
-// given, receives them (nrows x n_per_row, in the stored order). Rows are
+// Inputs never active (H_ii = 0) get weight 0. Each group's block fields
+// are chosen from the group's weights as they are when its first column is
+// reached; then each column takes the level nearest to its weight. Q4_Z,
+// Q3_Z: one (scale, zero) per group by the formats' search for the least
+// squared error weighted by H_ii (formats/zero_point_fit.h; symmetric:
+// scale 2 max|w| / levels rounded to fp16, zero the middle level); the
+// other types: each block's fields (scales, minimums, a K-quant's
+// super-block scales) by the type's own quantizer. The compensation uses
+// exactly the values the blocks decode to; `values`, if given, receives
+// them (nrows x n_per_row, in the stored order). Rows are
 // split among n_threads; the result does not depend on n_threads. Throws
 // std::runtime_error if h is not positive definite even with 10^5 times the
 // damping.

@@ -8,6 +8,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 
 namespace {
 
@@ -29,5 +30,12 @@ inline int trunc_clamped(float v, int lo, int hi) {
 
 // roundf(v) (ties away from zero), clamped to [lo, hi]; NaN counts as 0.
 inline int round_clamped(float v, int lo, int hi) { return trunc_clamped(std::roundf(v), lo, hi); }
+
+// Bits shift .. shift + bits - 1 of *byte set to the low bits of v, the
+// others kept (the set_level functions: one element's level in its block).
+inline void put_bits(uint8_t *byte, int shift, int bits, int v) {
+    const int mask = ((1 << bits) - 1) << shift;
+    *byte = uint8_t((*byte & ~mask) | ((v << shift) & mask));
+}
 
 } // namespace

@@ -74,6 +74,21 @@ constexpr group_layout q5_k_group{4, 172, {2, 2}};   // d, dmin | scales, qh, qs
 constexpr group_layout q6_k_group{0, 208, {2}};      // ql, qh, scales | d
 constexpr group_layout iq4_xs_group{4, 132, {2, 2}}; // d, scales_h | scales_l, qs
 
+// Element levels {count, set_level, level_line} of the formats whose values
+// are a line in their level (traits.h: element_levels).
+constexpr element_levels q4_0_levels{16, set_level_q4_0, level_line_q4_0};
+constexpr element_levels q4_1_levels{16, set_level_q4_1, level_line_q4_1};
+constexpr element_levels q5_0_levels{32, set_level_q5_0, level_line_q5_0};
+constexpr element_levels q5_1_levels{32, set_level_q5_1, level_line_q5_1};
+constexpr element_levels q8_0_levels{256, set_level_q8_0, level_line_q8_0};
+constexpr element_levels q2_k_levels{4, set_level_q2_K, level_line_q2_K};
+constexpr element_levels q3_k_levels{8, set_level_q3_K, level_line_q3_K};
+constexpr element_levels q4_k_levels{16, set_level_q4_K, level_line_q4_K};
+constexpr element_levels q5_k_levels{32, set_level_q5_K, level_line_q5_K};
+constexpr element_levels q6_k_levels{64, set_level_q6_K, level_line_q6_K};
+constexpr element_levels q4_z_levels{16, set_level_q4_z, level_line_q4_z};
+constexpr element_levels q3_z_levels{8, set_level_q3_z, level_line_q3_z};
+
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
 // (AVX512-VNNI, NEON dot product) for the formats with integer dot products.
@@ -110,27 +125,27 @@ constexpr format_traits table[] = {
     {GGML_TYPE_BF16, "BF16", 1, 2, false, GGML_TYPE_F32, quantize_row_bf16_ref, dequantize_row_bf16,
      not_grouped, GGML_KERNELS_NO_EXT(bf16)},
     {GGML_TYPE_Q4_0, "Q4_0", QK4, sizeof(block_q4_0), true, GGML_TYPE_Q8_0, quantize_row_q4_0_ref,
-     dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0)},
+     dequantize_row_q4_0, q4_0_group, GGML_KERNELS(q4_0), nullptr, q4_0_levels},
     {GGML_TYPE_Q4_1, "Q4_1", QK4, sizeof(block_q4_1), true, GGML_TYPE_Q8_1, quantize_row_q4_1_ref,
-     dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1)},
+     dequantize_row_q4_1, q4_1_group, GGML_KERNELS(q4_1), nullptr, q4_1_levels},
     {GGML_TYPE_Q5_0, "Q5_0", QK5, sizeof(block_q5_0), true, GGML_TYPE_Q8_0, quantize_row_q5_0_ref,
-     dequantize_row_q5_0, q5_0_group, GGML_KERNELS(q5_0)},
+     dequantize_row_q5_0, q5_0_group, GGML_KERNELS(q5_0), nullptr, q5_0_levels},
     {GGML_TYPE_Q5_1, "Q5_1", QK5, sizeof(block_q5_1), true, GGML_TYPE_Q8_1, quantize_row_q5_1_ref,
-     dequantize_row_q5_1, q5_1_group, GGML_KERNELS(q5_1)},
+     dequantize_row_q5_1, q5_1_group, GGML_KERNELS(q5_1), nullptr, q5_1_levels},
     {GGML_TYPE_Q8_0, "Q8_0", QK8, sizeof(block_q8_0), true, GGML_TYPE_Q8_0, quantize_row_q8_0_ref,
-     dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0)},
+     dequantize_row_q8_0, q8_0_group, GGML_KERNELS(q8_0), nullptr, q8_0_levels},
     {GGML_TYPE_Q8_1, "Q8_1", QK8, sizeof(block_q8_1), true, GGML_TYPE_Q8_1, quantize_row_q8_1_ref,
      dequantize_row_q8_1, not_grouped, GGML_KERNELS_NO_EXT(q8_1)},
     {GGML_TYPE_Q2_K, "Q2_K", QK_K, sizeof(block_q2_K), true, GGML_TYPE_Q8_K, quantize_row_q2_K_ref,
-     dequantize_row_q2_K, q2_k_group, GGML_KERNELS(q2_k)},
+     dequantize_row_q2_K, q2_k_group, GGML_KERNELS(q2_k), nullptr, q2_k_levels},
     {GGML_TYPE_Q3_K, "Q3_K", QK_K, sizeof(block_q3_K), true, GGML_TYPE_Q8_K, quantize_row_q3_K_ref,
-     dequantize_row_q3_K, q3_k_group, GGML_KERNELS(q3_k)},
+     dequantize_row_q3_K, q3_k_group, GGML_KERNELS(q3_k), nullptr, q3_k_levels},
     {GGML_TYPE_Q4_K, "Q4_K", QK_K, sizeof(block_q4_K), true, GGML_TYPE_Q8_K, quantize_row_q4_K_ref,
-     dequantize_row_q4_K, q4_k_group, GGML_KERNELS(q4_k)},
+     dequantize_row_q4_K, q4_k_group, GGML_KERNELS(q4_k), nullptr, q4_k_levels},
     {GGML_TYPE_Q5_K, "Q5_K", QK_K, sizeof(block_q5_K), true, GGML_TYPE_Q8_K, quantize_row_q5_K_ref,
-     dequantize_row_q5_K, q5_k_group, GGML_KERNELS(q5_k)},
+     dequantize_row_q5_K, q5_k_group, GGML_KERNELS(q5_k), nullptr, q5_k_levels},
     {GGML_TYPE_Q6_K, "Q6_K", QK_K, sizeof(block_q6_K), true, GGML_TYPE_Q8_K, quantize_row_q6_K_ref,
-     dequantize_row_q6_K, q6_k_group, GGML_KERNELS(q6_k)},
+     dequantize_row_q6_K, q6_k_group, GGML_KERNELS(q6_k), nullptr, q6_k_levels},
     {GGML_TYPE_Q8_K, "Q8_K", QK_K, sizeof(block_q8_K), true, GGML_TYPE_Q8_K, quantize_row_q8_K_ref,
      dequantize_row_q8_K, not_grouped, GGML_X86_ONLY_KERNELS(q8_k)},
     {GGML_TYPE_IQ4_NL, "IQ4_NL", QK4_NL, sizeof(block_iq4_nl), true, GGML_TYPE_Q8_0,
@@ -149,9 +164,9 @@ constexpr format_traits table[] = {
      {nullptr, nullptr, nullptr, nullptr},
      {}},
     {GGML_TYPE_Q4_Z, "Q4_Z", QK4, sizeof(block_q4_z), true, GGML_TYPE_Q8_0, quantize_row_q4_z_ref,
-     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z), quantize_row_q4_z_weighted},
+     dequantize_row_q4_z, q4_z_group, GGML_KERNELS(q4_z), quantize_row_q4_z_weighted, q4_z_levels},
     {GGML_TYPE_Q3_Z, "Q3_Z", QK3, sizeof(block_q3_z), true, GGML_TYPE_Q8_0, quantize_row_q3_z_ref,
-     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z), quantize_row_q3_z_weighted},
+     dequantize_row_q3_z, q3_z_group, GGML_KERNELS(q3_z), quantize_row_q3_z_weighted, q3_z_levels},
 };
 constexpr int n_types = int(std::size(table));
 

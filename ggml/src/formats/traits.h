@@ -18,6 +18,13 @@ using quantize_row_fn = void (*)(const float *x, void *y, int64_t n);
 using quantize_row_weighted_fn = void (*)(const float *x, void *y, int64_t n, const float *w);
 // Decodes n elements (a multiple of the block size) to floats.
 using dequantize_row_fn = void (*)(const void *x, float *y, int64_t n);
+// Sets element j of the row of blocks at x to level q, leaving every other
+// bit of the row as it was.
+using set_level_fn = void (*)(void *x, int64_t j, int q);
+// For each element j < n of the row of blocks at x: level q of it decodes to
+// exactly a[j] * q + b[j] (a * q is exact, so one rounding either way; a
+// zero may come out with the other sign).
+using level_line_fn = void (*)(const void *x, int64_t n, float *a, float *b);
 // *s = dot product of n elements: x a row of this format, y a row of its
 // activation type (format_traits::vec_dot_type).
 using vec_dot_fn = void (*)(int64_t n, float *s, const void *x, const void *y);
@@ -54,6 +61,16 @@ struct group_layout {
     uint8_t field_size[4];
 };
 
+// The levels of the formats whose element j decodes to a * q + b, for a
+// level q in 0..count-1 and a, b set by the block's other fields alone (the
+// block formats but IQ4_NL and IQ4_XS, whose levels are a table): what a
+// quantizer that picks each element's level itself (GPTQ) needs.
+struct element_levels {
+    int count = 0; // 0: the format's levels are not of this kind
+    set_level_fn set = nullptr;
+    level_line_fn line = nullptr;
+};
+
 // The kernels of one format at one instruction-set level.
 struct format_kernels {
     // F32 -> this format, byte-identical to the reference quantizer (used
@@ -87,6 +104,7 @@ struct format_traits {
     // The quantizer that takes an importance per element (an importance
     // matrix's); null for formats without a scale search to weight.
     quantize_row_weighted_fn quantize_row_weighted = nullptr;
+    element_levels levels = {};
 };
 
 // The row of a valid type (aborts on an unknown one: check ggml_type_is_valid

@@ -1,5 +1,5 @@
 // The scale and zero point of one group of weights in the project's
-// integer-zero-point formats (Q4_Z, Q3_Z and their 128-weight forms): value
+// integer-zero-point formats (Q4_Z, Q3_Z, and GPTQ's groups of them): value
 // d * (q - z), q in 0..maxq, z an integer in 0..maxq, d stored as fp16.
 //
 // The min/max rule (d = range / maxq, z = round(-min / d)) moves a group's

@@ -83,6 +83,20 @@ void dequantize_row_q4_K(const void *x, float *y, int64_t n);
 void dequantize_row_q5_K(const void *x, float *y, int64_t n);
 void dequantize_row_q6_K(const void *x, float *y, int64_t n);
 void dequantize_row_q8_K(const void *x, float *y, int64_t n);
+// Element j of a row of super-blocks set to level q, 0..2^bits - 1 (Q6_K's
+// and Q3_K's levels count from their lowest value: stored q decodes to
+// q - 32, q - 4).
+void set_level_q2_K(void *x, int64_t j, int q);
+void set_level_q3_K(void *x, int64_t j, int q);
+void set_level_q4_K(void *x, int64_t j, int q);
+void set_level_q5_K(void *x, int64_t j, int q);
+void set_level_q6_K(void *x, int64_t j, int q);
+// Each element's levels as a line: a * q + b.
+void level_line_q2_K(const void *x, int64_t n, float *a, float *b);
+void level_line_q3_K(const void *x, int64_t n, float *a, float *b);
+void level_line_q4_K(const void *x, int64_t n, float *a, float *b);
+void level_line_q5_K(const void *x, int64_t n, float *a, float *b);
+void level_line_q6_K(const void *x, int64_t n, float *a, float *b);
 // Scalar references against Q8_K activations.
 void vec_dot_q2_K_q8_K_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_q3_K_q8_K_ref(int64_t n, float *s, const void *x, const void *y);

@@ -5,6 +5,7 @@
 #include "k/blocks.h"
 #include "k/super_block.h"
 
+#include "formats/quant_math.h"
 #include "fp16.h"
 
 namespace ggml {
@@ -114,6 +115,71 @@ void dequantize_row_q5_K(const void *x, float *y, int64_t n) {
 }
 void dequantize_row_q6_K(const void *x, float *y, int64_t n) {
     dequantize_super_blocks<block_q6_K, decode>(x, y, n);
+}
+
+// The encoders of one element's level: where the decoders above read it.
+// For Q2_K, Q3_K, Q6_K element e of a super-block is 128 h + 32 k + l, for
+// Q4_K and Q5_K 64 c + 32 k + l.
+void set_level_q2_K(void *x, int64_t j, int q) {
+    block_q2_K &b = static_cast<block_q2_K *>(x)[j / QK_K];
+    const int e = int(j % QK_K), h = e / 128, k = e / 32 % 4, l = e % 32;
+    put_bits(&b.qs[32 * h + l], 2 * k, 2, q);
+}
+void set_level_q3_K(void *x, int64_t j, int q) {
+    block_q3_K &b = static_cast<block_q3_K *>(x)[j / QK_K];
+    const int e = int(j % QK_K), h = e / 128, k = e / 32 % 4, l = e % 32;
+    put_bits(&b.qs[32 * h + l], 2 * k, 2, q);
+    put_bits(&b.hmask[l], 4 * h + k, 1, q >> 2);
+}
+void set_level_q4_K(void *x, int64_t j, int q) {
+    block_q4_K &b = static_cast<block_q4_K *>(x)[j / QK_K];
+    const int e = int(j % QK_K), c = e / 64, k = e / 32 % 2, l = e % 32;
+    put_bits(&b.qs[32 * c + l], 4 * k, 4, q);
+}
+void set_level_q5_K(void *x, int64_t j, int q) {
+    block_q5_K &b = static_cast<block_q5_K *>(x)[j / QK_K];
+    const int e = int(j % QK_K), c = e / 64, k = e / 32 % 2, l = e % 32;
+    put_bits(&b.qs[32 * c + l], 4 * k, 4, q);
+    put_bits(&b.qh[l], 2 * c + k, 1, q >> 4);
+}
+void set_level_q6_K(void *x, int64_t j, int q) {
+    block_q6_K &b = static_cast<block_q6_K *>(x)[j / QK_K];
+    const int e = int(j % QK_K), h = e / 128, k = e / 32 % 4, l = e % 32;
+    put_bits(&b.ql[64 * h + 32 * (k & 1) + l], 4 * (k >> 1), 4, q);
+    put_bits(&b.qh[32 * h + l], 2 * k, 2, q >> 4);
+}
+
+// Level lines from the decoded super-blocks: level q is the decoder's q +
+// OFFSET (Q3_K's and Q6_K's are signed), so a = d * scale and b = -dmin *
+// min, or -OFFSET * a.
+template <class B, void (*Decode)(const B &, super_block *), int OFFSET>
+void level_lines(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const B *>(vx);
+    super_block sb;
+    for (int64_t i = 0; i < n / QK_K; i++) {
+        Decode(x[i], &sb);
+        for (int e = 0; e < QK_K; e++) {
+            const int j = e / sb.sub;
+            const float dl = sb.d * float(sb.scale[j]);
+            a[i * QK_K + e] = dl;
+            b[i * QK_K + e] = sb.has_min ? -(sb.dmin * float(sb.min[j])) : -float(OFFSET) * dl;
+        }
+    }
+}
+void level_line_q2_K(const void *x, int64_t n, float *a, float *b) {
+    level_lines<block_q2_K, decode, 0>(x, n, a, b);
+}
+void level_line_q3_K(const void *x, int64_t n, float *a, float *b) {
+    level_lines<block_q3_K, decode, 4>(x, n, a, b);
+}
+void level_line_q4_K(const void *x, int64_t n, float *a, float *b) {
+    level_lines<block_q4_K, decode, 0>(x, n, a, b);
+}
+void level_line_q5_K(const void *x, int64_t n, float *a, float *b) {
+    level_lines<block_q5_K, decode, 0>(x, n, a, b);
+}
+void level_line_q6_K(const void *x, int64_t n, float *a, float *b) {
+    level_lines<block_q6_K, decode, 32>(x, n, a, b);
 }
 
 void dequantize_row_q8_K(const void *vx, float *y, int64_t n) {

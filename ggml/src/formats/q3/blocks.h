@@ -25,6 +25,9 @@ void quantize_row_q3_z_ref(const float *x, void *y, int64_t n);
 // Q3_Z with importance w (n values, one per element; null: all 1).
 void quantize_row_q3_z_weighted(const float *x, void *y, int64_t n, const float *w);
 void dequantize_row_q3_z(const void *x, float *y, int64_t n);
+// Element j of a row of blocks set to level q (0..7).
+void set_level_q3_z(void *x, int64_t j, int q);
+void level_line_q3_z(const void *x, int64_t n, float *a, float *b);
 void vec_dot_q3_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 
 } // namespace ggml

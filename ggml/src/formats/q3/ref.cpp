@@ -3,6 +3,7 @@
 #include "q3/blocks.h"
 
 #include "formats/dot_sum.h"
+#include "formats/quant_math.h"
 #include "formats/zero_point_fit.h"
 #include "fp16.h"
 
@@ -45,6 +46,22 @@ void quantize_row_q3_z_weighted(const float *x, void *vy, int64_t n, const float
             blk.qh[j / 8] |= uint8_t((q[j] >> 2) << (j % 8));
         }
         std::memcpy(&y[b], &blk, sizeof blk);
+    }
+}
+
+void set_level_q3_z(void *x, int64_t j, int q) {
+    block_q3_z &b = static_cast<block_q3_z *>(x)[j / QK3];
+    const int i = int(j % QK3);
+    put_bits(&b.ql[i % 8], 2 * (i / 8), 2, q);
+    put_bits(&b.qh[i / 8], i % 8, 1, q >> 2);
+}
+
+void level_line_q3_z(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q3_z *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        const block_q3_z blk = load(&x[j / QK3]);
+        a[j] = fp16_to_fp32(blk.d);
+        b[j] = -float(blk.z) * a[j];
     }
 }
 

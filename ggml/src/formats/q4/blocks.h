@@ -43,6 +43,14 @@ void quantize_row_q4_z_weighted(const float *x, void *y, int64_t n, const float 
 void dequantize_row_q4_0(const void *x, float *y, int64_t n);
 void dequantize_row_q4_1(const void *x, float *y, int64_t n);
 void dequantize_row_q4_z(const void *x, float *y, int64_t n);
+// Element j of a row of blocks set to level q (0..15): traits' element_levels.
+void set_level_q4_0(void *x, int64_t j, int q);
+void set_level_q4_1(void *x, int64_t j, int q);
+void set_level_q4_z(void *x, int64_t j, int q);
+// Each element's levels as a line (traits' element_levels): a * q + b.
+void level_line_q4_0(const void *x, int64_t n, float *a, float *b);
+void level_line_q4_1(const void *x, int64_t n, float *a, float *b);
+void level_line_q4_z(const void *x, int64_t n, float *a, float *b);
 // Scalar references: Q4_0 and Q4_Z against Q8_0 activations, Q4_1 against Q8_1.
 void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *x, const void *y);

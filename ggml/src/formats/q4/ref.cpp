@@ -85,6 +85,44 @@ void quantize_row_q4_z_weighted(const float *x, void *vy, int64_t n, const float
     }
 }
 
+namespace {
+
+// Element j's nibble in the qs of its block.
+template <class B> void set_nibble(void *x, int64_t j, int q) {
+    B &b = static_cast<B *>(x)[j / QK4];
+    const int i = int(j % QK4);
+    put_bits(&b.qs[i % (QK4 / 2)], i < QK4 / 2 ? 0 : 4, 4, q);
+}
+
+} // namespace
+
+void set_level_q4_0(void *x, int64_t j, int q) { set_nibble<block_q4_0>(x, j, q); }
+void set_level_q4_1(void *x, int64_t j, int q) { set_nibble<block_q4_1>(x, j, q); }
+void set_level_q4_z(void *x, int64_t j, int q) { set_nibble<block_q4_z>(x, j, q); }
+
+void level_line_q4_0(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q4_0 *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        a[j] = fp16_to_fp32(x[j / QK4].d);
+        b[j] = -8.0f * a[j];
+    }
+}
+void level_line_q4_1(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q4_1 *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        a[j] = fp16_to_fp32(x[j / QK4].d);
+        b[j] = fp16_to_fp32(x[j / QK4].m);
+    }
+}
+void level_line_q4_z(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q4_z *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        const block_q4_z &blk = x[j / QK4];
+        a[j] = fp16_to_fp32(blk.d);
+        b[j] = -float(blk.z) * a[j];
+    }
+}
+
 void dequantize_row_q4_0(const void *vx, float *y, int64_t n) {
     const auto *x = static_cast<const block_q4_0 *>(vx);
     for (int64_t b = 0; b < n / QK4; b++) {

@@ -31,6 +31,11 @@ void quantize_row_q5_0_ref(const float *x, void *y, int64_t n);
 void quantize_row_q5_1_ref(const float *x, void *y, int64_t n);
 void dequantize_row_q5_0(const void *x, float *y, int64_t n);
 void dequantize_row_q5_1(const void *x, float *y, int64_t n);
+// Element j of a row of blocks set to level q (0..31).
+void set_level_q5_0(void *x, int64_t j, int q);
+void set_level_q5_1(void *x, int64_t j, int q);
+void level_line_q5_0(const void *x, int64_t n, float *a, float *b);
+void level_line_q5_1(const void *x, int64_t n, float *a, float *b);
 // Scalar references: Q5_0 against Q8_0 activations, Q5_1 against Q8_1.
 void vec_dot_q5_0_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_q5_1_q8_1_ref(int64_t n, float *s, const void *x, const void *y);

@@ -79,6 +79,36 @@ void quantize_row_q5_1_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
+namespace {
+
+// Element j's low 4 bits in the qs of its block, its fifth in qh.
+template <class B> void set_quant5(void *x, int64_t j, int q) {
+    B &b = static_cast<B *>(x)[j / QK5];
+    const int i = int(j % QK5);
+    put_bits(&b.qs[i % (QK5 / 2)], i < QK5 / 2 ? 0 : 4, 4, q);
+    put_bits(&b.qh[i / 8], i % 8, 1, q >> 4);
+}
+
+} // namespace
+
+void set_level_q5_0(void *x, int64_t j, int q) { set_quant5<block_q5_0>(x, j, q); }
+void set_level_q5_1(void *x, int64_t j, int q) { set_quant5<block_q5_1>(x, j, q); }
+
+void level_line_q5_0(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q5_0 *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        a[j] = fp16_to_fp32(x[j / QK5].d);
+        b[j] = -16.0f * a[j];
+    }
+}
+void level_line_q5_1(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q5_1 *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        a[j] = fp16_to_fp32(x[j / QK5].d);
+        b[j] = fp16_to_fp32(x[j / QK5].m);
+    }
+}
+
 void dequantize_row_q5_0(const void *vx, float *y, int64_t n) {
     const auto *x = static_cast<const block_q5_0 *>(vx);
     for (int64_t b = 0; b < n / QK5; b++) {

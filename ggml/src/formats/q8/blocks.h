@@ -25,6 +25,9 @@ void quantize_row_q8_0_ref(const float *x, void *y, int64_t n);
 void quantize_row_q8_1_ref(const float *x, void *y, int64_t n);
 void dequantize_row_q8_0(const void *x, float *y, int64_t n);
 void dequantize_row_q8_1(const void *x, float *y, int64_t n);
+// Element j of a row of Q8_0 blocks set to level q (0..255), stored as q - 128.
+void set_level_q8_0(void *x, int64_t j, int q);
+void level_line_q8_0(const void *x, int64_t n, float *a, float *b);
 void vec_dot_q8_0_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 
 } // namespace ggml

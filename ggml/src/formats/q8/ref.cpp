@@ -47,6 +47,18 @@ void quantize_row_q8_1_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
+void set_level_q8_0(void *x, int64_t j, int q) {
+    static_cast<block_q8_0 *>(x)[j / QK8].qs[j % QK8] = int8_t(q - 128);
+}
+
+void level_line_q8_0(const void *vx, int64_t n, float *a, float *b) {
+    const auto *x = static_cast<const block_q8_0 *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        a[j] = fp16_to_fp32(x[j / QK8].d);
+        b[j] = -128.0f * a[j];
+    }
+}
+
 void dequantize_row_q8_0(const void *vx, float *y, int64_t n) {
     const auto *x = static_cast<const block_q8_0 *>(vx);
     for (int64_t b = 0; b < n / QK8; b++) {
