@@ -102,10 +102,12 @@ std::string description() {
            "its type is copied unchanged; the others are quantized with ggml's reference\n"
            "quantizers, giving the same bytes for any -t. Weights must be finite.\n"
            "Q4_Z and Q3_Z choose each block's scale and zero point by a search that\n"
-           "minimises its squared error; with --imatrix FILE (an importance matrix, from\n"
-           "the imatrix tool or llama.cpp's llama-imatrix) each column's error is\n"
-           "weighted by the mean square of the input it multiplies. ggml's types round\n"
-           "as llama.cpp's reference does, with or without it.\n"
+           "minimises its squared error. With --imatrix FILE (an importance matrix, from\n"
+           "the imatrix tool or llama.cpp's llama-imatrix) the searches of Q4_Z, Q3_Z,\n"
+           "Q4_0, Q5_0, Q4_K, Q5_K and Q6_K weight each column's error by the mean\n"
+           "square of the input it multiplies (our searches, so those files differ from\n"
+           "llama-quantize --imatrix's); the other types round as llama.cpp's reference\n"
+           "does, with or without it.\n"
            "\n"
            "OUT has all of IN's metadata, with general.file_type and\n"
            "general.quantization_version = 2, and IN's alignment; tensors in llama.cpp's\n"
@@ -237,8 +239,8 @@ std::string check_importance(const quantize::importance_matrix &m, const std::st
         note += "; " + std::to_string(missing) + " have no entry and are rounded unweighted (" +
                 first_missing + (missing > 1 ? ", ..." : "") + ")";
     if (weighted == 0 && missing == 0)
-        note = "importance matrix " + path + ": no tensor here uses it (only the zero-point " +
-               "types search their scales)";
+        note = "importance matrix " + path + ": no tensor here uses it (only Q4_Z, Q3_Z, Q4_0, " +
+               "Q5_0, Q4_K, Q5_K and Q6_K weight their searches by it)";
     plan->notes.push_back(note);
     return "";
 }
@@ -313,7 +315,8 @@ int main(int argc, char **argv) {
                             &o.plan.allow_requantize));
     p.add(args::string_flag({"--imatrix"}, "FILE",
                             "importance matrix (from imatrix, or llama.cpp's llama-imatrix: "
-                            "GGUF or .dat) weighting the scale search of Q4_Z and Q3_Z",
+                            "GGUF or .dat) weighting the scale searches of Q4_Z, Q3_Z, Q4_0, "
+                            "Q5_0, Q4_K, Q5_K and Q6_K",
                             &o.imatrix_path));
     p.add(args::switch_flag({"--gptq"}, "quantize the linear layers with GPTQ (needs --calib)",
                             &o.gptq));

@@ -24,6 +24,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -447,20 +448,24 @@ TEST(Quantizers, ImportanceLowersTheWeightedError) {
     const std::vector<float> x = random_blocks(400, rng);
     const std::vector<float> w = random_importance(x.size(), rng);
     const int64_t n = int64_t(x.size());
-    for (const zero_point_type &zt : zero_point_types) {
-        ASSERT_TRUE(ggml_quantize_uses_importance(zt.type));
-        bytes plain(ggml_row_size(zt.type, n)), weighted(plain.size());
-        ggml_quantize_rows_weighted(zt.type, x.data(), plain.data(), 1, n, nullptr);
-        ggml_quantize_rows_weighted(zt.type, x.data(), weighted.data(), 1, n, w.data());
-        EXPECT_EQ(plain, quantize(zt.type, x)) << "no importance: ggml_quantize_rows's bytes";
+    for (ggml_type type : {GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0,
+                           GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K}) {
+        ASSERT_TRUE(ggml_quantize_uses_importance(type));
+        bytes plain(ggml_row_size(type, n)), weighted(plain.size());
+        ggml_quantize_rows_weighted(type, x.data(), plain.data(), 1, n, nullptr);
+        ggml_quantize_rows_weighted(type, x.data(), weighted.data(), 1, n, w.data());
+        EXPECT_EQ(plain, quantize(type, x)) << "no importance: ggml_quantize_rows's bytes";
         const double e_plain =
-            weighted_error(x.data(), dequantize(zt.type, plain, n).data(), w.data(), int(n));
+            weighted_error(x.data(), dequantize(type, plain, n).data(), w.data(), int(n));
         const double e_weighted =
-            weighted_error(x.data(), dequantize(zt.type, weighted, n).data(), w.data(), int(n));
-        EXPECT_LT(e_weighted, 0.9 * e_plain) << ggml_type_name(zt.type);
+            weighted_error(x.data(), dequantize(type, weighted, n).data(), w.data(), int(n));
+        std::printf("[ %s ] weighted error: reference %.4g, with the importance %.4g (%.3f)\n",
+                    ggml_type_name(type), e_plain, e_weighted, e_weighted / e_plain);
+        EXPECT_LT(e_weighted, 0.9 * e_plain) << ggml_type_name(type);
     }
-    // ggml's types have no search to weight: their bytes stay llama.cpp's
-    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q8_0}) {
+    // the others have no search that takes it: their bytes stay llama.cpp's
+    for (ggml_type type : {GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q8_0, GGML_TYPE_Q2_K,
+                           GGML_TYPE_Q3_K, GGML_TYPE_IQ4_XS}) {
         EXPECT_FALSE(ggml_quantize_uses_importance(type));
         bytes q(ggml_row_size(type, n));
         ggml_quantize_rows_weighted(type, x.data(), q.data(), 1, n, w.data());

@@ -219,11 +219,11 @@ std::vector<float> floats_of(const llama::gguf_tensor &t) {
     return x;
 }
 
-TEST(QuantizeImatrix, WeightsTheZeroPointSearchOnly) {
+TEST(QuantizeImatrix, WeightsTheTypesWithASearchThatTakesIt) {
     test::temp_dir dir;
     const importance_matrix m = read_ok(LLAMA_CPP_GGUF);
     const auto source = open_ok(MODEL);
-    for (const char *type : {"Q4_Z", "Q3_Z", "Q4_0"}) {
+    for (const char *type : {"Q4_Z", "Q3_Z", "Q4_0", "Q4_1"}) {
         const std::string plain = dir.file(std::string(type) + ".gguf"),
                           weighted = dir.file(std::string(type) + "-imatrix.gguf");
         test::run_result r = quantize(MODEL + " " + plain + " " + type);

@@ -76,6 +76,11 @@ void quantize_row_q3_K_ref(const float *x, void *y, int64_t n);
 void quantize_row_q4_K_ref(const float *x, void *y, int64_t n);
 void quantize_row_q5_K_ref(const float *x, void *y, int64_t n);
 void quantize_row_q6_K_ref(const float *x, void *y, int64_t n);
+// Q4_K, Q5_K, Q6_K with importance w (n values, one per element) as the
+// scale searches' weights; null: the reference.
+void quantize_row_q4_K_weighted(const float *x, void *y, int64_t n, const float *w);
+void quantize_row_q5_K_weighted(const float *x, void *y, int64_t n, const float *w);
+void quantize_row_q6_K_weighted(const float *x, void *y, int64_t n, const float *w);
 void quantize_row_q8_K_ref(const float *x, void *y, int64_t n);
 void dequantize_row_q2_K(const void *x, float *y, int64_t n);
 void dequantize_row_q3_K(const void *x, float *y, int64_t n);

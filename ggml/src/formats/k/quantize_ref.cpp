@@ -1,6 +1,8 @@
 // The K-quants' reference quantizers, byte-identical with ggml's
 // quantize_row_q{2..6}_K_ref and quantize_row_q8_K_ref (what llama-quantize
-// runs without an importance matrix). Each super-block: a scale search per
+// runs without an importance matrix); Q4_K, Q5_K and Q6_K also with an
+// importance per element in place of the searches' own weights (ours, not
+// llama.cpp's importance-weighted quantizers). Each super-block: a scale search per
 // sub-block (scale_search.h), the sub-block scales quantized against the
 // largest one, then every weight rounded again with the scales as stored,
 // since those are what dequantization will use.
@@ -72,9 +74,11 @@ void requantize_symmetric(const float *x, int n, float d, int lo, int8_t *L) {
 }
 
 // Q4_K and Q5_K: sub-blocks of 32 with a scale and a min each, searched
-// with weights |x| + rms(x) over nmax + rmin + 0.1 k levels.
-void quantize_super_block_scale_min(const float *x, int nmax, float rmin, int nstep, uint16_t *d16,
-                                    uint16_t *dmin16, uint8_t packed[12], uint8_t L[QK_K]) {
+// with weights |x| + rms(x) (or the importance imp, where given) over nmax +
+// rmin + 0.1 k levels.
+void quantize_super_block_scale_min(const float *x, const float *imp, int nmax, float rmin,
+                                    int nstep, uint16_t *d16, uint16_t *dmin16, uint8_t packed[12],
+                                    uint8_t L[QK_K]) {
     float scales[QK_K / 32], mins[QK_K / 32], weights[32];
     uint8_t Laux[32];
     float max_scale = 0.0f, max_min = 0.0f; // scales are positive: the min is subtracted
@@ -83,7 +87,7 @@ void quantize_super_block_scale_min(const float *x, int nmax, float rmin, int ns
         float sum_x2 = 0.0f;
         for (int l = 0; l < 32; l++) sum_x2 += xb[l] * xb[l];
         const float av_x = std::sqrt(sum_x2 / 32.0f);
-        for (int l = 0; l < 32; l++) weights[l] = av_x + std::fabs(xb[l]);
+        for (int l = 0; l < 32; l++) weights[l] = imp ? imp[32 * j + l] : av_x + std::fabs(xb[l]);
         scales[j] = min_scale_search(32, nmax, xb, weights, L + 32 * j, &mins[j], Laux, rmin, 0.1f,
                                      nstep, false);
         max_scale = std::max(max_scale, scales[j]);
@@ -190,20 +194,30 @@ void quantize_row_q3_K_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
-void quantize_row_q4_K_ref(const float *x, void *vy, int64_t n) {
+void quantize_row_q4_K_ref(const float *x, void *y, int64_t n) {
+    quantize_row_q4_K_weighted(x, y, n, nullptr);
+}
+
+void quantize_row_q4_K_weighted(const float *x, void *vy, int64_t n, const float *w) {
     auto *y = static_cast<block_q4_K *>(vy);
     for (int64_t b = 0; b < n / QK_K; b++, x += QK_K) {
         uint8_t L[QK_K];
-        quantize_super_block_scale_min(x, 15, -1.0f, 20, &y[b].d, &y[b].dmin, y[b].scales, L);
+        quantize_super_block_scale_min(x, w ? w + b * QK_K : nullptr, 15, -1.0f, 20, &y[b].d,
+                                       &y[b].dmin, y[b].scales, L);
         pack_nibbles(L, y[b].qs);
     }
 }
 
-void quantize_row_q5_K_ref(const float *x, void *vy, int64_t n) {
+void quantize_row_q5_K_ref(const float *x, void *y, int64_t n) {
+    quantize_row_q5_K_weighted(x, y, n, nullptr);
+}
+
+void quantize_row_q5_K_weighted(const float *x, void *vy, int64_t n, const float *w) {
     auto *y = static_cast<block_q5_K *>(vy);
     for (int64_t b = 0; b < n / QK_K; b++, x += QK_K) {
         uint8_t L[QK_K];
-        quantize_super_block_scale_min(x, 31, -0.5f, 15, &y[b].d, &y[b].dmin, y[b].scales, L);
+        quantize_super_block_scale_min(x, w ? w + b * QK_K : nullptr, 31, -0.5f, 15, &y[b].d,
+                                       &y[b].dmin, y[b].scales, L);
         pack_nibbles(L, y[b].qs);
         // the fifth bit of element e in bit e / 32 of qh[e % 32]
         std::memset(y[b].qh, 0, sizeof y[b].qh);
@@ -212,13 +226,18 @@ void quantize_row_q5_K_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
-void quantize_row_q6_K_ref(const float *x, void *vy, int64_t n) {
+void quantize_row_q6_K_ref(const float *x, void *y, int64_t n) {
+    quantize_row_q6_K_weighted(x, y, n, nullptr);
+}
+
+void quantize_row_q6_K_weighted(const float *x, void *vy, int64_t n, const float *w) {
     auto *y = static_cast<block_q6_K *>(vy);
     for (int64_t b = 0; b < n / QK_K; b++, x += QK_K) {
         int8_t L[QK_K];
         float scales[QK_K / 16];
         for (int j = 0; j < QK_K / 16; j++)
-            scales[j] = symmetric_scale_search(16, 32, x + 16 * j, L + 16 * j);
+            scales[j] = symmetric_scale_search(16, 32, x + 16 * j, L + 16 * j,
+                                               w ? w + b * QK_K + 16 * j : nullptr);
         float max_abs_scale;
         const float max_scale = signed_max(QK_K / 16, scales, &max_abs_scale);
         block_q6_K &blk = y[b];

@@ -27,19 +27,19 @@ int clamp_level(int l, int nmax) { return std::max(-nmax, std::min(nmax - 1, l))
 
 } // namespace
 
-float symmetric_scale_search(int n, int nmax, const float *x, int8_t *L) {
+float symmetric_scale_search(int n, int nmax, const float *x, int8_t *L, const float *weights) {
     float amax;
     const float max = signed_max(n, x, &amax);
     if (amax < GROUP_MAX_EPS) {
         std::fill(L, L + n, int8_t(0));
         return 0.0f;
     }
-    // sums of w x l and w l^2 (w = x^2) for the levels of one inverse scale
+    // sums of w x l and w l^2 for the levels of one inverse scale
     auto sums = [&](float iscale, float *sumlx, float *suml2) {
         *sumlx = *suml2 = 0.0f;
         for (int i = 0; i < n; i++) {
             const int l = clamp_level(nearest_int(iscale * x[i]), nmax);
-            const float w = x[i] * x[i];
+            const float w = weights ? weights[i] : x[i] * x[i];
             *sumlx += w * x[i] * float(l);
             *suml2 += w * float(l) * float(l);
         }

@@ -28,11 +28,13 @@ constexpr float GROUP_MAX_EPS = 1e-15f;
 float signed_max(int n, const float *x, float *amax = nullptr);
 
 // Symmetric levels -nmax .. nmax - 1 for the n values x, weighted by x^2
-// (ggml's make_qx_quants with rmse_type 1): tries the 19 scales that map
-// max|x| (with its sign) to -(nmax + 0.1 k), k = -9..9, keeps the one of the
-// least weighted error with the best scale for its levels. L gets level +
-// nmax (0 .. 2 nmax - 1); returns the scale (0 for an all-zero group).
-float symmetric_scale_search(int n, int nmax, const float *x, int8_t *L);
+// (ggml's make_qx_quants with rmse_type 1) or by `weights` where given (an
+// importance per element): tries the 19 scales that map max|x| (with its
+// sign) to -(nmax + 0.1 k), k = -9..9, keeps the one of the least weighted
+// error with the best scale for its levels. L gets level + nmax (0 .. 2 nmax
+// - 1); returns the scale (0 for an all-zero group).
+float symmetric_scale_search(int n, int nmax, const float *x, int8_t *L,
+                             const float *weights = nullptr);
 
 // Q3_K's search (ggml's make_q3_quants with do_rmse): levels -nmax .. nmax-1
 // for the largest magnitude first, then up to 5 passes that move single

@@ -38,6 +38,9 @@ static_assert(sizeof(block_q4_z) == 19);
 void quantize_row_q4_0_ref(const float *x, void *y, int64_t n);
 void quantize_row_q4_1_ref(const float *x, void *y, int64_t n);
 void quantize_row_q4_z_ref(const float *x, void *y, int64_t n);
+// Q4_0 with importance w (n values, one per element) weighting its scale
+// search; null: the reference.
+void quantize_row_q4_0_weighted(const float *x, void *y, int64_t n, const float *w);
 // Q4_Z with importance w (n values, one per element; null: all 1).
 void quantize_row_q4_z_weighted(const float *x, void *y, int64_t n, const float *w);
 void dequantize_row_q4_0(const void *x, float *y, int64_t n);

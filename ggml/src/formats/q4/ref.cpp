@@ -7,6 +7,7 @@
 #include "formats/quant_math.h"
 #include "formats/zero_point_fit.h"
 #include "fp16.h"
+#include "k/scale_search.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -44,6 +45,21 @@ void quantize_row_q4_0_ref(const float *x, void *vy, int64_t n) {
         y[b].d = fp32_to_fp16(d);
         uint8_t q[QK4];
         for (int j = 0; j < QK4; j++) q[j] = uint8_t(trunc_clamped(x[j] * id + 8.5f, 0, 15));
+        pack_nibbles(q, y[b].qs);
+    }
+}
+
+// With an importance: the K-quants' symmetric search (k/scale_search.h)
+// weighted by it, then every weight rounded with d as stored.
+void quantize_row_q4_0_weighted(const float *x, void *vy, int64_t n, const float *w) {
+    if (!w) return quantize_row_q4_0_ref(x, vy, n);
+    auto *y = static_cast<block_q4_0 *>(vy);
+    for (int64_t b = 0; b < n / QK4; b++, x += QK4, w += QK4) {
+        int8_t levels[QK4];
+        y[b].d = fp32_to_fp16(symmetric_scale_search(QK4, 8, x, levels, w));
+        const float id = inverse_scale(fp16_to_fp32(y[b].d));
+        uint8_t q[QK4];
+        for (int j = 0; j < QK4; j++) q[j] = uint8_t(round_clamped(x[j] * id, -8, 7) + 8);
         pack_nibbles(q, y[b].qs);
     }
 }

@@ -29,6 +29,9 @@ static_assert(sizeof(block_q5_1) == 24);
 
 void quantize_row_q5_0_ref(const float *x, void *y, int64_t n);
 void quantize_row_q5_1_ref(const float *x, void *y, int64_t n);
+// Q5_0 with importance w (n values, one per element) weighting its scale
+// search; null: the reference.
+void quantize_row_q5_0_weighted(const float *x, void *y, int64_t n, const float *w);
 void dequantize_row_q5_0(const void *x, float *y, int64_t n);
 void dequantize_row_q5_1(const void *x, float *y, int64_t n);
 // Element j of a row of blocks set to level q (0..31).

@@ -7,6 +7,7 @@
 
 #include "formats/dot_sum.h"
 #include "fp16.h"
+#include "k/scale_search.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -52,6 +53,20 @@ void quantize_row_q5_0_ref(const float *x, void *vy, int64_t n) {
         // (the far end from max) is clamped to 31
         uint8_t q[QK5];
         for (int j = 0; j < QK5; j++) q[j] = uint8_t(trunc_clamped(x[j] * id + 16.5f, 0, 31));
+        pack(q, &y[b]);
+    }
+}
+
+// With an importance: as Q4_0's (q4/ref.cpp), levels -16..15.
+void quantize_row_q5_0_weighted(const float *x, void *vy, int64_t n, const float *w) {
+    if (!w) return quantize_row_q5_0_ref(x, vy, n);
+    auto *y = static_cast<block_q5_0 *>(vy);
+    for (int64_t b = 0; b < n / QK5; b++, x += QK5, w += QK5) {
+        int8_t levels[QK5];
+        y[b].d = fp32_to_fp16(symmetric_scale_search(QK5, 16, x, levels, w));
+        const float id = inverse_scale(fp16_to_fp32(y[b].d));
+        uint8_t q[QK5];
+        for (int j = 0; j < QK5; j++) q[j] = uint8_t(round_clamped(x[j] * id, -16, 15) + 16);
         pack(q, &y[b]);
     }
 }
