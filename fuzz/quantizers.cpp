@@ -1,5 +1,6 @@
 // The quantizers on any floats: every type's reference quantizer and
-// dequantizer (the sanitizers catch undefined conversions), and for finite
+// dequantizer, and its importance-weighted one where it has one (the
+// sanitizers catch undefined conversions), and for finite
 // floats the activation quantizers of every kernel level this CPU has,
 // which must write the reference's bytes.
 #include "formats/traits.h"
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::memcpy(x.data(), data, size_t(n_floats) * sizeof(float));
 
     std::vector<uint8_t> q, simd;
-    std::vector<float> back;
+    std::vector<float> back, importance;
     for (ggml_type type : types) {
         const int64_t n = n_floats / ggml_blck_size(type) * ggml_blck_size(type);
         if (n == 0) continue;
@@ -32,6 +33,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (ggml_quantize_rows(type, x.data(), q.data(), 1, n) != q.size()) std::abort();
         back.resize(size_t(n));
         ggml_dequantize_row(type, q.data(), back.data(), n);
+        if (ggml_quantize_uses_importance(type)) {
+            // an importance per element as the readers accept them (finite,
+            // >= 0), from the input too
+            importance.resize(size_t(n));
+            for (int64_t i = 0; i < n; i++) {
+                const float v = std::fabs(x[size_t((i + 1) % n)]);
+                importance[size_t(i)] = std::isfinite(v) ? v : 1.0f;
+            }
+            if (ggml_quantize_rows_weighted(type, x.data(), q.data(), 1, n, importance.data()) !=
+                q.size())
+                std::abort();
+            ggml_dequantize_row(type, q.data(), back.data(), n);
+        }
         if (!finite) continue;
         for (ggml_cpu_level level : {GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {
             if (!ggml_cpu_set_level(level)) continue;
