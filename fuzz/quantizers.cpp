@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::vector<float> x(static_cast<size_t>(n_floats));
     std::memcpy(x.data(), data, size_t(n_floats) * sizeof(float));
 
-    std::vector<uint8_t> q, simd;
+    std::vector<uint8_t> q, simd, weighted;
     std::vector<float> back, importance;
     for (ggml_type type : types) {
         const int64_t n = n_floats / ggml_blck_size(type) * ggml_blck_size(type);
@@ -41,10 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 const float v = std::fabs(x[size_t((i + 1) % n)]);
                 importance[size_t(i)] = std::isfinite(v) ? v : 1.0f;
             }
-            if (ggml_quantize_rows_weighted(type, x.data(), q.data(), 1, n, importance.data()) !=
-                q.size())
+            weighted.assign(q.size(), 0);
+            if (ggml_quantize_rows_weighted(type, x.data(), weighted.data(), 1, n,
+                                            importance.data()) != weighted.size())
                 std::abort();
-            ggml_dequantize_row(type, q.data(), back.data(), n);
+            ggml_dequantize_row(type, weighted.data(), back.data(), n);
         }
         if (!finite) continue;
         for (ggml_cpu_level level : {GGML_CPU_AVX2, GGML_CPU_AVX512, GGML_CPU_NEON}) {
