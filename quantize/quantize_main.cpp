@@ -199,7 +199,7 @@ std::string check_gptq(options *o) {
         return "--gptq needs --calib TEXT, the calibration text (such as WikiText-2's "
                "wiki.valid.tokens; not the text you will measure with)";
     quantize::gptq_settings &s = o->gptq_opts.settings;
-    const bool zero_point = type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z;
+    const bool zero_point = quantize::gptq_takes_groups(type);
     if (!zero_point && s.group_size != quantize::gptq_settings{}.group_size)
         return std::string("--group is for Q4_Z and Q3_Z: ") + o->plan.preset->name +
                "'s groups are its blocks";

@@ -30,8 +30,6 @@ float fp16_round(float x) {
     return std::isfinite(r) ? r : 65504.0f; // the largest fp16
 }
 
-bool is_zero_point_type(ggml_type t) { return t == GGML_TYPE_Q4_Z || t == GGML_TYPE_Q3_Z; }
-
 // Chooses the block fields (scales, zero points, minimums) of the n columns
 // from column c of one row, from its weights as they are now, and writes
 // them with placeholder levels at dst (the blocks of those columns).
@@ -43,20 +41,20 @@ bool is_zero_point_type(ggml_type t) { return t == GGML_TYPE_Q4_Z || t == GGML_T
 // they take an importance).
 void fit_span(ggml_type type, const float *w, const float *h_diag, int64_t n, bool symmetric,
               void *dst) {
-    if (!is_zero_point_type(type)) {
+    if (!gptq_takes_groups(type)) {
         ggml_quantize_rows_weighted(type, w, dst, 1, n, h_diag);
         return;
     }
     const int maxq = ggml::traits_of(type).levels.count - 1;
     float d = 0.0f;
     int z = 0;
-    std::vector<uint8_t> levels(static_cast<size_t>(n));
     if (symmetric) {
         float amax = 0.0f;
         for (int64_t i = 0; i < n; i++) amax = std::max(amax, std::fabs(w[i]));
         d = fp16_round(2.0f * amax / float(maxq)); // 0 for an all-zero group
         z = (maxq + 1) / 2;
     } else {
+        std::vector<uint8_t> levels(static_cast<size_t>(n));
         const ggml::zero_point_grid fit =
             ggml::fit_zero_point(w, h_diag, int(n), maxq, levels.data());
         d = ggml_fp16_to_fp32(fit.d);
@@ -100,6 +98,8 @@ std::vector<float> inverse_factor(const std::vector<double> &h, int64_t n, doubl
 
 } // namespace
 
+bool gptq_takes_groups(ggml_type type) { return type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z; }
+
 bool gptq_can_quantize(ggml_type type) {
     return ggml_type_is_valid(type) && ggml::traits_of(type).levels.count > 0;
 }
@@ -113,9 +113,9 @@ gptq_matrix gptq_quantize(const float_rows &w, std::vector<double> h, const gptq
                                     ggml_type_name(s.type) + ": its levels are not a line");
     const int64_t blck = ggml_blck_size(s.type);
     // the columns fitted at once: a group of Q4_Z or Q3_Z, another type's block
-    const int64_t group = !is_zero_point_type(s.type) ? blck
-                          : s.group_size < 0          ? K
-                                                      : std::min<int64_t>(s.group_size, K);
+    const int64_t group = !gptq_takes_groups(s.type) ? blck
+                          : s.group_size < 0         ? K
+                                                     : std::min<int64_t>(s.group_size, K);
     const int64_t block = column_block(group, K);
 
     // Inputs that calibration never activated: their weights cannot matter,

@@ -16,6 +16,10 @@ namespace quantize {
 // line per element (formats/traits.h, element_levels): all but F32, F16,
 // BF16 and IQ4_NL/IQ4_XS.
 bool gptq_can_quantize(ggml_type type);
+// Whether gptq_settings' group_size and symmetric apply to type (Q4_Z, Q3_Z:
+// one (scale, zero) per group of blocks); the other types' groups are their
+// blocks.
+bool gptq_takes_groups(ggml_type type);
 
 struct gptq_settings {
     ggml_type type = GGML_TYPE_Q4_Z; // one that gptq_can_quantize
