@@ -7,7 +7,9 @@
 #include "gguf_file.h"
 #include "gguf_writer.h"
 #include "gptq/gptq_model.h"
+#include "gptq/layer_calibration.h"
 #include "imatrix/importance_matrix.h"
+#include "input_rotation.h"
 #include "model_size.h"
 #include "output_guard.h"
 #include "quantized_model_writer.h"
@@ -36,6 +38,8 @@ struct options {
     float damp = float(quantize::gptq_settings{}.damp); // settings.damp, in the flag's type
     std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
     std::string imatrix_path;
+    bool rotate = false;
+    uint32_t rotate_seed = 0;
 };
 
 // A flag that only GPTQ takes: remembers that it was given.
@@ -85,7 +89,7 @@ std::string description() {
            "are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
            "\n"
            "Tensor types:\n"
-           "  I32 tensors          as they are (indices, e.g. GPTQ's input_perm)\n"
+           "  I32 tensors          as they are (GPTQ's input_perm, --rotate's input_signs)\n"
            "  1-D tensors          F32 (norms, biases)\n"
            "  output.weight        Q6_K for a quantized TYPE (Q8_0 for Q8_0, and where its\n"
            "                       rows do not fit TYPE's blocks); --output-type\n"
@@ -128,6 +132,16 @@ std::string description() {
            "llama.cpp too; with it the inputs are stored in their quantization order\n"
            "with blk.N.<name>.input_perm (files that load only here). The embedding\n"
            "and output are rounded as above (linears of IQ4 or float types too).\n"
+           "\n"
+           "Rotation (--rotate; incoherence processing, as QuIP#): every linear layer of\n"
+           "the transformer layers is stored as W R, R = diag(s) H / sqrt(b) with H the\n"
+           "Walsh-Hadamard matrix of order b (the largest power of two up to 64 that\n"
+           "divides the layer's inputs) on each block of b inputs and s random signs\n"
+           "(from --rotate-seed), stored as blk.N.<name>.input_signs; the forward pass\n"
+           "rotates each input by R^T (once for q, k and v; once for gate and up), so\n"
+           "the product is unchanged while the rounding sees rows whose outliers are\n"
+           "spread over their block. With --gptq the Hessian is rotated too. Files\n"
+           "with input_signs load only here (llama.cpp refuses their extra tensors).\n"
            "\n"
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
@@ -266,14 +280,21 @@ int run(const options &o) {
         std::fprintf(stderr, "quantize: %s\n", note.c_str());
 
     const auto t0 = std::chrono::steady_clock::now();
+    if (o.rotate) {
+        error = quantize::transformed_inputs(*in, "rotate the float model");
+        if (!error.empty()) return fail(error);
+    }
+    const quantize::model_rotations rotations =
+        o.rotate ? quantize::model_rotations(*in, o.rotate_seed) : quantize::model_rotations();
     const quantize::round_to_nearest rounding(importance ? &*importance : nullptr);
     std::unique_ptr<quantize::gptq_quantizer> gptq;
     if (o.gptq) {
-        gptq = quantize::gptq_quantizer::run(*in, *plan, o.gptq_opts, o.n_threads, &error);
+        gptq =
+            quantize::gptq_quantizer::run(*in, *plan, o.gptq_opts, rotations, o.n_threads, &error);
         if (!gptq) return fail(error);
     }
-    const quantize::weight_quantizer &quantizer =
-        gptq ? static_cast<const quantize::weight_quantizer &>(*gptq) : rounding;
+    const quantize::rotating_quantizer quantizer(
+        gptq ? static_cast<const quantize::weight_quantizer &>(*gptq) : rounding, rotations);
     {
         const convert::remove_on_interrupt cleanup(llama::gguf_writer::temp_path(o.output));
         if (!quantize::write_quantized(*in, *plan, quantizer, o.n_threads, o.output, &error))
@@ -318,6 +339,12 @@ int main(int argc, char **argv) {
                             "GGUF or .dat) weighting the scale searches of Q4_Z, Q3_Z, Q4_0, "
                             "Q5_0, Q4_K, Q5_K and Q6_K",
                             &o.imatrix_path));
+    p.add(args::switch_flag({"--rotate"},
+                            "store the layers' linears rotated by a randomized block Hadamard "
+                            "transform of their inputs (stores blk.N.<name>.input_signs)",
+                            &o.rotate));
+    p.add(args::uint_flag({"--rotate-seed"}, "seed of --rotate's signs", 0, UINT32_MAX,
+                          &o.rotate_seed));
     p.add(args::switch_flag({"--gptq"}, "quantize the linear layers with GPTQ (needs --calib)",
                             &o.gptq));
     quantize::gptq_options &g = o.gptq_opts;
@@ -360,6 +387,11 @@ int main(int argc, char **argv) {
     if (!o.plan.preset) {
         p.error("unknown TYPE '" + o.preset_name + "'; choose one of " +
                 quantize::file_type_names() + " (or Q3_K, Q4_K, Q5_K)");
+        return 1;
+    }
+    if (o.rotate && !o.imatrix_path.empty()) {
+        p.error("--rotate and --imatrix do not go together: the importance of rotated inputs "
+                "needs their whole covariance, not its diagonal (use --gptq, which rotates it)");
         return 1;
     }
     if (const std::string gptq_error = check_gptq(&o); !gptq_error.empty()) {

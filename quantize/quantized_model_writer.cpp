@@ -59,7 +59,7 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
         const llama::gguf_tensor &t = *p.source;
         w.add_tensor(t.name, p.type, t.n_dims, t.ne, [&, p](void *dst) {
             const llama::gguf_tensor &src = *p.source;
-            if (p.type == src.type) {
+            if (p.type == src.type && !quantizer.transforms(src.name)) {
                 std::memcpy(dst, src.data, src.size);
             } else {
                 const float_rows rows{src.name, tensor_floats(src, &floats, n_threads),

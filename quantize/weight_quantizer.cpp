@@ -27,14 +27,14 @@ void round_to_nearest::quantize(const float_rows &w, ggml_type type, void *dst,
     });
 }
 
-const void *rounded_bytes(const llama::gguf_tensor &t, ggml_type type, int n_threads,
-                          std::vector<uint8_t> *buffer) {
-    if (type == t.type) return t.data;
+const void *stored_bytes(const llama::gguf_tensor &t, ggml_type type, const weight_quantizer &q,
+                         int n_threads, std::vector<uint8_t> *buffer) {
+    if (type == t.type && !q.transforms(t.name)) return t.data;
     std::vector<float> floats;
     const int64_t rows = t.ne[1] * t.ne[2] * t.ne[3];
     buffer->resize(size_t(rows) * ggml_row_size(type, t.ne[0]));
-    round_to_nearest().quantize({t.name, tensor_floats(t, &floats, n_threads), rows, t.ne[0]}, type,
-                                buffer->data(), n_threads);
+    q.quantize({t.name, tensor_floats(t, &floats, n_threads), rows, t.ne[0]}, type, buffer->data(),
+               n_threads);
     return buffer->data();
 }
 

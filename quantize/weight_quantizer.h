@@ -44,6 +44,9 @@ class weight_quantizer {
     virtual void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const = 0;
     // The tensors the method adds, written with the others in their order.
     virtual std::vector<added_tensor> added_tensors() const { return {}; }
+    // Whether the method changes the values of tensor `name` (not only their
+    // type), so that it must go through quantize even into its own type.
+    virtual bool transforms(std::string_view /*name*/) const { return false; }
 };
 
 // Each block rounded on its own by ggml's reference quantizers
@@ -61,9 +64,9 @@ class round_to_nearest final : public weight_quantizer {
     const importance_matrix *importance_;
 };
 
-// The bytes the writer stores for t as `type`: t's own when it is of that
-// type, else rounded to nearest into *buffer.
-const void *rounded_bytes(const llama::gguf_tensor &t, ggml_type type, int n_threads,
-                          std::vector<uint8_t> *buffer);
+// The bytes the writer stores for t as `type` with quantizer q: t's own when
+// it is of that type and q does not transform it, else q's into *buffer.
+const void *stored_bytes(const llama::gguf_tensor &t, ggml_type type, const weight_quantizer &q,
+                         int n_threads, std::vector<uint8_t> *buffer);
 
 } // namespace quantize

@@ -83,6 +83,26 @@ TEST(ModelLoadErrors, NameTheFileOnce) {
               "bad.gguf: missing tensor 'blk.3.ffn_up.weight'");
 }
 
+TEST(ModelLoadErrors, InputSignsMustBeSignsInBlocksOfAPowerOfTwo) {
+    std::vector<int32_t> signs(64, 1); // attn_q has 64 inputs
+    const auto with_signs = [&](std::vector<int64_t> ne) {
+        return [&signs, ne](gguf_writer &w) {
+            w.add_tensor("blk.0.attn_q.input_signs", GGML_TYPE_I32, int(ne.size()), ne.data(),
+                         signs.data());
+        };
+    };
+    EXPECT_EQ(edited_error(with_signs({48, 1})),
+              "bad.gguf: tensor 'blk.0.attn_q.input_signs' must be I32 [b, 64 / b], b a power "
+              "of two, not I32 [48, 1]");
+    EXPECT_EQ(edited_error(with_signs({64})),
+              "bad.gguf: tensor 'blk.0.attn_q.input_signs' must be I32 [b, 64 / b], b a power "
+              "of two, not I32 [64]");
+    signs[5] = 2;
+    EXPECT_EQ(edited_error(with_signs({16, 4})),
+              "bad.gguf: tensor 'blk.0.attn_q.input_signs' holds 2 at element 5: signs are 1 or "
+              "-1");
+}
+
 TEST(ModelLoadErrors, FloatsAreCheckedAsTheFloatsTheyBecome) {
     // a FLOAT64 epsilon of 1e300 is inf as the float the model uses, and
     // 1e-300 is 0: both were accepted when checked as doubles

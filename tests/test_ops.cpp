@@ -332,6 +332,33 @@ TEST_P(Ops, GetColsGathersFromStridedRows) {
         0.0);
 }
 
+TEST_P(Ops, HadamardIsTheSignedWalshHadamardMatrixPerBlock) {
+    for (const int64_t block : {1, 2, 8, 64}) {
+        SCOPED_TRACE("blocks of " + std::to_string(block));
+        Ctx ctx;
+        const int64_t n = 192; // 3 blocks of 64
+        ggml_tensor *a = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, n, 5, 2);
+        test::fill_uniform(a, rng);
+        ggml_tensor *signs = ggml_new_tensor_2d(ctx, GGML_TYPE_I32, block, n / block);
+        auto *s = static_cast<int32_t *>(signs->data);
+        for (int64_t i = 0; i < n; i++) s[i] = rng() % 2 ? 1 : -1;
+        ggml_tensor *out = ggml_hadamard(ctx, a, signs);
+        // Sylvester's H: entry (i, j) is -1 to the number of bits i and j share
+        expect_matches(
+            ctx, out,
+            [&](int64_t i0, int64_t i1, int64_t i2, int64_t) {
+                const int64_t first = i0 / block * block;
+                double sum = 0.0;
+                for (int64_t j = first; j < first + block; j++) {
+                    const int shared = __builtin_popcountll(uint64_t((i0 - first) & (j - first)));
+                    sum += (shared % 2 ? -1.0 : 1.0) * s[j] * get(a, j, i1, i2);
+                }
+                return sum / std::sqrt(double(block));
+            },
+            1e-5);
+    }
+}
+
 // Reference of mul_mat: a dequantized, b rounded through a's activation type.
 struct MulMatCase {
     ggml_type type;

@@ -161,6 +161,7 @@ enum ggml_op {
     GGML_OP_SOFT_MAX,
     GGML_OP_GET_ROWS,
     GGML_OP_GET_COLS,
+    GGML_OP_HADAMARD,
     GGML_OP_MUL_MAT,
     GGML_OP_ATTENTION,
     GGML_OP_COUNT,
@@ -320,6 +321,13 @@ GGML_API struct ggml_tensor *ggml_get_rows(struct ggml_context *ctx, struct ggml
  * columns permuted (GPTQ act-order). */
 GGML_API struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml_tensor *a,
                                            struct ggml_tensor *idx);
+/* Each row of F32 a rotated block by block: x becomes H (s * x) / sqrt(b)
+ * for every block x of b = signs->ne[0] elements, s its row of signs (I32
+ * [b, a->ne[0] / b], each +1 or -1) and H the Walsh-Hadamard matrix of order
+ * b (a power of two). The input rotation of a linear layer whose weights
+ * were stored rotated (incoherence processing, quantize --rotate). */
+GGML_API struct ggml_tensor *ggml_hadamard(struct ggml_context *ctx, struct ggml_tensor *a,
+                                           struct ggml_tensor *signs);
 /* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32

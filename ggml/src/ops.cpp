@@ -176,6 +176,20 @@ ggml_tensor *ggml_get_cols(ggml_context *ctx, ggml_tensor *a, ggml_tensor *idx) 
     return t;
 }
 
+ggml_tensor *ggml_hadamard(ggml_context *ctx, ggml_tensor *a, ggml_tensor *signs) {
+    const int64_t b = signs->ne[0];
+    GGML_ASSERT(signs->type == GGML_TYPE_I32 && ggml_n_dims(signs) <= 2 &&
+                    ggml_is_contiguous(signs),
+                "hadamard: the signs '%s' must be a contiguous I32 matrix", signs->name);
+    GGML_ASSERT(b > 0 && (b & (b - 1)) == 0, "hadamard: blocks of %lld are not a power of two",
+                (long long)b);
+    GGML_ASSERT(b * signs->ne[1] == a->ne[0], "hadamard: signs for %lld inputs, '%s' has %lld",
+                (long long)(b * signs->ne[1]), a->name, (long long)a->ne[0]);
+    ggml_tensor *t = unary(ctx, a, GGML_OP_HADAMARD, "hadamard");
+    t->src[1] = signs;
+    return t;
+}
+
 ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     GGML_ASSERT(a->ne[0] == b->ne[0], "mul_mat: rows of '%s' (%lld) and '%s' (%lld) differ",
                 a->name, (long long)a->ne[0], b->name, (long long)b->ne[0]);

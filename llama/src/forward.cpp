@@ -18,12 +18,13 @@ struct builder {
     int32_t n;      // tokens in the batch
     int32_t n_past; // positions already in the cache
     ggml_tensor *positions;
-    // x gathered by a perm, per (x, perm): q, k and v (gate and up) read one
-    // input, and usually through one perm, which is then gathered once
-    struct gathered {
-        ggml_tensor *x, *perm, *result;
+    // x rotated by signs or gathered by a perm, per (x, signs or perm): q, k
+    // and v (gate and up) read one input, and usually through one rotation
+    // and one perm, which then run once
+    struct transformed {
+        ggml_tensor *x, *by, *result;
     };
-    std::vector<gathered> gathers = {};
+    std::vector<transformed> transforms = {};
     // what the linear layers of the last layer built read, for calibration
     linear_inputs inputs = {};
 
@@ -31,18 +32,20 @@ struct builder {
         return il < 0 ? ggml_set_name(t, name) : ggml_format_name(t, "%s.%d", name, il);
     }
 
-    // w x (+ b), x gathered first into the weight's input order if it has one
+    // op(ctx, x, by), or the same node built already
+    template <typename Op> ggml_tensor *once(Op op, ggml_tensor *x, ggml_tensor *by) {
+        for (const transformed &t : transforms)
+            if (t.x == x && t.by == by) return t.result;
+        ggml_tensor *result = op(ctx, x, by);
+        transforms.push_back({x, by, result});
+        return result;
+    }
+
+    // w x (+ b), x first rotated as the weight was (its signs), then
+    // gathered into the weight's input order (its perm), if it has them
     ggml_tensor *linear(const llama::linear &w, ggml_tensor *x) {
-        if (w.input_perm) {
-            ggml_tensor *in = nullptr;
-            for (const gathered &g : gathers)
-                if (g.x == x && g.perm == w.input_perm) in = g.result;
-            if (!in) {
-                in = ggml_get_cols(ctx, x, w.input_perm);
-                gathers.push_back({x, w.input_perm, in});
-            }
-            x = in;
-        }
+        if (w.input_signs) x = once(ggml_hadamard, x, w.input_signs);
+        if (w.input_perm) x = once(ggml_get_cols, x, w.input_perm);
         ggml_tensor *y = ggml_mul_mat(ctx, w.weight, x);
         return w.bias ? ggml_add(ctx, y, w.bias) : y;
     }

@@ -33,12 +33,17 @@ class model_loader {
     // The tensor `name` with shape ne (n_dims dims); for norms (and biases) only F32.
     ggml_tensor *tensor(llama_model &model, const std::string &name, std::vector<int64_t> ne,
                         bool is_norm, bool optional = false);
-    // <name>.weight [n_in, n_out] with its optional bias and input_perm.
+    // <name>.weight [n_in, n_out] with its optional bias, input_perm and input_signs.
     bool linear_of(llama_model &model, const std::string &name, int64_t n_in, int64_t n_out,
                    linear *out, bool optional = false);
     // The I32 permutation `name` of n elements, or nullptr (and error_ if it
     // is there but wrong); equal permutations share one tensor.
     ggml_tensor *permutation(llama_model &model, const std::string &name, int64_t n);
+    // The I32 signs `name` of a rotation of n inputs, or nullptr (and error_
+    // if they are there but wrong); equal signs share one tensor.
+    ggml_tensor *signs(llama_model &model, const std::string &name, int64_t n);
+    // t as a tensor of the model, shared with an equal one already in *seen
+    ggml_tensor *shared(llama_model &model, const gguf_tensor &t, std::vector<ggml_tensor *> *seen);
     // The loader's own problems, named with the file.
     bool fail(const std::string &message) {
         if (error_.empty()) error_ = file_error(f_, message);
@@ -48,7 +53,7 @@ class model_loader {
     const gguf_file &f_;
     std::string error_;
     std::set<std::string> used_;
-    std::vector<ggml_tensor *> perms_;
+    std::vector<ggml_tensor *> perms_, signs_;
 };
 
 std::string shape_str(int n_dims, const int64_t *ne) {
@@ -105,12 +110,42 @@ ggml_tensor *model_loader::permutation(llama_model &model, const std::string &na
         }
         seen[size_t(i)] = true;
     }
-    for (ggml_tensor *p : perms_)
-        if (p->ne[0] == n && std::memcmp(p->data, info->data, info->size) == 0) return p;
-    ggml_tensor *t = ggml_new_tensor_1d(model.weights, GGML_TYPE_I32, n);
-    t->data = const_cast<void *>(info->data);
-    ggml_set_name(t, name.c_str());
-    perms_.push_back(t);
+    return shared(model, *info, &perms_);
+}
+
+ggml_tensor *model_loader::signs(llama_model &model, const std::string &name, int64_t n) {
+    const gguf_tensor *info = f_.find_tensor(name);
+    if (!info) return nullptr;
+    used_.insert(name);
+    const int64_t b = info->ne[0];
+    if (info->type != GGML_TYPE_I32 || info->n_dims != 2 || b <= 0 || (b & (b - 1)) != 0 ||
+        b * info->ne[1] != n) {
+        fail("tensor '" + name + "' must be I32 [b, " + std::to_string(n) +
+             " / b], b a power of two, not " + ggml_type_name(info->type) + " " +
+             shape_str(info->n_dims, info->ne));
+        return nullptr;
+    }
+    std::vector<int32_t> s(static_cast<size_t>(n));
+    std::memcpy(s.data(), info->data, info->size);
+    for (int64_t j = 0; j < n; j++)
+        if (s[size_t(j)] != 1 && s[size_t(j)] != -1) {
+            fail("tensor '" + name + "' holds " + std::to_string(s[size_t(j)]) + " at element " +
+                 std::to_string(j) + ": signs are 1 or -1");
+            return nullptr;
+        }
+    return shared(model, *info, &signs_);
+}
+
+ggml_tensor *model_loader::shared(llama_model &model, const gguf_tensor &info,
+                                  std::vector<ggml_tensor *> *seen) {
+    for (ggml_tensor *p : *seen)
+        if (ggml_nbytes(p) == info.size && p->ne[0] == info.ne[0] &&
+            std::memcmp(p->data, info.data, info.size) == 0)
+            return p;
+    ggml_tensor *t = ggml_new_tensor(model.weights, info.type, info.n_dims, info.ne);
+    t->data = const_cast<void *>(info.data);
+    ggml_set_name(t, info.name.c_str());
+    seen->push_back(t);
     return t;
 }
 
@@ -121,6 +156,7 @@ bool model_loader::linear_of(llama_model &model, const std::string &name, int64_
     // a bias is added like a norm weight is multiplied: F32, one per output
     out->bias = tensor(model, name + schema::tensors::BIAS, {n_out}, true, true);
     out->input_perm = permutation(model, name + schema::tensors::INPUT_PERM, n_in);
+    out->input_signs = signs(model, name + schema::tensors::INPUT_SIGNS, n_in);
     return error_.empty();
 }
 
@@ -132,11 +168,10 @@ bool model_loader::load_tensors(llama_model &model) {
     model.output_norm = tensor(model, schema::weight(OUTPUT_NORM), {embd}, true);
     if (!linear_of(model, OUTPUT, embd, vocab, &model.output, true)) return false;
     if (!model.output.weight) { // classifier tied to the embedding
-        const std::string bias = std::string(OUTPUT) + BIAS,
-                          perm = std::string(OUTPUT) + INPUT_PERM;
-        if (f_.find_tensor(bias) || f_.find_tensor(perm))
-            return fail("'" + bias + "' or '" + perm + "' without '" + schema::weight(OUTPUT) +
-                        "'");
+        for (const char *part : {BIAS, INPUT_PERM, INPUT_SIGNS})
+            if (f_.find_tensor(std::string(OUTPUT) + part))
+                return fail("'" + std::string(OUTPUT) + part + "' without '" +
+                            schema::weight(OUTPUT) + "'");
         model.output.weight = model.tok_embd;
     }
     // every layer has 9 tensors: a block_count the file cannot hold is

@@ -20,12 +20,17 @@ namespace llama {
 // columns are stored in another order than the inputs come in (GPTQ
 // act-order imports keep each quantization group in whole blocks that way):
 // stored column j multiplies input input_perm[j], so the forward pass
-// gathers x into that order first. Layers with equal perms share one tensor,
-// so that their common input is gathered once.
+// gathers x into that order first. <name>.input_signs is there when the
+// weight was stored rotated (quantize --rotate): W R, R the block
+// Walsh-Hadamard rotation of ggml_hadamard with these signs, so the forward
+// pass rotates x by R^T (before the gather: act-order permutes rotated
+// inputs). Layers with equal perms (signs) share one tensor, so that their
+// common input is gathered (rotated) once.
 struct linear {
-    ggml_tensor *weight = nullptr;     // [n_in, n_out]
-    ggml_tensor *bias = nullptr;       // F32 [n_out]
-    ggml_tensor *input_perm = nullptr; // I32 [n_in], a permutation of 0..n_in-1
+    ggml_tensor *weight = nullptr;      // [n_in, n_out]
+    ggml_tensor *bias = nullptr;        // F32 [n_out]
+    ggml_tensor *input_perm = nullptr;  // I32 [n_in], a permutation of 0..n_in-1
+    ggml_tensor *input_signs = nullptr; // I32 [b, n_in / b], b a power of two, each +-1
 };
 
 struct layer {
@@ -70,7 +75,7 @@ bool repack_weights(llama_model &model);
 // the embedding, seen once).
 template <typename F> void for_each_tensor(const llama_model &m, F f) {
     auto linear_tensors = [&](const linear &l) {
-        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm})
+        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm, l.input_signs})
             if (t) f(t);
     };
     f(m.tok_embd);

@@ -96,6 +96,7 @@ constexpr const char *FFN_DOWN = "ffn_down";
 constexpr const char *WEIGHT = ".weight";
 constexpr const char *BIAS = ".bias";
 constexpr const char *INPUT_PERM = ".input_perm";
+constexpr const char *INPUT_SIGNS = ".input_signs";
 
 } // namespace tensors
 

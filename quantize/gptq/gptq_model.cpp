@@ -2,6 +2,7 @@
 
 #include "gptq/calibration_text.h"
 #include "gptq/layer_calibration.h"
+#include "input_rotation.h"
 #include "model.h"
 #include "progress_bar.h"
 #include "schema.h"
@@ -27,11 +28,10 @@ size_t linears_per_layer() {
 
 } // namespace
 
-std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
-                                                    const quantize_plan &plan,
-                                                    const gptq_options &o, int n_threads,
-                                                    std::string *error) {
-    *error = permuted_inputs(in, "run --gptq on the float model");
+std::unique_ptr<gptq_quantizer>
+gptq_quantizer::run(const llama::gguf_file &in, const quantize_plan &plan, const gptq_options &o,
+                    const model_rotations &rotations, int n_threads, std::string *error) {
+    *error = transformed_inputs(in, "run --gptq on the float model");
     if (!error->empty()) return nullptr;
     std::map<std::string, ggml_type> planned;
     for (const planned_tensor &p : plan.tensors) planned[p.source->name] = p.type;
@@ -63,9 +63,12 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
 
     auto q = std::make_unique<gptq_quantizer>();
     // the weights as the file will store them, for the passes after theirs
-    const size_t n_tensors = size_t(model->hp.n_layer) * linears_per_layer() * 2;
+    const size_t n_tensors = size_t(model->hp.n_layer) * linears_per_layer() * 3;
     ggml_context *ctx = ggml_init({ggml_tensor_overhead() * n_tensors, nullptr, true});
     std::list<std::vector<uint8_t>> rounded; // bytes of the weights not quantized by GPTQ
+    const round_to_nearest rtn;
+    const rotating_quantizer rounding(rtn, rotations);
+    std::map<const input_rotation *, ggml_tensor *> signs; // each rotation's, once
     try {
         for (int il = 0; il < model->hp.n_layer; il++) {
             layer cur = model->layers[size_t(il)];
@@ -94,13 +97,24 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                     const std::string wname = linear_weight_name(il, name);
                     const llama::gguf_tensor &src = *in.find_tensor(wname);
                     linear &lin = cur.*member;
+                    const input_rotation *rotation = rotations.of(wname);
+                    if (rotation) {
+                        ggml_tensor *&s = signs[rotation];
+                        if (!s) {
+                            const auto n = int64_t(rotation->signs.size());
+                            s = ggml_new_tensor_2d(ctx, GGML_TYPE_I32, rotation->block,
+                                                   n / rotation->block);
+                            s->data = const_cast<int32_t *>(rotation->signs.data());
+                        }
+                        lin.input_signs = s;
+                    }
                     if (!by_gptq(name)) {
                         const ggml_type t = planned.at(wname);
-                        if (t != src.type) {
+                        if (t != src.type || rotation) {
                             rounded.emplace_back();
                             lin.weight = ggml_new_tensor_2d(ctx, t, src.ne[0], src.ne[1]);
                             lin.weight->data = const_cast<void *>(
-                                rounded_bytes(src, t, n_threads, &rounded.back()));
+                                stored_bytes(src, t, rounding, n_threads, &rounded.back()));
                         }
                         continue;
                     }
@@ -110,13 +124,22 @@ std::unique_ptr<gptq_quantizer> gptq_quantizer::run(const llama::gguf_file &in,
                     }
                     doing = std::string("quantizing ") + name;
                     std::vector<float> floats;
-                    const float_rows w{wname, tensor_floats(src, &floats, n_threads), src.ne[1],
-                                       src.ne[0]};
+                    const float *values = tensor_floats(src, &floats, n_threads);
+                    std::vector<double> hr; // the Hessian of the rotated inputs
+                    if (rotation) {
+                        floats.assign(values, values + src.ne[0] * src.ne[1]);
+                        values = floats.data();
+                        rotation->rotate_rows(floats.data(), src.ne[1]);
+                        hr = h;
+                        rotation->rotate_hessian(&hr);
+                    }
+                    const float_rows w{wname, values, src.ne[1], src.ne[0]};
                     gptq_settings settings = o.settings;
                     settings.type = planned.at(wname);
-                    const gptq_matrix &m =
-                        q->results_.emplace(wname, gptq_quantize(w, h, settings, n_threads))
-                            .first->second;
+                    const gptq_matrix &m = q->results_
+                                               .emplace(wname, gptq_quantize(w, rotation ? hr : h,
+                                                                             settings, n_threads))
+                                               .first->second;
                     progress.step(doing);
                     char loss[64];
                     std::snprintf(loss, sizeof loss, "%s%s %.4g", losses.empty() ? "" : ", ", name,

@@ -7,6 +7,7 @@
 
 #include "gguf_file.h"
 #include "gptq/gptq_solver.h"
+#include "input_rotation.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"
 
@@ -31,12 +32,15 @@ class gptq_quantizer final : public weight_quantizer {
   public:
     // Calibrates and quantizes every linear layer of `in` whose planned type
     // GPTQ can quantize to (gptq_can_quantize) and differs from its type in
-    // `in`. The model must
+    // `in`; those with a rotation as rotated (W R from the Hessian of R^T x),
+    // which is what quantize() then hands out, whatever weights it is given
+    // (rotating_quantizer gives it the same ones). The model must
     // load with llama_model_load and have no input perms of its own. Prints
     // a progress bar per layer on stderr. nullptr and *error on failure.
     static std::unique_ptr<gptq_quantizer> run(const llama::gguf_file &in,
                                                const quantize_plan &plan, const gptq_options &o,
-                                               int n_threads, std::string *error);
+                                               const model_rotations &rotations, int n_threads,
+                                               std::string *error);
 
     void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const override;
     // blk.N.<name>.input_perm of every weight whose inputs act-order reordered

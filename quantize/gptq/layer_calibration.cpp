@@ -99,11 +99,15 @@ void layer_calibration::advance(const llama::layer &l, int il, const std::vector
     });
 }
 
-std::string permuted_inputs(const llama::gguf_file &in, const std::string &advice) {
-    for (const llama::gguf_tensor &t : in.tensors())
+std::string transformed_inputs(const llama::gguf_file &in, const std::string &advice) {
+    for (const llama::gguf_tensor &t : in.tensors()) {
         if (t.name.ends_with(llama::schema::tensors::INPUT_PERM))
             return in.path() + ": tensor '" + t.name +
                    "': the model stores permuted inputs already (a GPTQ import); " + advice;
+        if (t.name.ends_with(llama::schema::tensors::INPUT_SIGNS))
+            return in.path() + ": tensor '" + t.name +
+                   "': the model stores rotated inputs already (quantize --rotate); " + advice;
+    }
     return "";
 }
 
@@ -115,7 +119,8 @@ std::vector<std::vector<float>>
 segment_embeddings(const llama::gguf_tensor &embd, ggml_type type,
                    const std::vector<std::vector<llama_token>> &segments, int n_threads) {
     std::vector<uint8_t> buffer;
-    const auto *rows = static_cast<const uint8_t *>(rounded_bytes(embd, type, n_threads, &buffer));
+    const auto *rows = static_cast<const uint8_t *>(
+        stored_bytes(embd, type, round_to_nearest(), n_threads, &buffer));
     const int64_t n_embd = embd.ne[0];
     const size_t row_size = ggml_row_size(type, n_embd);
     std::vector<std::vector<float>> hidden;

@@ -84,9 +84,9 @@ inline const linear_group LINEAR_GROUPS[] = {
 };
 
 // Why the model `in` cannot be calibrated, followed by `advice`, when its
-// linears store their columns permuted (a GPTQ import's input_perm); "" when
-// they do not.
-std::string permuted_inputs(const llama::gguf_file &in, const std::string &advice);
+// linears store their columns permuted (a GPTQ import's input_perm) or
+// rotated (quantize --rotate's input_signs); "" when they do not.
+std::string transformed_inputs(const llama::gguf_file &in, const std::string &advice);
 
 // "blk.N.<name>.weight"
 std::string linear_weight_name(int il, const char *name);

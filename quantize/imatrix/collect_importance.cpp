@@ -14,7 +14,7 @@ namespace quantize {
 std::optional<importance_matrix> collect_importance(const llama::gguf_file &in,
                                                     const imatrix_options &o, int n_threads,
                                                     std::string *error) {
-    *error = permuted_inputs(in, "compute the importance matrix of the float model");
+    *error = transformed_inputs(in, "compute the importance matrix of the float model");
     if (!error->empty()) return std::nullopt;
     const model_ptr model(llama_model_load(in.path().c_str()));
     if (!model) {

@@ -38,6 +38,7 @@ forward_fn forward_of(ggml_op op) {
     case GGML_OP_SOFT_MAX: return forward_soft_max;
     case GGML_OP_GET_ROWS: return forward_get_rows;
     case GGML_OP_GET_COLS: return forward_get_cols;
+    case GGML_OP_HADAMARD: return forward_hadamard;
     case GGML_OP_MUL_MAT: return forward_mul_mat;
     case GGML_OP_ATTENTION: return forward_attention;
     case GGML_OP_COUNT: break;

@@ -48,6 +48,7 @@ void forward_copy(const compute_params &p, ggml_tensor *dst); // CPY and CONT
 void forward_quantize(const compute_params &p, ggml_tensor *dst);
 void forward_get_rows(const compute_params &p, ggml_tensor *dst);
 void forward_get_cols(const compute_params &p, ggml_tensor *dst);
+void forward_hadamard(const compute_params &p, ggml_tensor *dst);
 void forward_rms_norm(const compute_params &p, ggml_tensor *dst);
 void forward_rope(const compute_params &p, ggml_tensor *dst);
 void forward_soft_max(const compute_params &p, ggml_tensor *dst);

@@ -1,0 +1,260 @@
+// quantize --rotate (incoherence processing): the rotation of rows and of a
+// Hessian is the matrix R it stands for; the rotations of a model are shared
+// by the linears that read one input and come from the seed alone; a
+// rotated F32 model computes what the model did, with one rotation node per
+// input in its graph; GPTQ on rotated weights writes a model that loads and
+// runs; and the options that cannot go with it fail with a message.
+#include "file_util.h"
+#include "forward.h"
+#include "gguf_file.h"
+#include "input_rotation.h"
+#include "llama.h"
+#include "model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+using namespace llama;
+
+namespace {
+
+const std::string MODEL = std::string(LLAMAZ_SOURCE_DIR) + "/models/stories260K.gguf";
+const std::string TOOL = LLAMAZ_QUANTIZE_EXE;
+const std::string CALIB = test::data("wikitext-2/wiki.valid.head.tokens");
+
+test::run_result quantize(const std::string &args) { return test::run_tool(TOOL, args); }
+
+// R = diag(s) H / sqrt(b) per block, as a dense n x n matrix
+std::vector<double> dense(const quantize::input_rotation &r) {
+    const auto n = int64_t(r.signs.size());
+    std::vector<double> m(size_t(n * n), 0.0);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i / r.block * r.block; j < (i / r.block + 1) * r.block; j++) {
+            const int shared = __builtin_popcountll(uint64_t((i % r.block) & (j % r.block)));
+            m[size_t(i * n + j)] =
+                r.signs[size_t(i)] * (shared % 2 ? -1.0 : 1.0) / std::sqrt(double(r.block));
+        }
+    return m;
+}
+
+TEST(InputRotation, RowsAndHessianRotateAsTheMatrixDoes) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    quantize::input_rotation r{8, std::vector<int32_t>(24)};
+    for (int32_t &s : r.signs) s = rng() % 2 ? 1 : -1;
+    const int64_t n = 24, rows = 3;
+    const std::vector<double> R = dense(r);
+
+    std::vector<float> w(size_t(rows * n));
+    for (float &v : w) v = float(u(rng));
+    std::vector<float> rotated = w;
+    r.rotate_rows(rotated.data(), rows);
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double want = 0.0; // (w R)_ij
+            for (int64_t k = 0; k < n; k++) want += w[size_t(i * n + k)] * R[size_t(k * n + j)];
+            EXPECT_NEAR(rotated[size_t(i * n + j)], want, 1e-5) << i << "," << j;
+        }
+
+    // a symmetric h: R^T h R
+    std::vector<double> h(size_t(n * n));
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j <= i; j++) h[size_t(i * n + j)] = h[size_t(j * n + i)] = u(rng);
+    std::vector<double> hr = h;
+    r.rotate_hessian(&hr);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double want = 0.0;
+            for (int64_t a = 0; a < n; a++)
+                for (int64_t b = 0; b < n; b++)
+                    want += R[size_t(a * n + i)] * h[size_t(a * n + b)] * R[size_t(b * n + j)];
+            EXPECT_NEAR(hr[size_t(i * n + j)], want, 1e-12) << i << "," << j;
+        }
+}
+
+TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpTo64ThatDivides) {
+    EXPECT_EQ(quantize::rotation_block(576), 64); // SmolLM2's width, 9 x 64
+    EXPECT_EQ(quantize::rotation_block(4096), 64);
+    EXPECT_EQ(quantize::rotation_block(96), 32);
+    EXPECT_EQ(quantize::rotation_block(172), 4); // stories260K's ffn_down
+    EXPECT_EQ(quantize::rotation_block(7), 1);
+}
+
+TEST(InputRotation, OnePerInputFromTheSeed) {
+    std::string error;
+    const std::unique_ptr<gguf_file> f = gguf_file::open(MODEL, &error);
+    ASSERT_NE(f, nullptr) << error;
+    const quantize::model_rotations a(*f, 1), b(*f, 1), c(*f, 2);
+    const quantize::input_rotation *q = a.of("blk.0.attn_q.weight");
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(q->block, 64);
+    EXPECT_EQ(q, a.of("blk.0.attn_k.weight"));
+    EXPECT_EQ(q, a.of("blk.0.attn_v.weight"));
+    EXPECT_EQ(a.of("blk.0.ffn_gate.weight"), a.of("blk.0.ffn_up.weight"));
+    EXPECT_NE(q, a.of("blk.0.attn_output.weight"));
+    EXPECT_NE(q->signs, a.of("blk.1.attn_q.weight")->signs);
+    EXPECT_EQ(a.of("blk.4.ffn_down.weight")->block, 4);
+    EXPECT_EQ(a.of("token_embd.weight"), nullptr);
+    EXPECT_EQ(q->signs, b.of("blk.0.attn_q.weight")->signs);
+    EXPECT_NE(q->signs, c.of("blk.0.attn_q.weight")->signs);
+    int minus = 0;
+    for (int32_t s : q->signs) minus += s == -1;
+    EXPECT_GT(minus, 16); // about half of 64
+    EXPECT_LT(minus, 48);
+
+    const std::vector<quantize::added_tensor> t = a.tensors();
+    EXPECT_EQ(t.size(), 5u * 7u);
+    for (const quantize::added_tensor &s : t) {
+        EXPECT_EQ(s.type, GGML_TYPE_I32);
+        ASSERT_EQ(s.ne.size(), 2u);
+        const int64_t n = s.name.find("ffn_down") != std::string::npos ? 172 : 64;
+        EXPECT_EQ(s.ne[0] * s.ne[1], n) << s.name;
+    }
+}
+
+struct model_deleter {
+    void operator()(llama_model *m) const { llama_model_free(m); }
+};
+using model_ptr = std::unique_ptr<llama_model, model_deleter>;
+
+// The logits of every position of a few tokens.
+std::vector<float> logits(const std::string &path) {
+    const model_ptr model(llama_model_load(path.c_str()));
+    EXPECT_NE(model, nullptr) << path << ": " << llama_last_error();
+    if (!model) return {};
+    llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = 32;
+    cp.n_threads = 2;
+    cp.all_logits = true;
+    llama_context *ctx = llama_context_new(model.get(), cp);
+    EXPECT_NE(ctx, nullptr) << llama_last_error();
+    std::vector<llama_token> tokens = {1, 403, 407, 261, 378, 429, 375, 260, 430, 275, 3, 89};
+    EXPECT_EQ(llama_decode(ctx, tokens.data(), int32_t(tokens.size())), 0) << llama_last_error();
+    const int32_t n_vocab = llama_n_vocab(model.get());
+    std::vector<float> out;
+    for (size_t i = 0; i < tokens.size(); i++) {
+        const float *l = llama_get_logits_ith(ctx, int32_t(i));
+        out.insert(out.end(), l, l + n_vocab);
+    }
+    llama_context_free(ctx);
+    return out;
+}
+
+TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
+    test::temp_dir dir;
+    const std::string out = dir.file("rotated.gguf");
+    const test::run_result r = quantize(MODEL + " " + out + " F32 --rotate --rotate-seed 5");
+    ASSERT_EQ(r.status, 0) << r.output;
+
+    std::string error;
+    const std::unique_ptr<gguf_file> f = gguf_file::open(out, &error),
+                                     src = gguf_file::open(MODEL, &error);
+    ASSERT_TRUE(f && src) << error;
+    // the weights changed: a row keeps its norm, not its values
+    const gguf_tensor &w = *f->find_tensor("blk.2.ffn_up.weight"),
+                      &w0 = *src->find_tensor("blk.2.ffn_up.weight");
+    ASSERT_EQ(w.type, GGML_TYPE_F32);
+    const auto *a = static_cast<const float *>(w.data), *b = static_cast<const float *>(w0.data);
+    double diff = 0.0, norm = 0.0, norm0 = 0.0;
+    for (int64_t i = 0; i < 64; i++) {
+        diff += (a[i] - b[i]) * (a[i] - b[i]);
+        norm += a[i] * a[i];
+        norm0 += b[i] * b[i];
+    }
+    EXPECT_GT(diff, 0.5 * norm0);
+    EXPECT_NEAR(norm, norm0, 1e-5 * norm0);
+    ASSERT_NE(f->find_tensor("blk.2.ffn_up.input_signs"), nullptr);
+
+    const std::vector<float> want = logits(MODEL), got = logits(out);
+    ASSERT_EQ(got.size(), want.size());
+    double worst = 0.0;
+    for (size_t i = 0; i < want.size(); i++)
+        worst = std::max(worst, double(std::fabs(got[i] - want[i])));
+    EXPECT_LT(worst, 1e-4);
+
+    // q, k and v share a rotation, gate and up another: 4 rotations a layer
+    const model_ptr model(llama_model_load(out.c_str()));
+    ASSERT_NE(model, nullptr) << llama_last_error();
+    EXPECT_EQ(model->layers[1].wq.input_signs, model->layers[1].wv.input_signs);
+    kv_cache kv;
+    ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32, &error)) << error;
+    ggml_context *gctx = ggml_init({64 << 20, nullptr, true});
+    const forward_graph fg = build_forward(gctx, *model, kv, 4, true);
+    int rotations = 0;
+    for (int i = 0; i < ggml_graph_n_nodes(fg.graph); i++)
+        rotations += ggml_graph_node(fg.graph, i)->op == GGML_OP_HADAMARD;
+    EXPECT_EQ(rotations, 4 * 5);
+    ggml_free(gctx);
+}
+
+// KL divergence of b's next-token distributions from a's, averaged
+double mean_kl(const std::vector<float> &a, const std::vector<float> &b, int64_t n_vocab) {
+    double kl = 0.0;
+    const auto n = int64_t(a.size()) / n_vocab;
+    for (int64_t t = 0; t < n; t++) {
+        const float *p = &a[size_t(t * n_vocab)], *q = &b[size_t(t * n_vocab)];
+        double mp = p[0], mq = q[0], sp = 0.0, sq = 0.0;
+        for (int64_t v = 0; v < n_vocab; v++)
+            mp = std::max(mp, double(p[v])), mq = std::max(mq, double(q[v]));
+        for (int64_t v = 0; v < n_vocab; v++) sp += std::exp(p[v] - mp), sq += std::exp(q[v] - mq);
+        for (int64_t v = 0; v < n_vocab; v++) {
+            const double lp = p[v] - mp - std::log(sp), lq = q[v] - mq - std::log(sq);
+            kl += std::exp(lp) * (lp - lq);
+        }
+    }
+    return kl / double(n);
+}
+
+TEST(QuantizeRotate, GptqOnRotatedWeightsStaysCloseToTheModel) {
+    test::temp_dir dir;
+    const std::string rotated = dir.file("gptq-rotated.gguf"), rtn = dir.file("rtn.gguf");
+    test::run_result r = quantize(MODEL + " " + rotated + " Q4_0 -t 2 --rotate --gptq --calib " +
+                                  CALIB + " --calib-chunks 16 --calib-ctx 128");
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = quantize(MODEL + " " + rtn + " Q4_0 -t 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string error;
+    const std::unique_ptr<gguf_file> f = gguf_file::open(rotated, &error);
+    ASSERT_NE(f, nullptr) << error;
+    EXPECT_EQ(f->find_tensor("blk.0.attn_q.weight")->type, GGML_TYPE_Q4_0);
+    EXPECT_NE(f->find_tensor("blk.0.attn_q.input_signs"), nullptr);
+
+    const std::vector<float> want = logits(MODEL);
+    const double kl_rotated = mean_kl(want, logits(rotated), 512),
+                 kl_rtn = mean_kl(want, logits(rtn), 512);
+    std::printf("[ Q4_0 ] KL divergence from F32 over 12 tokens: round-to-nearest %.5f, "
+                "GPTQ rotated %.5f\n",
+                kl_rtn, kl_rotated);
+    EXPECT_LT(kl_rotated, kl_rtn);
+}
+
+TEST(QuantizeRotate, RefusesWhatItCannotRotate) {
+    test::temp_dir dir;
+    const std::string out = dir.file("out.gguf"), rotated = dir.file("rotated.gguf");
+    test::run_result r = quantize(MODEL + " " + rotated + " F32 --rotate");
+    ASSERT_EQ(r.status, 0) << r.output;
+    test::expect_failure(
+        quantize(MODEL + " " + out + " Q4_Z --rotate --imatrix " + dir.file("x.dat")),
+        "--rotate and --imatrix do not go together", out, "--imatrix");
+    test::expect_failure(quantize(rotated + " " + out + " Q4_0 --rotate"),
+                         "the model stores rotated inputs already (quantize --rotate)", out,
+                         "twice");
+    test::expect_failure(quantize(rotated + " " + out + " Q4_0 --gptq --calib " + CALIB),
+                         "the model stores rotated inputs already (quantize --rotate)", out,
+                         "gptq");
+    // without --rotate, a rotated model quantizes as any other, its signs
+    // kept: Q8_0 stays close to the model (read unrotated, the weights
+    // would be noise)
+    r = quantize(rotated + " " + out + " Q8_0");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string error;
+    const std::unique_ptr<gguf_file> f = gguf_file::open(out, &error);
+    ASSERT_NE(f, nullptr) << error;
+    EXPECT_NE(f->find_tensor("blk.3.ffn_down.input_signs"), nullptr);
+    EXPECT_LT(mean_kl(logits(MODEL), logits(out), 512), 0.01);
+}
+
+} // namespace
