@@ -9,12 +9,12 @@
 #include "gptq/gptq_model.h"
 #include "gptq/layer_calibration.h"
 #include "imatrix/importance_matrix.h"
-#include "input_rotation.h"
 #include "model_size.h"
 #include "output_guard.h"
 #include "quantized_model_writer.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"
+#include "weight_rotation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -89,7 +89,7 @@ std::string description() {
            "are not llama.cpp's 1024 and 1025: it reads 1024 as a \"guessed\" flag).\n"
            "\n"
            "Tensor types:\n"
-           "  I32 tensors          as they are (GPTQ's input_perm, --rotate's input_signs)\n"
+           "  I32 tensors          as they are (indices, e.g. GPTQ's input_perm)\n"
            "  1-D tensors          F32 (norms, biases)\n"
            "  output.weight        Q6_K for a quantized TYPE (Q8_0 for Q8_0, and where its\n"
            "                       rows do not fit TYPE's blocks); --output-type\n"
@@ -137,11 +137,12 @@ std::string description() {
            "the transformer layers is stored as W R, R = diag(s) H / sqrt(b) with H the\n"
            "Walsh-Hadamard matrix of order b (the largest power of two up to 64 that\n"
            "divides the layer's inputs) on each block of b inputs and s random signs\n"
-           "(from --rotate-seed), stored as blk.N.<name>.input_signs; the forward pass\n"
-           "rotates each input by R^T (once for q, k and v; once for gate and up), so\n"
-           "the product is unchanged while the rounding sees rows whose outliers are\n"
-           "spread over their block. With --gptq the Hessian is rotated too. Files\n"
-           "with input_signs load only here (llama.cpp refuses their extra tensors).\n"
+           "from --rotate-seed (the file holds the seed and 64 as llamaz.rotation.seed\n"
+           "and llamaz.rotation.block, about 70 bytes). The forward pass rotates each\n"
+           "input by R^T (once for q, k and v; once for gate and up), so the product\n"
+           "is unchanged while the rounding sees rows whose outliers are spread over\n"
+           "their block. With --gptq the Hessian is rotated too. Rotated files need\n"
+           "this project's loader: llama.cpp ignores the keys and computes nonsense.\n"
            "\n"
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
@@ -341,7 +342,7 @@ int main(int argc, char **argv) {
                             &o.imatrix_path));
     p.add(args::switch_flag({"--rotate"},
                             "store the layers' linears rotated by a randomized block Hadamard "
-                            "transform of their inputs (stores blk.N.<name>.input_signs)",
+                            "transform of their inputs (files that load only here)",
                             &o.rotate));
     p.add(args::uint_flag({"--rotate-seed"}, "seed of --rotate's signs", 0, UINT32_MAX,
                           &o.rotate_seed));

@@ -30,6 +30,7 @@ bool write_quantized(const llama::gguf_file &in, const quantize_plan &plan,
         if (kv.key != llama::schema::keys::FILE_TYPE &&
             kv.key != llama::schema::keys::QUANTIZATION_VERSION)
             w.set(kv.key, kv.value);
+    for (const added_key &k : quantizer.added_keys()) w.set_u32(k.key, k.value);
     w.set_u32(llama::schema::keys::QUANTIZATION_VERSION, QUANTIZATION_VERSION);
     w.set_u32(llama::schema::keys::FILE_TYPE, plan.file_type);
 

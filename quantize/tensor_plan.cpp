@@ -65,7 +65,7 @@ std::optional<quantize_plan> plan_quantization(const llama::gguf_file &in, const
     std::vector<weight_matrix> weights;
     for (planned_tensor &p : plan.tensors) {
         const llama::gguf_tensor &t = *p.source;
-        if (t.type == GGML_TYPE_I32) continue; // not weights: input_perm, input_signs
+        if (t.type == GGML_TYPE_I32) continue; // indices, not weights (GPTQ's input_perm)
         if (t.n_dims == 1) {
             p.type = GGML_TYPE_F32; // norms and biases: small, and the loader wants F32
         } else if (is_weight_matrix(t.name, t.n_dims, t.ne)) {

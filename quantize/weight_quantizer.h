@@ -30,6 +30,12 @@ struct added_tensor {
     const void *data; // valid while the weight_quantizer that made it lives
 };
 
+// A metadata key that a method adds, such as --rotate's llamaz.rotation.seed.
+struct added_key {
+    std::string key;
+    uint32_t value;
+};
+
 // How a weight matrix becomes blocks. round_to_nearest is ggml's way;
 // gptq_quantizer (gptq_model.h) hands out what GPTQ made of the linear
 // layers during its calibration run (looked up by w.name) and passes the
@@ -44,6 +50,8 @@ class weight_quantizer {
     virtual void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const = 0;
     // The tensors the method adds, written with the others in their order.
     virtual std::vector<added_tensor> added_tensors() const { return {}; }
+    // The metadata keys the method adds.
+    virtual std::vector<added_key> added_keys() const { return {}; }
     // Whether the method changes the values of tensor `name` (not only their
     // type), so that it must go through quantize even into its own type.
     virtual bool transforms(std::string_view /*name*/) const { return false; }

@@ -83,24 +83,19 @@ TEST(ModelLoadErrors, NameTheFileOnce) {
               "bad.gguf: missing tensor 'blk.3.ffn_up.weight'");
 }
 
-TEST(ModelLoadErrors, InputSignsMustBeSignsInBlocksOfAPowerOfTwo) {
-    std::vector<int32_t> signs(64, 1); // attn_q has 64 inputs
-    const auto with_signs = [&](std::vector<int64_t> ne) {
-        return [&signs, ne](gguf_writer &w) {
-            w.add_tensor("blk.0.attn_q.input_signs", GGML_TYPE_I32, int(ne.size()), ne.data(),
-                         signs.data());
-        };
-    };
-    EXPECT_EQ(edited_error(with_signs({48, 1})),
-              "bad.gguf: tensor 'blk.0.attn_q.input_signs' must be I32 [b, 64 / b], b a power "
-              "of two, not I32 [48, 1]");
-    EXPECT_EQ(edited_error(with_signs({64})),
-              "bad.gguf: tensor 'blk.0.attn_q.input_signs' must be I32 [b, 64 / b], b a power "
-              "of two, not I32 [64]");
-    signs[5] = 2;
-    EXPECT_EQ(edited_error(with_signs({16, 4})),
-              "bad.gguf: tensor 'blk.0.attn_q.input_signs' holds 2 at element 5: signs are 1 or "
-              "-1");
+TEST(ModelLoadErrors, RotationKeysGoTogetherWithABlockThatIsAPowerOfTwo) {
+    EXPECT_EQ(edited_error([](gguf_writer &w) { w.set_u32("llamaz.rotation.seed", 3); }),
+              "bad.gguf: keys 'llamaz.rotation.seed' and 'llamaz.rotation.block' go together");
+    EXPECT_EQ(edited_error([](gguf_writer &w) {
+                  w.set_u32("llamaz.rotation.seed", 3);
+                  w.set_u32("llamaz.rotation.block", 48);
+              }),
+              "bad.gguf: key 'llamaz.rotation.block' is 48, not a power of two up to 65536");
+    EXPECT_EQ(edited_error([](gguf_writer &w) {
+                  w.set_string("llamaz.rotation.seed", "3");
+                  w.set_u32("llamaz.rotation.block", 64);
+              }),
+              "bad.gguf: key 'llamaz.rotation.seed' has type STRING, expected an integer");
 }
 
 TEST(ModelLoadErrors, FloatsAreCheckedAsTheFloatsTheyBecome) {

@@ -7,13 +7,14 @@
 #include "file_util.h"
 #include "forward.h"
 #include "gguf_file.h"
-#include "input_rotation.h"
 #include "llama.h"
 #include "model.h"
+#include "weight_rotation.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <random>
 
@@ -75,12 +76,13 @@ TEST(InputRotation, RowsAndHessianRotateAsTheMatrixDoes) {
         }
 }
 
-TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpTo64ThatDivides) {
-    EXPECT_EQ(quantize::rotation_block(576), 64); // SmolLM2's width, 9 x 64
-    EXPECT_EQ(quantize::rotation_block(4096), 64);
-    EXPECT_EQ(quantize::rotation_block(96), 32);
-    EXPECT_EQ(quantize::rotation_block(172), 4); // stories260K's ffn_down
-    EXPECT_EQ(quantize::rotation_block(7), 1);
+TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpToTheMaximumThatDivides) {
+    EXPECT_EQ(llama::rotation_block(576, 64), 64); // SmolLM2's width, 9 x 64
+    EXPECT_EQ(llama::rotation_block(4096, 64), 64);
+    EXPECT_EQ(llama::rotation_block(4096, 256), 256);
+    EXPECT_EQ(llama::rotation_block(96, 64), 32);
+    EXPECT_EQ(llama::rotation_block(172, 64), 4); // stories260K's ffn_down
+    EXPECT_EQ(llama::rotation_block(7, 64), 1);
 }
 
 TEST(InputRotation, OnePerInputFromTheSeed) {
@@ -105,14 +107,18 @@ TEST(InputRotation, OnePerInputFromTheSeed) {
     EXPECT_GT(minus, 16); // about half of 64
     EXPECT_LT(minus, 48);
 
-    const std::vector<quantize::added_tensor> t = a.tensors();
-    EXPECT_EQ(t.size(), 5u * 7u);
-    for (const quantize::added_tensor &s : t) {
-        EXPECT_EQ(s.type, GGML_TYPE_I32);
-        ASSERT_EQ(s.ne.size(), 2u);
-        const int64_t n = s.name.find("ffn_down") != std::string::npos ? 172 : 64;
-        EXPECT_EQ(s.ne[0] * s.ne[1], n) << s.name;
-    }
+    // the loader's signs are the quantizer's
+    EXPECT_EQ(q->signs, llama::rotation_signs(1, 0, llama::layer_input::attn, 64));
+    EXPECT_EQ(a.of("blk.3.ffn_down.weight")->signs,
+              llama::rotation_signs(1, 3, llama::layer_input::ffn_down, 172));
+
+    const std::vector<quantize::added_key> keys = a.keys();
+    ASSERT_EQ(keys.size(), 2u);
+    EXPECT_EQ(keys[0].key, "llamaz.rotation.seed");
+    EXPECT_EQ(keys[0].value, 1u);
+    EXPECT_EQ(keys[1].key, "llamaz.rotation.block");
+    EXPECT_EQ(keys[1].value, 64u);
+    EXPECT_TRUE(quantize::model_rotations().keys().empty());
 }
 
 struct model_deleter {
@@ -120,7 +126,8 @@ struct model_deleter {
 };
 using model_ptr = std::unique_ptr<llama_model, model_deleter>;
 
-// The logits of every position of a few tokens.
+// The logits of every position of a few tokens, with an F32 KV cache (in
+// F16 a rotated model's keys and values can round apart by an F16 step).
 std::vector<float> logits(const std::string &path) {
     const model_ptr model(llama_model_load(path.c_str()));
     EXPECT_NE(model, nullptr) << path << ": " << llama_last_error();
@@ -129,6 +136,7 @@ std::vector<float> logits(const std::string &path) {
     cp.n_ctx = 32;
     cp.n_threads = 2;
     cp.all_logits = true;
+    cp.kv_type = GGML_TYPE_F32;
     llama_context *ctx = llama_context_new(model.get(), cp);
     EXPECT_NE(ctx, nullptr) << llama_last_error();
     std::vector<llama_token> tokens = {1, 403, 407, 261, 378, 429, 375, 260, 430, 275, 3, 89};
@@ -146,14 +154,21 @@ std::vector<float> logits(const std::string &path) {
 TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     test::temp_dir dir;
     const std::string out = dir.file("rotated.gguf");
-    const test::run_result r = quantize(MODEL + " " + out + " F32 --rotate --rotate-seed 5");
+    test::run_result r = quantize(MODEL + " " + out + " F32 --rotate --rotate-seed 5");
     ASSERT_EQ(r.status, 0) << r.output;
+    r = quantize(MODEL + " " + dir.file("plain.gguf") + " F32");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto size = std::filesystem::file_size(out),
+               plain = std::filesystem::file_size(dir.file("plain.gguf"));
+    EXPECT_GT(size, plain);
+    EXPECT_LE(size, plain + 128); // two keys (and the alignment after them)
 
     std::string error;
     const std::unique_ptr<gguf_file> f = gguf_file::open(out, &error),
                                      src = gguf_file::open(MODEL, &error);
     ASSERT_TRUE(f && src) << error;
-    // the weights changed: a row keeps its norm, not its values
+    // the weights changed: a row keeps its norm, not its values; the
+    // rotation is in the keys
     const gguf_tensor &w = *f->find_tensor("blk.2.ffn_up.weight"),
                       &w0 = *src->find_tensor("blk.2.ffn_up.weight");
     ASSERT_EQ(w.type, GGML_TYPE_F32);
@@ -166,7 +181,9 @@ TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     }
     EXPECT_GT(diff, 0.5 * norm0);
     EXPECT_NEAR(norm, norm0, 1e-5 * norm0);
-    ASSERT_NE(f->find_tensor("blk.2.ffn_up.input_signs"), nullptr);
+    std::string key_error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.seed", &key_error), 5u) << key_error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.block", &key_error), 64u) << key_error;
 
     const std::vector<float> want = logits(MODEL), got = logits(out);
     ASSERT_EQ(got.size(), want.size());
@@ -220,7 +237,8 @@ TEST(QuantizeRotate, GptqOnRotatedWeightsStaysCloseToTheModel) {
     const std::unique_ptr<gguf_file> f = gguf_file::open(rotated, &error);
     ASSERT_NE(f, nullptr) << error;
     EXPECT_EQ(f->find_tensor("blk.0.attn_q.weight")->type, GGML_TYPE_Q4_0);
-    EXPECT_NE(f->find_tensor("blk.0.attn_q.input_signs"), nullptr);
+    std::string key_error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.seed", &key_error), 0u) << key_error;
 
     const std::vector<float> want = logits(MODEL);
     const double kl_rotated = mean_kl(want, logits(rotated), 512),
@@ -253,7 +271,8 @@ TEST(QuantizeRotate, RefusesWhatItCannotRotate) {
     std::string error;
     const std::unique_ptr<gguf_file> f = gguf_file::open(out, &error);
     ASSERT_NE(f, nullptr) << error;
-    EXPECT_NE(f->find_tensor("blk.3.ffn_down.input_signs"), nullptr);
+    std::string key_error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.seed", &key_error), 0u) << key_error;
     EXPECT_LT(mean_kl(logits(MODEL), logits(out), 512), 0.01);
 }
 

@@ -3,6 +3,8 @@
 // data. Every problem is reported with the file and the key or tensor.
 #include "model.h"
 
+#include "input_rotation.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -33,17 +35,15 @@ class model_loader {
     // The tensor `name` with shape ne (n_dims dims); for norms (and biases) only F32.
     ggml_tensor *tensor(llama_model &model, const std::string &name, std::vector<int64_t> ne,
                         bool is_norm, bool optional = false);
-    // <name>.weight [n_in, n_out] with its optional bias, input_perm and input_signs.
+    // <name>.weight [n_in, n_out] with its optional bias and input_perm.
     bool linear_of(llama_model &model, const std::string &name, int64_t n_in, int64_t n_out,
                    linear *out, bool optional = false);
     // The I32 permutation `name` of n elements, or nullptr (and error_ if it
     // is there but wrong); equal permutations share one tensor.
     ggml_tensor *permutation(llama_model &model, const std::string &name, int64_t n);
-    // The I32 signs `name` of a rotation of n inputs, or nullptr (and error_
-    // if they are there but wrong); equal signs share one tensor.
-    ggml_tensor *signs(llama_model &model, const std::string &name, int64_t n);
-    // t as a tensor of the model, shared with an equal one already in *seen
-    ggml_tensor *shared(llama_model &model, const gguf_tensor &t, std::vector<ggml_tensor *> *seen);
+    // The layers' input_signs when the metadata says they are rotated
+    // (input_rotation.h); false on a bad key.
+    bool rotations(llama_model &model);
     // The loader's own problems, named with the file.
     bool fail(const std::string &message) {
         if (error_.empty()) error_ = file_error(f_, message);
@@ -53,7 +53,7 @@ class model_loader {
     const gguf_file &f_;
     std::string error_;
     std::set<std::string> used_;
-    std::vector<ggml_tensor *> perms_, signs_;
+    std::vector<ggml_tensor *> perms_;
 };
 
 std::string shape_str(int n_dims, const int64_t *ne) {
@@ -110,42 +110,12 @@ ggml_tensor *model_loader::permutation(llama_model &model, const std::string &na
         }
         seen[size_t(i)] = true;
     }
-    return shared(model, *info, &perms_);
-}
-
-ggml_tensor *model_loader::signs(llama_model &model, const std::string &name, int64_t n) {
-    const gguf_tensor *info = f_.find_tensor(name);
-    if (!info) return nullptr;
-    used_.insert(name);
-    const int64_t b = info->ne[0];
-    if (info->type != GGML_TYPE_I32 || info->n_dims != 2 || b <= 0 || (b & (b - 1)) != 0 ||
-        b * info->ne[1] != n) {
-        fail("tensor '" + name + "' must be I32 [b, " + std::to_string(n) +
-             " / b], b a power of two, not " + ggml_type_name(info->type) + " " +
-             shape_str(info->n_dims, info->ne));
-        return nullptr;
-    }
-    std::vector<int32_t> s(static_cast<size_t>(n));
-    std::memcpy(s.data(), info->data, info->size);
-    for (int64_t j = 0; j < n; j++)
-        if (s[size_t(j)] != 1 && s[size_t(j)] != -1) {
-            fail("tensor '" + name + "' holds " + std::to_string(s[size_t(j)]) + " at element " +
-                 std::to_string(j) + ": signs are 1 or -1");
-            return nullptr;
-        }
-    return shared(model, *info, &signs_);
-}
-
-ggml_tensor *model_loader::shared(llama_model &model, const gguf_tensor &info,
-                                  std::vector<ggml_tensor *> *seen) {
-    for (ggml_tensor *p : *seen)
-        if (ggml_nbytes(p) == info.size && p->ne[0] == info.ne[0] &&
-            std::memcmp(p->data, info.data, info.size) == 0)
-            return p;
-    ggml_tensor *t = ggml_new_tensor(model.weights, info.type, info.n_dims, info.ne);
-    t->data = const_cast<void *>(info.data);
-    ggml_set_name(t, info.name.c_str());
-    seen->push_back(t);
+    for (ggml_tensor *p : perms_)
+        if (p->ne[0] == n && std::memcmp(p->data, info->data, info->size) == 0) return p;
+    ggml_tensor *t = ggml_new_tensor_1d(model.weights, GGML_TYPE_I32, n);
+    t->data = const_cast<void *>(info->data);
+    ggml_set_name(t, name.c_str());
+    perms_.push_back(t);
     return t;
 }
 
@@ -156,7 +126,6 @@ bool model_loader::linear_of(llama_model &model, const std::string &name, int64_
     // a bias is added like a norm weight is multiplied: F32, one per output
     out->bias = tensor(model, name + schema::tensors::BIAS, {n_out}, true, true);
     out->input_perm = permutation(model, name + schema::tensors::INPUT_PERM, n_in);
-    out->input_signs = signs(model, name + schema::tensors::INPUT_SIGNS, n_in);
     return error_.empty();
 }
 
@@ -168,10 +137,11 @@ bool model_loader::load_tensors(llama_model &model) {
     model.output_norm = tensor(model, schema::weight(OUTPUT_NORM), {embd}, true);
     if (!linear_of(model, OUTPUT, embd, vocab, &model.output, true)) return false;
     if (!model.output.weight) { // classifier tied to the embedding
-        for (const char *part : {BIAS, INPUT_PERM, INPUT_SIGNS})
-            if (f_.find_tensor(std::string(OUTPUT) + part))
-                return fail("'" + std::string(OUTPUT) + part + "' without '" +
-                            schema::weight(OUTPUT) + "'");
+        const std::string bias = std::string(OUTPUT) + BIAS,
+                          perm = std::string(OUTPUT) + INPUT_PERM;
+        if (f_.find_tensor(bias) || f_.find_tensor(perm))
+            return fail("'" + bias + "' or '" + perm + "' without '" + schema::weight(OUTPUT) +
+                        "'");
         model.output.weight = model.tok_embd;
     }
     // every layer has 9 tensors: a block_count the file cannot hold is
@@ -198,6 +168,50 @@ bool model_loader::load_tensors(llama_model &model) {
     for (const gguf_tensor &t : f_.tensors())
         if (!used_.count(t.name))
             return fail("unexpected tensor '" + t.name + "' in a llama model");
+    return rotations(model);
+}
+
+bool model_loader::rotations(llama_model &model) {
+    std::string error;
+    const std::optional<uint64_t> seed = gguf_get_uint(f_, schema::keys::ROTATION_SEED, &error),
+                                  max_block =
+                                      gguf_get_uint(f_, schema::keys::ROTATION_BLOCK, &error);
+    if (!error.empty()) { // it names the file already
+        error_ = error;
+        return false;
+    }
+    if (!seed && !max_block) return true;
+    const std::string seed_key = schema::keys::ROTATION_SEED,
+                      block_key = schema::keys::ROTATION_BLOCK;
+    if (!seed || !max_block)
+        return fail("keys '" + seed_key + "' and '" + block_key + "' go together");
+    if (*seed > UINT32_MAX)
+        return fail("key '" + seed_key + "' is " + std::to_string(*seed) + ", above 2^32 - 1");
+    if (*max_block == 0 || *max_block > (1u << 16) || (*max_block & (*max_block - 1)) != 0)
+        return fail("key '" + block_key + "' is " + std::to_string(*max_block) +
+                    ", not a power of two up to 65536");
+    const hparams &hp = model.hp;
+    for (int il = 0; il < hp.n_layer; il++) {
+        layer &l = model.layers[size_t(il)];
+        const struct {
+            layer_input input;
+            int64_t n;
+            std::vector<linear *> readers;
+        } inputs[N_LAYER_INPUTS] = {
+            {layer_input::attn, hp.n_embd, {&l.wq, &l.wk, &l.wv}},
+            {layer_input::attn_output, hp.n_embd, {&l.wo}},
+            {layer_input::ffn, hp.n_embd, {&l.w_gate, &l.w_up}},
+            {layer_input::ffn_down, hp.n_ff, {&l.w_down}},
+        };
+        for (const auto &in : inputs) {
+            const int64_t b = rotation_block(in.n, int64_t(*max_block));
+            model.input_signs.push_back(rotation_signs(uint32_t(*seed), il, in.input, in.n));
+            ggml_tensor *t = ggml_new_tensor_2d(model.weights, GGML_TYPE_I32, b, in.n / b);
+            t->data = model.input_signs.back().data();
+            ggml_format_name(t, "blk.%d.input_signs.%d", il, int(in.input));
+            for (linear *w : in.readers) w->input_signs = t;
+        }
+    }
     return true;
 }
 
@@ -285,7 +299,8 @@ llama_model *load_model(const char *path) {
     }
     model->hp.n_vocab = int32_t(v.tokens.size());
     model->tok = tokenizer::create(std::move(v));
-    const size_t n_tensors = f.tensors().size();
+    // and the rotations' signs, if any
+    const size_t n_tensors = f.tensors().size() + size_t(model->hp.n_layer) * N_LAYER_INPUTS;
     model->weights = ggml_init({ggml_tensor_overhead() * (n_tensors + 1), nullptr, true});
     if (!model->weights) {
         set_error(std::string(path) + ": out of memory for the tensors' descriptions");

@@ -20,17 +20,16 @@ namespace llama {
 // columns are stored in another order than the inputs come in (GPTQ
 // act-order imports keep each quantization group in whole blocks that way):
 // stored column j multiplies input input_perm[j], so the forward pass
-// gathers x into that order first. <name>.input_signs is there when the
-// weight was stored rotated (quantize --rotate): W R, R the block
-// Walsh-Hadamard rotation of ggml_hadamard with these signs, so the forward
-// pass rotates x by R^T (before the gather: act-order permutes rotated
-// inputs). Layers with equal perms (signs) share one tensor, so that their
-// common input is gathered (rotated) once.
+// gathers x into that order first. Layers with equal perms share one
+// tensor, so that their common input is gathered once. input_signs is set
+// when the model stores its layers rotated (input_rotation.h): W R, so the
+// forward pass rotates x by R^T (before the gather: act-order permutes
+// rotated inputs); the linears that read one input share it.
 struct linear {
     ggml_tensor *weight = nullptr;      // [n_in, n_out]
     ggml_tensor *bias = nullptr;        // F32 [n_out]
     ggml_tensor *input_perm = nullptr;  // I32 [n_in], a permutation of 0..n_in-1
-    ggml_tensor *input_signs = nullptr; // I32 [b, n_in / b], b a power of two, each +-1
+    ggml_tensor *input_signs = nullptr; // I32 [b, n_in / b] (ggml_hadamard), not a file tensor
 };
 
 struct layer {
@@ -56,6 +55,7 @@ struct llama_model {
     ggml_tensor *output_norm = nullptr; // [n_embd]
     llama::linear output;               // [n_embd, n_vocab]; weight tok_embd when tied
     std::vector<llama::layer> layers;
+    std::vector<std::vector<int32_t>> input_signs; // what the layers' input_signs point to
     std::unique_ptr<llama::tokenizer> tok;
     std::string desc;
     double t_load_ms = 0.0;
@@ -75,7 +75,7 @@ bool repack_weights(llama_model &model);
 // the embedding, seen once).
 template <typename F> void for_each_tensor(const llama_model &m, F f) {
     auto linear_tensors = [&](const linear &l) {
-        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm, l.input_signs})
+        for (ggml_tensor *t : {l.weight, l.bias, l.input_perm})
             if (t) f(t);
     };
     f(m.tok_embd);

@@ -68,6 +68,9 @@ constexpr const char *PRE = "tokenizer.ggml.pre";
 constexpr const char *EOT_ID = "tokenizer.ggml.eot_token_id";
 constexpr const char *EOM_ID = "tokenizer.ggml.eom_token_id";
 constexpr const char *CHAT_TEMPLATE = "tokenizer.chat_template";
+// ours: the layers' linears store rotated inputs (input_rotation.h)
+constexpr const char *ROTATION_SEED = "llamaz.rotation.seed";
+constexpr const char *ROTATION_BLOCK = "llamaz.rotation.block";
 
 } // namespace keys
 
@@ -96,7 +99,6 @@ constexpr const char *FFN_DOWN = "ffn_down";
 constexpr const char *WEIGHT = ".weight";
 constexpr const char *BIAS = ".bias";
 constexpr const char *INPUT_PERM = ".input_perm";
-constexpr const char *INPUT_SIGNS = ".input_signs";
 
 } // namespace tensors
 

@@ -2,11 +2,11 @@
 
 #include "gptq/calibration_text.h"
 #include "gptq/layer_calibration.h"
-#include "input_rotation.h"
 #include "model.h"
 #include "progress_bar.h"
 #include "schema.h"
 #include "tensor_floats.h"
+#include "weight_rotation.h"
 
 #include <chrono>
 #include <cstring>

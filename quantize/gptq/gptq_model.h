@@ -7,9 +7,9 @@
 
 #include "gguf_file.h"
 #include "gptq/gptq_solver.h"
-#include "input_rotation.h"
 #include "tensor_plan.h"
 #include "weight_quantizer.h"
+#include "weight_rotation.h"
 
 #include <map>
 #include <memory>

@@ -100,14 +100,14 @@ void layer_calibration::advance(const llama::layer &l, int il, const std::vector
 }
 
 std::string transformed_inputs(const llama::gguf_file &in, const std::string &advice) {
-    for (const llama::gguf_tensor &t : in.tensors()) {
+    for (const llama::gguf_tensor &t : in.tensors())
         if (t.name.ends_with(llama::schema::tensors::INPUT_PERM))
             return in.path() + ": tensor '" + t.name +
                    "': the model stores permuted inputs already (a GPTQ import); " + advice;
-        if (t.name.ends_with(llama::schema::tensors::INPUT_SIGNS))
-            return in.path() + ": tensor '" + t.name +
+    for (const llama::gguf_kv &kv : in.metadata())
+        if (kv.key == llama::schema::keys::ROTATION_SEED)
+            return in.path() + ": key '" + kv.key +
                    "': the model stores rotated inputs already (quantize --rotate); " + advice;
-    }
     return "";
 }
 

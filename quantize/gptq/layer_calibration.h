@@ -85,7 +85,7 @@ inline const linear_group LINEAR_GROUPS[] = {
 
 // Why the model `in` cannot be calibrated, followed by `advice`, when its
 // linears store their columns permuted (a GPTQ import's input_perm) or
-// rotated (quantize --rotate's input_signs); "" when they do not.
+// rotated (quantize --rotate's llamaz.rotation keys); "" when they do not.
 std::string transformed_inputs(const llama::gguf_file &in, const std::string &advice);
 
 // "blk.N.<name>.weight"

@@ -1,12 +1,14 @@
 // Incoherence processing at quantize time (ggml/src/walsh_hadamard.h): with
 // --rotate every linear layer of the transformer layers is stored as W R,
 // R = diag(s) H / sqrt(b) the block Walsh-Hadamard rotation of its inputs,
-// and its signs s as blk.N.<name>.input_signs, which tell the forward pass
-// to rotate the input by R^T (llama/src/model.h). The rounding then sees
+// and the file says so with llamaz.rotation.seed and llamaz.rotation.block,
+// from which the loader derives the same b and s (llama/src/input_rotation.h)
+// and the forward pass rotates each input by R^T. The rounding then sees
 // rows whose large values are spread over their block.
 #pragma once
 
 #include "gguf_file.h"
+#include "input_rotation.h" // llama's: the signs and blocks of a seed
 #include "weight_quantizer.h"
 
 #include <map>
@@ -26,10 +28,9 @@ struct input_rotation {
     void rotate_hessian(std::vector<double> *h) const;
 };
 
-// The block of the rotation of n inputs: the largest power of two that
-// divides n, at most 64 (on SmolLM2-135M, blocks of up to 512 measured no
-// better).
-int64_t rotation_block(int64_t n);
+// The largest block --rotate writes: on SmolLM2-135M blocks of up to 512
+// measured no better than 64.
+constexpr int64_t ROTATION_MAX_BLOCK = 64;
 
 // The rotations of a model's layer linears: one per layer and input, shared
 // by the linears that read it (q, k and v; gate and up), so that the forward
@@ -37,27 +38,29 @@ int64_t rotation_block(int64_t n);
 class model_rotations {
   public:
     model_rotations() = default; // none
-    model_rotations(const llama::gguf_file &in, uint64_t seed);
+    model_rotations(const llama::gguf_file &in, uint32_t seed);
 
     // The rotation of the weight `name` ("blk.N.<name>.weight"), or nullptr.
     const input_rotation *of(std::string_view name) const;
     bool empty() const { return by_weight_.empty(); }
-    // blk.N.<name>.input_signs of every rotated weight: I32 [b, n / b]
-    std::vector<added_tensor> tensors() const;
+    // the keys that tell the loader: none without rotations
+    std::vector<added_key> keys() const;
 
   private:
+    uint32_t seed_ = 0;
     std::map<std::string, std::shared_ptr<const input_rotation>, std::less<>> by_weight_;
 };
 
 // Rounds what `inner` rounds, the rotated weights rotated first; adds the
-// rotations' signs to the file.
+// rotations' keys.
 class rotating_quantizer final : public weight_quantizer {
   public:
     rotating_quantizer(const weight_quantizer &inner, const model_rotations &rotations)
         : inner_(inner), rotations_(rotations) {}
     void quantize(const float_rows &w, ggml_type type, void *dst, int n_threads) const override;
     bool transforms(std::string_view name) const override { return rotations_.of(name); }
-    std::vector<added_tensor> added_tensors() const override;
+    std::vector<added_tensor> added_tensors() const override { return inner_.added_tensors(); }
+    std::vector<added_key> added_keys() const override { return rotations_.keys(); }
 
   private:
     const weight_quantizer &inner_;

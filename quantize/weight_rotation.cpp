@@ -1,10 +1,10 @@
-#include "input_rotation.h"
+#include "weight_rotation.h"
 
 #include "gptq/layer_calibration.h"
 #include "parallel_rows.h"
 #include "walsh_hadamard.h"
 
-#include <random>
+#include <iterator>
 
 namespace quantize {
 
@@ -25,26 +25,22 @@ void input_rotation::rotate_hessian(std::vector<double> *h) const {
     }
 }
 
-int64_t rotation_block(int64_t n) {
-    int64_t b = 1;
-    while (b < 64 && n % (2 * b) == 0) b *= 2;
-    return b;
-}
-
-model_rotations::model_rotations(const llama::gguf_file &in, uint64_t seed) {
-    std::mt19937_64 bits(seed); // the same numbers on every platform
+model_rotations::model_rotations(const llama::gguf_file &in, uint32_t seed) : seed_(seed) {
+    // LINEAR_GROUPS lists the inputs in llama::layer_input's order (a rotated
+    // model's logits check it: tests/test_rotate.cpp)
+    static_assert(std::size(LINEAR_GROUPS) == llama::N_LAYER_INPUTS);
     for (int il = 0; in.find_tensor(linear_weight_name(il, LINEAR_GROUPS[0].linears[0].second));
          il++) {
-        for (const linear_group &g : LINEAR_GROUPS) {
+        for (size_t g = 0; g < std::size(LINEAR_GROUPS); g++) {
+            const auto &linears = LINEAR_GROUPS[g].linears;
             const llama::gguf_tensor *first =
-                in.find_tensor(linear_weight_name(il, g.linears[0].second));
+                in.find_tensor(linear_weight_name(il, linears[0].second));
             if (!first) continue;
             const int64_t n = first->ne[0];
             auto r = std::make_shared<input_rotation>();
-            r->block = rotation_block(n);
-            r->signs.resize(size_t(n));
-            for (int32_t &s : r->signs) s = (bits() >> 63) ? -1 : 1;
-            for (const auto &[member, name] : g.linears)
+            r->block = llama::rotation_block(n, ROTATION_MAX_BLOCK);
+            r->signs = llama::rotation_signs(seed, il, llama::layer_input(g), n);
+            for (const auto &[member, name] : linears)
                 if (in.find_tensor(linear_weight_name(il, name)))
                     by_weight_.emplace(linear_weight_name(il, name), r);
         }
@@ -56,18 +52,10 @@ const input_rotation *model_rotations::of(std::string_view name) const {
     return it == by_weight_.end() ? nullptr : it->second.get();
 }
 
-std::vector<added_tensor> model_rotations::tensors() const {
-    std::vector<added_tensor> added;
-    for (const auto &[name, r] : by_weight_) {
-        const std::string base =
-            name.substr(0, name.size() - std::string_view(llama::schema::tensors::WEIGHT).size());
-        const auto n = int64_t(r->signs.size());
-        added.push_back({base + llama::schema::tensors::INPUT_SIGNS,
-                         GGML_TYPE_I32,
-                         {r->block, n / r->block},
-                         r->signs.data()});
-    }
-    return added;
+std::vector<added_key> model_rotations::keys() const {
+    if (by_weight_.empty()) return {};
+    return {{llama::schema::keys::ROTATION_SEED, seed_},
+            {llama::schema::keys::ROTATION_BLOCK, uint32_t(ROTATION_MAX_BLOCK)}};
 }
 
 void rotating_quantizer::quantize(const float_rows &w, ggml_type type, void *dst,
@@ -79,12 +67,6 @@ void rotating_quantizer::quantize(const float_rows &w, ggml_type type, void *dst
         r->rotate_rows(rotated.data() + first * w.n_per_row, end - first);
     });
     inner_.quantize({w.name, rotated.data(), w.nrows, w.n_per_row}, type, dst, n_threads);
-}
-
-std::vector<added_tensor> rotating_quantizer::added_tensors() const {
-    std::vector<added_tensor> added = inner_.added_tensors();
-    for (added_tensor &t : rotations_.tensors()) added.push_back(std::move(t));
-    return added;
 }
 
 } // namespace quantize
