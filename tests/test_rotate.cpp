@@ -9,6 +9,8 @@
 #include "gguf_file.h"
 #include "llama.h"
 #include "model.h"
+#include "tensor_util.h"
+#include "walsh_hadamard.h"
 #include "weight_rotation.h"
 
 #include <gtest/gtest.h>
@@ -74,6 +76,33 @@ TEST(InputRotation, RowsAndHessianRotateAsTheMatrixDoes) {
                     want += R[size_t(a * n + i)] * h[size_t(a * n + b)] * R[size_t(b * n + j)];
             EXPECT_NEAR(hr[size_t(i * n + j)], want, 1e-12) << i << "," << j;
         }
+}
+
+// The op's vector butterflies against the scalar reference, bit for bit.
+TEST(InputRotation, HadamardOpEqualsTheReferenceExactly) {
+    std::mt19937 rng(11);
+    for (const int64_t block : {2, 4, 8, 16, 64, 256}) {
+        SCOPED_TRACE("blocks of " + std::to_string(block));
+        ggml_context *ctx = ggml_init({16 << 20, nullptr, false});
+        const int64_t n = 768, rows = 3;
+        ggml_tensor *a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, rows);
+        test::fill_uniform(a, rng);
+        ggml_tensor *signs = ggml_new_tensor_2d(ctx, GGML_TYPE_I32, block, n / block);
+        auto *s = static_cast<int32_t *>(signs->data);
+        for (int64_t i = 0; i < n; i++) s[i] = rng() % 2 ? 1 : -1;
+        ggml_tensor *out = ggml_hadamard(ctx, a, signs);
+        ggml_planner *planner = test::compute(ctx, out, 2);
+        ASSERT_NE(planner, nullptr);
+        for (int64_t r = 0; r < rows; r++) {
+            std::vector<float> want(static_cast<const float *>(a->data) + r * n,
+                                    static_cast<const float *>(a->data) + (r + 1) * n);
+            ggml::rotate_blocks(want.data(), n, s, block);
+            const auto *got = static_cast<const float *>(out->data) + r * n;
+            for (int64_t i = 0; i < n; i++) ASSERT_EQ(got[i], want[size_t(i)]) << r << "," << i;
+        }
+        ggml_planner_free(planner);
+        ggml_free(ctx);
+    }
 }
 
 TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpToTheMaximumThatDivides) {

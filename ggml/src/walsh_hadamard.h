@@ -18,8 +18,7 @@ namespace ggml {
 // The butterflies run in one fixed order, so every caller gets the same bits.
 template <class T> void rotate_blocks(T *x, int64_t n, const int32_t *signs, int64_t block) {
     const T scale = T(1.0 / std::sqrt(double(block)));
-    for (int64_t i = 0; i < n; i++)
-        if (signs[i] < 0) x[i] = -x[i];
+    for (int64_t i = 0; i < n; i++) x[i] *= T(signs[i]); // random signs: no branch
     for (T *b = x; b < x + n; b += block) {
         for (int64_t h = 1; h < block; h *= 2)
             for (int64_t i = 0; i < block; i += 2 * h)
