@@ -105,6 +105,42 @@ TEST(InputRotation, HadamardOpEqualsTheReferenceExactly) {
     }
 }
 
+// A product with a quantized weight rotates its input in the conversion
+// to the activation type: no ggml_hadamard node runs, and the result is bit
+// for bit that of the rotated input computed apart.
+TEST(InputRotation, ProductRotatesInTheActivationConversion) {
+    std::mt19937 rng(5);
+    ggml_context *ctx = ggml_init({16 << 20, nullptr, false});
+    const int64_t n = 256, m = 24, tokens = 5;
+    ggml_tensor *w = ggml_new_tensor_2d(ctx, GGML_TYPE_Q4_0, n, m);
+    const std::vector<float> w_values = test::random_floats(size_t(n * m), rng);
+    ggml_quantize_rows(GGML_TYPE_Q4_0, w_values.data(), w->data, m, n);
+    ggml_tensor *x = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, tokens);
+    test::fill_uniform(x, rng);
+    ggml_tensor *signs = ggml_new_tensor_2d(ctx, GGML_TYPE_I32, 64, n / 64);
+    for (int64_t i = 0; i < n; i++) static_cast<int32_t *>(signs->data)[i] = rng() % 2 ? 1 : -1;
+    ggml_tensor *fused = ggml_mul_mat(ctx, w, ggml_hadamard(ctx, x, signs));
+    ASSERT_EQ(fused->src[1]->op, GGML_OP_QUANTIZE);
+    EXPECT_EQ(fused->src[1]->src[0], x);
+    EXPECT_EQ(fused->src[1]->src[1], signs);
+    ggml_tensor *rotated = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, tokens);
+    for (int64_t t = 0; t < tokens; t++) {
+        float *row = static_cast<float *>(rotated->data) + t * n;
+        std::copy_n(static_cast<const float *>(x->data) + t * n, n, row);
+        ggml::rotate_blocks(row, n, static_cast<const int32_t *>(signs->data), 64);
+    }
+    ggml_tensor *apart = ggml_mul_mat(ctx, w, rotated);
+    ggml_planner *p1 = test::compute(ctx, fused, 2), *p2 = test::compute(ctx, apart, 2);
+    ASSERT_TRUE(p1 && p2);
+    for (int64_t i = 0; i < m * tokens; i++)
+        ASSERT_EQ(static_cast<const float *>(fused->data)[i],
+                  static_cast<const float *>(apart->data)[i])
+            << i;
+    ggml_planner_free(p1);
+    ggml_planner_free(p2);
+    ggml_free(ctx);
+}
+
 TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpToTheMaximumThatDivides) {
     EXPECT_EQ(llama::rotation_block(576, 64), 64); // SmolLM2's width, 9 x 64
     EXPECT_EQ(llama::rotation_block(4096, 64), 64);
@@ -229,10 +265,26 @@ TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     ASSERT_TRUE(kv.init(model->hp, 16, GGML_TYPE_F32, &error)) << error;
     ggml_context *gctx = ggml_init({64 << 20, nullptr, true});
     const forward_graph fg = build_forward(gctx, *model, kv, 4, true);
-    int rotations = 0;
+    int rotations = 0; // F32 products take F32 inputs: the op runs
     for (int i = 0; i < ggml_graph_n_nodes(fg.graph); i++)
         rotations += ggml_graph_node(fg.graph, i)->op == GGML_OP_HADAMARD;
     EXPECT_EQ(rotations, 4 * 5);
+    ggml_free(gctx);
+
+    // quantized, the products rotate in their activation conversion
+    ASSERT_EQ(quantize(out + " " + dir.file("q4_0.gguf") + " Q4_0").status, 0);
+    const model_ptr q(llama_model_load(dir.file("q4_0.gguf").c_str()));
+    ASSERT_NE(q, nullptr) << llama_last_error();
+    gctx = ggml_init({64 << 20, nullptr, true});
+    const forward_graph qg = build_forward(gctx, *q, kv, 4, true);
+    int hadamards = 0, rotating = 0;
+    for (int i = 0; i < ggml_graph_n_nodes(qg.graph); i++) {
+        const ggml_tensor *node = ggml_graph_node(qg.graph, i);
+        hadamards += node->op == GGML_OP_HADAMARD;
+        rotating += node->op == GGML_OP_QUANTIZE && node->src[1] != nullptr;
+    }
+    EXPECT_EQ(hadamards, 0);
+    EXPECT_EQ(rotating, 4 * 5);
     ggml_free(gctx);
 }
 

@@ -332,7 +332,8 @@ GGML_API struct ggml_tensor *ggml_hadamard(struct ggml_context *ctx, struct ggml
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32
  * and is converted (once, by a shared ggml_quantize node) to a's
- * ggml_vec_dot_type. */
+ * ggml_vec_dot_type; a b made by ggml_hadamard is rotated in that
+ * conversion, and the ggml_hadamard node is then not computed. */
 GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
                                           struct ggml_tensor *b);
 /* Causal multi-head attention, fused: for queries q [hd, n_head, n] (F32,

@@ -299,8 +299,11 @@ llama_model *load_model(const char *path) {
     }
     model->hp.n_vocab = int32_t(v.tokens.size());
     model->tok = tokenizer::create(std::move(v));
-    // and the rotations' signs, if any
-    const size_t n_tensors = f.tensors().size() + size_t(model->hp.n_layer) * N_LAYER_INPUTS;
+    // and the rotations' signs, if any: for at most the layers the file can
+    // hold (9 tensors each; the loader refuses a block_count above that)
+    const size_t n_tensors =
+        f.tensors().size() +
+        std::min<size_t>(size_t(model->hp.n_layer), f.tensors().size() / 9) * N_LAYER_INPUTS;
     model->weights = ggml_init({ggml_tensor_overhead() * (n_tensors + 1), nullptr, true});
     if (!model->weights) {
         set_error(std::string(path) + ": out of memory for the tensors' descriptions");

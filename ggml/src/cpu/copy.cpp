@@ -7,6 +7,8 @@
 #include "formats/traits.h"
 #include "fp16.h"
 
+#include <vector>
+
 namespace ggml::cpu {
 
 namespace {
@@ -66,10 +68,19 @@ void forward_copy(const compute_params &p, ggml_tensor *dst) {
 
 void forward_quantize(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *src = dst->src[0];
+    const ggml_tensor *signs = dst->src[1]; // each row rotated first (mul_mat of a ggml_hadamard)
     const quantize_row_fn quantize = kernels_of(dst->type).quantize_row;
+    thread_local std::vector<float> rotated;
+    if (signs) rotated.resize(size_t(src->ne[0]));
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
-    for (int64_t r = begin; r < end; r++)
-        quantize(reinterpret_cast<const float *>(row_ptr(src, r)), row_ptr(dst, r), src->ne[0]);
+    for (int64_t r = begin; r < end; r++) {
+        const auto *row = reinterpret_cast<const float *>(row_ptr(src, r));
+        if (signs) {
+            hadamard_row(row, rotated.data(), signs, src->ne[0]);
+            row = rotated.data();
+        }
+        quantize(row, row_ptr(dst, r), src->ne[0]);
+    }
 }
 
 void forward_get_rows(const compute_params &p, ggml_tensor *dst) {

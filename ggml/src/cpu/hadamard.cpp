@@ -49,22 +49,23 @@ void rotate_row(const float *in, float *out, const int32_t *signs, int64_t n, in
 
 } // namespace
 
+void hadamard_row(const float *in, float *out, const ggml_tensor *signs, int64_t n) {
+    const auto *s = static_cast<const int32_t *>(signs->data);
+    const int64_t b = signs->ne[0];
+    if (b >= 8) {
+        rotate_row(in, out, s, n, b);
+    } else { // blocks too small for the vectors
+        std::memcpy(out, in, size_t(n) * sizeof(float));
+        rotate_blocks(out, n, s, b);
+    }
+}
+
 void forward_hadamard(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
-    const ggml_tensor *signs = dst->src[1];
-    const auto *s = static_cast<const int32_t *>(signs->data);
-    const int64_t n = a->ne[0], b = signs->ne[0];
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
-    for (int64_t r = begin; r < end; r++) {
-        const auto *in = reinterpret_cast<const float *>(row_ptr(a, r));
-        auto *out = reinterpret_cast<float *>(row_ptr(dst, r));
-        if (b >= 8) {
-            rotate_row(in, out, s, n, b);
-        } else { // blocks too small for the vectors
-            std::memcpy(out, in, size_t(n) * sizeof(float));
-            rotate_blocks(out, n, s, b);
-        }
-    }
+    for (int64_t r = begin; r < end; r++)
+        hadamard_row(reinterpret_cast<const float *>(row_ptr(a, r)),
+                     reinterpret_cast<float *>(row_ptr(dst, r)), dst->src[1], a->ne[0]);
 }
 
 } // namespace ggml::cpu

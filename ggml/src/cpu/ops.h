@@ -49,6 +49,8 @@ void forward_quantize(const compute_params &p, ggml_tensor *dst);
 void forward_get_rows(const compute_params &p, ggml_tensor *dst);
 void forward_get_cols(const compute_params &p, ggml_tensor *dst);
 void forward_hadamard(const compute_params &p, ggml_tensor *dst);
+// One row of n floats rotated as ggml_hadamard does with `signs`.
+void hadamard_row(const float *in, float *out, const ggml_tensor *signs, int64_t n);
 void forward_rms_norm(const compute_params &p, ggml_tensor *dst);
 void forward_rope(const compute_params &p, ggml_tensor *dst);
 void forward_soft_max(const compute_params &p, ggml_tensor *dst);
