@@ -39,7 +39,7 @@ struct options {
     std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
     std::string imatrix_path;
     bool rotate = false;
-    uint32_t rotate_seed = 0;
+    std::optional<uint32_t> rotate_seed; // set: --rotate-seed was given
 };
 
 // A flag that only GPTQ takes: remembers that it was given.
@@ -138,7 +138,7 @@ std::string description() {
            "Walsh-Hadamard matrix of order b (the largest power of two up to 64 that\n"
            "divides the layer's inputs) on each block of b inputs and s random signs\n"
            "from --rotate-seed (the file holds the seed and 64 as llamaz.rotation.seed\n"
-           "and llamaz.rotation.block, about 70 bytes). The forward pass rotates each\n"
+           "and llamaz.rotation.block, under 100 bytes). The forward pass rotates each\n"
            "input by R^T (once for q, k and v; once for gate and up), so the product\n"
            "is unchanged while the rounding sees rows whose outliers are spread over\n"
            "their block. With --gptq the Hessian is rotated too. Rotated files need\n"
@@ -286,7 +286,8 @@ int run(const options &o) {
         if (!error.empty()) return fail(error);
     }
     const quantize::model_rotations rotations =
-        o.rotate ? quantize::model_rotations(*in, o.rotate_seed) : quantize::model_rotations();
+        o.rotate ? quantize::model_rotations(*in, o.rotate_seed.value_or(0))
+                 : quantize::model_rotations();
     const quantize::round_to_nearest rounding(importance ? &*importance : nullptr);
     std::unique_ptr<quantize::gptq_quantizer> gptq;
     if (o.gptq) {
@@ -344,8 +345,15 @@ int main(int argc, char **argv) {
                             "store the layers' linears rotated by a randomized block Hadamard "
                             "transform of their inputs (files that load only here)",
                             &o.rotate));
-    p.add(args::uint_flag({"--rotate-seed"}, "seed of --rotate's signs", 0, UINT32_MAX,
-                          &o.rotate_seed));
+    uint32_t rotate_seed = 0;
+    args::flag seed_flag =
+        args::uint_flag({"--rotate-seed"}, "seed of --rotate's signs", 0, UINT32_MAX, &rotate_seed);
+    seed_flag.set = [set = std::move(seed_flag.set), &o, &rotate_seed](const std::string &v) {
+        const std::string error = set(v);
+        if (error.empty()) o.rotate_seed = rotate_seed; // given: only with --rotate
+        return error;
+    };
+    p.add(std::move(seed_flag));
     p.add(args::switch_flag({"--gptq"}, "quantize the linear layers with GPTQ (needs --calib)",
                             &o.gptq));
     quantize::gptq_options &g = o.gptq_opts;
@@ -388,6 +396,10 @@ int main(int argc, char **argv) {
     if (!o.plan.preset) {
         p.error("unknown TYPE '" + o.preset_name + "'; choose one of " +
                 quantize::file_type_names() + " (or Q3_K, Q4_K, Q5_K)");
+        return 1;
+    }
+    if (o.rotate_seed && !o.rotate) {
+        p.error("--rotate-seed is an option of --rotate");
         return 1;
     }
     if (o.rotate && !o.imatrix_path.empty()) {

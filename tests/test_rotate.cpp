@@ -338,6 +338,8 @@ TEST(QuantizeRotate, RefusesWhatItCannotRotate) {
     test::expect_failure(
         quantize(MODEL + " " + out + " Q4_Z --rotate --imatrix " + dir.file("x.dat")),
         "--rotate and --imatrix do not go together", out, "--imatrix");
+    test::expect_failure(quantize(MODEL + " " + out + " Q4_0 --rotate-seed 3"),
+                         "--rotate-seed is an option of --rotate", out, "--rotate-seed");
     test::expect_failure(quantize(rotated + " " + out + " Q4_0 --rotate"),
                          "the model stores rotated inputs already (quantize --rotate)", out,
                          "twice");
