@@ -309,8 +309,11 @@ double mean_kl(const std::vector<float> &a, const std::vector<float> &b, int64_t
 TEST(QuantizeRotate, GptqOnRotatedWeightsStaysCloseToTheModel) {
     test::temp_dir dir;
     const std::string rotated = dir.file("gptq-rotated.gguf"), rtn = dir.file("rtn.gguf");
-    test::run_result r = quantize(MODEL + " " + rotated + " Q4_0 -t 2 --rotate --gptq --calib " +
-                                  CALIB + " --calib-chunks 16 --calib-ctx 128");
+    // from F16, whose weights GPTQ decodes into its own buffer first
+    test::run_result r = quantize(MODEL + " " + dir.file("f16.gguf") + " F16");
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = quantize(dir.file("f16.gguf") + " " + rotated + " Q4_0 -t 2 --rotate --gptq --calib " +
+                 CALIB + " --calib-chunks 16 --calib-ctx 128");
     ASSERT_EQ(r.status, 0) << r.output;
     r = quantize(MODEL + " " + rtn + " Q4_0 -t 2");
     ASSERT_EQ(r.status, 0) << r.output;

@@ -121,25 +121,25 @@ gptq_quantizer::run(const llama::gguf_file &in, const quantize_plan &plan, const
                     if (h.empty()) {
                         doing = std::string("calibrating ") + name;
                         h = calib.hessian(cur, il, g.input);
+                        // the group's linears share the rotation: R^T H R,
+                        // the Hessian of the inputs they will read
+                        if (rotation) rotation->rotate_hessian(&h);
                     }
                     doing = std::string("quantizing ") + name;
                     std::vector<float> floats;
                     const float *values = tensor_floats(src, &floats, n_threads);
-                    std::vector<double> hr; // the Hessian of the rotated inputs
-                    if (rotation) {
-                        floats.assign(values, values + src.ne[0] * src.ne[1]);
+                    if (rotation) { // rows W R, in floats (F32 data lies in the file)
+                        if (values != floats.data())
+                            floats.assign(values, values + src.ne[0] * src.ne[1]);
                         values = floats.data();
                         rotation->rotate_rows(floats.data(), src.ne[1]);
-                        hr = h;
-                        rotation->rotate_hessian(&hr);
                     }
                     const float_rows w{wname, values, src.ne[1], src.ne[0]};
                     gptq_settings settings = o.settings;
                     settings.type = planned.at(wname);
-                    const gptq_matrix &m = q->results_
-                                               .emplace(wname, gptq_quantize(w, rotation ? hr : h,
-                                                                             settings, n_threads))
-                                               .first->second;
+                    const gptq_matrix &m =
+                        q->results_.emplace(wname, gptq_quantize(w, h, settings, n_threads))
+                            .first->second;
                     progress.step(doing);
                     char loss[64];
                     std::snprintf(loss, sizeof loss, "%s%s %.4g", losses.empty() ? "" : ", ", name,
