@@ -42,7 +42,6 @@ class model_rotations {
 
     // The rotation of the weight `name` ("blk.N.<name>.weight"), or nullptr.
     const input_rotation *of(std::string_view name) const;
-    bool empty() const { return by_weight_.empty(); }
     // the keys that tell the loader: none without rotations
     std::vector<added_key> keys() const;
 
