@@ -106,7 +106,8 @@ int main(int argc, char **argv) {
         "tokenizer) that "
         "this project's tools and llama.cpp read: standard metadata keys and tensor names, the "
         "tokenizer as tokenizer.ggml.* keys. Give exactly one source. GPTQ checkpoints become "
-        "Q4_Z (4-bit) or Q3_Z (3-bit) weights without loss, which only this project reads. The "
+        "Q4_Z (4-bit) or Q3_Z (3-bit) weights without loss, in blocks of 128 (Q4_Z128, Q3_Z128) "
+        "where every 128 inputs share a group, which only this project reads. The "
         "output may not be one of the input files.\n\n"
         "examples:\n"
         "  convert --llama2c stories260K.bin --tokenizer tok512.bin -o stories260K.gguf\n"
@@ -136,7 +137,7 @@ int main(int argc, char **argv) {
            "f32|f16",
            "type of the float weights: f32 (default) keeps the values exactly; f16 stores 2-D "
            "weights as F16 (general.file_type 1); norms and biases stay F32, GPTQ layers are "
-           "Q4_Z/Q3_Z either way",
+           "Q4_Z/Q3_Z (or their 128 forms) either way",
            [&o](const std::string &v) {
                return convert::parse_out_type(v, &o.type)
                           ? std::string()

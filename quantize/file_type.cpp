@@ -33,6 +33,8 @@ constexpr file_type FILE_TYPES[] = {
     // llama.cpp's ids (below 64), which it calls "unknown".
     {"Q4_Z", GGML_TYPE_Q4_Z, 2048, "ours: 4-bit, integer zero point"},
     {"Q3_Z", GGML_TYPE_Q3_Z, 2049, "ours: 3-bit, integer zero point"},
+    {"Q4_Z128", GGML_TYPE_Q4_Z128, 2050, "ours: Q4_Z, one scale and zero per 128"},
+    {"Q3_Z128", GGML_TYPE_Q3_Z128, 2051, "ours: Q3_Z, one scale and zero per 128"},
 };
 
 // llama-quantize's names for the medium mixes

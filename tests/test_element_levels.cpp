@@ -41,7 +41,7 @@ TEST_P(ElementLevels, SetLevelWritesWhatTheDecoderReadsOnTheLevelLine) {
     ASSERT_GT(lv.count, 1);
     ASSERT_NE(lv.set, nullptr);
     ASSERT_NE(lv.line, nullptr);
-    const int64_t n = 512; // two super-blocks, sixteen blocks of 32
+    const int64_t n = 512; // two super-blocks, four blocks of 128, sixteen of 32
     std::mt19937 rng(7);
     std::normal_distribution<float> normal(0.1f, 1.0f);
     std::vector<float> x(static_cast<size_t>(n));
@@ -97,7 +97,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, ElementLevels,
                          testing::Values(GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q5_0,
                                          GGML_TYPE_Q5_1, GGML_TYPE_Q8_0, GGML_TYPE_Q2_K,
                                          GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
-                                         GGML_TYPE_Q6_K, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z),
+                                         GGML_TYPE_Q6_K, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
+                                         GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128),
                          [](const testing::TestParamInfo<ggml_type> &i) {
                              return std::string(ggml_type_name(i.param));
                          });

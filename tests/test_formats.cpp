@@ -175,6 +175,32 @@ TEST(FixedBlocks, Q3_Z) {
                                                   0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
 }
 
+// The 128-weight blocks are one (d, z) and four payloads of the 32-weight
+// format: on the grid of FixedBlocks.Q4_Z and .Q3_Z (both ends present in
+// the first 32 weights), each sub-block of x repeated holds that block's
+// payload.
+TEST(FixedBlocks, Z128BlocksHoldFourPayloads) {
+    const std::vector<float> x4 = {-5, 10, 0,  1, 2, 3, 4,  5,  6,  7,  8, 9, -1, -2, -3, -4,
+                                   3,  -5, 10, 0, 9, 8, -2, -1, -4, -3, 7, 6, 5,  4,  1,  2};
+    std::vector<float> x3;
+    for (int v : {0, 7, 3, 4, 2, 5, 1, 6, 0, 7, 4, 5, 6, 2, 1, 3,
+                  7, 0, 3, 3, 5, 2, 5, 0, 7, 0, 3, 4, 5, 6, 2, 1})
+        x3.push_back(0.5f * float(v - 3));
+    for (auto [small, large, x] : {std::tuple{GGML_TYPE_Q4_Z, GGML_TYPE_Q4_Z128, x4},
+                                   std::tuple{GGML_TYPE_Q3_Z, GGML_TYPE_Q3_Z128, x3}}) {
+        // sub-blocks: x, x reversed, x, x reversed
+        std::vector<float> xr(x.rbegin(), x.rend()), row;
+        for (int s = 0; s < 4; s++) row.insert(row.end(), x.begin(), x.end());
+        std::copy(xr.begin(), xr.end(), row.begin() + 32);
+        std::copy(xr.begin(), xr.end(), row.begin() + 96);
+        const bytes a = quantize(small, x), b = quantize(small, xr), got = quantize(large, row);
+        bytes want(a.begin(), a.begin() + 3); // d, z
+        for (const bytes *p : {&a, &b, &a, &b}) want.insert(want.end(), p->begin() + 3, p->end());
+        EXPECT_EQ(got, want) << ggml_type_name(large);
+        EXPECT_EQ(dequantize(large, got, 128), row) << ggml_type_name(large);
+    }
+}
+
 TEST(FixedBlocks, Q5_0) {
     // max = 16 (the first of +-16): d = 16 / -16 = -1 (0xbc00), id = -1,
     // q = min(31, (int)(-x + 16.5)): 16 -> 0; -16 -> 32 -> 31; 0 -> 16;
@@ -303,7 +329,7 @@ TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
     // (Q3_K and Q6_K: 0 rounds to level 0 for any scale, and the searches
     // start from the same rounding)
     for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                           GGML_TYPE_Q3_K, GGML_TYPE_Q6_K}) {
+                           GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128, GGML_TYPE_Q3_K, GGML_TYPE_Q6_K}) {
         const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
         for (size_t i = 0; i < x.size(); i++) {
             if (x[i] != 0.0f) continue;
@@ -412,7 +438,16 @@ struct zero_point_type {
     ggml_type type;
     int maxq;
 };
-const zero_point_type zero_point_types[] = {{GGML_TYPE_Q4_Z, 15}, {GGML_TYPE_Q3_Z, 7}};
+const zero_point_type zero_point_types[] = {
+    {GGML_TYPE_Q4_Z, 15}, {GGML_TYPE_Q3_Z, 7}, {GGML_TYPE_Q4_Z128, 15}, {GGML_TYPE_Q3_Z128, 7}};
+
+// The largest zero point a block of a zero-point type may hold (2^bits, from
+// GPTQ v1 checkpoints); -1 for the other types.
+int max_zero_point(ggml_type type) {
+    for (const zero_point_type &zt : zero_point_types)
+        if (zt.type == type) return zt.maxq + 1;
+    return -1;
+}
 
 TEST(Quantizers, ZeroPointSearchNeverLosesToTheMinMaxRule) {
     std::mt19937 rng(4);
@@ -448,8 +483,9 @@ TEST(Quantizers, ImportanceLowersTheWeightedError) {
     const std::vector<float> x = random_blocks(400, rng);
     const std::vector<float> w = random_importance(x.size(), rng);
     const int64_t n = int64_t(x.size());
-    for (ggml_type type : {GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0,
-                           GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K}) {
+    for (ggml_type type :
+         {GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128, GGML_TYPE_Q4_0,
+          GGML_TYPE_Q5_0, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K}) {
         ASSERT_TRUE(ggml_quantize_uses_importance(type));
         bytes plain(ggml_row_size(type, n)), weighted(plain.size());
         ggml_quantize_rows_weighted(type, x.data(), plain.data(), 1, n, nullptr);
@@ -551,6 +587,9 @@ TEST(Quantizers, AllZeroBlocks) {
     // zero-point formats: d = 0, z = 0, every quant 0
     EXPECT_EQ(quantize(GGML_TYPE_Q4_Z, zeros), bytes(19, 0));
     EXPECT_EQ(quantize(GGML_TYPE_Q3_Z, zeros), bytes(15, 0));
+    const std::vector<float> zeros128(128, 0.0f);
+    EXPECT_EQ(quantize(GGML_TYPE_Q4_Z128, zeros128), bytes(67, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q3_Z128, zeros128), bytes(51, 0));
     // ggml's: Q4_0 has d = 0 / -8 = -0.0 (fp16 0x8000) and q = (int8)(0 + 8.5)
     // = 8; Q4_1 d = m = 0, q = 0
     bytes q4_0 = {0x00, 0x80};
@@ -634,10 +673,10 @@ TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
     std::vector<float> row(32 * 64);
     for (float &v : row) v = specials[rng() % std::size(specials)];
     for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
-                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128}) {
         const bytes q = quantize(type, row);
         EXPECT_EQ(quantize(type, row), q) << ggml_type_name(type) << " is deterministic";
-        const int zmax = type == GGML_TYPE_Q4_Z ? 15 : type == GGML_TYPE_Q3_Z ? 7 : -1;
+        const int zmax = max_zero_point(type) - 1; // what the quantizers write
         for (size_t off = 0; zmax >= 0 && off < q.size(); off += ggml_type_size(type))
             EXPECT_LE(q[off + 2], zmax) << ggml_type_name(type) << " block " << off;
     }
@@ -645,15 +684,16 @@ TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
 
 TEST(Quantizers, RowLengthNotAMultipleOfTheBlockWritesNothing) {
     const std::vector<float> x(66, 1.0f);
-    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                           GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1,
-                           GGML_TYPE_IQ4_NL, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K,
-                           GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_Q8_K, GGML_TYPE_IQ4_XS}) {
+    for (ggml_type type :
+         {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128,
+          GGML_TYPE_Q3_Z128, GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1,
+          GGML_TYPE_IQ4_NL, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
+          GGML_TYPE_Q6_K, GGML_TYPE_Q8_K, GGML_TYPE_IQ4_XS}) {
         bytes guard(256, 0xa5);
         EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u)
             << ggml_type_name(type);
-        // whole blocks of 32, but not of a super-block's 256
-        if (ggml_blck_size(type) == 256) {
+        // whole blocks of 32, but not of a 128 or 256 block
+        if (ggml_blck_size(type) > 32) {
             EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 1, 64), 0u)
                 << ggml_type_name(type);
         }
@@ -663,11 +703,11 @@ TEST(Quantizers, RowLengthNotAMultipleOfTheBlockWritesNothing) {
 
 // ---------------------------------------------------------------- kernels per level
 
-const ggml_type weight_types[] = {GGML_TYPE_F32,   GGML_TYPE_F16,  GGML_TYPE_BF16, GGML_TYPE_Q8_0,
-                                  GGML_TYPE_Q4_0,  GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                                  GGML_TYPE_Q5_0,  GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K,
-                                  GGML_TYPE_Q4_K,  GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL,
-                                  GGML_TYPE_IQ4_XS};
+const ggml_type weight_types[] = {
+    GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_BF16,   GGML_TYPE_Q8_0,    GGML_TYPE_Q4_0,
+    GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,   GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128,
+    GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K,   GGML_TYPE_Q3_K,    GGML_TYPE_Q4_K,
+    GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS};
 // The quantized weight types.
 std::vector<ggml_type> block_weight_types() {
     std::vector<ggml_type> types;
@@ -846,8 +886,7 @@ bytes random_weight_row(ggml_type type, int64_t n, std::mt19937 &rng) {
             const uint16_t h = random_scale(rng);
             std::memcpy(&row[off + field], &h, 2);
         }
-        if (type == GGML_TYPE_Q4_Z) row[off + 2] = uint8_t(rng() % 17);
-        if (type == GGML_TYPE_Q3_Z) row[off + 2] = uint8_t(rng() % 9);
+        if (max_zero_point(type) > 0) row[off + 2] = uint8_t(rng() % (max_zero_point(type) + 1));
     }
     return row;
 }
@@ -992,7 +1031,7 @@ TEST_P(Kernels, IntegerPartIsExact) {
 struct adversarial_case {
     const char *name;
     uint8_t weight_byte; // every quant byte of the weight blocks
-    int zero_point;      // Q4_Z / Q3_Z z (ignored by the others)
+    int zero_point;      // the zero-point types' z (ignored by the others)
     int8_t activation;   // every activation quant (an outlier case overrides one)
     bool outlier;
 };
@@ -1018,9 +1057,8 @@ TEST_P(Kernels, AdversarialBlocks) {
                 bytes x(ggml_row_size(type, n), c.weight_byte);
                 set_scales(type, x, scale);
                 for (size_t off = 0; off < x.size(); off += ggml_type_size(type)) {
-                    const int zmax = type == GGML_TYPE_Q3_Z ? 8 : 16;
-                    if (type == GGML_TYPE_Q4_Z || type == GGML_TYPE_Q3_Z)
-                        x[off + 2] = uint8_t(std::min(c.zero_point, zmax));
+                    if (max_zero_point(type) > 0)
+                        x[off + 2] = uint8_t(std::min(c.zero_point, max_zero_point(type)));
                 }
                 const bytes y = activation_blocks(act, n, 0.75f, 0.75f, [&](int64_t i) {
                     return c.outlier && i % 32 == 17 ? int8_t(-127) : c.activation;
@@ -1035,10 +1073,11 @@ TEST_P(Kernels, AdversarialBlocks) {
 }
 
 TEST_P(Kernels, ZeroPointsAtBothEnds) {
-    // z = 0 and the largest z (16 for Q4_Z, 8 for Q3_Z) with random quants
-    for (auto [type, zmax] : {std::pair{GGML_TYPE_Q4_Z, 16}, std::pair{GGML_TYPE_Q3_Z, 8}}) {
-        for (int z : {0, zmax}) {
-            const int64_t n = 32 * 9;
+    // z = 0 and the largest z (16 for 4 bits, 8 for 3) with random quants
+    for (const zero_point_type &zt : zero_point_types) {
+        const ggml_type type = zt.type;
+        for (int z : {0, max_zero_point(type)}) {
+            const int64_t n = 128 * 9;
             bytes x = random_weight_row(type, n, rng);
             for (size_t off = 0; off < x.size(); off += ggml_type_size(type))
                 x[off + 2] = uint8_t(z);
@@ -1142,7 +1181,7 @@ TEST(RowGroups, UnpackInvertsPack) {
 TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
     const int64_t M = 37, N = 9;
     for (ggml_type type : weight_types) {
-        const int64_t K = ggml_blck_size(type) == 256 ? 256 * 3 : 32 * 5;
+        const int64_t K = ggml_blck_size(type) > 32 ? ggml_blck_size(type) * 3 : 32 * 5;
         ggml_context *ctx = ggml_init({4 << 20, nullptr, false});
         ggml_tensor *a = ggml_new_tensor_2d(ctx, type, K, M);
         std::vector<float> av = test::random_floats(size_t(K * M), rng);

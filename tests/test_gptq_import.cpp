@@ -288,15 +288,20 @@ TEST_P(GptqImport, WeightsAreExactAndLogitsMatchTheDequantizedModel) {
         << error;
     auto f = test::open_gguf(dir.file("q.gguf"));
     ASSERT_NE(f, nullptr);
-    const ggml_type want_type = c.bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z;
+    // every layer's inputs are a multiple of 128: groups of 128 (or whole
+    // rows) take the 128-weight blocks, as many bits a weight as GPTQ's
+    const bool large = c.group_size == 128 || c.group_size == -1;
+    const ggml_type want_type = c.bits == 3 ? (large ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z)
+                                            : (large ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z);
     // config.json's hyperparameters, GQA and RoPE base included
     std::string e;
     EXPECT_EQ(gguf_get_float(*f, "llama.rope.freq_base", &e), 500000.0);
     EXPECT_EQ(gguf_get_float(*f, "llama.attention.layer_norm_rms_epsilon", &e), double(1e-6f));
     EXPECT_EQ(gguf_get_uint(*f, "llama.context_length", &e), 256u);
     EXPECT_EQ(gguf_get_uint(*f, "llama.attention.head_count_kv", &e), 2u);
-    EXPECT_EQ(gguf_get_uint(*f, "general.file_type", &e), c.bits == 3 ? 2049u : 2048u);
-    EXPECT_EQ(f->find_tensor("output.weight"), nullptr); // tied to the embedding
+    EXPECT_EQ(gguf_get_uint(*f, "general.file_type", &e),
+              (c.bits == 3 ? 2049u : 2048u) + (large ? 2u : 0u)); // file_type.cpp's ids
+    EXPECT_EQ(f->find_tensor("output.weight"), nullptr);          // tied to the embedding
 
     for (int64_t il = 0; il < LAYERS; il++) {
         const std::string p = "blk." + std::to_string(il) + ".";

@@ -288,10 +288,11 @@ TEST_P(Ops, QuantizeNodeMatchesReferenceBytes) {
 }
 
 TEST_P(Ops, GetRowsDequantizesEveryType) {
-    for (ggml_type type : {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
-                           GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z}) {
+    for (ggml_type type :
+         {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
+          GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128}) {
         Ctx ctx;
-        const int64_t n = 64, rows = 11;
+        const int64_t n = 256, rows = 11;
         std::vector<float> values = test::random_floats(size_t(n * rows), rng);
         ggml_tensor *table = ggml_new_tensor_2d(ctx, type, n, rows);
         ggml_quantize_rows(type, values.data(), table->data, rows, n);
@@ -406,11 +407,13 @@ TEST_P(Ops, MulMatEveryWeightTypeWithBroadcastAndStridedActivations) {
     for (MulMatCase c : {MulMatCase{GGML_TYPE_F32, 1e-6}, MulMatCase{GGML_TYPE_F16, 1e-5},
                          MulMatCase{GGML_TYPE_Q8_0, 1e-5}, MulMatCase{GGML_TYPE_Q4_0, 1e-5},
                          MulMatCase{GGML_TYPE_Q4_1, 1e-3}, MulMatCase{GGML_TYPE_Q4_Z, 1e-5},
-                         MulMatCase{GGML_TYPE_Q3_Z, 1e-5}}) {
+                         MulMatCase{GGML_TYPE_Q3_Z, 1e-5}, MulMatCase{GGML_TYPE_Q4_Z128, 1e-5},
+                         MulMatCase{GGML_TYPE_Q3_Z128, 1e-5}}) {
         const bool is_float = c.type == GGML_TYPE_F32 || c.type == GGML_TYPE_F16;
-        expect_mul_mat(c.type, c.tol, is_float ? 37 : 96, 7, 5);
+        const int64_t blocks = ggml_blck_size(c.type) == 128 ? 4 : 1; // of 32 in a block
+        expect_mul_mat(c.type, c.tol, is_float ? 37 : 96 * blocks, 7, 5);
         // large enough for whole gemm tiles, and for OpenBLAS in such builds
-        expect_mul_mat(c.type, c.tol, is_float ? 70 : 64, 67, 33);
+        expect_mul_mat(c.type, c.tol, is_float ? 70 : 64 * blocks, 67, 33);
     }
 }
 

@@ -33,7 +33,7 @@ bool parse_types(const std::string &list, std::vector<ggml_type> *types, const a
 
 int kernels_main(int argc, char **argv) {
     bench::kernel_options opt;
-    std::string types = "F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z";
+    std::string types = "F32,F16,Q8_0,Q4_0,Q4_1,Q4_Z,Q3_Z,Q4_Z128,Q3_Z128";
     std::vector<int32_t> threads{1, 2};
     args::parser p(
         "bench kernels", "[options]",

@@ -66,6 +66,9 @@ enum ggml_type {
     GGML_TYPE_BF16 = 30,
     GGML_TYPE_Q4_Z = 1024,
     GGML_TYPE_Q3_Z = 1025,
+    /* Q4_Z and Q3_Z with one scale and zero point per 128 weights */
+    GGML_TYPE_Q4_Z128 = 1026,
+    GGML_TYPE_Q3_Z128 = 1027,
 };
 
 typedef uint16_t ggml_fp16_t;

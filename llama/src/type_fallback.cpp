@@ -4,7 +4,8 @@ namespace llama {
 
 namespace {
 
-// llama.cpp's smaller-block stand-in of each super-block type.
+// llama.cpp's smaller-block stand-in of each super-block type, and ours of
+// the 128-weight blocks (their 32-weight form).
 ggml_type smaller_block_type(ggml_type type) {
     switch (type) {
     case GGML_TYPE_Q2_K:
@@ -13,6 +14,8 @@ ggml_type smaller_block_type(ggml_type type) {
     case GGML_TYPE_Q5_K: return GGML_TYPE_Q5_1;
     case GGML_TYPE_Q6_K: return GGML_TYPE_Q8_0;
     case GGML_TYPE_IQ4_XS: return GGML_TYPE_IQ4_NL;
+    case GGML_TYPE_Q4_Z128: return GGML_TYPE_Q4_Z;
+    case GGML_TYPE_Q3_Z128: return GGML_TYPE_Q3_Z;
     default: return type;
     }
 }

@@ -14,7 +14,8 @@ using llama::string_printf;
 
 namespace {
 
-constexpr int64_t BLOCK = quantize::Z_BLOCK; // weights per Q4_Z / Q3_Z block
+constexpr int64_t BLOCK = 32;        // weights per Q4_Z / Q3_Z block
+constexpr int64_t LARGE_BLOCK = 128; // per Q4_Z128 / Q3_Z128 block
 
 // Value `index` of a sequence of `bits`-bit fields packed into int32 words,
 // word(i) returning the i-th word. 2, 4 and 8 bits pack 32/bits values per
@@ -183,20 +184,29 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
     std::stable_sort(l.order_.begin(), l.order_.end(), [&](int32_t a, int32_t b) {
         return l.g_idx_[size_t(a)] < l.g_idx_[size_t(b)];
     });
-    for (int64_t j = 0; j < K; j += BLOCK) {
-        const int32_t g = l.g_idx_[size_t(l.order_[size_t(j)])];
-        for (int64_t i = 1; i < BLOCK; i++)
-            if (l.g_idx_[size_t(l.order_[size_t(j + i)])] != g)
-                return fail(g_idx ? g_idx : qweight,
-                            string_printf("puts a group boundary inside the 32 inputs from %lld "
-                                          "(in group order): group %d has a number of inputs "
-                                          "that is not a multiple of 32, which Q4_Z/Q3_Z blocks "
-                                          "cannot hold",
-                                          (long long)j, g));
+    // The first run of `run` stored inputs (in group order) that spans two
+    // groups, or -1 if there is none.
+    const auto split_run = [&](int64_t run) -> int64_t {
+        for (int64_t j = 0; j < K; j += run)
+            for (int64_t i = 1; i < run; i++)
+                if (l.g_idx_[size_t(l.order_[size_t(j + i)])] !=
+                    l.g_idx_[size_t(l.order_[size_t(j)])])
+                    return j;
+        return -1;
+    };
+    // Blocks of 128 where every 128 inputs share a group, else of 32.
+    if (K % LARGE_BLOCK == 0 && split_run(LARGE_BLOCK) < 0) {
+        l.type_ = c.bits == 3 ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q4_Z128;
+    } else if (const int64_t j = split_run(BLOCK); j >= 0) {
+        return fail(g_idx ? g_idx : qweight,
+                    string_printf("puts a group boundary inside the 32 inputs from %lld (in "
+                                  "group order): group %d has a number of inputs that is not a "
+                                  "multiple of 32, which Q4_Z/Q3_Z blocks cannot hold",
+                                  (long long)j, l.g_idx_[size_t(l.order_[size_t(j)])]));
     }
 
     // zero points and scales
-    const int z_max = c.bits == 3 ? 8 : 16; // Q3_Z and Q4_Z limits (2^bits, from v1's quirk)
+    const int z_max = c.bits == 3 ? 8 : 16; // the blocks' limits (2^bits, from v1's quirk)
     l.zeros_.resize(size_t(G * N));
     l.scales_.resize(size_t(G * N));
     const int64_t zero_words = qzeros->shape[1];
@@ -237,14 +247,15 @@ int gptq_linear::q(int64_t k, int64_t n) const {
 
 void gptq_linear::write_blocks(const std::vector<int32_t> &row_order, void *dst) const {
     const size_t row_bytes = ggml_row_size(type_, n_in_);
-    int qv[BLOCK];
+    const int64_t blck = ggml_blck_size(type_);
+    std::vector<int> qv(static_cast<size_t>(blck));
     for (int64_t r = 0; r < n_out_; r++) {
         const int64_t n = row_order.empty() ? r : row_order[size_t(r)];
         auto *out = static_cast<uint8_t *>(dst) + size_t(r) * row_bytes;
-        for (int64_t b = 0; b < n_in_ / BLOCK; b++) {
-            const int64_t g = g_idx_[size_t(order_[size_t(b * BLOCK)])];
-            for (int64_t j = 0; j < BLOCK; j++) qv[j] = q(order_[size_t(b * BLOCK + j)], n);
-            quantize::write_z_block(type_, ggml_fp32_to_fp16(scale(g, n)), zero(g, n), qv,
+        for (int64_t b = 0; b < n_in_ / blck; b++) {
+            const int64_t g = g_idx_[size_t(order_[size_t(b * blck)])];
+            for (int64_t j = 0; j < blck; j++) qv[size_t(j)] = q(order_[size_t(b * blck + j)], n);
+            quantize::write_z_block(type_, ggml_fp32_to_fp16(scale(g, n)), zero(g, n), qv.data(),
                                     out + b * ggml_type_size(type_));
         }
     }

@@ -1,10 +1,13 @@
 // GPTQ linear layers (docs/formats.md section 4) imported without loss into the
-// project's integer-zero-point blocks: 4-bit into Q4_Z, 3-bit into Q3_Z.
+// project's integer-zero-point blocks: 4-bit into Q4_Z128 or Q4_Z, 3-bit
+// into Q3_Z128 or Q3_Z.
 //
 // A GPTQ layer computes W[n][k] = scales[g][n] * (q[k][n] - z[g][n]) with
 // g = g_idx[k]. A Q4_Z/Q3_Z block holds 32 consecutive weights of a row with
-// one fp16 scale d and one integer zero z, so each 32 consecutive stored
-// inputs must share one group. The inputs are therefore stored in the order
+// one fp16 scale d and one integer zero z, a Q4_Z128/Q3_Z128 block 128, so
+// each 32 consecutive stored inputs must share one group, and a layer whose
+// every 128 do (groups of 128 or a multiple) takes the 128-weight blocks:
+// as many bits a weight as the checkpoint's. The inputs are therefore stored in the order
 // of their groups (a stable sort by g_idx, the identity unless the checkpoint
 // was quantized with act-order), and that order goes into the GGUF so that
 // the activations can be gathered to match (see llama/src/model.h).
@@ -25,7 +28,13 @@ struct gptq_config {
     int group_size = -1;        // a multiple of 32, or -1: one group per row
     bool zero_minus_one = true; // format "gptq" (v1) stores z - 1; "gptq_v2" stores z
 
-    ggml_type block_type() const { return bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z; }
+    // the block type of most layers (the file type): 128-weight blocks for
+    // groups of a multiple of 128 or whole rows (of a multiple of 128)
+    ggml_type block_type() const {
+        const bool large = group_size % 128 == 0 || group_size == -1;
+        if (bits == 3) return large ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z;
+        return large ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z;
+    }
 };
 
 // Reads a quantize_config.json object or config.json's quantization_config.
@@ -43,7 +52,8 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
 class gptq_linear {
   public:
     // Checks dtypes and shapes against the config, that g_idx names groups
-    // that exist, that every 32 inputs in group order share a group, that
+    // that exist, that every 32 inputs in group order share a group (and
+    // chooses the block type: 128 if every 128 do), that
     // every scale is exact in fp16 and every zero fits the block type. The
     // layer has K = n_in inputs and N = n_out outputs.
     static bool open(const safetensors_set &st, const std::string &prefix, const gptq_config &c,

@@ -6,7 +6,7 @@
 // - Q and K rows are permuted from Hugging Face's RoPE layout (each head
 //   rotates its two halves) to GGUF's (adjacent pairs), as llama.cpp's
 //   convert_hf_to_gguf.py does; biases of Q and K likewise.
-// - GPTQ layers become Q4_Z / Q3_Z (gptq_import.h). When a layer's inputs are
+// - GPTQ layers become Q4_Z / Q3_Z, or Q4_Z128 / Q3_Z128 (gptq_import.h). When a layer's inputs are
 //   stored in group order, the order is written as blk.N.<name>.input_perm
 //   (I32 [n_in]), except for ffn_down, whose order is folded into the rows of
 //   ffn_gate and ffn_up: the SwiGLU hidden vector is element-wise, so

@@ -2,28 +2,28 @@
 
 #include "q3/blocks.h"
 #include "q4/blocks.h"
+#include "traits.h"
 
+#include <cstddef>
 #include <cstring>
 
 namespace quantize {
 
+namespace {
+
+// d then z lead every block of these types
+static_assert(offsetof(ggml::block_q4_z, z) == 2 && offsetof(ggml::block_q3_z, z) == 2 &&
+              offsetof(ggml::block_q4_z128, z) == 2 && offsetof(ggml::block_q3_z128, z) == 2);
+
+} // namespace
+
 void write_z_block(ggml_type type, ggml_fp16_t d, uint8_t z, const int *q, void *dst) {
-    if (type == GGML_TYPE_Q4_Z) {
-        ggml::block_q4_z blk{};
-        blk.d = d;
-        blk.z = z;
-        for (int i = 0; i < Z_BLOCK / 2; i++) blk.qs[i] = uint8_t(q[i] | (q[i + Z_BLOCK / 2] << 4));
-        std::memcpy(dst, &blk, sizeof blk);
-    } else {
-        ggml::block_q3_z blk{};
-        blk.d = d;
-        blk.z = z;
-        for (int j = 0; j < Z_BLOCK; j++) {
-            blk.ql[j % 8] |= uint8_t((q[j] & 3) << (2 * (j / 8)));
-            blk.qh[j / 8] |= uint8_t((q[j] >> 2) << (j % 8));
-        }
-        std::memcpy(dst, &blk, sizeof blk);
-    }
+    const ggml::format_traits &t = ggml::traits_of(type);
+    auto *block = static_cast<uint8_t *>(dst);
+    std::memset(block, 0, t.type_size);
+    std::memcpy(block, &d, sizeof d);
+    block[2] = z;
+    for (int64_t j = 0; j < t.blck_size; j++) t.levels.set(block, j, q[j]);
 }
 
 } // namespace quantize

@@ -60,8 +60,9 @@ void fit_span(ggml_type type, const float *w, const float *h_diag, int64_t n, bo
         d = ggml_fp16_to_fp32(fit.d);
         z = fit.z;
     }
-    const std::vector<int> placeholder(Z_BLOCK, z); // the level of 0.0
-    for (int64_t b = 0; b < n / Z_BLOCK; b++)
+    const int64_t blck = ggml_blck_size(type);
+    const std::vector<int> placeholder(size_t(blck), z); // the level of 0.0
+    for (int64_t b = 0; b < n / blck; b++)
         write_z_block(type, ggml_fp32_to_fp16(d), uint8_t(z), placeholder.data(),
                       static_cast<uint8_t *>(dst) + size_t(b) * ggml_type_size(type));
 }

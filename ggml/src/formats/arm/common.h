@@ -11,7 +11,9 @@
 // order of the format's reference (formats/dot_sum.h).
 // Codecs of super-blocks split theirs into PARTS parts with an integer sum
 // per row carried across them, as x86/groups.h describes: decode_part<P>,
-// step_part<P> (on an isum8) and finish.
+// step_part<P> (on an isum8) and finish. Codecs whose blocks span SUBS
+// activation blocks decode each sub-block (decode_sub<S>) and add its terms
+// (step_sub) as x86/groups.h describes too.
 //
 // All of it has internal linkage, so neither build's copy can stand in for
 // the other's (see x86/common.h).
@@ -150,7 +152,16 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, const act_row *r
         const char *xb = x + b * ROW_GROUP * int64_t(C::x_size);
         const int64_t yoff = b * int64_t(C::y_size);
         const typename C::weights w = C::decode(xb);
-        if constexpr (requires { C::PARTS; }) {
+        if constexpr (requires { C::SUBS; }) {
+            for_parts<0, C::SUBS>([&](auto p) {
+                constexpr int S = decltype(p)::value;
+                const typename C::sub q = C::template decode_sub<S>(xb);
+                const int64_t a = b * C::SUBS + S; // the activation block
+                for (int j = 0; j < NY; j++)
+                    acc[j] = C::step_sub(acc[j], w, q, rows[j].y + a * int64_t(C::y_size),
+                                         rows[j].d[a], rows[j].aux[a]);
+            });
+        } else if constexpr (requires { C::PARTS; }) {
             isum8 sum[NY];
             for (int j = 0; j < NY; j++) sum[j] = {vdupq_n_s32(0), vdupq_n_s32(0)};
             for_parts<0, C::PARTS>([&](auto p) {
@@ -178,17 +189,19 @@ template <class C>
 void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, const void *vy,
           size_t by, int ny) {
     const int64_t nb = n / C::QK;
+    int64_t na = nb; // activation blocks a row
+    if constexpr (requires { C::SUBS; }) na = nb * C::SUBS;
     const char *x = static_cast<const char *>(vx);
     const char *y = static_cast<const char *>(vy);
     auto *meta = static_cast<float *>(
-        ggml::kernel_scratch(size_t(nb) * 2 * sizeof(float) * size_t(ny < 4 ? ny : 4)));
+        ggml::kernel_scratch(size_t(na) * 2 * sizeof(float) * size_t(ny < 4 ? ny : 4)));
     act_row rows[4];
     for (int j0 = 0; j0 < ny; j0 += 4) {
         const int nyc = ny - j0 < 4 ? ny - j0 : 4;
         for (int j = 0; j < nyc; j++) {
             const char *yj = y + size_t(j0 + j) * by;
-            float *d = meta + size_t(j) * 2 * size_t(nb), *aux = d + nb;
-            for (int64_t b = 0; b < nb; b++) {
+            float *d = meta + size_t(j) * 2 * size_t(na), *aux = d + na;
+            for (int64_t b = 0; b < na; b++) {
                 const act_meta m = C::act(yj + b * int64_t(C::y_size));
                 d[b] = m.d;
                 aux[b] = m.aux;
@@ -301,11 +314,42 @@ template <class Quants> struct min_codec {
     }
 };
 
-// The z bytes of the 8 rows (after their d) as floats, by half.
-inline void zero_points(const char *x, float32x4_t o[2]) {
-    const uint16x8_t z = vmovl_u8(vld1_u8((const uint8_t *)x + 16));
-    o[0] = vcvtq_f32_u32(vmovl_u16(vget_low_u16(z)));
-    o[1] = vcvtq_f32_u32(vmovl_u16(vget_high_u16(z)));
-}
+// value = d * (q - z), one (d, z) per row for N sub-blocks of 32 (1 for
+// Q4_Z and Q3_Z, 4 for their 128-weight blocks): the rows' d, their z, then
+// each sub-block's payload (Payload::PAYLOAD bytes a row), which
+// Payload::decode(payload, chunks) turns into quants. sum((q - z) y) =
+// sum(q y) - z sum(y), exactly in float.
+template <class Payload, int N> struct zero_point_codec {
+    static constexpr int SUBS = N;
+    static constexpr int64_t QK = 32 * N;
+    static constexpr size_t x_size = 3 + N * Payload::PAYLOAD, y_size = 34;
+    struct weights {
+        float32x4_t d[2], z[2];
+    };
+    using sub = chunks8;
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), q8_sum(yb)}; }
+    static weights decode(const char *x) {
+        weights w;
+        w.d[0] = load_f16x4(x);
+        w.d[1] = load_f16x4(x + 8);
+        const uint16x8_t z = vmovl_u8(vld1_u8((const uint8_t *)x + 16));
+        w.z[0] = vcvtq_f32_u32(vmovl_u16(vget_low_u16(z)));
+        w.z[1] = vcvtq_f32_u32(vmovl_u16(vget_high_u16(z)));
+        return w;
+    }
+    template <int S> static sub decode_sub(const char *x) {
+        sub q;
+        Payload::decode(x + 24 + S * ROW_GROUP * Payload::PAYLOAD, &q);
+        return q;
+    }
+    static acc8 step_sub(acc8 acc, const weights &w, const sub &q, const char *yb, float dy,
+                         float aux) {
+        const int8_t *qs = (const int8_t *)yb + 2;
+        float32x4_t t[2];
+        for (int h = 0; h < 2; h++)
+            t[h] = vfmsq_f32(vcvtq_f32_s32(dot_half(q, h, qs)), w.z[h], vdupq_n_f32(aux));
+        return {add_scaled(acc.lo, t[0], w.d[0], dy), add_scaled(acc.hi, t[1], w.d[1], dy)};
+    }
+};
 
 } // namespace

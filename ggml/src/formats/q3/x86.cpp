@@ -6,5 +6,6 @@
 namespace ggml {
 
 const format_kernels GGML_X86_TABLE(q3_z){nullptr, nullptr, gemm<q3_z_codec>};
+const format_kernels GGML_X86_TABLE(q3_z128){nullptr, nullptr, gemm<q3_z128_codec>};
 
 } // namespace ggml

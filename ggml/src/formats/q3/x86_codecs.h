@@ -1,13 +1,13 @@
-// The x86 codec of Q3_Z in row groups (x86/groups.h), over a vector width
-// W: the quants (0..7) rebuilt from the bit planes, then a zero-point codec
-// as Q4_Z's.
+// The x86 codecs of Q3_Z and Q3_Z128 in row groups (x86/groups.h), over a vector width
+// W: the quants (0..7) rebuilt from the bit planes of each payload, then
+// zero-point codecs as Q4_Z's and Q4_Z128's.
 #pragma once
 
 #include "q4/x86_codecs.h"
 
 namespace {
 
-// Chunk C (elements 4C..4C+3) of a group block's payload (96 bytes at p: ql
+// Chunk C (elements 4C..4C+3) of a sub-block's payload in a group block (96 bytes at p: ql
 // bytes 0..3 of the 8 rows, ql bytes 4..7, then qh bytes 0..3). Element j
 // has its low bits in ql[j % 8] at bit 2 (j / 8) and its high bit in
 // qh[j / 8] at bit j % 8, so chunk C's low bits are crumb C / 2 of ql bytes
@@ -20,7 +20,7 @@ inline typename W::iv q3_chunk(const char *p, size_t bx, typename W::iv h) {
 }
 
 template <class W> struct q3_z_chunks {
-    static constexpr size_t x_size = 15;
+    static constexpr size_t PAYLOAD = 12;
     static void quants(const char *p, size_t bx, typename W::iv q[8]) {
         const typename W::iv h = W::load(p, bx, 64);
         q[0] = q3_chunk<W, 0>(p, bx, h);
@@ -33,6 +33,7 @@ template <class W> struct q3_z_chunks {
         q[7] = q3_chunk<W, 7>(p, bx, h);
     }
 };
-template <class W> using q3_z_codec = zero_point_codec<W, q3_z_chunks>;
+template <class W> using q3_z_codec = zero_point_codec<W, q3_z_chunks, 1>;
+template <class W> using q3_z128_codec = zero_point_codec<W, q3_z_chunks, 4>;
 
 } // namespace

@@ -35,28 +35,47 @@ struct block_q4_z {
 } __attribute__((packed));
 static_assert(sizeof(block_q4_z) == 19);
 
+// Q4_Z128: one (d, z) for 128 weights, 4.19 bits a weight, so that a GPTQ
+// group of 128 is one block. Its quants are four Q4_Z payloads: sub-block s
+// (elements 32s..32s+31) in qs[16s..16s+15], in Q4_Z's nibble order, so a
+// kernel decodes each sub-block as a Q4_Z block against one Q8_0 block.
+constexpr int QK4_Z128 = 128;
+struct block_q4_z128 {
+    uint16_t d; // fp16: value = d * (q - z)
+    uint8_t z;  // 0..16 (16 only from old GPTQ checkpoints)
+    uint8_t qs[QK4_Z128 / 2];
+} __attribute__((packed));
+static_assert(sizeof(block_q4_z128) == 67);
+
 void quantize_row_q4_0_ref(const float *x, void *y, int64_t n);
 void quantize_row_q4_1_ref(const float *x, void *y, int64_t n);
 void quantize_row_q4_z_ref(const float *x, void *y, int64_t n);
+void quantize_row_q4_z128_ref(const float *x, void *y, int64_t n);
 // Q4_0 with importance w (n values, one per element) weighting its scale
 // search; null: the reference.
 void quantize_row_q4_0_weighted(const float *x, void *y, int64_t n, const float *w);
 // Q4_Z with importance w (n values, one per element; null: all 1).
 void quantize_row_q4_z_weighted(const float *x, void *y, int64_t n, const float *w);
+void quantize_row_q4_z128_weighted(const float *x, void *y, int64_t n, const float *w);
 void dequantize_row_q4_0(const void *x, float *y, int64_t n);
 void dequantize_row_q4_1(const void *x, float *y, int64_t n);
 void dequantize_row_q4_z(const void *x, float *y, int64_t n);
+void dequantize_row_q4_z128(const void *x, float *y, int64_t n);
 // Element j of a row of blocks set to level q (0..15): traits' element_levels.
 void set_level_q4_0(void *x, int64_t j, int q);
 void set_level_q4_1(void *x, int64_t j, int q);
 void set_level_q4_z(void *x, int64_t j, int q);
+void set_level_q4_z128(void *x, int64_t j, int q);
 // Each element's levels as a line (traits' element_levels): a * q + b.
 void level_line_q4_0(const void *x, int64_t n, float *a, float *b);
 void level_line_q4_1(const void *x, int64_t n, float *a, float *b);
 void level_line_q4_z(const void *x, int64_t n, float *a, float *b);
-// Scalar references: Q4_0 and Q4_Z against Q8_0 activations, Q4_1 against Q8_1.
+void level_line_q4_z128(const void *x, int64_t n, float *a, float *b);
+// Scalar references: Q4_0, Q4_Z and Q4_Z128 against Q8_0 activations, Q4_1
+// against Q8_1.
 void vec_dot_q4_0_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
+void vec_dot_q4_z128_q8_0_ref(int64_t n, float *s, const void *x, const void *y);
 
 } // namespace ggml

@@ -15,13 +15,13 @@ struct q4_0_quants {
 };
 using q4_0_codec = offset_codec<q4_0_quants>;
 
-// value = d * (q - z)
-struct q4_z_quants {
-    static constexpr size_t x_size = 19;
-    static void offsets(const char *x, float32x4_t o[2]) { zero_points(x, o); }
-    static void decode(const char *x, chunks8 *w) { nibble_chunks(x + 24, w); }
+// value = d * (q - z), for 32 weights (Q4_Z) or 128 (Q4_Z128)
+struct q4_z_payload {
+    static constexpr size_t PAYLOAD = 16;
+    static void decode(const char *p, chunks8 *w) { nibble_chunks(p, w); }
 };
-using q4_z_codec = offset_codec<q4_z_quants>;
+using q4_z_codec = zero_point_codec<q4_z_payload, 1>;
+using q4_z128_codec = zero_point_codec<q4_z_payload, 4>;
 
 // value = d * q + m
 struct q4_1_quants {
@@ -37,5 +37,6 @@ namespace ggml {
 const format_kernels GGML_NEON_TABLE(q4_0){nullptr, nullptr, gemm<q4_0_codec>};
 const format_kernels GGML_NEON_TABLE(q4_1){nullptr, nullptr, gemm<q4_1_codec>};
 const format_kernels GGML_NEON_TABLE(q4_z){nullptr, nullptr, gemm<q4_z_codec>};
+const format_kernels GGML_NEON_TABLE(q4_z128){nullptr, nullptr, gemm<q4_z128_codec>};
 
 } // namespace ggml

@@ -83,24 +83,6 @@ void quantize_row_q4_1_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
-void quantize_row_q4_z_ref(const float *x, void *y, int64_t n) {
-    quantize_row_q4_z_weighted(x, y, n, nullptr);
-}
-
-void quantize_row_q4_z_weighted(const float *x, void *vy, int64_t n, const float *w) {
-    auto *y = static_cast<block_q4_z *>(vy);
-    for (int64_t b = 0; b < n / QK4; b++) {
-        block_q4_z blk{};
-        uint8_t q[QK4];
-        const zero_point_grid g =
-            fit_zero_point(x + b * QK4, w ? w + b * QK4 : nullptr, QK4, 15, q);
-        blk.d = g.d;
-        blk.z = uint8_t(g.z);
-        pack_nibbles(q, blk.qs);
-        std::memcpy(&y[b], &blk, sizeof blk);
-    }
-}
-
 namespace {
 
 // Element j's nibble in the qs of its block.
@@ -114,7 +96,6 @@ template <class B> void set_nibble(void *x, int64_t j, int q) {
 
 void set_level_q4_0(void *x, int64_t j, int q) { set_nibble<block_q4_0>(x, j, q); }
 void set_level_q4_1(void *x, int64_t j, int q) { set_nibble<block_q4_1>(x, j, q); }
-void set_level_q4_z(void *x, int64_t j, int q) { set_nibble<block_q4_z>(x, j, q); }
 
 void level_line_q4_0(const void *vx, int64_t n, float *a, float *b) {
     const auto *x = static_cast<const block_q4_0 *>(vx);
@@ -128,14 +109,6 @@ void level_line_q4_1(const void *vx, int64_t n, float *a, float *b) {
     for (int64_t j = 0; j < n; j++) {
         a[j] = fp16_to_fp32(x[j / QK4].d);
         b[j] = fp16_to_fp32(x[j / QK4].m);
-    }
-}
-void level_line_q4_z(const void *vx, int64_t n, float *a, float *b) {
-    const auto *x = static_cast<const block_q4_z *>(vx);
-    for (int64_t j = 0; j < n; j++) {
-        const block_q4_z &blk = x[j / QK4];
-        a[j] = fp16_to_fp32(blk.d);
-        b[j] = -float(blk.z) * a[j];
     }
 }
 
@@ -153,16 +126,6 @@ void dequantize_row_q4_1(const void *vx, float *y, int64_t n) {
         const float d = fp16_to_fp32(x[b].d);
         const float m = fp16_to_fp32(x[b].m);
         for (int j = 0; j < QK4; j++) y[b * QK4 + j] = float(nibble(x[b].qs, j)) * d + m;
-    }
-}
-
-void dequantize_row_q4_z(const void *vx, float *y, int64_t n) {
-    const auto *x = static_cast<const block_q4_z *>(vx);
-    for (int64_t b = 0; b < n / QK4; b++) {
-        const float d = fp16_to_fp32(x[b].d);
-        const int z = x[b].z;
-        // |q - z| <= 16 and d has 11 significant bits: the product is exact
-        for (int j = 0; j < QK4; j++) y[b * QK4 + j] = float(nibble(x[b].qs, j) - z) * d;
     }
 }
 
@@ -192,18 +155,118 @@ void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) 
     *s = sum.total();
 }
 
-void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *vx, const void *vy) {
-    const auto *x = static_cast<const block_q4_z *>(vx);
+// Q4_Z and Q4_Z128: one (d, z) per block and 1 or 4 payloads of 32 levels,
+// each in Q4_0's nibble order.
+namespace {
+
+// Elements per block of B.
+template <class B> constexpr int zero_point_block = int(sizeof(B::qs)) * 2;
+
+// Element j (< the block's size) of a block's payloads.
+inline int payload_nibble(const uint8_t *qs, int j) {
+    return nibble(qs + QK4 / 2 * (j / QK4), j % QK4);
+}
+
+template <class B> inline B load(const B *x) {
+    B b;
+    std::memcpy(&b, x, sizeof b);
+    return b;
+}
+
+// One fit over each block's weights.
+template <class B> void quantize_z(const float *x, void *vy, int64_t n, const float *w) {
+    constexpr int QK = zero_point_block<B>;
+    auto *y = static_cast<B *>(vy);
+    for (int64_t b = 0; b < n / QK; b++) {
+        B blk{};
+        uint8_t q[QK];
+        const zero_point_grid g = fit_zero_point(x + b * QK, w ? w + b * QK : nullptr, QK, 15, q);
+        blk.d = g.d;
+        blk.z = uint8_t(g.z);
+        for (int s = 0; s < QK / QK4; s++) pack_nibbles(q + QK4 * s, blk.qs + QK4 / 2 * s);
+        std::memcpy(&y[b], &blk, sizeof blk);
+    }
+}
+
+template <class B> void set_level_z(void *x, int64_t j, int q) {
+    constexpr int QK = zero_point_block<B>;
+    B &b = static_cast<B *>(x)[j / QK];
+    const int i = int(j % QK);
+    put_bits(&b.qs[QK4 / 2 * (i / QK4) + i % (QK4 / 2)], i % QK4 < QK4 / 2 ? 0 : 4, 4, q);
+}
+
+template <class B> void level_line_z(const void *vx, int64_t n, float *a, float *b) {
+    constexpr int QK = zero_point_block<B>;
+    const auto *x = static_cast<const B *>(vx);
+    for (int64_t j = 0; j < n; j++) {
+        const B blk = load(&x[j / QK]);
+        a[j] = fp16_to_fp32(blk.d);
+        b[j] = -float(blk.z) * a[j];
+    }
+}
+
+template <class B> void dequantize_z(const void *vx, float *y, int64_t n) {
+    constexpr int QK = zero_point_block<B>;
+    const auto *x = static_cast<const B *>(vx);
+    for (int64_t b = 0; b < n / QK; b++) {
+        const B blk = load(&x[b]);
+        const float d = fp16_to_fp32(blk.d);
+        // |q - z| <= 16 and d has 11 significant bits: the product is exact
+        for (int j = 0; j < QK; j++) y[b * QK + j] = float(payload_nibble(blk.qs, j) - blk.z) * d;
+    }
+}
+
+// Each payload against its own Q8_0 block: the exact integer sum of its
+// levels less z times the activation's, then one fused multiply-add.
+template <class B> void vec_dot_z(int64_t n, float *s, const void *vx, const void *vy) {
+    constexpr int QK = zero_point_block<B>;
+    const auto *x = static_cast<const B *>(vx);
     const auto *y = static_cast<const block_q8_0 *>(vy);
     dot_sum sum;
-    for (int64_t b = 0; b < n / QK4; b++) {
-        block_q4_z blk;
-        std::memcpy(&blk, &x[b], sizeof blk);
-        int sumi = 0;
-        for (int j = 0; j < QK4; j++) sumi += (nibble(blk.qs, j) - blk.z) * y[b].qs[j];
-        sum.fma(float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(y[b].d));
+    for (int64_t b = 0; b < n / QK; b++) {
+        const B blk = load(&x[b]);
+        for (int sb = 0; sb < QK / QK4; sb++) {
+            const block_q8_0 &yb = y[b * (QK / QK4) + sb];
+            int sumi = 0;
+            for (int j = 0; j < QK4; j++)
+                sumi += (nibble(blk.qs + QK4 / 2 * sb, j) - blk.z) * yb.qs[j];
+            sum.fma(float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(yb.d));
+        }
     }
     *s = sum.total();
+}
+
+} // namespace
+
+void quantize_row_q4_z_ref(const float *x, void *y, int64_t n) {
+    quantize_z<block_q4_z>(x, y, n, nullptr);
+}
+void quantize_row_q4_z128_ref(const float *x, void *y, int64_t n) {
+    quantize_z<block_q4_z128>(x, y, n, nullptr);
+}
+void quantize_row_q4_z_weighted(const float *x, void *y, int64_t n, const float *w) {
+    quantize_z<block_q4_z>(x, y, n, w);
+}
+void quantize_row_q4_z128_weighted(const float *x, void *y, int64_t n, const float *w) {
+    quantize_z<block_q4_z128>(x, y, n, w);
+}
+void set_level_q4_z(void *x, int64_t j, int q) { set_level_z<block_q4_z>(x, j, q); }
+void set_level_q4_z128(void *x, int64_t j, int q) { set_level_z<block_q4_z128>(x, j, q); }
+void level_line_q4_z(const void *x, int64_t n, float *a, float *b) {
+    level_line_z<block_q4_z>(x, n, a, b);
+}
+void level_line_q4_z128(const void *x, int64_t n, float *a, float *b) {
+    level_line_z<block_q4_z128>(x, n, a, b);
+}
+void dequantize_row_q4_z(const void *x, float *y, int64_t n) { dequantize_z<block_q4_z>(x, y, n); }
+void dequantize_row_q4_z128(const void *x, float *y, int64_t n) {
+    dequantize_z<block_q4_z128>(x, y, n);
+}
+void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y) {
+    vec_dot_z<block_q4_z>(n, s, x, y);
+}
+void vec_dot_q4_z128_q8_0_ref(int64_t n, float *s, const void *x, const void *y) {
+    vec_dot_z<block_q4_z128>(n, s, x, y);
 }
 
 } // namespace ggml

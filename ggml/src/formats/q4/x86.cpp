@@ -8,5 +8,6 @@ namespace ggml {
 const format_kernels GGML_X86_TABLE(q4_0){nullptr, nullptr, gemm<q4_0_codec>};
 const format_kernels GGML_X86_TABLE(q4_1){nullptr, nullptr, gemm<q4_1_codec>};
 const format_kernels GGML_X86_TABLE(q4_z){nullptr, nullptr, gemm<q4_z_codec>};
+const format_kernels GGML_X86_TABLE(q4_z128){nullptr, nullptr, gemm<q4_z128_codec>};
 
 } // namespace ggml

@@ -101,37 +101,44 @@ template <class W> struct q4_1_quants {
 };
 template <class W> using q4_1_codec = min_codec<W, q4_1_quants>;
 
-// value = d * (q - z), the rows' z after their d: sum((q - z) y) =
-// sum(q y) - z sum(y), integers below 2^24 throughout, so exact in float.
-// Chunks<W>::quants(payload, bx, q) decodes the quants.
-template <class W, template <class> class Chunks> struct zero_point_codec {
-    static constexpr int64_t QK = 32;
-    static constexpr size_t x_size = Chunks<W>::x_size, y_size = 34;
+// value = d * (q - z), one (d, z) per row for SUBS sub-blocks of 32 (1 for
+// Q4_Z and Q3_Z, 4 for their 128-weight blocks), the rows' z after their d,
+// then each sub-block's payload: sum((q - z) y) = sum(q y) - z sum(y),
+// integers below 2^24 throughout, so exact in float. Chunks<W>::quants(
+// payload, bx, q) decodes a sub-block's quants from its PAYLOAD bytes a row.
+template <class W, template <class> class Chunks, int N> struct zero_point_codec {
+    static constexpr int SUBS = N;
+    static constexpr int64_t QK = 32 * N;
+    static constexpr size_t x_size = 3 + N * Chunks<W>::PAYLOAD, y_size = 34;
     struct weights {
-        typename W::iv q[8];
         typename W::fv d, z;
+    };
+    struct sub {
+        typename W::iv q[8];
     };
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), q8_sum(yb)}; }
     static weights decode(const char *x, size_t bx) {
-        weights w;
-        w.d = W::load_f16(x, bx, 0);
-        w.z = W::load_u8(x, bx, 16);
-        Chunks<W>::quants(x + 24, bx, w.q);
-        return w;
+        return {W::load_f16(x, bx, 0), W::load_u8(x, bx, 16)};
     }
-    static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
-                               float aux) {
-        const typename W::fv t = W::fnma(w.z, W::fset1(aux), W::cvt(dot_small<W>(w.q, yb + 2)));
+    template <int S> static sub decode_sub(const char *x, size_t bx) {
+        sub s;
+        Chunks<W>::quants(x + 24 + S * ROW_GROUP * Chunks<W>::PAYLOAD, bx, s.q);
+        return s;
+    }
+    static typename W::fv step_sub(typename W::fv acc, const weights &w, const sub &s,
+                                   const char *yb, float dy, float aux) {
+        const typename W::fv t = W::fnma(w.z, W::fset1(aux), W::cvt(dot_small<W>(s.q, yb + 2)));
         return add_scaled<W>(acc, t, w.d, dy);
     }
 };
 
 template <class W> struct q4_z_chunks {
-    static constexpr size_t x_size = 19;
+    static constexpr size_t PAYLOAD = 16;
     static void quants(const char *p, size_t bx, typename W::iv q[8]) {
         nibble_chunks<W>(p, bx, q);
     }
 };
-template <class W> using q4_z_codec = zero_point_codec<W, q4_z_chunks>;
+template <class W> using q4_z_codec = zero_point_codec<W, q4_z_chunks, 1>;
+template <class W> using q4_z128_codec = zero_point_codec<W, q4_z_chunks, 4>;
 
 } // namespace

@@ -13,7 +13,13 @@
 //                        rows' dot sums, in the order of the format's
 //                        reference (formats/dot_sum.h).
 // One activation block spans one weight block (QK elements of each: Q8_0's
-// 32 for the blocks of 32, Q8_K's 256 for the super-blocks).
+// 32 for the blocks of 32, Q8_K's 256 for the super-blocks), except in the
+// codecs that cut a block into SUBS sub-blocks, each against its own
+// activation block (32 elements, QK = 32 SUBS), after the whole block's
+// fields:
+//   decode(group blocks) -> weights: the fields the sub-blocks share;
+//   decode_sub<S>(group blocks) -> sub: sub-block S's quants;
+//   step_sub(acc, weights, sub, y block, d, aux) -> acc: its terms added.
 //
 // A super-block's 256 quants do not fit in registers, and its reference
 // sums integers over the whole block before any float term, so a codec may
@@ -95,7 +101,16 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const
                 _mm_prefetch(next + (xb - x) + g * bx + line, _MM_HINT_T1);
         const int64_t yoff = b * int64_t(codec::y_size);
         const typename codec::weights w = codec::decode(xb, bx);
-        if constexpr (requires { codec::PARTS; }) {
+        if constexpr (requires { codec::SUBS; }) {
+            for_parts<0, codec::SUBS>([&](auto p) {
+                constexpr int S = decltype(p)::value;
+                const typename codec::sub q = codec::template decode_sub<S>(xb, bx);
+                const int64_t a = b * codec::SUBS + S; // the activation block
+                for (int j = 0; j < NY; j++)
+                    acc[j] = codec::step_sub(acc[j], w, q, rows[j].y + a * int64_t(codec::y_size),
+                                             rows[j].d[a], rows[j].aux[a]);
+            });
+        } else if constexpr (requires { codec::PARTS; }) {
             typename W::iv sum[NY];
             for (int j = 0; j < NY; j++) sum[j] = W::izero();
             for_parts<0, codec::PARTS>([&](auto p) {
@@ -113,6 +128,14 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const
         }
     }
     for (int j = 0; j < NY; j++) W::store(s + j * bs, acc[j]);
+}
+
+// Activation blocks a weight block of codec C spans.
+template <class C> constexpr int64_t act_blocks() {
+    if constexpr (requires { C::SUBS; })
+        return C::SUBS;
+    else
+        return 1;
 }
 
 template <template <class> class C, class W>
@@ -141,17 +164,18 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
           size_t by, int ny) {
     using narrow = C<ymm>;
     const int64_t nb = n / narrow::QK;
+    const int64_t na = nb * act_blocks<narrow>(); // activation blocks a row
     const char *x = static_cast<const char *>(vx);
     const char *y = static_cast<const char *>(vy);
     auto *meta = static_cast<float *>(
-        ggml::kernel_scratch(size_t(nb) * 2 * sizeof(float) * size_t(ny < MAX_NY ? ny : MAX_NY)));
+        ggml::kernel_scratch(size_t(na) * 2 * sizeof(float) * size_t(ny < MAX_NY ? ny : MAX_NY)));
     act_row rows[MAX_NY];
     for (int j0 = 0; j0 < ny; j0 += MAX_NY) {
         const int nyc = ny - j0 < MAX_NY ? ny - j0 : MAX_NY;
         for (int j = 0; j < nyc; j++) {
             const char *yj = y + size_t(j0 + j) * by;
-            float *d = meta + size_t(j) * 2 * size_t(nb), *aux = d + nb;
-            for (int64_t b = 0; b < nb; b++) {
+            float *d = meta + size_t(j) * 2 * size_t(na), *aux = d + na;
+            for (int64_t b = 0; b < na; b++) {
                 const act_meta m = narrow::act(yj + b * int64_t(narrow::y_size));
                 d[b] = m.d;
                 aux[b] = m.aux;
