@@ -144,7 +144,8 @@ const random_layer &shared_layer() {
 
 struct case_params {
     ggml_type type;
-    int group; // Q4_Z, Q3_Z; 0 for the other types, whose groups are their blocks
+    int group; // Q4_Z, Q3_Z; 0 for the other types, whose groups are their blocks (128
+               // for Q4_Z128, Q3_Z128)
     bool act_order;
 };
 
@@ -210,20 +211,20 @@ TEST_P(GptqSolver, BeatsRoundingToNearestAndStoresExactlyWhatItAssumed) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, GptqSolver,
-    ::testing::Values(case_params{GGML_TYPE_Q4_Z, 32, false}, case_params{GGML_TYPE_Q4_Z, 32, true},
-                      case_params{GGML_TYPE_Q4_Z, 128, false},
-                      case_params{GGML_TYPE_Q4_Z, 128, true},
-                      case_params{GGML_TYPE_Q4_Z, -1, false}, case_params{GGML_TYPE_Q4_Z, -1, true},
-                      case_params{GGML_TYPE_Q3_Z, 32, false}, case_params{GGML_TYPE_Q3_Z, 32, true},
-                      case_params{GGML_TYPE_Q3_Z, 128, false},
-                      case_params{GGML_TYPE_Q3_Z, 128, true},
-                      case_params{GGML_TYPE_Q3_Z, -1, false}, case_params{GGML_TYPE_Q3_Z, -1, true},
-                      // ggml's types: each block's fields from its own quantizer
-                      case_params{GGML_TYPE_Q4_0, 0, false}, case_params{GGML_TYPE_Q4_1, 0, true},
-                      case_params{GGML_TYPE_Q5_0, 0, true}, case_params{GGML_TYPE_Q5_1, 0, false},
-                      case_params{GGML_TYPE_Q8_0, 0, true}, case_params{GGML_TYPE_Q2_K, 0, true},
-                      case_params{GGML_TYPE_Q3_K, 0, false}, case_params{GGML_TYPE_Q4_K, 0, true},
-                      case_params{GGML_TYPE_Q5_K, 0, false}, case_params{GGML_TYPE_Q6_K, 0, true}),
+    ::testing::Values(
+        case_params{GGML_TYPE_Q4_Z, 32, false}, case_params{GGML_TYPE_Q4_Z, 32, true},
+        case_params{GGML_TYPE_Q4_Z, 128, false}, case_params{GGML_TYPE_Q4_Z, 128, true},
+        case_params{GGML_TYPE_Q4_Z, -1, false}, case_params{GGML_TYPE_Q4_Z, -1, true},
+        case_params{GGML_TYPE_Q3_Z, 32, false}, case_params{GGML_TYPE_Q3_Z, 32, true},
+        case_params{GGML_TYPE_Q3_Z, 128, false}, case_params{GGML_TYPE_Q3_Z, 128, true},
+        case_params{GGML_TYPE_Q3_Z, -1, false}, case_params{GGML_TYPE_Q3_Z, -1, true},
+        // ggml's types: each block's fields from its own quantizer
+        case_params{GGML_TYPE_Q4_0, 0, false}, case_params{GGML_TYPE_Q4_1, 0, true},
+        case_params{GGML_TYPE_Q5_0, 0, true}, case_params{GGML_TYPE_Q5_1, 0, false},
+        case_params{GGML_TYPE_Q8_0, 0, true}, case_params{GGML_TYPE_Q2_K, 0, true},
+        case_params{GGML_TYPE_Q3_K, 0, false}, case_params{GGML_TYPE_Q4_K, 0, true},
+        case_params{GGML_TYPE_Q5_K, 0, false}, case_params{GGML_TYPE_Q6_K, 0, true},
+        case_params{GGML_TYPE_Q4_Z128, 0, true}, case_params{GGML_TYPE_Q3_Z128, 0, false}),
     case_name);
 
 TEST(GptqSolverProperties, BytesDoNotDependOnTheThreadCount) {
