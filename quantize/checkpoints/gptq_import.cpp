@@ -112,7 +112,7 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
     gptq_linear l;
     l.prefix_ = prefix;
     l.bits_ = c.bits;
-    l.type_ = c.block_type();
+    l.type_ = c.bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z; // (128 below, where they fit)
     const st_tensor *qweight = get(st, prefix + ".qweight", {st_dtype::I32}, 2, true, error);
     if (!qweight) return false;
     const st_tensor *qzeros = get(st, prefix + ".qzeros", {st_dtype::I32}, 2, true, error);
