@@ -35,6 +35,8 @@ constexpr file_type FILE_TYPES[] = {
     {"Q3_Z", GGML_TYPE_Q3_Z, 2049, "ours: 3-bit, integer zero point"},
     {"Q4_Z128", GGML_TYPE_Q4_Z128, 2050, "ours: Q4_Z, one scale and zero per 128"},
     {"Q3_Z128", GGML_TYPE_Q3_Z128, 2051, "ours: Q3_Z, one scale and zero per 128"},
+    {"Q2_Z", GGML_TYPE_Q2_Z, 2052, "ours: 2-bit, integer zero point"},
+    {"Q2_Z128", GGML_TYPE_Q2_Z128, 2053, "ours: Q2_Z, one scale and zero per 128"},
 };
 
 // llama-quantize's names for the medium mixes

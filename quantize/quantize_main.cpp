@@ -101,13 +101,13 @@ std::string description() {
            "With --pure every matrix is TYPE's type (as llama-quantize --pure). A matrix\n"
            "whose rows do not fit its type's blocks gets llama.cpp's fallback: Q2_K and\n"
            "Q3_K -> Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, IQ4_XS -> IQ4_NL\n"
-           "(blocks of 32; SmolLM2's 576-wide rows), ours Q4_Z128 -> Q4_Z and Q3_Z128 ->\n"
-           "Q3_Z, and F16 where 32 does not fit either (stories260K's ffn_down is 172\n"
-           "wide); the tool names each. A tensor already of\n"
+           "(blocks of 32; SmolLM2's 576-wide rows), ours Q4_Z128 -> Q4_Z (Q3_Z128,\n"
+           "Q2_Z128 likewise), and F16 where 32 does not fit either (stories260K's\n"
+           "ffn_down is 172 wide); the tool names each. A tensor already of\n"
            "its type is copied unchanged; the others are quantized with ggml's reference\n"
            "quantizers, giving the same bytes for any -t. Weights must be finite.\n"
-           "Q4_Z, Q3_Z and their 128 forms choose each block's scale and zero point by a\n"
-           "search that minimises its squared error. With --imatrix FILE (an importance\n"
+           "Q4_Z, Q3_Z, Q2_Z and their 128 forms choose each block's scale and zero point\n"
+           "by a search that minimises its squared error. With --imatrix FILE (an importance\n"
            "matrix, from the imatrix tool or llama.cpp's llama-imatrix) the searches of\n"
            "those, Q4_0, Q5_0, Q4_K, Q5_K and Q6_K weight each column's error by the mean\n"
            "square of the input it multiplies (our searches, so those files differ from\n"
@@ -255,9 +255,8 @@ std::string check_importance(const quantize::importance_matrix &m, const std::st
         note += "; " + std::to_string(missing) + " have no entry and are rounded unweighted (" +
                 first_missing + (missing > 1 ? ", ..." : "") + ")";
     if (weighted == 0 && missing == 0)
-        note = "importance matrix " + path +
-               ": no tensor here uses it (only Q4_Z, Q3_Z, their 128 " +
-               "forms, Q4_0, Q5_0, Q4_K, Q5_K and Q6_K weight their searches by it)";
+        note = "importance matrix " + path + ": no tensor here uses it (only Q4_Z, Q3_Z, Q2_Z, " +
+               "their 128 forms, Q4_0, Q5_0, Q4_K, Q5_K and Q6_K weight their searches by it)";
     plan->notes.push_back(note);
     return "";
 }

@@ -98,7 +98,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, ElementLevels,
                                          GGML_TYPE_Q5_1, GGML_TYPE_Q8_0, GGML_TYPE_Q2_K,
                                          GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
                                          GGML_TYPE_Q6_K, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                                         GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128),
+                                         GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128, GGML_TYPE_Q2_Z,
+                                         GGML_TYPE_Q2_Z128),
                          [](const testing::TestParamInfo<ggml_type> &i) {
                              return std::string(ggml_type_name(i.param));
                          });

@@ -175,6 +175,22 @@ TEST(FixedBlocks, Q3_Z) {
                                                   0xa9, 0x95, 0x4e, 0xaa, 0x1e, 0x51, 0x39}));
 }
 
+TEST(FixedBlocks, Q2_Z) {
+    // On the grid d = 0.5 (fp16 0x3800), z = 1: values (q - 1) / 2 with q in
+    // 0..3 (both ends present), so the search keeps the exact fit:
+    //   q[0..7]   = 0 3 1 2 2 1 3 0
+    //   q[8..15]  = 1 1 0 3 2 3 0 2
+    //   q[16..23] = 3 0 2 1 0 2 1 3
+    //   q[24..31] = 2 3 3 0 1 0 2 1
+    // qs[i] = sum_k q[8k + i] << 2k, e.g. qs[0] = 0 | 1<<2 | 3<<4 | 2<<6 = 0xb4.
+    const int q[32] = {0, 3, 1, 2, 2, 1, 3, 0, 1, 1, 0, 3, 2, 3, 0, 2,
+                       3, 0, 2, 1, 0, 2, 1, 3, 2, 3, 3, 0, 1, 0, 2, 1};
+    std::vector<float> x;
+    for (int v : q) x.push_back(0.5f * float(v - 1));
+    EXPECT_EQ(quantize(GGML_TYPE_Q2_Z, x),
+              (bytes{0x00, 0x38, 0x01, 0xb4, 0xc7, 0xe1, 0x1e, 0x4a, 0x2d, 0x93, 0x78}));
+}
+
 // The 128-weight blocks are one (d, z) and four payloads of the 32-weight
 // format: on the grid of FixedBlocks.Q4_Z and .Q3_Z (both ends present in
 // the first 32 weights), each sub-block of x repeated holds that block's
@@ -186,8 +202,13 @@ TEST(FixedBlocks, Z128BlocksHoldFourPayloads) {
     for (int v : {0, 7, 3, 4, 2, 5, 1, 6, 0, 7, 4, 5, 6, 2, 1, 3,
                   7, 0, 3, 3, 5, 2, 5, 0, 7, 0, 3, 4, 5, 6, 2, 1})
         x3.push_back(0.5f * float(v - 3));
+    std::vector<float> x2;
+    for (int v : {0, 3, 1, 2, 2, 1, 3, 0, 1, 1, 0, 3, 2, 3, 0, 2,
+                  3, 0, 2, 1, 0, 2, 1, 3, 2, 3, 3, 0, 1, 0, 2, 1})
+        x2.push_back(0.5f * float(v - 1));
     for (auto [small, large, x] : {std::tuple{GGML_TYPE_Q4_Z, GGML_TYPE_Q4_Z128, x4},
-                                   std::tuple{GGML_TYPE_Q3_Z, GGML_TYPE_Q3_Z128, x3}}) {
+                                   std::tuple{GGML_TYPE_Q3_Z, GGML_TYPE_Q3_Z128, x3},
+                                   std::tuple{GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128, x2}}) {
         // sub-blocks: x, x reversed, x, x reversed
         std::vector<float> xr(x.rbegin(), x.rend()), row;
         for (int s = 0; s < 4; s++) row.insert(row.end(), x.begin(), x.end());
@@ -328,8 +349,9 @@ TEST(Quantizers, ZeroIsExactForZeroPointFormats) {
     for (int b = 0; b < n_blocks; b++) x[size_t(b * 32 + int(rng() % 32))] = 0.0f;
     // (Q3_K and Q6_K: 0 rounds to level 0 for any scale, and the searches
     // start from the same rounding)
-    for (ggml_type type : {GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,
-                           GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128, GGML_TYPE_Q3_K, GGML_TYPE_Q6_K}) {
+    for (ggml_type type :
+         {GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128,
+          GGML_TYPE_Q3_Z128, GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128, GGML_TYPE_Q3_K, GGML_TYPE_Q6_K}) {
         const std::vector<float> y = dequantize(type, quantize(type, x), int64_t(x.size()));
         for (size_t i = 0; i < x.size(); i++) {
             if (x[i] != 0.0f) continue;
@@ -438,8 +460,9 @@ struct zero_point_type {
     ggml_type type;
     int maxq;
 };
-const zero_point_type zero_point_types[] = {
-    {GGML_TYPE_Q4_Z, 15}, {GGML_TYPE_Q3_Z, 7}, {GGML_TYPE_Q4_Z128, 15}, {GGML_TYPE_Q3_Z128, 7}};
+const zero_point_type zero_point_types[] = {{GGML_TYPE_Q4_Z, 15},    {GGML_TYPE_Q3_Z, 7},
+                                            {GGML_TYPE_Q4_Z128, 15}, {GGML_TYPE_Q3_Z128, 7},
+                                            {GGML_TYPE_Q2_Z, 3},     {GGML_TYPE_Q2_Z128, 3}};
 
 // The largest zero point a block of a zero-point type may hold (2^bits, from
 // GPTQ v1 checkpoints); -1 for the other types.
@@ -483,9 +506,9 @@ TEST(Quantizers, ImportanceLowersTheWeightedError) {
     const std::vector<float> x = random_blocks(400, rng);
     const std::vector<float> w = random_importance(x.size(), rng);
     const int64_t n = int64_t(x.size());
-    for (ggml_type type :
-         {GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128, GGML_TYPE_Q4_0,
-          GGML_TYPE_Q5_0, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K}) {
+    for (ggml_type type : {GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128,
+                           GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0,
+                           GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K}) {
         ASSERT_TRUE(ggml_quantize_uses_importance(type));
         bytes plain(ggml_row_size(type, n)), weighted(plain.size());
         ggml_quantize_rows_weighted(type, x.data(), plain.data(), 1, n, nullptr);
@@ -590,6 +613,8 @@ TEST(Quantizers, AllZeroBlocks) {
     const std::vector<float> zeros128(128, 0.0f);
     EXPECT_EQ(quantize(GGML_TYPE_Q4_Z128, zeros128), bytes(67, 0));
     EXPECT_EQ(quantize(GGML_TYPE_Q3_Z128, zeros128), bytes(51, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q2_Z, zeros), bytes(11, 0));
+    EXPECT_EQ(quantize(GGML_TYPE_Q2_Z128, zeros128), bytes(35, 0));
     // ggml's: Q4_0 has d = 0 / -8 = -0.0 (fp16 0x8000) and q = (int8)(0 + 8.5)
     // = 8; Q4_1 d = m = 0, q = 0
     bytes q4_0 = {0x00, 0x80};
@@ -673,7 +698,8 @@ TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
     std::vector<float> row(32 * 64);
     for (float &v : row) v = specials[rng() % std::size(specials)];
     for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
-                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128}) {
+                           GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128,
+                           GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128}) {
         const bytes q = quantize(type, row);
         EXPECT_EQ(quantize(type, row), q) << ggml_type_name(type) << " is deterministic";
         const int zmax = max_zero_point(type) - 1; // what the quantizers write
@@ -685,10 +711,10 @@ TEST(Quantizers, NonFiniteValuesGiveDefinedBlocks) {
 TEST(Quantizers, RowLengthNotAMultipleOfTheBlockWritesNothing) {
     const std::vector<float> x(66, 1.0f);
     for (ggml_type type :
-         {GGML_TYPE_Q4_0, GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128,
-          GGML_TYPE_Q3_Z128, GGML_TYPE_Q8_0, GGML_TYPE_Q8_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1,
-          GGML_TYPE_IQ4_NL, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
-          GGML_TYPE_Q6_K, GGML_TYPE_Q8_K, GGML_TYPE_IQ4_XS}) {
+         {GGML_TYPE_Q4_0,    GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z,    GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128,
+          GGML_TYPE_Q3_Z128, GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128, GGML_TYPE_Q8_0, GGML_TYPE_Q8_1,
+          GGML_TYPE_Q5_0,    GGML_TYPE_Q5_1, GGML_TYPE_IQ4_NL,  GGML_TYPE_Q2_K, GGML_TYPE_Q3_K,
+          GGML_TYPE_Q4_K,    GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,    GGML_TYPE_Q8_K, GGML_TYPE_IQ4_XS}) {
         bytes guard(256, 0xa5);
         EXPECT_EQ(ggml_quantize_rows(type, x.data(), guard.data(), 2, 33), 0u)
             << ggml_type_name(type);
@@ -704,10 +730,11 @@ TEST(Quantizers, RowLengthNotAMultipleOfTheBlockWritesNothing) {
 // ---------------------------------------------------------------- kernels per level
 
 const ggml_type weight_types[] = {
-    GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_BF16,   GGML_TYPE_Q8_0,    GGML_TYPE_Q4_0,
-    GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z,   GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128,
-    GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K,   GGML_TYPE_Q3_K,    GGML_TYPE_Q4_K,
-    GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS};
+    GGML_TYPE_F32,   GGML_TYPE_F16,     GGML_TYPE_BF16, GGML_TYPE_Q8_0,    GGML_TYPE_Q4_0,
+    GGML_TYPE_Q4_1,  GGML_TYPE_Q4_Z,    GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128,
+    GGML_TYPE_Q2_Z,  GGML_TYPE_Q2_Z128, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1,    GGML_TYPE_Q2_K,
+    GGML_TYPE_Q3_K,  GGML_TYPE_Q4_K,    GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,    GGML_TYPE_IQ4_NL,
+    GGML_TYPE_IQ4_XS};
 // The quantized weight types.
 std::vector<ggml_type> block_weight_types() {
     std::vector<ggml_type> types;

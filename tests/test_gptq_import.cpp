@@ -293,8 +293,11 @@ TEST_P(GptqImport, WeightsAreExactAndLogitsMatchTheDequantizedModel) {
     const bool large = c.group_size == 128 || c.group_size == -1;
     const auto want_type = [&](int64_t K) {
         const bool fits = large && K % 128 == 0;
-        return c.bits == 3 ? (fits ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z)
-                           : (fits ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z);
+        switch (c.bits) {
+        case 2: return fits ? GGML_TYPE_Q2_Z128 : GGML_TYPE_Q2_Z;
+        case 3: return fits ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z;
+        default: return fits ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z;
+        }
     };
     // config.json's hyperparameters, GQA and RoPE base included
     std::string e;
@@ -302,9 +305,12 @@ TEST_P(GptqImport, WeightsAreExactAndLogitsMatchTheDequantizedModel) {
     EXPECT_EQ(gguf_get_float(*f, "llama.attention.layer_norm_rms_epsilon", &e), double(1e-6f));
     EXPECT_EQ(gguf_get_uint(*f, "llama.context_length", &e), 256u);
     EXPECT_EQ(gguf_get_uint(*f, "llama.attention.head_count_kv", &e), 2u);
-    EXPECT_EQ(gguf_get_uint(*f, "general.file_type", &e),
-              (c.bits == 3 ? 2049u : 2048u) + (large ? 2u : 0u)); // file_type.cpp's ids
-    EXPECT_EQ(f->find_tensor("output.weight"), nullptr);          // tied to the embedding
+    // file_type.cpp's ids: Q4_Z 2048, Q3_Z 2049, the 128 forms 2050 and 2051,
+    // Q2_Z 2052, Q2_Z128 2053
+    const uint64_t want_file_type =
+        c.bits == 2 ? (large ? 2053u : 2052u) : (c.bits == 3 ? 2049u : 2048u) + (large ? 2u : 0u);
+    EXPECT_EQ(gguf_get_uint(*f, "general.file_type", &e), want_file_type);
+    EXPECT_EQ(f->find_tensor("output.weight"), nullptr); // tied to the embedding
 
     for (int64_t il = 0; il < LAYERS; il++) {
         const std::string p = "blk." + std::to_string(il) + ".";
@@ -397,7 +403,9 @@ INSTANTIATE_TEST_SUITE_P(
         gptq_case{"q4_g64_v1_asym_actorder_f32_bias", 4, 64, false, false, true, "F32", true, true},
         gptq_case{"q3_g32_v2_sym_actorder_bf16_bias", 3, 32, true, true, true, "BF16", true, false},
         gptq_case{"q3_g128_v1_asym_actorder", 3, 128, false, false, true, "F16", false, true},
-        gptq_case{"q3_rowwise_v2_asym_bias", 3, -1, true, false, false, "F16", true, false}),
+        gptq_case{"q3_rowwise_v2_asym_bias", 3, -1, true, false, false, "F16", true, false},
+        gptq_case{"q2_g128_v1_asym_actorder", 2, 128, false, false, true, "F16", false, false},
+        gptq_case{"q2_g32_v2_sym_bf16", 2, 32, true, true, false, "BF16", false, true}),
     [](const auto &info) { return std::string(info.param.label); });
 
 // ------------------------------------------------------------------ refusals
@@ -423,8 +431,8 @@ std::string error_for(const gptq_case &c,
 TEST(GptqImport, RefusesUnsupportedSettingsNamingThem) {
     const gptq_case c{"base", 4, 32, false, true, true, "F16", false, false};
     const std::vector<std::pair<std::function<void(std::string &)>, std::string>> cases = {
-        {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": 2"); },
-         "config.json quantization_config: bits 2 is not supported"},
+        {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": 1"); },
+         "config.json quantization_config: bits 1 is not supported"},
         {[](std::string &s) { test::replace(s, "\"bits\": 4", "\"bits\": 8"); },
          "bits 8 is not supported"},
         {[](std::string &s) { test::replace(s, "\"group_size\": 32", "\"group_size\": 16"); },

@@ -224,7 +224,8 @@ INSTANTIATE_TEST_SUITE_P(
         case_params{GGML_TYPE_Q8_0, 0, true}, case_params{GGML_TYPE_Q2_K, 0, true},
         case_params{GGML_TYPE_Q3_K, 0, false}, case_params{GGML_TYPE_Q4_K, 0, true},
         case_params{GGML_TYPE_Q5_K, 0, false}, case_params{GGML_TYPE_Q6_K, 0, true},
-        case_params{GGML_TYPE_Q4_Z128, 0, true}, case_params{GGML_TYPE_Q3_Z128, 0, false}),
+        case_params{GGML_TYPE_Q4_Z128, 0, true}, case_params{GGML_TYPE_Q3_Z128, 0, false},
+        case_params{GGML_TYPE_Q2_Z, 0, true}, case_params{GGML_TYPE_Q2_Z128, 0, false}),
     case_name);
 
 TEST(GptqSolverProperties, BytesDoNotDependOnTheThreadCount) {

@@ -288,9 +288,9 @@ TEST_P(Ops, QuantizeNodeMatchesReferenceBytes) {
 }
 
 TEST_P(Ops, GetRowsDequantizesEveryType) {
-    for (ggml_type type :
-         {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
-          GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128, GGML_TYPE_Q3_Z128}) {
+    for (ggml_type type : {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
+                           GGML_TYPE_Q4_1, GGML_TYPE_Q4_Z, GGML_TYPE_Q3_Z, GGML_TYPE_Q4_Z128,
+                           GGML_TYPE_Q3_Z128, GGML_TYPE_Q2_Z, GGML_TYPE_Q2_Z128}) {
         Ctx ctx;
         const int64_t n = 256, rows = 11;
         std::vector<float> values = test::random_floats(size_t(n * rows), rng);
@@ -408,7 +408,8 @@ TEST_P(Ops, MulMatEveryWeightTypeWithBroadcastAndStridedActivations) {
                          MulMatCase{GGML_TYPE_Q8_0, 1e-5}, MulMatCase{GGML_TYPE_Q4_0, 1e-5},
                          MulMatCase{GGML_TYPE_Q4_1, 1e-3}, MulMatCase{GGML_TYPE_Q4_Z, 1e-5},
                          MulMatCase{GGML_TYPE_Q3_Z, 1e-5}, MulMatCase{GGML_TYPE_Q4_Z128, 1e-5},
-                         MulMatCase{GGML_TYPE_Q3_Z128, 1e-5}}) {
+                         MulMatCase{GGML_TYPE_Q3_Z128, 1e-5}, MulMatCase{GGML_TYPE_Q2_Z, 1e-5},
+                         MulMatCase{GGML_TYPE_Q2_Z128, 1e-5}}) {
         const bool is_float = c.type == GGML_TYPE_F32 || c.type == GGML_TYPE_F16;
         const int64_t blocks = ggml_blck_size(c.type) == 128 ? 4 : 1; // of 32 in a block
         expect_mul_mat(c.type, c.tol, is_float ? 37 : 96 * blocks, 7, 5);

@@ -116,11 +116,11 @@ std::vector<std::string> llama_cpp_order() {
 
 // llama.cpp's general.file_type ids, and ours (documented in quantize -h).
 const std::map<std::string, uint64_t> FILE_TYPE_IDS = {
-    {"F32", 0},     {"F16", 1},        {"BF16", 32},     {"Q8_0", 7},    {"Q4_0", 2},
-    {"Q4_1", 3},    {"Q5_0", 8},       {"Q5_1", 9},      {"Q2_K", 10},   {"Q3_K_S", 11},
-    {"Q3_K_M", 12}, {"Q3_K_L", 13},    {"Q4_K_S", 14},   {"Q4_K_M", 15}, {"Q5_K_S", 16},
-    {"Q5_K_M", 17}, {"Q6_K", 18},      {"IQ4_NL", 25},   {"IQ4_XS", 30}, {"Q4_Z", 2048},
-    {"Q3_Z", 2049}, {"Q4_Z128", 2050}, {"Q3_Z128", 2051}};
+    {"F32", 0},     {"F16", 1},        {"BF16", 32},      {"Q8_0", 7},    {"Q4_0", 2},
+    {"Q4_1", 3},    {"Q5_0", 8},       {"Q5_1", 9},       {"Q2_K", 10},   {"Q3_K_S", 11},
+    {"Q3_K_M", 12}, {"Q3_K_L", 13},    {"Q4_K_S", 14},    {"Q4_K_M", 15}, {"Q5_K_S", 16},
+    {"Q5_K_M", 17}, {"Q6_K", 18},      {"IQ4_NL", 25},    {"IQ4_XS", 30}, {"Q4_Z", 2048},
+    {"Q3_Z", 2049}, {"Q4_Z128", 2050}, {"Q3_Z128", 2051}, {"Q2_Z", 2052}, {"Q2_Z128", 2053}};
 
 // What llama-quantize made of stories260K per preset: [PRESET] sha256 of
 // the file, then "tensor TYPE" in file order.
@@ -172,9 +172,9 @@ TEST_P(QuantizeType, TensorsMetadataAndOrderAreAsSpecified) {
             want = GGML_TYPE_Q8_0;
         } else if (t.ne[0] == 172) {
             want = GGML_TYPE_F16; // ffn_down: 172 % 32 != 0
-        } else if (preset == "Q4_Z128" || preset == "Q3_Z128") {
+        } else if (preset.ends_with("_Z128")) {
             ASSERT_EQ(t.ne[0], 64) << t.name;
-            want = preset == "Q4_Z128" ? GGML_TYPE_Q4_Z : GGML_TYPE_Q3_Z;
+            want = type_named(preset.substr(0, preset.size() - 3)); // Q4_Z128 -> Q4_Z
         } else {
             want = type_named(preset);
         }
@@ -251,7 +251,7 @@ INSTANTIATE_TEST_SUITE_P(AllPresets, QuantizeType,
                          ::testing::Values("F32", "F16", "BF16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S",
                                            "Q5_1", "Q5_0", "Q4_K_M", "Q4_K_S", "Q4_1", "Q4_0",
                                            "IQ4_NL", "IQ4_XS", "Q3_K_L", "Q3_K_M", "Q3_K_S", "Q2_K",
-                                           "Q4_Z", "Q3_Z", "Q4_Z128", "Q3_Z128"),
+                                           "Q4_Z", "Q3_Z", "Q4_Z128", "Q3_Z128", "Q2_Z", "Q2_Z128"),
                          [](const auto &info) { return info.param; });
 
 // --pure: every matrix of the type, as llama-quantize --pure made the

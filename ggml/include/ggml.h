@@ -69,6 +69,9 @@ enum ggml_type {
     /* Q4_Z and Q3_Z with one scale and zero point per 128 weights */
     GGML_TYPE_Q4_Z128 = 1026,
     GGML_TYPE_Q3_Z128 = 1027,
+    /* 2-bit, integer zero point: 32 and 128 weights a block */
+    GGML_TYPE_Q2_Z = 1028,
+    GGML_TYPE_Q2_Z128 = 1029,
 };
 
 typedef uint16_t ggml_fp16_t;

@@ -16,6 +16,7 @@ ggml_type smaller_block_type(ggml_type type) {
     case GGML_TYPE_IQ4_XS: return GGML_TYPE_IQ4_NL;
     case GGML_TYPE_Q4_Z128: return GGML_TYPE_Q4_Z;
     case GGML_TYPE_Q3_Z128: return GGML_TYPE_Q3_Z;
+    case GGML_TYPE_Q2_Z128: return GGML_TYPE_Q2_Z;
     default: return type;
     }
 }

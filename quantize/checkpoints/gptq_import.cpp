@@ -92,9 +92,9 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
     else
         return fail("checkpoint_format \"" + format +
                     "\" is not supported (only \"gptq\" and \"gptq_v2\")");
-    if (bits != 3 && bits != 4)
-        return fail(string_printf("bits %lld is not supported: only 4-bit (to Q4_Z) and 3-bit (to "
-                                  "Q3_Z) GPTQ checkpoints convert without loss",
+    if (bits < 2 || bits > 4)
+        return fail(string_printf("bits %lld is not supported: only 4-, 3- and 2-bit GPTQ "
+                                  "checkpoints convert without loss (to Q4_Z, Q3_Z, Q2_Z)",
                                   (long long)bits));
     if (group_size != -1 && (group_size <= 0 || group_size > INT32_MAX || group_size % BLOCK != 0))
         return fail(string_printf("group_size %lld is not supported: it must be -1 or a multiple "
@@ -107,12 +107,20 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
     return true;
 }
 
+ggml_type gptq_config::block_type(bool large) const {
+    switch (bits) {
+    case 2: return large ? GGML_TYPE_Q2_Z128 : GGML_TYPE_Q2_Z;
+    case 3: return large ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z;
+    default: return large ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z;
+    }
+}
+
 bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, const gptq_config &c,
                        gptq_linear *out, std::string *error) {
     gptq_linear l;
     l.prefix_ = prefix;
     l.bits_ = c.bits;
-    l.type_ = c.bits == 3 ? GGML_TYPE_Q3_Z : GGML_TYPE_Q4_Z; // (128 below, where they fit)
+    l.type_ = c.block_type(false); // (128 below, where they fit)
     const st_tensor *qweight = get(st, prefix + ".qweight", {st_dtype::I32}, 2, true, error);
     if (!qweight) return false;
     const st_tensor *qzeros = get(st, prefix + ".qzeros", {st_dtype::I32}, 2, true, error);
@@ -196,7 +204,7 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
     };
     // Blocks of 128 where every 128 inputs share a group, else of 32.
     if (K % LARGE_BLOCK == 0 && split_run(LARGE_BLOCK) < 0) {
-        l.type_ = c.bits == 3 ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q4_Z128;
+        l.type_ = c.block_type(true);
     } else if (const int64_t j = split_run(BLOCK); j >= 0) {
         return fail(g_idx ? g_idx : qweight,
                     string_printf("puts a group boundary inside the 32 inputs from %lld (in "
@@ -206,7 +214,7 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
     }
 
     // zero points and scales
-    const int z_max = c.bits == 3 ? 8 : 16; // the blocks' limits (2^bits, from v1's quirk)
+    const int z_max = 1 << c.bits; // the blocks' limit (2^bits, from v1's quirk)
     l.zeros_.resize(size_t(G * N));
     l.scales_.resize(size_t(G * N));
     const int64_t zero_words = qzeros->shape[1];

@@ -1,6 +1,6 @@
 // GPTQ linear layers (docs/formats.md section 4) imported without loss into the
 // project's integer-zero-point blocks: 4-bit into Q4_Z128 or Q4_Z, 3-bit
-// into Q3_Z128 or Q3_Z.
+// into Q3_Z128 or Q3_Z, 2-bit into Q2_Z128 or Q2_Z.
 //
 // A GPTQ layer computes W[n][k] = scales[g][n] * (q[k][n] - z[g][n]) with
 // g = g_idx[k]. A Q4_Z/Q3_Z block holds 32 consecutive weights of a row with
@@ -24,23 +24,21 @@
 namespace convert {
 
 struct gptq_config {
-    int bits = 4;               // 3 or 4
+    int bits = 4;               // 2, 3 or 4
     int group_size = -1;        // a multiple of 32, or -1: one group per row
     bool zero_minus_one = true; // format "gptq" (v1) stores z - 1; "gptq_v2" stores z
 
-    // the block type of most layers (the file type): 128-weight blocks for
-    // groups of a multiple of 128 or whole rows (of a multiple of 128)
-    ggml_type block_type() const {
-        const bool large = group_size % 128 == 0 || group_size == -1;
-        if (bits == 3) return large ? GGML_TYPE_Q3_Z128 : GGML_TYPE_Q3_Z;
-        return large ? GGML_TYPE_Q4_Z128 : GGML_TYPE_Q4_Z;
-    }
+    // The block type of a layer at these bits: of 128 weights or of 32.
+    ggml_type block_type(bool large) const;
+    // The block type of most layers (the file type): 128-weight blocks for
+    // groups of a multiple of 128 or whole rows (of a multiple of 128).
+    ggml_type block_type() const { return block_type(group_size % 128 == 0 || group_size == -1); }
 };
 
 // Reads a quantize_config.json object or config.json's quantization_config.
 // Refuses, naming the setting and the file: a quant_method other than
 // "gptq", a checkpoint_format/format other than "gptq" and "gptq_v2", bits
-// other than 3 and 4, and a group size that is not -1 or a multiple of 32.
+// other than 2, 3 and 4, and a group size that is not -1 or a multiple of 32.
 // static_groups and desc_act need nothing special: g_idx says which group
 // every input belongs to, whichever way the groups were chosen.
 bool read_gptq_config(const json::value &qc, const std::string &source, gptq_config *out,

@@ -1,5 +1,6 @@
 #include "checkpoints/z_blocks.h"
 
+#include "q2/blocks.h"
 #include "q3/blocks.h"
 #include "q4/blocks.h"
 #include "traits.h"
@@ -13,7 +14,8 @@ namespace {
 
 // d then z lead every block of these types
 static_assert(offsetof(ggml::block_q4_z, z) == 2 && offsetof(ggml::block_q3_z, z) == 2 &&
-              offsetof(ggml::block_q4_z128, z) == 2 && offsetof(ggml::block_q3_z128, z) == 2);
+              offsetof(ggml::block_q4_z128, z) == 2 && offsetof(ggml::block_q3_z128, z) == 2 &&
+              offsetof(ggml::block_q2_z, z) == 2 && offsetof(ggml::block_q2_z128, z) == 2);
 
 } // namespace
 

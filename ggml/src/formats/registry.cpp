@@ -9,6 +9,7 @@
 #include "float/blocks.h"
 #include "iq4/blocks.h"
 #include "k/blocks.h"
+#include "q2/blocks.h"
 #include "q3/blocks.h"
 #include "q4/blocks.h"
 #include "q5/blocks.h"
@@ -44,6 +45,9 @@ constexpr format_kernels q4_z128_scalar{nullptr, vec_dot_q4_z128_q8_0_ref,
                                         gemm_scalar<GGML_TYPE_Q4_Z128>};
 constexpr format_kernels q3_z128_scalar{nullptr, vec_dot_q3_z128_q8_0_ref,
                                         gemm_scalar<GGML_TYPE_Q3_Z128>};
+constexpr format_kernels q2_z_scalar{nullptr, vec_dot_q2_z_q8_0_ref, gemm_scalar<GGML_TYPE_Q2_Z>};
+constexpr format_kernels q2_z128_scalar{nullptr, vec_dot_q2_z128_q8_0_ref,
+                                        gemm_scalar<GGML_TYPE_Q2_Z128>};
 constexpr format_kernels bf16_scalar{nullptr, vec_dot_bf16_f32_ref, nullptr};
 constexpr format_kernels q5_0_scalar{nullptr, vec_dot_q5_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q5_0>};
 constexpr format_kernels q5_1_scalar{nullptr, vec_dot_q5_1_q8_1_ref, gemm_scalar<GGML_TYPE_Q5_1>};
@@ -68,6 +72,8 @@ constexpr group_layout q4_z_group{3, 16, {2, 1}};    // d, z | qs
 constexpr group_layout q3_z_group{3, 12, {2, 1}};    // d, z | ql, qh
 constexpr group_layout q4_z128_group{3, 64, {2, 1}}; // d, z | 4 x qs
 constexpr group_layout q3_z128_group{3, 48, {2, 1}}; // d, z | 4 x (ql, qh)
+constexpr group_layout q2_z_group{3, 8, {2, 1}};     // d, z | qs
+constexpr group_layout q2_z128_group{3, 32, {2, 1}}; // d, z | 4 x qs
 constexpr group_layout q5_0_group{6, 16, {2, 4}};    // d, qh | qs
 constexpr group_layout q5_1_group{8, 16, {2, 2, 4}}; // d, m, qh | qs
 constexpr group_layout iq4_nl_group{2, 16, {2}};     // d | qs
@@ -96,6 +102,8 @@ constexpr element_levels q4_z_levels{16, set_level_q4_z, level_line_q4_z};
 constexpr element_levels q3_z_levels{8, set_level_q3_z, level_line_q3_z};
 constexpr element_levels q4_z128_levels{16, set_level_q4_z128, level_line_q4_z128};
 constexpr element_levels q3_z128_levels{8, set_level_q3_z128, level_line_q3_z128};
+constexpr element_levels q2_z_levels{4, set_level_q2_z, level_line_q2_z};
+constexpr element_levels q2_z128_levels{4, set_level_q2_z128, level_line_q2_z128};
 
 // The SIMD tables of a format per level, null where this build has no
 // kernels of that architecture; then those of the levels' extensions
@@ -181,6 +189,11 @@ constexpr format_traits table[] = {
     {GGML_TYPE_Q3_Z128, "Q3_Z128", QK3_Z128, sizeof(block_q3_z128), true, GGML_TYPE_Q8_0,
      quantize_row_q3_z128_ref, dequantize_row_q3_z128, q3_z128_group, GGML_KERNELS(q3_z128),
      quantize_row_q3_z128_weighted, q3_z128_levels},
+    {GGML_TYPE_Q2_Z, "Q2_Z", QK2, sizeof(block_q2_z), true, GGML_TYPE_Q8_0, quantize_row_q2_z_ref,
+     dequantize_row_q2_z, q2_z_group, GGML_KERNELS(q2_z), quantize_row_q2_z_weighted, q2_z_levels},
+    {GGML_TYPE_Q2_Z128, "Q2_Z128", QK2_Z128, sizeof(block_q2_z128), true, GGML_TYPE_Q8_0,
+     quantize_row_q2_z128_ref, dequantize_row_q2_z128, q2_z128_group, GGML_KERNELS(q2_z128),
+     quantize_row_q2_z128_weighted, q2_z128_levels},
 };
 constexpr int n_types = int(std::size(table));
 
