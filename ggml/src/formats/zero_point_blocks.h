@@ -1,6 +1,6 @@
 // The scalar reference of the zero-point formats whose blocks are an fp16 d,
-// an integer z and payloads of 32 levels (`sub[]`): Q3_Z and Q3_Z128, Q2_Z
-// and Q2_Z128. Value d * (q - z); each block quantized by one search over
+// an integer z and payloads of 32 levels (`sub[]`): Q4_Z, Q3_Z, Q2_Z and
+// their 128 forms. Value d * (q - z); each block quantized by one search over
 // its weights (formats/zero_point_fit.h); each payload dotted against its
 // own Q8_0 block. L gives a payload's levels: MAXQ, get(payload, j) and
 // set(payload, j, q) for j < 32.

@@ -27,23 +27,28 @@ struct block_q4_1 {
 };
 static_assert(sizeof(block_q4_1) == 20);
 
+// The nibbles of 32 levels: a Q4_Z block's payload.
+struct q4_payload {
+    uint8_t qs[QK4 / 2];
+};
+
 // Packed: blocks follow each other every 19 bytes, so d is read unaligned.
 struct block_q4_z {
     uint16_t d; // fp16: value = d * (q - z)
     uint8_t z;  // 0..16 (16 only from old GPTQ checkpoints)
-    uint8_t qs[QK4 / 2];
+    q4_payload sub[1];
 } __attribute__((packed));
 static_assert(sizeof(block_q4_z) == 19);
 
 // Q4_Z128: one (d, z) for 128 weights, 4.19 bits a weight, so that a GPTQ
 // group of 128 is one block. Its quants are four Q4_Z payloads: sub-block s
-// (elements 32s..32s+31) in qs[16s..16s+15], in Q4_Z's nibble order, so a
-// kernel decodes each sub-block as a Q4_Z block against one Q8_0 block.
+// (elements 32s..32s+31) in sub[s], so a kernel decodes each sub-block as a
+// Q4_Z block against one Q8_0 block.
 constexpr int QK4_Z128 = 128;
 struct block_q4_z128 {
-    uint16_t d; // fp16: value = d * (q - z)
-    uint8_t z;  // 0..16 (16 only from old GPTQ checkpoints)
-    uint8_t qs[QK4_Z128 / 2];
+    uint16_t d;
+    uint8_t z;
+    q4_payload sub[QK4_Z128 / QK4];
 } __attribute__((packed));
 static_assert(sizeof(block_q4_z128) == 67);
 

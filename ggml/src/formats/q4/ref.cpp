@@ -5,7 +5,7 @@
 
 #include "formats/dot_sum.h"
 #include "formats/quant_math.h"
-#include "formats/zero_point_fit.h"
+#include "formats/zero_point_blocks.h"
 #include "fp16.h"
 #include "k/scale_search.h"
 
@@ -155,118 +155,46 @@ void vec_dot_q4_1_q8_1_ref(int64_t n, float *s, const void *vx, const void *vy) 
     *s = sum.total();
 }
 
-// Q4_Z and Q4_Z128: one (d, z) per block and 1 or 4 payloads of 32 levels,
-// each in Q4_0's nibble order.
+// Q4_Z and Q4_Z128: payloads of 32 levels in Q4_0's nibble order
+// (formats/zero_point_blocks.h).
 namespace {
 
-// Elements per block of B.
-template <class B> constexpr int zero_point_block = int(sizeof(B::qs)) * 2;
-
-// Element j (< the block's size) of a block's payloads.
-inline int payload_nibble(const uint8_t *qs, int j) {
-    return nibble(qs + QK4 / 2 * (j / QK4), j % QK4);
-}
-
-template <class B> inline B load(const B *x) {
-    B b;
-    std::memcpy(&b, x, sizeof b);
-    return b;
-}
-
-// One fit over each block's weights.
-template <class B> void quantize_z(const float *x, void *vy, int64_t n, const float *w) {
-    constexpr int QK = zero_point_block<B>;
-    auto *y = static_cast<B *>(vy);
-    for (int64_t b = 0; b < n / QK; b++) {
-        B blk{};
-        uint8_t q[QK];
-        const zero_point_grid g = fit_zero_point(x + b * QK, w ? w + b * QK : nullptr, QK, 15, q);
-        blk.d = g.d;
-        blk.z = uint8_t(g.z);
-        for (int s = 0; s < QK / QK4; s++) pack_nibbles(q + QK4 * s, blk.qs + QK4 / 2 * s);
-        std::memcpy(&y[b], &blk, sizeof blk);
+struct q4_levels {
+    static constexpr int MAXQ = 15;
+    static int get(const q4_payload &p, int j) { return nibble(p.qs, j); }
+    static void set(q4_payload &p, int j, int q) {
+        put_bits(&p.qs[j % (QK4 / 2)], j < QK4 / 2 ? 0 : 4, 4, q);
     }
-}
+};
 
-template <class B> void set_level_z(void *x, int64_t j, int q) {
-    constexpr int QK = zero_point_block<B>;
-    B &b = static_cast<B *>(x)[j / QK];
-    const int i = int(j % QK);
-    put_bits(&b.qs[QK4 / 2 * (i / QK4) + i % (QK4 / 2)], i % QK4 < QK4 / 2 ? 0 : 4, 4, q);
-}
-
-template <class B> void level_line_z(const void *vx, int64_t n, float *a, float *b) {
-    constexpr int QK = zero_point_block<B>;
-    const auto *x = static_cast<const B *>(vx);
-    for (int64_t j = 0; j < n; j++) {
-        const B blk = load(&x[j / QK]);
-        a[j] = fp16_to_fp32(blk.d);
-        b[j] = -float(blk.z) * a[j];
-    }
-}
-
-template <class B> void dequantize_z(const void *vx, float *y, int64_t n) {
-    constexpr int QK = zero_point_block<B>;
-    const auto *x = static_cast<const B *>(vx);
-    for (int64_t b = 0; b < n / QK; b++) {
-        const B blk = load(&x[b]);
-        const float d = fp16_to_fp32(blk.d);
-        // |q - z| <= 16 and d has 11 significant bits: the product is exact
-        for (int j = 0; j < QK; j++) y[b * QK + j] = float(payload_nibble(blk.qs, j) - blk.z) * d;
-    }
-}
-
-// Each payload against its own Q8_0 block: the exact integer sum of its
-// levels less z times the activation's, then one fused multiply-add.
-template <class B> void vec_dot_z(int64_t n, float *s, const void *vx, const void *vy) {
-    constexpr int QK = zero_point_block<B>;
-    const auto *x = static_cast<const B *>(vx);
-    const auto *y = static_cast<const block_q8_0 *>(vy);
-    dot_sum sum;
-    for (int64_t b = 0; b < n / QK; b++) {
-        const B blk = load(&x[b]);
-        for (int sb = 0; sb < QK / QK4; sb++) {
-            const block_q8_0 &yb = y[b * (QK / QK4) + sb];
-            int sumi = 0;
-            for (int j = 0; j < QK4; j++)
-                sumi += (nibble(blk.qs + QK4 / 2 * sb, j) - blk.z) * yb.qs[j];
-            sum.fma(float(sumi), fp16_to_fp32(blk.d) * fp16_to_fp32(yb.d));
-        }
-    }
-    *s = sum.total();
-}
+using q4_z = zero_point_blocks<block_q4_z, q4_levels>;
+using q4_z128 = zero_point_blocks<block_q4_z128, q4_levels>;
 
 } // namespace
 
-void quantize_row_q4_z_ref(const float *x, void *y, int64_t n) {
-    quantize_z<block_q4_z>(x, y, n, nullptr);
-}
+void quantize_row_q4_z_ref(const float *x, void *y, int64_t n) { q4_z::quantize(x, y, n, nullptr); }
 void quantize_row_q4_z128_ref(const float *x, void *y, int64_t n) {
-    quantize_z<block_q4_z128>(x, y, n, nullptr);
+    q4_z128::quantize(x, y, n, nullptr);
 }
 void quantize_row_q4_z_weighted(const float *x, void *y, int64_t n, const float *w) {
-    quantize_z<block_q4_z>(x, y, n, w);
+    q4_z::quantize(x, y, n, w);
 }
 void quantize_row_q4_z128_weighted(const float *x, void *y, int64_t n, const float *w) {
-    quantize_z<block_q4_z128>(x, y, n, w);
+    q4_z128::quantize(x, y, n, w);
 }
-void set_level_q4_z(void *x, int64_t j, int q) { set_level_z<block_q4_z>(x, j, q); }
-void set_level_q4_z128(void *x, int64_t j, int q) { set_level_z<block_q4_z128>(x, j, q); }
-void level_line_q4_z(const void *x, int64_t n, float *a, float *b) {
-    level_line_z<block_q4_z>(x, n, a, b);
-}
+void set_level_q4_z(void *x, int64_t j, int q) { q4_z::set_level(x, j, q); }
+void set_level_q4_z128(void *x, int64_t j, int q) { q4_z128::set_level(x, j, q); }
+void level_line_q4_z(const void *x, int64_t n, float *a, float *b) { q4_z::level_line(x, n, a, b); }
 void level_line_q4_z128(const void *x, int64_t n, float *a, float *b) {
-    level_line_z<block_q4_z128>(x, n, a, b);
+    q4_z128::level_line(x, n, a, b);
 }
-void dequantize_row_q4_z(const void *x, float *y, int64_t n) { dequantize_z<block_q4_z>(x, y, n); }
-void dequantize_row_q4_z128(const void *x, float *y, int64_t n) {
-    dequantize_z<block_q4_z128>(x, y, n);
-}
+void dequantize_row_q4_z(const void *x, float *y, int64_t n) { q4_z::dequantize(x, y, n); }
+void dequantize_row_q4_z128(const void *x, float *y, int64_t n) { q4_z128::dequantize(x, y, n); }
 void vec_dot_q4_z_q8_0_ref(int64_t n, float *s, const void *x, const void *y) {
-    vec_dot_z<block_q4_z>(n, s, x, y);
+    q4_z::vec_dot(n, s, x, y);
 }
 void vec_dot_q4_z128_q8_0_ref(int64_t n, float *s, const void *x, const void *y) {
-    vec_dot_z<block_q4_z128>(n, s, x, y);
+    q4_z128::vec_dot(n, s, x, y);
 }
 
 } // namespace ggml
