@@ -98,8 +98,8 @@ bool read_gptq_config(const json::value &qc, const std::string &source, gptq_con
                                   (long long)bits));
     if (group_size != -1 && (group_size <= 0 || group_size > INT32_MAX || group_size % BLOCK != 0))
         return fail(string_printf("group_size %lld is not supported: it must be -1 or a multiple "
-                                  "of 32 below 2^31, since a Q4_Z/Q3_Z block of 32 weights has "
-                                  "one scale",
+                                  "of 32 below 2^31, since a Q4_Z, Q3_Z or Q2_Z block of 32 "
+                                  "weights has one scale",
                                   (long long)group_size));
     c.bits = int(bits);
     c.group_size = int(group_size);
@@ -209,7 +209,7 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
         return fail(g_idx ? g_idx : qweight,
                     string_printf("puts a group boundary inside the 32 inputs from %lld (in "
                                   "group order): group %d has a number of inputs that is not a "
-                                  "multiple of 32, which Q4_Z/Q3_Z blocks cannot hold",
+                                  "multiple of 32, which blocks of 32 weights cannot hold",
                                   (long long)j, l.g_idx_[size_t(l.order_[size_t(j)])]));
     }
 
@@ -227,8 +227,8 @@ bool gptq_linear::open(const safetensors_set &st, const std::string &prefix, con
             const float s = scales->get_float(g * N + n);
             if (!std::isfinite(s) || ggml_fp16_to_fp32(ggml_fp32_to_fp16(s)) != s)
                 return fail(scales, string_printf("has scale %.9g (group %lld, output %lld), "
-                                                  "which fp16 cannot hold exactly; Q4_Z/Q3_Z "
-                                                  "blocks keep fp16 scales, so the import would "
+                                                  "which fp16 cannot hold exactly; the blocks "
+                                                  "keep fp16 scales, so the import would "
                                                   "not be lossless",
                                                   double(s), (long long)g, (long long)n));
             l.scales_[size_t(g * N + n)] = s;

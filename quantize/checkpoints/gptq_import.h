@@ -3,8 +3,8 @@
 // into Q3_Z128 or Q3_Z, 2-bit into Q2_Z128 or Q2_Z.
 //
 // A GPTQ layer computes W[n][k] = scales[g][n] * (q[k][n] - z[g][n]) with
-// g = g_idx[k]. A Q4_Z/Q3_Z block holds 32 consecutive weights of a row with
-// one fp16 scale d and one integer zero z, a Q4_Z128/Q3_Z128 block 128, so
+// g = g_idx[k]. A Q4_Z, Q3_Z or Q2_Z block holds 32 consecutive weights of a
+// row with one fp16 scale d and one integer zero z, their 128 forms 128, so
 // each 32 consecutive stored inputs must share one group, and a layer whose
 // every 128 do (groups of 128 or a multiple) takes the 128-weight blocks:
 // as many bits a weight as the checkpoint's. The inputs are therefore stored in the order
