@@ -39,7 +39,8 @@ struct options {
     std::string gptq_given; // the first GPTQ option given, to refuse it without --gptq
     std::string imatrix_path;
     bool rotate = false;
-    std::optional<uint32_t> rotate_seed; // set: --rotate-seed was given
+    std::optional<uint32_t> rotate_seed;  // set: --rotate-seed was given
+    std::optional<uint32_t> rotate_block; // set: --rotate-block was given
 };
 
 // A flag that only GPTQ takes: remembers that it was given.
@@ -135,15 +136,17 @@ std::string description() {
            "and output are rounded as above (linears of IQ4 or float types too).\n"
            "\n"
            "Rotation (--rotate; incoherence processing, as QuIP#): every linear layer of\n"
-           "the transformer layers is stored as W R, R = diag(s) H / sqrt(b) with H the\n"
-           "Walsh-Hadamard matrix of order b (the largest power of two up to 64 that\n"
-           "divides the layer's inputs) on each block of b inputs and s random signs\n"
-           "from --rotate-seed (the file holds the seed and 64 as llamaz.rotation.seed\n"
-           "and llamaz.rotation.block, under 100 bytes). The forward pass rotates each\n"
-           "input by R^T (once for q, k and v; once for gate and up), so the product\n"
-           "is unchanged while the rounding sees rows whose outliers are spread over\n"
-           "their block. With --gptq the Hessian is rotated too. Rotated files need\n"
-           "this project's loader: llama.cpp ignores the keys and computes nonsense.\n"
+           "the transformer layers is stored as W R, R = diag(s) H^T / sqrt(b) with H a\n"
+           "Hadamard matrix of order b (Walsh-Hadamard, times a Paley matrix where b is\n"
+           "not a power of two; b the largest divisor of the layer's input size, up to\n"
+           "--rotate-block, that has one) on each block of b inputs and s random signs\n"
+           "from --rotate-seed (the file holds the seed, --rotate-block and 256, the\n"
+           "largest Paley order, as llamaz.rotation.seed, .block and .factor, under 150\n"
+           "bytes). The forward pass rotates each input by R^T (once for q, k and v; once\n"
+           "for gate and up), so the product is unchanged while the rounding sees rows\n"
+           "whose outliers are spread over their block. With --gptq the Hessian is rotated\n"
+           "too. Rotated files need this project's loader: llama.cpp ignores the keys and\n"
+           "computes nonsense.\n"
            "\n"
            "examples:\n"
            "  quantize models/stories260K.gguf stories260K-q4_k_m.gguf q4_k_m -t 2\n"
@@ -287,8 +290,10 @@ int run(const options &o) {
         if (!error.empty()) return fail(error);
     }
     const quantize::model_rotations rotations =
-        o.rotate ? quantize::model_rotations(*in, o.rotate_seed.value_or(0))
-                 : quantize::model_rotations();
+        o.rotate
+            ? quantize::model_rotations(*in, o.rotate_seed.value_or(0),
+                                        o.rotate_block.value_or(quantize::ROTATION_DEFAULT_BLOCK))
+            : quantize::model_rotations();
     const quantize::round_to_nearest rounding(importance ? &*importance : nullptr);
     std::unique_ptr<quantize::gptq_quantizer> gptq;
     if (o.gptq) {
@@ -355,6 +360,17 @@ int main(int argc, char **argv) {
         return error;
     };
     p.add(std::move(seed_flag));
+    auto rotate_block = uint32_t(quantize::ROTATION_DEFAULT_BLOCK);
+    args::flag block_flag = args::uint_flag(
+        {"--rotate-block"},
+        "largest block of --rotate; 65536 rotates whole rows where they have a Hadamard matrix", 1,
+        uint32_t(quantize::ROTATION_MAX_BLOCK), &rotate_block);
+    block_flag.set = [set = std::move(block_flag.set), &o, &rotate_block](const std::string &v) {
+        const std::string error = set(v);
+        if (error.empty()) o.rotate_block = rotate_block; // given: only with --rotate
+        return error;
+    };
+    p.add(std::move(block_flag));
     p.add(args::switch_flag({"--gptq"}, "quantize the linear layers with GPTQ (needs --calib)",
                             &o.gptq));
     quantize::gptq_options &g = o.gptq_opts;
@@ -397,6 +413,10 @@ int main(int argc, char **argv) {
     if (!o.plan.preset) {
         p.error("unknown TYPE '" + o.preset_name + "'; choose one of " +
                 quantize::file_type_names() + " (or Q3_K, Q4_K, Q5_K)");
+        return 1;
+    }
+    if (o.rotate_block && !o.rotate) {
+        p.error("--rotate-block is an option of --rotate");
         return 1;
     }
     if (o.rotate_seed && !o.rotate) {

@@ -25,7 +25,8 @@ void input_rotation::rotate_hessian(std::vector<double> *h) const {
     }
 }
 
-model_rotations::model_rotations(const llama::gguf_file &in, uint32_t seed) : seed_(seed) {
+model_rotations::model_rotations(const llama::gguf_file &in, uint32_t seed, int64_t max_block)
+    : seed_(seed), max_block_(max_block) {
     // LINEAR_GROUPS lists the inputs in llama::layer_input's order (a rotated
     // model's logits check it: tests/test_rotate.cpp)
     static_assert(std::size(LINEAR_GROUPS) == llama::N_LAYER_INPUTS);
@@ -38,7 +39,7 @@ model_rotations::model_rotations(const llama::gguf_file &in, uint32_t seed) : se
             if (!first) continue;
             const int64_t n = first->ne[0];
             auto r = std::make_shared<input_rotation>();
-            r->block = llama::rotation_block(n, ROTATION_MAX_BLOCK);
+            r->block = llama::rotation_block(n, max_block_, ROTATION_MAX_FACTOR);
             r->signs = llama::rotation_signs(seed, il, llama::layer_input(g), n);
             for (const auto &[member, name] : linears)
                 if (in.find_tensor(linear_weight_name(il, name)))
@@ -55,7 +56,8 @@ const input_rotation *model_rotations::of(std::string_view name) const {
 std::vector<added_key> model_rotations::keys() const {
     if (by_weight_.empty()) return {};
     return {{llama::schema::keys::ROTATION_SEED, seed_},
-            {llama::schema::keys::ROTATION_BLOCK, uint32_t(ROTATION_MAX_BLOCK)}};
+            {llama::schema::keys::ROTATION_BLOCK, uint32_t(max_block_)},
+            {llama::schema::keys::ROTATION_FACTOR, uint32_t(ROTATION_MAX_FACTOR)}};
 }
 
 void rotating_quantizer::quantize(const float_rows &w, ggml_type type, void *dst,

@@ -17,6 +17,7 @@
 #include "q5/blocks.h"
 #include "q8/blocks.h"
 #include "tensor_util.h"
+#include "walsh_hadamard.h"
 
 #include <gtest/gtest.h>
 
@@ -1314,6 +1315,26 @@ TEST_P(Kernels, SwigluMatchesTheReference) {
         for (size_t i = 0; i < x.size(); i++)
             ASSERT_NEAR(want[i], got[i], 1e-6 * (1.0 + std::fabs(want[i])))
                 << "n = " << n << ", x = " << x[i];
+    }
+}
+
+// The mix of a rotation's Paley factor (walsh_hadamard.h) at each level
+// against the reference, bit for bit: factors of both of Paley's
+// constructions, runs of one, two and four vectors of 8 at a time.
+TEST_P(Kernels, HadamardMixEqualsTheReferenceExactly) {
+    const ggml::hadamard_mix_fn active = ggml::kernels_of(GGML_TYPE_F32).hadamard_mix;
+    for (int64_t m : {12, 20, 28, 36, 60, 108}) {
+        ASSERT_EQ(ggml::hadamard_factor(m), m);
+        const float *f = ggml::hadamard_factor_matrix(m);
+        for (int64_t p : {8, 16, 24, 32, 128}) {
+            const std::vector<float> in = test::random_floats(size_t(m * p), rng);
+            std::vector<float> want(in.size()), got(in.size(), NAN);
+            ggml::hadamard_mix(in.data(), want.data(), f, m, p);
+            active(in.data(), got.data(), f, m, p);
+            for (size_t i = 0; i < in.size(); i++)
+                ASSERT_EQ(std::bit_cast<uint32_t>(got[i]), std::bit_cast<uint32_t>(want[i]))
+                    << "order " << m << ", runs of " << p << ", element " << i;
+        }
     }
 }
 

@@ -83,19 +83,27 @@ TEST(ModelLoadErrors, NameTheFileOnce) {
               "bad.gguf: missing tensor 'blk.3.ffn_up.weight'");
 }
 
-TEST(ModelLoadErrors, RotationKeysGoTogetherWithABlockThatIsAPowerOfTwo) {
+TEST(ModelLoadErrors, RotationKeysGoTogetherWithABlockAndAFactorInRange) {
     EXPECT_EQ(edited_error([](gguf_writer &w) { w.set_u32("llamaz.rotation.seed", 3); }),
               "bad.gguf: keys 'llamaz.rotation.seed' and 'llamaz.rotation.block' go together");
     EXPECT_EQ(edited_error([](gguf_writer &w) {
                   w.set_u32("llamaz.rotation.seed", 3);
-                  w.set_u32("llamaz.rotation.block", 48);
+                  w.set_u32("llamaz.rotation.block", 70000);
               }),
-              "bad.gguf: key 'llamaz.rotation.block' is 48, not a power of two up to 65536");
+              "bad.gguf: key 'llamaz.rotation.block' is 70000, not 1 to 65536");
     EXPECT_EQ(edited_error([](gguf_writer &w) {
                   w.set_string("llamaz.rotation.seed", "3");
                   w.set_u32("llamaz.rotation.block", 64);
               }),
               "bad.gguf: key 'llamaz.rotation.seed' has type STRING, expected an integer");
+    EXPECT_EQ(edited_error([](gguf_writer &w) { w.set_u32("llamaz.rotation.factor", 12); }),
+              "bad.gguf: keys 'llamaz.rotation.seed' and 'llamaz.rotation.block' go together");
+    EXPECT_EQ(edited_error([](gguf_writer &w) {
+                  w.set_u32("llamaz.rotation.seed", 3);
+                  w.set_u32("llamaz.rotation.block", 64);
+                  w.set_u32("llamaz.rotation.factor", 0);
+              }),
+              "bad.gguf: key 'llamaz.rotation.factor' is 0, not 1 to 65536");
 }
 
 TEST(ModelLoadErrors, FloatsAreCheckedAsTheFloatsTheyBecome) {

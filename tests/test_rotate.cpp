@@ -30,26 +30,77 @@ const std::string CALIB = test::data("wikitext-2/wiki.valid.head.tokens");
 
 test::run_result quantize(const std::string &args) { return test::run_tool(TOOL, args); }
 
-// R = diag(s) H / sqrt(b) per block, as a dense n x n matrix
+// H of order b as ggml_hadamard defines it: F (x) W_p, b = m p, F the Paley
+// factor of order m (none when m = 1) and W_p Walsh-Hadamard, whose element
+// (j, l) is -1 when j & l has an odd number of bits
+int hadamard_element(int64_t b, int64_t r, int64_t c) {
+    const int64_t m = ggml::hadamard_factor(b), p = b / m;
+    const int f = m == 1 ? 1 : int(ggml::hadamard_factor_matrix(m)[r / p * m + c / p]);
+    return __builtin_popcountll(uint64_t((r % p) & (c % p))) % 2 ? -f : f;
+}
+
+// R = diag(s) H^T / sqrt(b) per block, as a dense n x n matrix
 std::vector<double> dense(const quantize::input_rotation &r) {
     const auto n = int64_t(r.signs.size());
     std::vector<double> m(size_t(n * n), 0.0);
     for (int64_t i = 0; i < n; i++)
-        for (int64_t j = i / r.block * r.block; j < (i / r.block + 1) * r.block; j++) {
-            const int shared = __builtin_popcountll(uint64_t((i % r.block) & (j % r.block)));
-            m[size_t(i * n + j)] =
-                r.signs[size_t(i)] * (shared % 2 ? -1.0 : 1.0) / std::sqrt(double(r.block));
-        }
+        for (int64_t j = i / r.block * r.block; j < (i / r.block + 1) * r.block; j++)
+            m[size_t(i * n + j)] = r.signs[size_t(i)] *
+                                   hadamard_element(r.block, j % r.block, i % r.block) /
+                                   std::sqrt(double(r.block));
     return m;
 }
 
-TEST(InputRotation, RowsAndHessianRotateAsTheMatrixDoes) {
+// Every factor is a Hadamard matrix (F F^T = m I), and the factors of the
+// widths of real models are the orders the header names.
+TEST(InputRotation, PaleyFactorsAreHadamardMatrices) {
+    int factors = 0;
+    for (int64_t m = 2; m <= ggml::HADAMARD_MAX_FACTOR; m++) {
+        if (ggml::hadamard_factor(m) != m) continue;
+        factors++;
+        SCOPED_TRACE("order " + std::to_string(m));
+        const float *f = ggml::hadamard_factor_matrix(m);
+        for (int64_t i = 0; i < m; i++)
+            for (int64_t j = 0; j < m; j++) {
+                int dot = 0;
+                for (int64_t k = 0; k < m; k++) {
+                    ASSERT_EQ(std::fabs(f[i * m + k]), 1.0f);
+                    dot += int(f[i * m + k] * f[j * m + k]);
+                }
+                ASSERT_EQ(dot, i == j ? m : 0) << i << "," << j;
+            }
+    }
+    EXPECT_GE(factors, 20);
+    EXPECT_EQ(ggml::hadamard_factor(4096), 1);
+    EXPECT_EQ(ggml::hadamard_factor(12), 12);     // Paley I, q = 11
+    EXPECT_EQ(ggml::hadamard_factor(6), 0);       // no Hadamard matrix of order 6
+    EXPECT_EQ(ggml::hadamard_factor(576), 36);    // SmolLM2's width: Paley II, q = 17
+    EXPECT_EQ(ggml::hadamard_factor(1536), 12);   // SmolLM2's hidden size
+    EXPECT_EQ(ggml::hadamard_factor(960), 60);    // SmolLM2-360M's: Paley I, q = 59
+    EXPECT_EQ(ggml::hadamard_factor(14336), 28);  // Llama 3 8B's hidden size: Paley II, q = 13
+    EXPECT_EQ(ggml::hadamard_factor(13824), 108); // Llama 2 13B's: Paley I, q = 107
+    EXPECT_EQ(ggml::hadamard_factor(11008), 0);   // Llama 2 7B's, 43 x 256: none up to 256
+    EXPECT_EQ(ggml::hadamard_factor(172), 0);
+    EXPECT_EQ(ggml_hadamard_factor(576), 36); // the C API says the same
+}
+
+class RotationOfBlocks : public ::testing::TestWithParam<std::pair<int64_t, int64_t>> {};
+
+TEST_P(RotationOfBlocks, RowsAndHessianRotateAsTheMatrixDoes) {
+    const auto [block, n] = GetParam();
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> u(-1.0, 1.0);
-    quantize::input_rotation r{8, std::vector<int32_t>(24)};
+    quantize::input_rotation r{block, std::vector<int32_t>(size_t(n))};
     for (int32_t &s : r.signs) s = rng() % 2 ? 1 : -1;
-    const int64_t n = 24, rows = 3;
+    const int64_t rows = 3;
     const std::vector<double> R = dense(r);
+    // R is orthogonal (R R^T = I): the factor and the signs are as stated
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double dot = 0.0;
+            for (int64_t k = 0; k < n; k++) dot += R[size_t(i * n + k)] * R[size_t(j * n + k)];
+            ASSERT_NEAR(dot, i == j ? 1.0 : 0.0, 1e-12) << i << "," << j;
+        }
 
     std::vector<float> w(size_t(rows * n));
     for (float &v : w) v = float(u(rng));
@@ -78,13 +129,28 @@ TEST(InputRotation, RowsAndHessianRotateAsTheMatrixDoes) {
         }
 }
 
+// (block, n): Walsh-Hadamard alone; Paley I (12, 20, 44) and II (28, 36)
+// factors alone and times W_2, W_4
+INSTANTIATE_TEST_SUITE_P(
+    InputRotation, RotationOfBlocks,
+    ::testing::Values(std::pair<int64_t, int64_t>{8, 24}, std::pair<int64_t, int64_t>{12, 24},
+                      std::pair<int64_t, int64_t>{24, 48}, std::pair<int64_t, int64_t>{20, 40},
+                      std::pair<int64_t, int64_t>{28, 28}, std::pair<int64_t, int64_t>{36, 36},
+                      std::pair<int64_t, int64_t>{44, 44}, std::pair<int64_t, int64_t>{48, 48}));
+
 // The op's vector butterflies against the scalar reference, bit for bit.
 TEST(InputRotation, HadamardOpEqualsTheReferenceExactly) {
     std::mt19937 rng(11);
-    for (const int64_t block : {2, 4, 8, 16, 64, 256}) {
-        SCOPED_TRACE("blocks of " + std::to_string(block));
+    // blocks of W alone, then of Paley factors: times runs of 1 and 2 (the
+    // reference's butterflies), of 4 and more (the vectors')
+    const std::pair<int64_t, int64_t> cases[] = {{2, 768},     {4, 768},   {8, 768},  {16, 768},
+                                                 {64, 768},    {256, 768}, {12, 768}, {24, 768},
+                                                 {48, 768},    {768, 768}, {36, 576}, {576, 576},
+                                                 {1536, 3072}, {60, 960},  {28, 896}, {112, 896}};
+    for (const auto &[block, n] : cases) {
+        SCOPED_TRACE("blocks of " + std::to_string(block) + " in " + std::to_string(n));
         ggml_context *ctx = ggml_init({16 << 20, nullptr, false});
-        const int64_t n = 768, rows = 3;
+        const int64_t rows = 3;
         ggml_tensor *a = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, rows);
         test::fill_uniform(a, rng);
         ggml_tensor *signs = ggml_new_tensor_2d(ctx, GGML_TYPE_I32, block, n / block);
@@ -141,13 +207,23 @@ TEST(InputRotation, ProductRotatesInTheActivationConversion) {
     ggml_free(ctx);
 }
 
-TEST(InputRotation, BlockIsTheLargestPowerOfTwoUpToTheMaximumThatDivides) {
-    EXPECT_EQ(llama::rotation_block(576, 64), 64); // SmolLM2's width, 9 x 64
-    EXPECT_EQ(llama::rotation_block(4096, 64), 64);
-    EXPECT_EQ(llama::rotation_block(4096, 256), 256);
-    EXPECT_EQ(llama::rotation_block(96, 64), 32);
-    EXPECT_EQ(llama::rotation_block(172, 64), 4); // stories260K's ffn_down
-    EXPECT_EQ(llama::rotation_block(7, 64), 1);
+// Files without llamaz.rotation.factor (factor 1): powers of two, as before
+// the factors; with it, the largest divisor with a factor up to the key's.
+TEST(InputRotation, BlockIsTheLargestDivisorUpToTheMaximumsWithAMatrix) {
+    EXPECT_EQ(llama::rotation_block(576, 64, 1), 64); // SmolLM2's width, 9 x 64
+    EXPECT_EQ(llama::rotation_block(4096, 64, 1), 64);
+    EXPECT_EQ(llama::rotation_block(4096, 256, 1), 256);
+    EXPECT_EQ(llama::rotation_block(96, 64, 1), 32);
+    EXPECT_EQ(llama::rotation_block(172, 64, 1), 4); // stories260K's ffn_down
+    EXPECT_EQ(llama::rotation_block(7, 64, 1), 1);
+    EXPECT_EQ(llama::rotation_block(576, 1 << 16, 1), 64);
+    EXPECT_EQ(llama::rotation_block(576, 1 << 16, 256), 576); // 36 x 16
+    EXPECT_EQ(llama::rotation_block(576, 1 << 16, 12), 192);  // 12 x 16
+    EXPECT_EQ(llama::rotation_block(576, 256, 256), 192);
+    EXPECT_EQ(llama::rotation_block(1536, 1 << 16, 256), 1536);
+    EXPECT_EQ(llama::rotation_block(11008, 1 << 16, 256), 256); // 43 x 256: no factor of 43
+    EXPECT_EQ(llama::rotation_block(172, 1 << 16, 256), 4);
+    EXPECT_EQ(llama::rotation_block(7, 1 << 16, 256), 1);
 }
 
 TEST(InputRotation, OnePerInputFromTheSeed) {
@@ -178,11 +254,13 @@ TEST(InputRotation, OnePerInputFromTheSeed) {
               llama::rotation_signs(1, 3, llama::layer_input::ffn_down, 172));
 
     const std::vector<quantize::added_key> keys = a.keys();
-    ASSERT_EQ(keys.size(), 2u);
+    ASSERT_EQ(keys.size(), 3u);
     EXPECT_EQ(keys[0].key, "llamaz.rotation.seed");
     EXPECT_EQ(keys[0].value, 1u);
     EXPECT_EQ(keys[1].key, "llamaz.rotation.block");
     EXPECT_EQ(keys[1].value, 64u);
+    EXPECT_EQ(keys[2].key, "llamaz.rotation.factor");
+    EXPECT_EQ(keys[2].value, 256u);
     EXPECT_TRUE(quantize::model_rotations().keys().empty());
 }
 
@@ -226,7 +304,7 @@ TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     const auto size = std::filesystem::file_size(out),
                plain = std::filesystem::file_size(dir.file("plain.gguf"));
     EXPECT_GT(size, plain);
-    EXPECT_LE(size, plain + 128); // two keys (and the alignment after them)
+    EXPECT_LE(size, plain + 160); // three keys (and the alignment after them)
 
     std::string error;
     const std::unique_ptr<gguf_file> f = gguf_file::open(out, &error),
@@ -249,6 +327,7 @@ TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     std::string key_error;
     EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.seed", &key_error), 5u) << key_error;
     EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.block", &key_error), 64u) << key_error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.factor", &key_error), 256u) << key_error;
 
     const std::vector<float> want = logits(MODEL), got = logits(out);
     ASSERT_EQ(got.size(), want.size());
@@ -286,6 +365,40 @@ TEST(QuantizeRotate, RotatedFloatModelComputesTheSameLogits) {
     EXPECT_EQ(hadamards, 0);
     EXPECT_EQ(rotating, 4 * 5);
     ggml_free(gctx);
+}
+
+// A real model whose widths are not powers of two: SmolLM2-135M (576 = 36 x
+// 16, 1536 = 12 x 128) rotates whole rows through Paley factors, and its
+// rotated F32 computes the logits of the F32.
+TEST(QuantizeRotate, PaleyBlocksOfARealModelComputeTheSameLogits) {
+    std::string where;
+    const std::string smollm2 = test::fetched_model("SmolLM2-135M-Instruct.Q4_1.gguf", &where);
+    if (smollm2.empty()) GTEST_SKIP() << where << " is missing (scripts/get-models.sh)";
+    test::temp_dir dir;
+    const std::string f32 = dir.file("f32.gguf"), rotated = dir.file("rotated.gguf");
+    test::run_result r = quantize(smollm2 + " " + f32 + " F32 --allow-requantize -t 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    r = quantize(f32 + " " + rotated + " F32 --rotate --rotate-block 65536 -t 2");
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string error, key_error;
+    const std::unique_ptr<gguf_file> f = gguf_file::open(rotated, &error);
+    ASSERT_NE(f, nullptr) << error;
+    EXPECT_EQ(gguf_get_uint(*f, "llamaz.rotation.block", &key_error), 65536u) << key_error;
+    const model_ptr model(llama_model_load(rotated.c_str()));
+    ASSERT_NE(model, nullptr) << llama_last_error();
+    const layer &l = model->layers[3];
+    ASSERT_TRUE(l.wq.input_signs && l.w_down.input_signs);
+    EXPECT_EQ(l.wq.input_signs->ne[0], 576);
+    EXPECT_EQ(l.w_down.input_signs->ne[0], 1536);
+
+    const std::vector<float> want = logits(f32), got = logits(rotated);
+    ASSERT_EQ(got.size(), want.size());
+    double worst = 0.0, largest = 0.0;
+    for (size_t i = 0; i < want.size(); i++) {
+        worst = std::max(worst, double(std::fabs(got[i] - want[i])));
+        largest = std::max(largest, double(std::fabs(want[i])));
+    }
+    EXPECT_LT(worst, 1e-5 * largest + 1e-3) << "largest logit " << largest;
 }
 
 // KL divergence of b's next-token distributions from a's, averaged
@@ -343,6 +456,10 @@ TEST(QuantizeRotate, RefusesWhatItCannotRotate) {
         "--rotate and --imatrix do not go together", out, "--imatrix");
     test::expect_failure(quantize(MODEL + " " + out + " Q4_0 --rotate-seed 3"),
                          "--rotate-seed is an option of --rotate", out, "--rotate-seed");
+    test::expect_failure(quantize(MODEL + " " + out + " Q4_0 --rotate-block 256"),
+                         "--rotate-block is an option of --rotate", out, "--rotate-block");
+    test::expect_failure(quantize(MODEL + " " + out + " Q4_0 --rotate --rotate-block 0"), "0", out,
+                         "--rotate-block 0");
     test::expect_failure(quantize(rotated + " " + out + " Q4_0 --rotate"),
                          "the model stores rotated inputs already (quantize --rotate)", out,
                          "twice");

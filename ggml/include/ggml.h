@@ -329,11 +329,17 @@ GGML_API struct ggml_tensor *ggml_get_cols(struct ggml_context *ctx, struct ggml
                                            struct ggml_tensor *idx);
 /* Each row of F32 a rotated block by block: x becomes H (s * x) / sqrt(b)
  * for every block x of b = signs->ne[0] elements, s its row of signs (I32
- * [b, a->ne[0] / b], each +1 or -1) and H the Walsh-Hadamard matrix of order
- * b (a power of two). The input rotation of a linear layer whose weights
- * were stored rotated (incoherence processing, quantize --rotate). */
+ * [b, a->ne[0] / b], each +1 or -1) and H a Hadamard matrix of order b: the
+ * Walsh-Hadamard matrix when b is a power of two, else a Paley matrix of
+ * order ggml_hadamard_factor(b) times the Walsh-Hadamard matrix of the rest
+ * (Kronecker product; ggml/src/walsh_hadamard.h). The input rotation of a
+ * linear layer whose weights were stored rotated (incoherence processing,
+ * quantize --rotate). */
 GGML_API struct ggml_tensor *ggml_hadamard(struct ggml_context *ctx, struct ggml_tensor *a,
                                            struct ggml_tensor *signs);
+/* The order of the Paley factor of ggml_hadamard's blocks of b: 1 when b is
+ * a power of two, 0 when ggml_hadamard has no matrix of order b. */
+GGML_API int64_t ggml_hadamard_factor(int64_t b);
 /* a [K, M, A2, A3] times b [K, N, B2, B3] transposed: F32 [M, N, B2, B3];
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32

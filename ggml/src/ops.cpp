@@ -2,6 +2,7 @@
 // The arithmetic lives in cpu/.
 #include "formats/traits.h"
 #include "internal.h"
+#include "walsh_hadamard.h"
 
 #include <new>
 
@@ -193,14 +194,18 @@ ggml_tensor *ggml_hadamard(ggml_context *ctx, ggml_tensor *a, ggml_tensor *signs
     GGML_ASSERT(signs->type == GGML_TYPE_I32 && ggml_n_dims(signs) <= 2 &&
                     ggml_is_contiguous(signs),
                 "hadamard: the signs '%s' must be a contiguous I32 matrix", signs->name);
-    GGML_ASSERT(b > 0 && (b & (b - 1)) == 0, "hadamard: blocks of %lld are not a power of two",
-                (long long)b);
+    GGML_ASSERT(ggml::hadamard_factor(b) > 0,
+                "hadamard: no Hadamard matrix of order %lld here (a power of two, or one times "
+                "a Paley order up to %lld)",
+                (long long)b, (long long)ggml::HADAMARD_MAX_FACTOR);
     GGML_ASSERT(b * signs->ne[1] == a->ne[0], "hadamard: signs for %lld inputs, '%s' has %lld",
                 (long long)(b * signs->ne[1]), a->name, (long long)a->ne[0]);
     ggml_tensor *t = unary(ctx, a, GGML_OP_HADAMARD, "hadamard");
     t->src[1] = signs;
     return t;
 }
+
+int64_t ggml_hadamard_factor(int64_t b) { return ggml::hadamard_factor(b); }
 
 ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     GGML_ASSERT(a->ne[0] == b->ne[0], "mul_mat: rows of '%s' (%lld) and '%s' (%lld) differ",

@@ -1,13 +1,18 @@
 #include "input_rotation.h"
 
+#include "ggml.h"
+
 #include <random>
 
 namespace llama {
 
-int64_t rotation_block(int64_t n, int64_t max_block) {
-    int64_t b = 1;
-    while (b < max_block && n % (2 * b) == 0) b *= 2;
-    return b;
+int64_t rotation_block(int64_t n, int64_t max_block, int64_t max_factor) {
+    for (int64_t b = n < max_block ? n : max_block; b > 1; b--) {
+        if (n % b != 0) continue;
+        const int64_t m = ggml_hadamard_factor(b);
+        if (m > 0 && m <= max_factor) return b;
+    }
+    return 1;
 }
 
 std::vector<int32_t> rotation_signs(uint32_t seed, int il, layer_input input, int64_t n) {

@@ -175,21 +175,24 @@ bool model_loader::rotations(llama_model &model) {
     std::string error;
     const std::optional<uint64_t> seed = gguf_get_uint(f_, schema::keys::ROTATION_SEED, &error),
                                   max_block =
-                                      gguf_get_uint(f_, schema::keys::ROTATION_BLOCK, &error);
+                                      gguf_get_uint(f_, schema::keys::ROTATION_BLOCK, &error),
+                                  factor = gguf_get_uint(f_, schema::keys::ROTATION_FACTOR, &error);
     if (!error.empty()) { // it names the file already
         error_ = error;
         return false;
     }
-    if (!seed && !max_block) return true;
+    if (!seed && !max_block && !factor) return true;
     const std::string seed_key = schema::keys::ROTATION_SEED,
                       block_key = schema::keys::ROTATION_BLOCK;
     if (!seed || !max_block)
         return fail("keys '" + seed_key + "' and '" + block_key + "' go together");
     if (*seed > UINT32_MAX)
         return fail("key '" + seed_key + "' is " + std::to_string(*seed) + ", above 2^32 - 1");
-    if (*max_block == 0 || *max_block > (1u << 16) || (*max_block & (*max_block - 1)) != 0)
-        return fail("key '" + block_key + "' is " + std::to_string(*max_block) +
-                    ", not a power of two up to 65536");
+    const std::string factor_key = schema::keys::ROTATION_FACTOR;
+    const uint64_t max_factor = factor.value_or(1); // files before the factors: 1
+    for (const auto &[key, value] : {std::pair{block_key, *max_block}, {factor_key, max_factor}})
+        if (value == 0 || value > (1u << 16))
+            return fail("key '" + key + "' is " + std::to_string(value) + ", not 1 to 65536");
     const hparams &hp = model.hp;
     for (int il = 0; il < hp.n_layer; il++) {
         layer &l = model.layers[size_t(il)];
@@ -204,7 +207,7 @@ bool model_loader::rotations(llama_model &model) {
             {layer_input::ffn_down, hp.n_ff, {&l.w_down}},
         };
         for (const auto &in : inputs) {
-            const int64_t b = rotation_block(in.n, int64_t(*max_block));
+            const int64_t b = rotation_block(in.n, int64_t(*max_block), int64_t(max_factor));
             model.input_signs.push_back(rotation_signs(uint32_t(*seed), il, in.input, in.n));
             ggml_tensor *t = ggml_new_tensor_2d(model.weights, GGML_TYPE_I32, b, in.n / b);
             t->data = model.input_signs.back().data();

@@ -71,6 +71,7 @@ constexpr const char *CHAT_TEMPLATE = "tokenizer.chat_template";
 // ours: the layers' linears store rotated inputs (input_rotation.h)
 constexpr const char *ROTATION_SEED = "llamaz.rotation.seed";
 constexpr const char *ROTATION_BLOCK = "llamaz.rotation.block";
+constexpr const char *ROTATION_FACTOR = "llamaz.rotation.factor";
 
 } // namespace keys
 

@@ -32,8 +32,8 @@ void gemm_scalar(int64_t n, float *s, size_t bs, const void *x, size_t bx, int n
     gemm_by_rows(traits_of(T), n, s, bs, x, bx, ng, y, by, ny);
 }
 
-constexpr format_kernels f32_scalar{nullptr, vec_dot_f32_ref, nullptr, attend_f32_ref,
-                                    swiglu_f32_ref};
+constexpr format_kernels f32_scalar{nullptr,        vec_dot_f32_ref, nullptr,
+                                    attend_f32_ref, swiglu_f32_ref,  hadamard_mix_f32_ref};
 constexpr format_kernels f16_scalar{nullptr, vec_dot_f16_ref, nullptr, attend_f16_ref};
 constexpr format_kernels q8_0_scalar{nullptr, vec_dot_q8_0_q8_0_ref, gemm_scalar<GGML_TYPE_Q8_0>};
 constexpr format_kernels q8_1_scalar{nullptr, nullptr, nullptr};
@@ -226,12 +226,13 @@ void select_kernels(ggml_cpu_level level) {
         const format_kernels *scalar = row.kernels[GGML_CPU_SCALAR];
         const format_kernels *chosen = row.kernels[level];
         if (row.kernels_ext[level] && cpu_has_extension(level)) chosen = row.kernels_ext[level];
-        active_kernels k{row.quantize_row_ref, nullptr, nullptr, nullptr, nullptr};
+        active_kernels k{row.quantize_row_ref, nullptr, nullptr, nullptr, nullptr, nullptr};
         if (scalar) {
             k.vec_dot = scalar->vec_dot;
             k.gemm = scalar->gemm;
             k.attend = scalar->attend;
             k.swiglu = scalar->swiglu;
+            k.hadamard_mix = scalar->hadamard_mix;
         }
         if (chosen) {
             if (chosen->quantize_row) k.quantize_row = chosen->quantize_row;
@@ -239,6 +240,7 @@ void select_kernels(ggml_cpu_level level) {
             if (chosen->gemm) k.gemm = chosen->gemm;
             if (chosen->attend) k.attend = chosen->attend;
             if (chosen->swiglu) k.swiglu = chosen->swiglu;
+            if (chosen->hadamard_mix) k.hadamard_mix = chosen->hadamard_mix;
         }
         active[i] = k;
     }

@@ -50,6 +50,11 @@ using attend_fn = void (*)(int64_t hd, int nq, const float *q, size_t q_stride, 
 // SwiGLU gate; an F32 kernel).
 using swiglu_fn = void (*)(int64_t n, const float *x, const float *g, float *out);
 
+// out = (F (x) I_p) in: m runs of p floats mixed by F, an m x m matrix of
+// +1 and -1 (walsh_hadamard.h's hadamard_mix, whose bits every level gives;
+// an F32 kernel). Levels but the scalar one take p a multiple of 8.
+using hadamard_mix_fn = void (*)(const float *in, float *out, const float *f, int64_t m, int64_t p);
+
 // Which bytes of a block are its payload (interleaved across a group's rows
 // in 4-byte units: the quants, and any packed sub-block scales the kernels
 // decode lane by lane) and which its header fields (formats/row_groups.h).
@@ -81,6 +86,7 @@ struct format_kernels {
     gemm_fn gemm;               // over row groups; null for types that are never grouped
     attend_fn attend = nullptr; // F32 and F16 (the KV cache's formats) only
     swiglu_fn swiglu = nullptr; // F32 only
+    hadamard_mix_fn hadamard_mix = nullptr; // F32 only
 };
 
 struct format_traits {
@@ -119,6 +125,7 @@ struct active_kernels {
     gemm_fn gemm; // null only for the types that are never grouped
     attend_fn attend;
     swiglu_fn swiglu;
+    hadamard_mix_fn hadamard_mix;
 };
 const active_kernels &kernels_of(ggml_type type);
 

@@ -5,6 +5,7 @@
 // (attention relies on that: its rows grow with the batch, masked by zeros).
 #include "float/attention.h"
 #include "float/blocks.h"
+#include "float/hadamard_mix.h"
 #include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
@@ -59,8 +60,8 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
 
 namespace ggml {
 
-const format_kernels f32_avx2{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
-                              swiglu<vec8>};
+const format_kernels f32_avx2{nullptr,      vec_dot_float<float>, nullptr, attend<vec8, float>,
+                              swiglu<vec8>, hadamard_mix<vec8>};
 const format_kernels f16_avx2{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                               attend<vec8, uint16_t>};
 const format_kernels bf16_avx2{nullptr, vec_dot_float<bf16, float>, nullptr};

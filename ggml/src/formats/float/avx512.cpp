@@ -4,6 +4,7 @@
 // the same result for a row padded with zeros (see float/avx2.cpp).
 #include "float/attention.h"
 #include "float/blocks.h"
+#include "float/hadamard_mix.h"
 #include "float/swiglu.h"
 #include "formats/kernels.h"
 #include "formats/x86/vec8.h"
@@ -53,8 +54,8 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
 
 namespace ggml {
 
-const format_kernels f32_avx512{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
-                                swiglu<vec8>};
+const format_kernels f32_avx512{nullptr,      vec_dot_float<float>, nullptr, attend<vec8, float>,
+                                swiglu<vec8>, hadamard_mix<vec8>};
 const format_kernels f16_avx512{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                                 attend<vec8, uint16_t>};
 const format_kernels bf16_avx512{nullptr, vec_dot_float<bf16, float>, nullptr};

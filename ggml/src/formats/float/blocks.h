@@ -21,6 +21,7 @@ void dequantize_row_bf16(const void *x, float *y, int64_t n);
 void vec_dot_f32_ref(int64_t n, float *s, const void *x, const void *y);
 void vec_dot_f16_ref(int64_t n, float *s, const void *x, const void *y);
 void swiglu_f32_ref(int64_t n, const float *x, const float *g, float *out);
+void hadamard_mix_f32_ref(const float *in, float *out, const float *f, int64_t m, int64_t p);
 // BF16 weights against F32 activations: widening a BF16 is exact, so the
 // activations are not rounded to BF16 first (ggml's BF16 kernels do round
 // them; this keeps their full precision at no cost).

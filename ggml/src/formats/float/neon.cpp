@@ -5,6 +5,7 @@
 // float/avx2.cpp).
 #include "float/attention.h"
 #include "float/blocks.h"
+#include "float/hadamard_mix.h"
 #include "float/swiglu.h"
 #include "formats/arm/common.h"
 #include "formats/kernels.h"
@@ -109,8 +110,8 @@ struct vec8 {
 
 namespace ggml {
 
-const format_kernels f32_neon{nullptr, vec_dot_float<float>, nullptr, attend<vec8, float>,
-                              swiglu<vec8>};
+const format_kernels f32_neon{nullptr,      vec_dot_float<float>, nullptr, attend<vec8, float>,
+                              swiglu<vec8>, hadamard_mix<vec8>};
 const format_kernels f16_neon{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
                               attend<vec8, uint16_t>};
 const format_kernels bf16_neon{nullptr, vec_dot_float<bf16, float>, nullptr};

@@ -4,6 +4,7 @@
 #include "float/blocks.h"
 
 #include "fp16.h"
+#include "walsh_hadamard.h"
 
 #include <algorithm>
 #include <bit>
@@ -74,6 +75,10 @@ void vec_dot_f16_ref(int64_t n, float *s, const void *vx, const void *vy) {
 
 void swiglu_f32_ref(int64_t n, const float *x, const float *g, float *out) {
     for (int64_t i = 0; i < n; i++) out[i] = x[i] / (1.0f + std::exp(-x[i])) * g[i];
+}
+
+void hadamard_mix_f32_ref(const float *in, float *out, const float *f, int64_t m, int64_t p) {
+    hadamard_mix(in, out, f, m, p);
 }
 
 void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *vx, const void *vy) {
