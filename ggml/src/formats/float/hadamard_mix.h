@@ -38,7 +38,8 @@ void hadamard_mix_runs(const float *in, float *out, const float *f, int64_t m, i
     }
 }
 
-template <class V> void hadamard_mix(const float *in, float *out, const float *f, int64_t m, int64_t p) {
+template <class V>
+void hadamard_mix(const float *in, float *out, const float *f, int64_t m, int64_t p) {
     if (p % 32 == 0) return hadamard_mix_runs<V, 4>(in, out, f, m, p);
     if (p % 16 == 0) return hadamard_mix_runs<V, 2>(in, out, f, m, p);
     hadamard_mix_runs<V, 1>(in, out, f, m, p);
