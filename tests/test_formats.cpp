@@ -1271,14 +1271,15 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
 }
 
 // The attention kernel of each level against the reference's, which runs
-// the same blocks and online softmax: float rounding apart, the same results.
+// the same online softmax (over blocks of 8 keys, the levels' of their
+// vector width): float rounding apart, the same results.
 TEST_P(Kernels, AttentionMatchesTheReference) {
     for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
         const ggml::attend_fn ref = ggml::traits_of(cache).kernels[GGML_CPU_SCALAR]->attend;
         const ggml::attend_fn active = ggml::kernels_of(cache).attend;
-        for (int64_t hd : {8, 48, 64}) {
+        for (int64_t hd : {8, 40, 48, 64, 128}) {
             for (int64_t n_first : {1, 7, 8, 9, 20}) {
-                const int nq = int(1 + rng() % 6);
+                const int nq = int(1 + rng() % 20); // up to three tiles
                 const int64_t n_keys = n_first + nq - 1;
                 const std::vector<float> q = test::random_floats(size_t(nq * hd), rng);
                 bytes k(ggml_row_size(cache, hd) * size_t(n_keys)), v(k.size());

@@ -162,7 +162,7 @@ TEST_P(Ops, SoftMaxWithCausalMask) {
 // heads, past positions, head sizes with and without whole vectors.
 TEST_P(Ops, AttentionIsSoftmaxOfScaledScoresTimesValues) {
     for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
-        for (int64_t hd : {12, 48, 64}) {
+        for (int64_t hd : {12, 48, 64, 264}) { // 264: past the SIMD levels' limit
             SCOPED_TRACE(std::string(ggml_type_name(cache)) + " hd=" + std::to_string(hd));
             Ctx ctx;
             const int64_t n_head = 4, n_head_kv = 2, n_past = 13, n = 7, n_ctx = 24;

@@ -1,6 +1,7 @@
 // Fused causal attention (ggml_attention): threads split (head, tile of
 // queries) pairs; each tile's queries are scaled into scratch, then the
 // kernel of the cache's format runs (formats/float/attention.h).
+#include "formats/float/attention.h"
 #include "cpu/ops.h"
 #include "formats/scratch.h"
 #include "formats/traits.h"
@@ -13,10 +14,10 @@ void forward_attention(const compute_params &p, ggml_tensor *dst) {
     const int64_t n_past = dst->op_params[1];
     const int64_t hd = q->ne[0], n_head = q->ne[1], n = q->ne[2];
     const int64_t group = n_head / k->ne[2]; // query heads per kv head
-    // the SIMD kernels take whole vectors of 8
-    const attend_fn attend = hd % 8 == 0 ? kernels_of(k->type).attend
-                                         : traits_of(k->type).kernels[GGML_CPU_SCALAR]->attend;
-    constexpr int64_t tile = 4;
+    const attend_fn attend = hd % 8 == 0 && hd <= ATTEND_MAX_HEAD
+                                 ? kernels_of(k->type).attend
+                                 : traits_of(k->type).kernels[GGML_CPU_SCALAR]->attend;
+    constexpr int64_t tile = ATTEND_TILE;
     const int64_t tiles = (n + tile - 1) / tile;
     const auto [begin, end] = split_rows(n_head * tiles, p);
     auto *scaled = static_cast<float *>(kernel_scratch(size_t(tile * hd) * sizeof(float)));

@@ -7,6 +7,7 @@
 #include "float/hadamard_mix.h"
 #include "float/swiglu.h"
 #include "formats/kernels.h"
+#include "formats/x86/vec16.h"
 #include "formats/x86/vec8.h"
 
 namespace {
@@ -50,14 +51,26 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
         _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
 }
 
+// Attention in vectors of 16 where the head's size allows (it is the same
+// for every call on a model, so a query's result still does not depend on
+// the batch).
+template <class T>
+void attend16(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first, const void *k,
+              const void *v, size_t kv_stride, float *out, size_t out_stride) {
+    if (hd % 16 == 0)
+        attend<vec16, T>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+    else
+        attend<vec8, T>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+}
+
 } // namespace
 
 namespace ggml {
 
-const format_kernels f32_avx512{nullptr,      vec_dot_float<float>, nullptr, attend<vec8, float>,
-                                swiglu<vec8>, hadamard_mix<vec8>};
+const format_kernels f32_avx512{nullptr,         vec_dot_float<float>, nullptr,
+                                attend16<float>, swiglu<vec8>,         hadamard_mix<vec8>};
 const format_kernels f16_avx512{quantize_row_f16, vec_dot_float<uint16_t>, nullptr,
-                                attend<vec8, uint16_t>};
+                                attend16<uint16_t>};
 const format_kernels bf16_avx512{nullptr, vec_dot_float<bf16, float>, nullptr};
 
 } // namespace ggml

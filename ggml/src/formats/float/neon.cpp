@@ -57,6 +57,7 @@ struct vec8 {
     struct vec {
         float32x4_t lo, hi;
     };
+    static constexpr int width = 8;
     static vec zero() { return {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)}; }
     static vec set1(float f) { return {vdupq_n_f32(f), vdupq_n_f32(f)}; }
     static vec load(const float *p) { return {vld1q_f32(p), vld1q_f32(p + 4)}; }
@@ -74,9 +75,13 @@ struct vec8 {
     }
     static float hmax(vec v) { return vmaxvq_f32(vmaxq_f32(v.lo, v.hi)); }
     static float hsum(vec v) { return vaddvq_f32(vaddq_f32(v.lo, v.hi)); }
-    static void sum2(vec a, vec b, float out[2]) {
-        out[0] = hsum(a);
-        out[1] = hsum(b);
+    // lane j = hsum(a[j]): each vector's halves added, then pairwise sums
+    static vec sum_lanes(const vec a[8]) {
+        float32x4_t h[8];
+        for (int j = 0; j < 8; j++) h[j] = vaddq_f32(a[j].lo, a[j].hi);
+        const float32x4_t p01 = vpaddq_f32(h[0], h[1]), p23 = vpaddq_f32(h[2], h[3]),
+                          p45 = vpaddq_f32(h[4], h[5]), p67 = vpaddq_f32(h[6], h[7]);
+        return {vpaddq_f32(p01, p23), vpaddq_f32(p45, p67)};
     }
     static vec first(int n) {
         const int32x4_t i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};

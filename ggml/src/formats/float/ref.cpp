@@ -1,6 +1,6 @@
 // Scalar reference of the float formats. Dot products accumulate in float in
-// element order, as llama2.c's matmul does; attention follows
-// float/attention.h's blocks and online softmax with plain loops.
+// element order, as llama2.c's matmul does; attention runs
+// float/attention.h's online softmax with plain loops over blocks of 8 keys.
 #include "float/blocks.h"
 
 #include "fp16.h"

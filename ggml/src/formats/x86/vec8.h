@@ -9,6 +9,7 @@ namespace {
 
 struct vec8 {
     using vec = __m256;
+    static constexpr int width = 8;
     static vec zero() { return _mm256_setzero_ps(); }
     static vec set1(float f) { return _mm256_set1_ps(f); }
     static vec load(const float *p) { return _mm256_loadu_ps(p); }
@@ -24,11 +25,22 @@ struct vec8 {
     static vec max(vec a, vec b) { return _mm256_max_ps(a, b); }
     static float hmax(vec v) { return hmax_ps(v); }
     static float hsum(vec v) { return hsum_ps(v); }
-    static void sum2(vec a, vec b, float out[2]) {
-        const __m256 h = _mm256_hadd_ps(a, b); // a01 a23 b01 b23 | a45 a67 b45 b67
-        __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-        s = _mm_hadd_ps(s, s); // a b a b
-        _mm_storel_pi((__m64 *)out, s);
+    // lane j = hsum(a[j]): pairs of vectors, then fours, in each half
+    // (unpacks), then the halves added
+    static vec sum_lanes(const vec a[8]) {
+        __m256 y[2];
+        for (int g = 0; g < 2; g++) {
+            const __m256 *b = a + 4 * g;
+            const __m256 x01 =
+                _mm256_add_ps(_mm256_unpacklo_ps(b[0], b[1]), _mm256_unpackhi_ps(b[0], b[1]));
+            const __m256 x23 =
+                _mm256_add_ps(_mm256_unpacklo_ps(b[2], b[3]), _mm256_unpackhi_ps(b[2], b[3]));
+            y[g] = _mm256_add_ps(
+                _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(x01), _mm256_castps_pd(x23))),
+                _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(x01), _mm256_castps_pd(x23))));
+        }
+        return _mm256_add_ps(_mm256_permute2f128_ps(y[0], y[1], 0x20),
+                             _mm256_permute2f128_ps(y[0], y[1], 0x31));
     }
     static vec first(int n) {
         return _mm256_castsi256_ps(
