@@ -2,10 +2,51 @@
 // llama2.c and of GGUF llama models; angles computed as llama2.c does.
 #include "cpu/ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 namespace ggml::cpu {
+
+namespace {
+
+// cos and sin of every token's angles, per thread, kept between calls: each
+// layer ropes q and k at the same positions, so a batch's angles are
+// computed once, not twice a layer. Rows are filled on first use.
+struct angle_table {
+    std::vector<int32_t> pos;
+    int n_dims = 0;
+    float freq_base = 0.0f;
+    std::vector<float> cos_sin; // n_dims a token
+    std::vector<bool> filled;
+
+    // for a call at these positions: kept if they are the last call's
+    void use(const int32_t *positions, int64_t n_tokens, int dims, float base) {
+        if (dims == n_dims && base == freq_base && int64_t(pos.size()) == n_tokens &&
+            std::equal(pos.begin(), pos.end(), positions))
+            return;
+        pos.assign(positions, positions + n_tokens);
+        n_dims = dims;
+        freq_base = base;
+        cos_sin.resize(size_t(n_tokens * dims));
+        filled.assign(size_t(n_tokens), false);
+    }
+    const float *row(int64_t token) {
+        float *cs = cos_sin.data() + token * n_dims;
+        if (!filled[size_t(token)]) {
+            for (int i = 0; i < n_dims; i += 2) { // as llama2.c computes them
+                const float freq = 1.0f / std::pow(freq_base, float(i) / float(n_dims));
+                const float angle = float(pos[size_t(token)]) * freq;
+                cs[i] = std::cos(angle);
+                cs[i + 1] = std::sin(angle);
+            }
+            filled[size_t(token)] = true;
+        }
+        return cs;
+    }
+};
+
+} // namespace
 
 void forward_rope(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *a = dst->src[0];
@@ -13,22 +54,12 @@ void forward_rope(const compute_params &p, ggml_tensor *dst) {
     const int n_dims = dst->op_params[0];
     const float freq_base = param_f32(dst, 1);
     const int64_t head_dim = a->ne[0];
-    // cos and sin of the current token's angles, shared by all its heads
-    thread_local std::vector<float> cos_sin;
-    cos_sin.resize(size_t(n_dims));
-    int64_t cached_token = -1;
+    thread_local angle_table angles;
+    angles.use(pos, a->ne[2], n_dims, freq_base);
     const auto [begin, end] = split_rows(ggml_nrows(dst), p); // one row per (head, token)
     for (int64_t r = begin; r < end; r++) {
         const int64_t token = (r / a->ne[1]) % a->ne[2];
-        if (token != cached_token) {
-            for (int i = 0; i < n_dims; i += 2) {
-                const float freq = 1.0f / std::pow(freq_base, float(i) / float(n_dims));
-                const float angle = float(pos[token]) * freq;
-                cos_sin[i] = std::cos(angle);
-                cos_sin[i + 1] = std::sin(angle);
-            }
-            cached_token = token;
-        }
+        const float *cos_sin = angles.row(token);
         const auto *x = reinterpret_cast<const float *>(row_ptr(a, r));
         auto *out = reinterpret_cast<float *>(row_ptr(dst, r));
         for (int i = 0; i < n_dims; i += 2) {
