@@ -28,15 +28,17 @@ struct operands {
     bool grouped;     // a repacked in place
 };
 
-// Output rows [8 * g0, 8 * g1) of one batch, all whole groups: x-tiles of
-// TILE_X rows, each against every activation tile of TILE_Y rows (a tile of
-// weights stays in cache while the activations pass). With at most one
+// Output rows [8 * g0, 8 * g1) of one batch, all whole groups: weight tiles
+// (mul_mat_tiles.h), each against every activation tile of TILE_Y rows (a
+// tile of weights stays in cache while the activations pass). With at most one
 // activation tile (token generation) there is nothing to keep: one call
 // takes all the groups of a repacked matrix.
 void whole_groups(const operands &o, const char *a_base, const char *b_base, float *d_base,
                   int64_t g0, int64_t g1) {
     const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
-    const int64_t tile_g = o.grouped && o.N <= TILE_Y ? g1 - g0 : TILE_X / ROW_GROUP;
+    const int64_t tile_g = o.grouped && o.N <= TILE_Y
+                               ? g1 - g0
+                               : std::max(TILE_X / ROW_GROUP, int64_t(TILE_BYTES / group_bytes));
     char *packed =
         o.grouped ? nullptr : static_cast<char *>(packing_scratch(size_t(tile_g) * group_bytes));
     for (int64_t g = g0; g < g1; g += tile_g) {
