@@ -7,10 +7,10 @@
 // 0 .. n_first + t - 1 only; masked keys weigh exactly 0.
 //
 // A tile of up to ATTEND_TILE queries shares each block's keys (put into a
-// buffer as floats once for the tile) and values. A score is a dot product in lanes
-// of d; the W dot products of a block are summed across their lanes together
-// (V::sum_lanes), which leaves one vector of W scores, the lanes of the
-// softmax; the values are weighted in lanes of d, key by key.
+// buffer as floats once for the tile) and values. A score is a dot product
+// in lanes of d; the W dot products of a block are summed across their lanes
+// together (V::sum_lanes), which leaves one vector of W scores, the lanes of
+// the softmax; the values are weighted in lanes of d, key by key.
 //
 // Because blocks start at fixed positions and each query's arithmetic does
 // not depend on the others in its tile, a query's result is the same
@@ -23,7 +23,8 @@
 //   store(float *, vec), add, mul, fma(a, b, c) = a * b + c, exp(vec),
 //   hmax(vec), hsum(vec),
 //   sum_lanes(const vec a[W]) -> vec whose lane j is hsum(a[j]),
-//   first(n) -> a mask of the lanes i < n, select(mask, a, b) = mask ? a : b.
+//   first(n) -> a mask of the lanes i < n (none for n <= 0),
+//   select(mask, a, b) = mask ? a : b.
 // Internal linkage only (each level's file builds its own copy).
 #pragma once
 
@@ -33,9 +34,9 @@
 
 namespace ggml {
 
-// The SIMD levels' attend takes hd a multiple of 8 up to ATTEND_MAX_HEAD (cpu/attention.cpp uses
-// the scalar level otherwise) and works in tiles of ATTEND_TILE queries, the unit callers split
-// work in.
+// The SIMD levels' attend takes hd a multiple of 8 up to ATTEND_MAX_HEAD
+// (cpu/attention.cpp uses the scalar level otherwise) and works in tiles of
+// ATTEND_TILE queries, the unit callers split work in.
 constexpr int64_t ATTEND_MAX_HEAD = 256;
 constexpr int ATTEND_TILE = 8;
 
