@@ -22,7 +22,6 @@ struct vec8 {
     static vec div(vec a, vec b) { return _mm256_div_ps(a, b); }
     static vec mul(vec a, vec b) { return _mm256_mul_ps(a, b); }
     static vec fma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
-    static vec max(vec a, vec b) { return _mm256_max_ps(a, b); }
     static float hmax(vec v) { return hmax_ps(v); }
     static float hsum(vec v) { return hsum_ps(v); }
     // lane j = hsum(a[j]): pairs of vectors, then fours, in each half
