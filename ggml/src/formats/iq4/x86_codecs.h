@@ -2,7 +2,7 @@
 // vector width W (x86/widths.h): the nibbles index the 16 levels with one
 // byte shuffle.
 // The levels are signed: with VNNI, vpdpbusd takes them offset by 128 (a
-// table of level + 128, all positive) and 128 * sum(y) comes off after;
+// table of level + 128, all positive), the dot product from -128 sum(y);
 // without it, maddubs takes |level| and the activation with the level's
 // sign (a pair's products stay within int16: 2 * 127 * 127), each chunk
 // widened on its own.
@@ -35,8 +35,9 @@ template <class W> struct iq4_nl_codec {
         typename W::iv q[8]; // the levels, plus IQ4_OFFSET
         typename W::fv d;
     };
+    static constexpr int y_qs = 2;
     static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)), float(IQ4_OFFSET) * q8_sum(yb)};
+        return {fp16_to_f32(load_u16(yb)), 0.0f, -IQ4_OFFSET * q8_sum(yb)};
     }
     static weights decode(const char *x, size_t bx) {
         const typename W::iv table = iq4_table<W>();
@@ -46,21 +47,17 @@ template <class W> struct iq4_nl_codec {
         for (int c = 0; c < 8; c++) w.q[c] = W::shuffle8(table, w.q[c]);
         return w;
     }
-    static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
-                               float aux) {
-#if defined(__AVX512VNNI__)
-        const typename W::fv t = W::sub(W::cvt(dot_small<W>(w.q, yb + 2)), W::fset1(aux));
-#else
-        (void)aux; // 0: no offset
+    // without VNNI (which dot_rows runs itself)
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
         typename W::iv sum = W::izero();
-        for (int c = 0; c < 8; c++) {
-            const typename W::iv p =
-                W::maddubs(W::abs8(w.q[c]), W::sign8(W::chunk(yb + 2, c), w.q[c]));
-            sum = W::add32(sum, W::madd1(p));
-        }
-        const typename W::fv t = W::cvt(sum);
-#endif
-        return add_scaled<W>(acc, t, w.d, dy);
+        for (int c = 0; c < 8; c++)
+            sum =
+                W::add32(sum, W::madd1(W::maddubs(W::abs8(q[c]), W::sign8(W::chunk(qs, c), q[c]))));
+        return sum;
+    }
+    static typename W::fv step_dot(typename W::fv acc, const weights &w, typename W::iv sum,
+                                   float dy, float) {
+        return add_scaled<W>(acc, W::cvt(sum), w.d, dy);
     }
 };
 

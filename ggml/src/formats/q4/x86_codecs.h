@@ -23,18 +23,20 @@ template <class W> inline void nibble_chunks(const char *p, size_t bx, typename 
 }
 
 // value = d * (q - offset): sum((q - offset) y) = sum(q y) - offset sum(y),
-// exact in float (integers below 2^24). Q<W> gives the block size, the
-// offset, the quants of a group block (after its d) and their dot product
-// with an activation block's quants.
+// the dot product started from -offset sum(y) (integers below 2^24, so
+// exact in float). Q<W> gives the block size, the offset, the quants of a
+// group block (after its d) and their dot product with an activation
+// block's quants.
 template <class W, template <class> class Q> struct offset_codec {
     static constexpr int64_t QK = 32;
     static constexpr size_t x_size = Q<W>::x_size, y_size = 34;
+    static constexpr int y_qs = 2;
     struct weights {
         typename W::iv q[8];
         typename W::fv d;
     };
     static act_meta act(const char *yb) {
-        return {fp16_to_f32(load_u16(yb)), float(Q<W>::offset) * q8_sum(yb)};
+        return {fp16_to_f32(load_u16(yb)), 0.0f, -Q<W>::offset * q8_sum(yb)};
     }
     static weights decode(const char *x, size_t bx) {
         weights w;
@@ -42,10 +44,12 @@ template <class W, template <class> class Q> struct offset_codec {
         Q<W>::quants(x, bx, w.q);
         return w;
     }
-    static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
-                               float aux) {
-        const typename W::fv t = W::sub(W::cvt(Q<W>::dot(w.q, yb + 2)), W::fset1(aux));
-        return add_scaled<W>(acc, t, w.d, dy);
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
+        return Q<W>::dot(q, qs);
+    }
+    static typename W::fv step_dot(typename W::fv acc, const weights &w, typename W::iv sum,
+                                   float dy, float) {
+        return add_scaled<W>(acc, W::cvt(sum), w.d, dy);
     }
 };
 
@@ -55,6 +59,7 @@ template <class W, template <class> class Q> struct offset_codec {
 template <class W, template <class> class Q> struct min_codec {
     static constexpr int64_t QK = 32;
     static constexpr size_t x_size = Q<W>::x_size, y_size = 36;
+    static constexpr int y_qs = 4;
     struct weights {
         typename W::iv q[8];
         typename W::fv d, m;
@@ -69,10 +74,13 @@ template <class W, template <class> class Q> struct min_codec {
         Q<W>::quants(x, bx, w.q);
         return w;
     }
-    static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
-                               float aux) {
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
+        return Q<W>::dot(q, qs);
+    }
+    static typename W::fv step_dot(typename W::fv acc, const weights &w, typename W::iv sum,
+                                   float dy, float aux) {
         acc = W::fma(w.m, W::fset1(aux), acc);
-        return add_scaled<W>(acc, W::cvt(Q<W>::dot(w.q, yb + 4)), w.d, dy);
+        return add_scaled<W>(acc, W::cvt(sum), w.d, dy);
     }
 };
 
@@ -110,13 +118,14 @@ template <class W, template <class> class Chunks, int N> struct zero_point_codec
     static constexpr int SUBS = N;
     static constexpr int64_t QK = 32 * N;
     static constexpr size_t x_size = 3 + N * Chunks<W>::PAYLOAD, y_size = 34;
+    static constexpr int y_qs = 2;
     struct weights {
         typename W::fv d, z;
     };
     struct sub {
         typename W::iv q[8];
     };
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), q8_sum(yb)}; }
+    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), float(q8_sum(yb))}; }
     static weights decode(const char *x, size_t bx) {
         return {W::load_f16(x, bx, 0), W::load_u8(x, bx, 16)};
     }
@@ -125,9 +134,12 @@ template <class W, template <class> class Chunks, int N> struct zero_point_codec
         Chunks<W>::quants(x + 24 + S * ROW_GROUP * Chunks<W>::PAYLOAD, bx, s.q);
         return s;
     }
-    static typename W::fv step_sub(typename W::fv acc, const weights &w, const sub &s,
-                                   const char *yb, float dy, float aux) {
-        const typename W::fv t = W::fnma(w.z, W::fset1(aux), W::cvt(dot_small<W>(s.q, yb + 2)));
+    static typename W::iv dot(const typename W::iv q[8], const char *qs) {
+        return dot_small<W>(q, qs);
+    }
+    static typename W::fv step_sub_dot(typename W::fv acc, const weights &w, typename W::iv sum,
+                                       float dy, float aux) {
+        const typename W::fv t = W::fnma(w.z, W::fset1(aux), W::cvt(sum));
         return add_scaled<W>(acc, t, w.d, dy);
     }
 };

@@ -1,7 +1,7 @@
 // The x86 codec of Q8_0 weights in row groups (x86/groups.h) against Q8_0
 // activations, over a vector width W. The weights are signed: with VNNI,
-// vpdpbusd takes them offset by 128 (x ^ 0x80 = x + 128, unsigned) and
-// 128 * sum(y) comes off after; without it, maddubs takes |x| and the
+// vpdpbusd takes them offset by 128 (x ^ 0x80 = x + 128, unsigned), and
+// the dot product starts from -128 * sum(y); without it, maddubs takes |x| and the
 // activation with x's sign (the products of a pair stay within int16:
 // 2 * 128 * 127).
 #pragma once
@@ -23,7 +23,10 @@ template <class W> struct q8_0_codec {
         typename W::fv d;
     };
 #if defined(__AVX512VNNI__)
-    static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 128.0f * q8_sum(yb)}; }
+    static constexpr int y_qs = 2;
+    static act_meta act(const char *yb) {
+        return {fp16_to_f32(load_u16(yb)), 0.0f, -128 * q8_sum(yb)};
+    }
     static weights decode(const char *x, size_t bx) {
         weights w;
         w.d = W::load_f16(x, bx, 0);
@@ -31,17 +34,9 @@ template <class W> struct q8_0_codec {
             w.q[c] = W::xor_(W::load(x, bx, 16 + 32 * c), W::set1_8(char(0x80)));
         return w;
     }
-    static typename W::fv step(typename W::fv acc, const weights &w, const char *yb, float dy,
-                               float aux) {
-        const char *qs = yb + 2;
-        typename W::iv a = W::dpbusd(W::izero(), w.q[0], W::chunk(qs, 0));
-        typename W::iv b = W::dpbusd(W::izero(), w.q[1], W::chunk(qs, 1));
-        for (int c = 2; c < 8; c += 2) {
-            a = W::dpbusd(a, w.q[c], W::chunk(qs, c));
-            b = W::dpbusd(b, w.q[c + 1], W::chunk(qs, c + 1));
-        }
-        const typename W::fv t = W::sub(W::cvt(W::add32(a, b)), W::fset1(aux));
-        return add_scaled<W>(acc, t, w.d, dy);
+    static typename W::fv step_dot(typename W::fv acc, const weights &w, typename W::iv sum,
+                                   float dy, float) {
+        return add_scaled<W>(acc, W::cvt(sum), w.d, dy);
     }
 #else
     static act_meta act(const char *yb) { return {fp16_to_f32(load_u16(yb)), 0.0f}; }

@@ -12,6 +12,16 @@
 //   step(acc, weights, y block, d, aux) -> acc: block b's terms added to the
 //                        rows' dot sums, in the order of the format's
 //                        reference (formats/dot_sum.h).
+// A block of 32 whose integer terms are one dot product of 8 chunks of
+// unsigned quants (weights::q, or sub::q below) with the activation's bytes
+// may leave that product to the driver, which runs the activation rows'
+// products side by side (with VNNI, one vpdpbusd chain a row: alone, a
+// row's chain waits on the instruction's latency):
+//   dot(q, activation quants) -> sums: the integer dot product of a row,
+//                        where the driver does not take it (without VNNI);
+//   step_dot(acc, weights, sum, d, aux) -> acc: the float terms of sum,
+//                        which starts from act_meta::seed (the integer
+//                        offset term of the block), instead of step.
 // One activation block spans one weight block (QK elements of each: Q8_0's
 // 32 for the blocks of 32, Q8_K's 256 for the super-blocks), except in the
 // codecs that cut a block into SUBS sub-blocks, each against its own
@@ -19,7 +29,9 @@
 // fields:
 //   decode(group blocks) -> weights: the fields the sub-blocks share;
 //   decode_sub<S>(group blocks) -> sub: sub-block S's quants;
-//   step_sub(acc, weights, sub, y block, d, aux) -> acc: its terms added.
+//   step_sub(acc, weights, sub, y block, d, aux) -> acc: its terms added,
+//                        or step_sub_dot(acc, weights, sum, d, aux) as
+//                        step_dot.
 //
 // A super-block's 256 quants do not fit in registers, and its reference
 // sums integers over the whole block before any float term, so a codec may
@@ -49,16 +61,21 @@ namespace {
 
 using ggml::ROW_GROUP;
 
-// What a block's float terms need of its activation block.
+// What a block's terms need of its activation block: its scale, a float
+// for the format's offset or minimum to multiply, and the integer its dot
+// product starts from (step_dot).
 struct act_meta {
     float d;
     float aux;
+    int32_t seed = 0;
 };
 
-// An activation row as the tiles read it: its blocks, and d and aux of each.
+// An activation row as the tiles read it: its blocks, and d, aux and seed of
+// each.
 struct act_row {
     const char *y;
     const float *d, *aux;
+    const int32_t *seed;
 };
 
 // Activation rows a tile takes at once: a group block is decoded once for
@@ -79,6 +96,23 @@ template <int P, int N, class F> GGML_FORCE_INLINE void for_parts(F &&f) {
         f(part_index<P>());
         for_parts<P + 1, N>(f);
     }
+}
+
+// The NY rows' integer dot products of activation block a with the 8 chunks
+// q, each from its seed, for codec C's step_dot or step_sub_dot.
+template <class C, class W, int NY>
+GGML_FORCE_INLINE void dot_rows(typename W::iv sum[NY], const typename W::iv q[8],
+                                const act_row *rows, int64_t a) {
+    for (int j = 0; j < NY; j++) sum[j] = W::set1_32(uint32_t(rows[j].seed[a]));
+#if defined(__AVX512VNNI__)
+    for (int c = 0; c < 8; c++)
+        for (int j = 0; j < NY; j++)
+            sum[j] =
+                W::dpbusd(sum[j], q[c], W::chunk(rows[j].y + a * int64_t(C::y_size) + C::y_qs, c));
+#else
+    for (int j = 0; j < NY; j++)
+        sum[j] = W::add32(sum[j], C::dot(q, rows[j].y + a * int64_t(C::y_size) + C::y_qs));
+#endif
 }
 
 // W::GROUPS groups (x, x + bx, ...) against NY activation rows.
@@ -106,9 +140,18 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const
                 constexpr int S = decltype(p)::value;
                 const typename codec::sub q = codec::template decode_sub<S>(xb, bx);
                 const int64_t a = b * codec::SUBS + S; // the activation block
-                for (int j = 0; j < NY; j++)
-                    acc[j] = codec::step_sub(acc[j], w, q, rows[j].y + a * int64_t(codec::y_size),
-                                             rows[j].d[a], rows[j].aux[a]);
+                if constexpr (requires { &codec::step_sub_dot; }) {
+                    typename W::iv sum[NY];
+                    dot_rows<codec, W, NY>(sum, q.q, rows, a);
+                    for (int j = 0; j < NY; j++)
+                        acc[j] =
+                            codec::step_sub_dot(acc[j], w, sum[j], rows[j].d[a], rows[j].aux[a]);
+                } else {
+                    for (int j = 0; j < NY; j++)
+                        acc[j] =
+                            codec::step_sub(acc[j], w, q, rows[j].y + a * int64_t(codec::y_size),
+                                            rows[j].d[a], rows[j].aux[a]);
+                }
             });
         } else if constexpr (requires { codec::PARTS; }) {
             typename W::iv sum[NY];
@@ -122,6 +165,11 @@ void group_tile(int64_t nb, float *s, size_t bs, const char *x, size_t bx, const
             for (int j = 0; j < NY; j++)
                 acc[j] = codec::finish(acc[j], sum[j], w, rows[j].y + yoff, rows[j].d[b],
                                        rows[j].aux[b]);
+        } else if constexpr (requires { &codec::step_dot; }) {
+            typename W::iv sum[NY];
+            dot_rows<codec, W, NY>(sum, w.q, rows, b);
+            for (int j = 0; j < NY; j++)
+                acc[j] = codec::step_dot(acc[j], w, sum[j], rows[j].d[b], rows[j].aux[b]);
         } else {
             for (int j = 0; j < NY; j++)
                 acc[j] = codec::step(acc[j], w, rows[j].y + yoff, rows[j].d[b], rows[j].aux[b]);
@@ -167,20 +215,23 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
     const int64_t na = nb * act_blocks<narrow>(); // activation blocks a row
     const char *x = static_cast<const char *>(vx);
     const char *y = static_cast<const char *>(vy);
+    static_assert(sizeof(float) == sizeof(int32_t));
     auto *meta = static_cast<float *>(
-        ggml::kernel_scratch(size_t(na) * 2 * sizeof(float) * size_t(ny < MAX_NY ? ny : MAX_NY)));
+        ggml::kernel_scratch(size_t(na) * 3 * sizeof(float) * size_t(ny < MAX_NY ? ny : MAX_NY)));
     act_row rows[MAX_NY];
     for (int j0 = 0; j0 < ny; j0 += MAX_NY) {
         const int nyc = ny - j0 < MAX_NY ? ny - j0 : MAX_NY;
         for (int j = 0; j < nyc; j++) {
             const char *yj = y + size_t(j0 + j) * by;
-            float *d = meta + size_t(j) * 2 * size_t(na), *aux = d + na;
+            float *d = meta + size_t(j) * 3 * size_t(na), *aux = d + na;
+            auto *seed = reinterpret_cast<int32_t *>(aux + na);
             for (int64_t b = 0; b < na; b++) {
                 const act_meta m = narrow::act(yj + b * int64_t(narrow::y_size));
                 d[b] = m.d;
                 aux[b] = m.aux;
+                seed[b] = m.seed;
             }
-            rows[j] = {yj, d, aux};
+            rows[j] = {yj, d, aux, seed};
         }
         float *out = s + size_t(j0) * bs;
         int g = 0;
@@ -202,9 +253,7 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
 }
 
 // The sum of a Q8_0 activation block's 32 quants.
-inline float q8_sum(const char *yb) {
-    return float(hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))));
-}
+inline int q8_sum(const char *yb) { return hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))); }
 
 // Per lane (row), the sum over the 8 chunks of the products of unsigned
 // weight quants q[c] (at most 15) with the activation's signed bytes. Without
