@@ -77,9 +77,10 @@ inline std::vector<float> random_floats(size_t n, std::mt19937 &rng, float lo = 
 }
 
 // Plans and computes the graph of `out` on n_threads; returns the planner
-// (the caller frees it after reading results).
-inline ggml_planner *compute(ggml_context *ctx, ggml_tensor *out, int n_threads,
-                             bool reuse = true) {
+// (the caller frees it after reading results). With poison, out is filled
+// with NaNs first, so that an element the graph never writes shows.
+inline ggml_planner *compute(ggml_context *ctx, ggml_tensor *out, int n_threads, bool reuse = true,
+                             bool poison = false) {
     ggml_cgraph *g = ggml_new_graph(ctx);
     ggml_build_forward_expand(g, out);
     ggml_planner *planner = ggml_planner_new(reuse);
@@ -87,6 +88,7 @@ inline ggml_planner *compute(ggml_context *ctx, ggml_tensor *out, int n_threads,
         ggml_planner_free(planner);
         return nullptr;
     }
+    if (poison) std::memset(out->data, 0xff, ggml_nbytes(out));
     ggml_threadpool *pool = ggml_threadpool_new(n_threads);
     ggml_graph_compute(g, pool);
     ggml_threadpool_free(pool);

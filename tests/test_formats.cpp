@@ -1204,10 +1204,13 @@ TEST(RowGroups, UnpackInvertsPack) {
 
 // mul_mat through the graph: bit-identical for 1..4 threads, each element
 // equal to the dot product of its row pair, and the same again once the
-// weights are repacked in row groups (the last 5 rows stay unpacked); and
-// get_rows reads the repacked matrix as it read the original.
+// weights are repacked in row groups (the last 5 rows stay unpacked), where
+// 1 and 3 threads split the 13 activation tiles and 4 (16 chunks of work,
+// cpu/compute.cpp) split the row groups;
+// and get_rows reads the repacked matrix as it read the original.
 TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
-    const int64_t M = 37, N = 9;
+    const int64_t M = 37, N = 100;
+    static_assert(ggml::cpu::TILE_Y == 8, "the thread counts below assume 13 activation tiles");
     for (ggml_type type : weight_types) {
         const int64_t K = ggml_blck_size(type) > 32 ? ggml_blck_size(type) * 3 : 32 * 5;
         ggml_context *ctx = ggml_init({4 << 20, nullptr, false});
@@ -1220,7 +1223,7 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
         ggml_set_output(out);
         std::vector<std::vector<float>> results;
         for (int threads = 1; threads <= 4; threads++) {
-            ggml_planner *planner = test::compute(ctx, out, threads);
+            ggml_planner *planner = test::compute(ctx, out, threads, true, true);
             ASSERT_NE(planner, nullptr);
             const float *o = static_cast<const float *>(out->data);
             results.emplace_back(o, o + M * N);
@@ -1256,8 +1259,8 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
         }
         ASSERT_TRUE(ggml_repack_rows(a)) << ggml_type_name(type);
         EXPECT_FALSE(ggml_repack_rows(a)) << "repacked twice";
-        for (int threads : {1, 3}) {
-            planner = test::compute(ctx, out, threads);
+        for (int threads : {1, 3, 4}) {
+            planner = test::compute(ctx, out, threads, true, true);
             EXPECT_EQ(0, std::memcmp(results[0].data(), out->data, results[0].size() * 4))
                 << ggml_type_name(type) << " repacked, " << threads << " threads";
             ggml_planner_free(planner);

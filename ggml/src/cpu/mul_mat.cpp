@@ -6,8 +6,9 @@
 // (ggml_repack_rows) is read in place; other rows are packed into a
 // per-thread scratch group first; the rows past the last whole group go into
 // a group padded with zero rows. Float formats take one vec_dot per element.
-// Threads split the groups, and every element is computed the same way
-// whatever the split, so results never depend on the thread count.
+// Threads split the groups (or, for a batch against a repacked matrix, the
+// activation rows), and every element is computed the same way whatever the
+// split, so results never depend on the thread count.
 #include "cpu/mul_mat_tiles.h"
 #include "cpu/ops.h"
 #include "formats/row_groups.h"
@@ -28,13 +29,19 @@ struct operands {
     bool grouped;     // a repacked in place
 };
 
-// Output rows [8 * g0, 8 * g1) of one batch, all whole groups: weight tiles
-// (mul_mat_tiles.h), each against every activation tile of TILE_Y rows (a
-// tile of weights stays in cache while the activations pass). With at most one
-// activation tile (token generation) there is nothing to keep: one call
-// takes all the groups of a repacked matrix.
+// The activation rows [n0, n1) a thread takes against some weight rows.
+struct act_range {
+    int64_t n0, n1;
+};
+
+// Output rows [8 * g0, 8 * g1) of one batch, all whole groups, for the
+// activation rows of r: weight tiles (mul_mat_tiles.h), each against every
+// activation tile of TILE_Y rows (a tile of weights stays in cache while the
+// activations pass). With at most one activation tile (token generation)
+// there is nothing to keep: one call takes all the groups of a repacked
+// matrix.
 void whole_groups(const operands &o, const char *a_base, const char *b_base, float *d_base,
-                  int64_t g0, int64_t g1) {
+                  int64_t g0, int64_t g1, act_range r) {
     const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
     const int64_t tile_g = o.grouped && o.N <= TILE_Y
                                ? g1 - g0
@@ -50,8 +57,8 @@ void whole_groups(const operands &o, const char *a_base, const char *b_base, flo
                            packed + size_t(i) * group_bytes);
             x = packed;
         }
-        for (int64_t n = 0; n < o.N; n += TILE_Y) {
-            const int ny = int(std::min(TILE_Y, o.N - n));
+        for (int64_t n = r.n0; n < r.n1; n += TILE_Y) {
+            const int ny = int(std::min(TILE_Y, r.n1 - n));
             o.gemm(o.K, d_base + size_t(n) * o.bs + size_t(g * ROW_GROUP), o.bs, x, group_bytes, ng,
                    b_base + size_t(n) * o.by, o.by, ny);
         }
@@ -60,7 +67,8 @@ void whole_groups(const operands &o, const char *a_base, const char *b_base, flo
 
 // The last M % 8 rows (never repacked): a group padded with zero blocks,
 // whose results go to scratch first.
-void partial_group(const operands &o, const char *a_base, const char *b_base, float *d_base) {
+void partial_group(const operands &o, const char *a_base, const char *b_base, float *d_base,
+                   act_range r) {
     const int64_t first = o.M / ROW_GROUP * ROW_GROUP;
     const int rows = int(o.M - first);
     const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
@@ -71,8 +79,8 @@ void partial_group(const operands &o, const char *a_base, const char *b_base, fl
     char *group = rows_in + group_bytes;
     pack_group(o.t, rows_in, o.row_bytes, o.K / o.t.blck_size, group);
     auto *out = reinterpret_cast<float *>(group + group_bytes);
-    for (int64_t n = 0; n < o.N; n += TILE_Y) {
-        const int ny = int(std::min(TILE_Y, o.N - n));
+    for (int64_t n = r.n0; n < r.n1; n += TILE_Y) {
+        const int ny = int(std::min(TILE_Y, r.n1 - n));
         o.gemm(o.K, out, ROW_GROUP, group, group_bytes, 1, b_base + size_t(n) * o.by, o.by, ny);
         for (int j = 0; j < ny; j++)
             std::memcpy(d_base + size_t(n + j) * o.bs + size_t(first), out + j * ROW_GROUP,
@@ -98,8 +106,14 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const int64_t r2 = b->ne[2] / a->ne[2], r3 = b->ne[3] / a->ne[3];
     const size_t bs = dst->nb[1] / sizeof(float);
     const bool grouped = (a->flags & GGML_TENSOR_FLAG_ROW_GROUPS) != 0;
-    // work items: (batch, group of 8 rows, the last one maybe partial)
-    const int64_t per_batch = k.gemm ? (M + ROW_GROUP - 1) / ROW_GROUP : M;
+    // Work items per batch: groups of 8 rows (the last one maybe partial),
+    // each against every activation row; or, for a repacked matrix of at
+    // most ACT_SPLIT_BYTES and an activation tile for every chunk of work,
+    // activation tiles against all the groups (mul_mat_tiles.h says why).
+    const int64_t y_tiles = (N + TILE_Y - 1) / TILE_Y;
+    const bool by_act =
+        k.gemm && grouped && y_tiles >= p.nth && size_t(M) * a->nb[1] <= ACT_SPLIT_BYTES;
+    const int64_t per_batch = by_act ? y_tiles : k.gemm ? (M + ROW_GROUP - 1) / ROW_GROUP : M;
     const auto [begin, end] = split_rows(n_batch * per_batch, p);
     for (int64_t item = begin; item < end;) {
         const int64_t batch = item / per_batch, i0 = item % per_batch;
@@ -113,8 +127,15 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
         if (k.gemm) {
             const operands o{traits_of(a->type), k.gemm, K, M, N, a->nb[1], bs, b->nb[1], grouped};
             const int64_t whole = M / ROW_GROUP;
-            if (i0 < whole) whole_groups(o, a_base, b_base, d_base, i0, std::min(i1, whole));
-            if (i1 > whole) partial_group(o, a_base, b_base, d_base);
+            if (by_act) {
+                const act_range r{i0 * TILE_Y, std::min(N, i1 * TILE_Y)};
+                whole_groups(o, a_base, b_base, d_base, 0, whole, r);
+                if (M > whole * ROW_GROUP) partial_group(o, a_base, b_base, d_base, r);
+            } else {
+                if (i0 < whole)
+                    whole_groups(o, a_base, b_base, d_base, i0, std::min(i1, whole), {0, N});
+                if (i1 > whole) partial_group(o, a_base, b_base, d_base, {0, N});
+            }
         } else {
             GGML_ASSERT(!grouped, "%s rows cannot be grouped", ggml_type_name(a->type));
             for (int64_t m = i0; m < i1; m++) {
