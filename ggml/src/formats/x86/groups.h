@@ -255,35 +255,21 @@ void gemm(int64_t n, float *s, size_t bs, const void *vx, size_t bx, int ng, con
 // The sum of a Q8_0 activation block's 32 quants.
 inline int q8_sum(const char *yb) { return hsum_i8(_mm256_loadu_si256((const __m256i *)(yb + 2))); }
 
-// Per lane (row), the sum over the 8 chunks of the products of unsigned
-// weight quants q[c] (at most 15) with the activation's signed bytes. Without
-// VNNI, maddubs lanes are at most 2 * 15 * 127 = 3810 (the quantizers never
-// write -128), so all 8 chunks add up in int16 (30480) before one madd
-// widens them.
+// Without VNNI (with it, dot_rows runs vpdpbusd itself), per lane (row), the
+// sum over the 8 chunks of the products of unsigned weight quants q[c] (at
+// most 15) with the activation's signed bytes: maddubs lanes are at most
+// 2 * 15 * 127 = 3810 (the quantizers never write -128), so all 8 chunks
+// add up in int16 (30480) before one madd widens them.
 template <class W> inline typename W::iv dot_small(const typename W::iv q[8], const char *qs) {
-#if defined(__AVX512VNNI__)
-    // two chains, so that the dependent dpbusd latencies overlap
-    typename W::iv a = W::dpbusd(W::izero(), q[0], W::chunk(qs, 0));
-    typename W::iv b = W::dpbusd(W::izero(), q[1], W::chunk(qs, 1));
-    for (int c = 2; c < 8; c += 2) {
-        a = W::dpbusd(a, q[c], W::chunk(qs, c));
-        b = W::dpbusd(b, q[c + 1], W::chunk(qs, c + 1));
-    }
-    return W::add32(a, b);
-#else
     typename W::iv t = W::maddubs(q[0], W::chunk(qs, 0));
     for (int c = 1; c < 8; c++) t = W::add16(t, W::maddubs(q[c], W::chunk(qs, c)));
     return W::madd1(t);
-#endif
 }
 
-// As dot_small for quants of up to 5 bits (at most 31). Without VNNI,
-// maddubs lanes reach 2 * 31 * 127 = 7874, so 4 chunks add up in int16
-// (31496) before madd widens them.
+// As dot_small for quants of up to 5 bits (at most 31): maddubs lanes reach
+// 2 * 31 * 127 = 7874, so 4 chunks add up in int16 (31496) before madd
+// widens them.
 template <class W> inline typename W::iv dot_5bit(const typename W::iv q[8], const char *qs) {
-#if defined(__AVX512VNNI__)
-    return dot_small<W>(q, qs);
-#else
     typename W::iv half[2];
     for (int h = 0; h < 2; h++) {
         typename W::iv t = W::maddubs(q[4 * h], W::chunk(qs, 4 * h));
@@ -292,7 +278,6 @@ template <class W> inline typename W::iv dot_5bit(const typename W::iv q[8], con
         half[h] = W::madd1(t);
     }
     return W::add32(half[0], half[1]);
-#endif
 }
 
 // lo plus v (a bit lo's bytes never have set) in the bytes of chunk C
