@@ -3,9 +3,8 @@
 // byte shuffle.
 // The levels are signed: with VNNI, vpdpbusd takes them offset by 128 (a
 // table of level + 128, all positive), the dot product from -128 sum(y);
-// without it, maddubs takes |level| and the activation with the level's
-// sign (a pair's products stay within int16: 2 * 127 * 127), each chunk
-// widened on its own.
+// without it, signed_pairs multiplies them with the activation bytes, each
+// chunk widened on its own.
 #pragma once
 
 #include "iq4/blocks.h"
@@ -51,8 +50,7 @@ template <class W> struct iq4_nl_codec {
     static typename W::iv dot(const typename W::iv q[8], const char *qs) {
         typename W::iv sum = W::izero();
         for (int c = 0; c < 8; c++)
-            sum =
-                W::add32(sum, W::madd1(W::maddubs(W::abs8(q[c]), W::sign8(W::chunk(qs, c), q[c]))));
+            sum = W::add32(sum, W::madd1(signed_pairs<W>(q[c], W::chunk(qs, c))));
         return sum;
     }
     static typename W::fv step_dot(typename W::fv acc, const weights &w, typename W::iv sum,
@@ -131,12 +129,9 @@ template <class W> struct iq4_xs_codec {
 #if defined(__AVX512VNNI__)
         return scaled_dot<W, 8, 8>(sum, p.q, qs, p.scale);
 #else
-        // |level| times the activation with the level's sign: a pair's
-        // products within int16 (2 * 127 * 127), each chunk widened alone
-        for (int c = 0; c < 8; c++) {
-            const iv t = W::maddubs(W::abs8(p.q[c]), W::sign8(W::chunk(qs, c), p.q[c]));
-            sum = W::add32(sum, W::madd(t, p.scale));
-        }
+        // each chunk's pair sums widened alone, times the sub-block's scale
+        for (int c = 0; c < 8; c++)
+            sum = W::add32(sum, W::madd(signed_pairs<W>(p.q[c], W::chunk(qs, c)), p.scale));
         return sum;
 #endif
     }

@@ -1,9 +1,8 @@
 // The x86 codec of Q8_0 weights in row groups (x86/groups.h) against Q8_0
 // activations, over a vector width W. The weights are signed: with VNNI,
 // vpdpbusd takes them offset by 128 (x ^ 0x80 = x + 128, unsigned), and
-// the dot product starts from -128 * sum(y); without it, maddubs takes |x| and the
-// activation with x's sign (the products of a pair stay within int16:
-// 2 * 128 * 127).
+// the dot product starts from -128 * sum(y); without it, signed_pairs
+// multiplies them with the activation bytes.
 #pragma once
 
 #include "formats/x86/groups.h"
@@ -46,8 +45,7 @@ template <class W> struct q8_0_codec {
         typename W::iv sum = W::izero();
         for (int c = 0; c < 8; c++) {
             const typename W::iv x = W::load(w.qs, w.bx, 32 * c);
-            const typename W::iv p = W::maddubs(W::abs8(x), W::sign8(W::chunk(yb + 2, c), x));
-            sum = W::add32(sum, W::madd1(p));
+            sum = W::add32(sum, W::madd1(signed_pairs<W>(x, W::chunk(yb + 2, c))));
         }
         return add_scaled<W>(acc, W::cvt(sum), w.d, dy);
     }

@@ -266,6 +266,14 @@ template <class W> inline typename W::iv dot_small(const typename W::iv q[8], co
     return W::madd1(t);
 }
 
+// The pair sums of signed weight bytes q with signed activation bytes y
+// (maddubs wants one side unsigned): |q| (128 for -128, read unsigned)
+// times y with q's sign, 16 bits a pair: at most 2 * 128 * 127, within
+// int16, as y is never -128 (the activation quantizers' range is +-127).
+template <class W> inline typename W::iv signed_pairs(typename W::iv q, typename W::iv y) {
+    return W::maddubs(W::abs8(q), W::sign8(y, q));
+}
+
 // As dot_small for quants of up to 5 bits (at most 31): maddubs lanes reach
 // 2 * 31 * 127 = 7874, so 4 chunks add up in int16 (31496) before madd
 // widens them.
