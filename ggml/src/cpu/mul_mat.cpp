@@ -113,7 +113,8 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
     const int64_t y_tiles = (N + TILE_Y - 1) / TILE_Y;
     const bool by_act =
         k.gemm && grouped && y_tiles >= p.nth && size_t(M) * a->nb[1] <= ACT_SPLIT_BYTES;
-    const int64_t per_batch = by_act ? y_tiles : k.gemm ? (M + ROW_GROUP - 1) / ROW_GROUP : M;
+    const int64_t groups = (M + ROW_GROUP - 1) / ROW_GROUP;
+    const int64_t per_batch = by_act ? y_tiles : k.gemm ? groups : M;
     const auto [begin, end] = split_rows(n_batch * per_batch, p);
     for (int64_t item = begin; item < end;) {
         const int64_t batch = item / per_batch, i0 = item % per_batch;
@@ -126,16 +127,13 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
                                                  i3 * dst->nb[3]);
         if (k.gemm) {
             const operands o{traits_of(a->type), k.gemm, K, M, N, a->nb[1], bs, b->nb[1], grouped};
+            // the items as groups [g0, g1) against activation rows r
             const int64_t whole = M / ROW_GROUP;
-            if (by_act) {
-                const act_range r{i0 * TILE_Y, std::min(N, i1 * TILE_Y)};
-                whole_groups(o, a_base, b_base, d_base, 0, whole, r);
-                if (M > whole * ROW_GROUP) partial_group(o, a_base, b_base, d_base, r);
-            } else {
-                if (i0 < whole)
-                    whole_groups(o, a_base, b_base, d_base, i0, std::min(i1, whole), {0, N});
-                if (i1 > whole) partial_group(o, a_base, b_base, d_base, {0, N});
-            }
+            const int64_t g0 = by_act ? 0 : i0, g1 = by_act ? groups : i1;
+            const act_range r =
+                by_act ? act_range{i0 * TILE_Y, std::min(N, i1 * TILE_Y)} : act_range{0, N};
+            if (g0 < whole) whole_groups(o, a_base, b_base, d_base, g0, std::min(g1, whole), r);
+            if (g1 > whole) partial_group(o, a_base, b_base, d_base, r);
         } else {
             GGML_ASSERT(!grouped, "%s rows cannot be grouped", ggml_type_name(a->type));
             for (int64_t m = i0; m < i1; m++) {
