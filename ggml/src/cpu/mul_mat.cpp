@@ -27,6 +27,7 @@ struct operands {
     size_t bs;        // output row stride in floats
     size_t by;        // activation row stride in bytes
     bool grouped;     // a repacked in place
+    bool by_act;      // threads split the activation rows (a is small)
 };
 
 // The activation rows [n0, n1) a thread takes against some weight rows.
@@ -39,11 +40,14 @@ struct act_range {
 // activation tile of TILE_Y rows (a tile of weights stays in cache while the
 // activations pass). With at most one activation tile (token generation)
 // there is nothing to keep: one call takes all the groups of a repacked
-// matrix.
+// matrix. So does a matrix small enough to split by activation rows, which
+// stays in cache whole; each call then prepares its activation rows once,
+// where weight tiles would prepare them once each (110M Q8_0 prompts, 1
+// thread, Xeon: +2 %; 400M Q4_0, 2 threads: +3 %).
 void whole_groups(const operands &o, const char *a_base, const char *b_base, float *d_base,
                   int64_t g0, int64_t g1, act_range r) {
     const size_t group_bytes = size_t(ROW_GROUP) * o.row_bytes;
-    const int64_t tile_g = o.grouped && o.N <= TILE_Y
+    const int64_t tile_g = o.grouped && (o.N <= TILE_Y || o.by_act)
                                ? g1 - g0
                                : std::max(TILE_X / ROW_GROUP, int64_t(TILE_BYTES / group_bytes));
     char *packed =
@@ -126,7 +130,8 @@ void forward_mul_mat(const compute_params &p, ggml_tensor *dst) {
         auto *d_base = reinterpret_cast<float *>(static_cast<char *>(dst->data) + i2 * dst->nb[2] +
                                                  i3 * dst->nb[3]);
         if (k.gemm) {
-            const operands o{traits_of(a->type), k.gemm, K, M, N, a->nb[1], bs, b->nb[1], grouped};
+            const format_traits &t = traits_of(a->type);
+            const operands o{t, k.gemm, K, M, N, a->nb[1], bs, b->nb[1], grouped, by_act};
             // the items as groups [g0, g1) against activation rows r
             const int64_t whole = M / ROW_GROUP;
             const int64_t g0 = by_act ? 0 : i0, g1 = by_act ? groups : i1;
