@@ -1275,25 +1275,35 @@ TEST_P(Kernels, MulMatIsIndependentOfThreadCountAndRepacking) {
 
 // The attention kernel of each level against the reference's, which runs
 // the same online softmax (over blocks of 8 keys, the levels' of their
-// vector width): float rounding apart, the same results.
+// vector width): float rounding apart, the same results. Keys come in
+// blocks of GGML_KEY_BLOCK, the last one's positions past the keys NaN:
+// they are read but must weigh nothing.
 TEST_P(Kernels, AttentionMatchesTheReference) {
+    constexpr int64_t KB = GGML_KEY_BLOCK;
     for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
         const ggml::attend_fn ref = ggml::traits_of(cache).kernels[GGML_CPU_SCALAR]->attend;
         const ggml::attend_fn active = ggml::kernels_of(cache).attend;
-        for (int64_t hd : {8, 40, 48, 64, 128}) {
-            for (int64_t n_first : {1, 7, 8, 9, 20}) {
+        for (int64_t hd : {8, 40, 48, 64, 128, 320}) {
+            for (int64_t n_first : {1, 7, 8, 9, 16, 20, 100}) {
                 const int nq = int(1 + rng() % 20); // up to three tiles
-                const int64_t n_keys = n_first + nq - 1;
+                const int64_t n_keys = n_first + nq - 1, n_blocks = (n_keys + KB - 1) / KB;
                 const std::vector<float> q = test::random_floats(size_t(nq * hd), rng);
-                bytes k(ggml_row_size(cache, hd) * size_t(n_keys)), v(k.size());
-                for (bytes *c : {&k, &v}) {
-                    const std::vector<float> f = test::random_floats(size_t(n_keys * hd), rng);
-                    ggml_quantize_rows(cache, f.data(), c->data(), n_keys, hd);
-                }
+                const std::vector<float> keys = test::random_floats(size_t(n_keys * hd), rng);
+                std::vector<float> blocks(size_t(n_blocks * KB * hd), NAN);
+                for (int64_t j = 0; j < n_keys; j++)
+                    for (int64_t d = 0; d < hd; d++)
+                        blocks[size_t(j / KB * KB * hd + d * KB + j % KB)] =
+                            keys[size_t(j * hd + d)];
+                bytes k(ggml_row_size(cache, hd) * size_t(n_blocks * KB));
+                bytes v(ggml_row_size(cache, hd) * size_t(n_keys));
+                ggml_quantize_rows(cache, blocks.data(), k.data(), n_blocks * KB, hd);
+                const std::vector<float> values = test::random_floats(size_t(n_keys * hd), rng);
+                ggml_quantize_rows(cache, values.data(), v.data(), n_keys, hd);
+                const size_t k_stride = ggml_row_size(cache, KB * hd);
                 std::vector<float> want(size_t(nq * hd)), got(want.size());
-                ref(hd, nq, q.data(), size_t(hd), n_first, k.data(), v.data(),
+                ref(hd, nq, q.data(), size_t(hd), n_first, k.data(), k_stride, v.data(),
                     ggml_row_size(cache, hd), want.data(), size_t(hd));
-                active(hd, nq, q.data(), size_t(hd), n_first, k.data(), v.data(),
+                active(hd, nq, q.data(), size_t(hd), n_first, k.data(), k_stride, v.data(),
                        ggml_row_size(cache, hd), got.data(), size_t(hd));
                 for (size_t i = 0; i < want.size(); i++)
                     ASSERT_NEAR(want[i], got[i], 1e-5 * (1.0 + std::fabs(want[i])))

@@ -157,27 +157,25 @@ TEST_P(Ops, SoftMaxWithCausalMask) {
     }
 }
 
-// Queries [hd, n_head, n] against a cache [hd * n_head_kv, n_kv] seen as
-// [hd, n_kv, n_head_kv] views, as the llama forward pass reads it: grouped
-// heads, past positions, head sizes with and without whole vectors.
+// Queries [hd, n_head, n] against a cache of key blocks and values [hd *
+// n_head_kv, n_ctx] seen as [hd, n_kv, n_head_kv], as the llama forward pass
+// reads them: grouped heads, past positions, head sizes with and without
+// whole vectors.
 TEST_P(Ops, AttentionIsSoftmaxOfScaledScoresTimesValues) {
+    constexpr int64_t KB = GGML_KEY_BLOCK;
     for (ggml_type cache : {GGML_TYPE_F32, GGML_TYPE_F16}) {
-        for (int64_t hd : {12, 48, 64, 264}) { // 264: past the SIMD levels' limit
+        for (int64_t hd : {12, 48, 64, 264}) {
             SCOPED_TRACE(std::string(ggml_type_name(cache)) + " hd=" + std::to_string(hd));
             Ctx ctx;
-            const int64_t n_head = 4, n_head_kv = 2, n_past = 13, n = 7, n_ctx = 24;
+            const int64_t n_head = 4, n_head_kv = 2, n_past = 13, n = 7, n_ctx = 3 * KB;
             ggml_tensor *q = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, hd, n_head, n);
             test::fill_uniform(q, rng, -1.0f, 1.0f);
-            ggml_tensor *kc = ggml_new_tensor_2d(ctx, cache, hd * n_head_kv, n_ctx);
+            ggml_tensor *k = ggml_new_tensor_4d(ctx, cache, KB, hd, n_head_kv, n_ctx / KB);
             ggml_tensor *vc = ggml_new_tensor_2d(ctx, cache, hd * n_head_kv, n_ctx);
-            for (ggml_tensor *c : {kc, vc}) {
-                const std::vector<float> f =
-                    test::random_floats(size_t(hd * n_head_kv * n_ctx), rng);
-                ggml_quantize_rows(cache, f.data(), c->data, n_ctx, hd * n_head_kv);
-            }
-            const size_t row = kc->nb[1], el = ggml_type_size(cache);
-            const int64_t n_kv = n_past + n + 2; // positions past the last query: never read
-            ggml_tensor *k = ggml_view_3d(ctx, kc, hd, n_kv, n_head_kv, row, hd * el, 0);
+            test::fill_uniform(k, rng, -1.0f, 1.0f);
+            test::fill_uniform(vc, rng, -1.0f, 1.0f);
+            const size_t row = vc->nb[1], el = ggml_type_size(cache);
+            const int64_t n_kv = n_past + n + 2; // positions past the last query: never used
             ggml_tensor *v = ggml_view_3d(ctx, vc, hd, n_kv, n_head_kv, row, hd * el, 0);
             const double scale = 1.0 / std::sqrt(double(hd));
             expect_matches(
@@ -188,7 +186,8 @@ TEST_P(Ops, AttentionIsSoftmaxOfScaledScoresTimesValues) {
                     double max = -INFINITY, sum = 0.0, out = 0.0;
                     for (int64_t j = 0; j < seen; j++) {
                         double dot = 0.0;
-                        for (int64_t e = 0; e < hd; e++) dot += get(q, e, h, i) * get(k, e, j, hk);
+                        for (int64_t e = 0; e < hd; e++)
+                            dot += get(q, e, h, i) * get(k, j % KB, e, hk, j / KB);
                         s[size_t(j)] = scale * dot;
                         max = std::max(max, s[size_t(j)]);
                     }
@@ -204,26 +203,58 @@ TEST_P(Ops, AttentionIsSoftmaxOfScaledScoresTimesValues) {
     }
 }
 
+// Keys stored from a position inside a block through the next: each lands
+// at (its position within the block, its element, its head, its block),
+// converted to the cache's type; positions before and after keep theirs.
+TEST_P(Ops, StoreKeysPlacesEachKeyInItsBlock) {
+    constexpr int64_t KB = GGML_KEY_BLOCK;
+    for (ggml_type type : {GGML_TYPE_F32, GGML_TYPE_F16}) {
+        SCOPED_TRACE(ggml_type_name(type));
+        Ctx ctx;
+        const int64_t hd = 12, heads = 3, n_past = 5, n = 21, n_blocks = 4;
+        ggml_tensor *k = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, hd, heads, n);
+        ggml_tensor *cache = ggml_new_tensor_4d(ctx, type, KB, hd, heads, n_blocks);
+        test::fill_uniform(k, rng);
+        test::fill_uniform(cache, rng);
+        ggml_tensor *before = ggml_new_tensor_4d(ctx, type, KB, hd, heads, n_blocks);
+        std::memcpy(before->data, cache->data, ggml_nbytes(cache));
+        ggml_tensor *stored = ggml_store_keys(ctx, k, cache, int(n_past));
+        EXPECT_EQ(stored->ne[3], 2) << "the blocks written";
+        expect_matches(
+            ctx, stored,
+            [&](int64_t j, int64_t d, int64_t h, int64_t b) {
+                const int64_t i = b * KB + j - n_past; // (the blocks written start at 0)
+                if (i < 0 || i >= n) return get(before, j, d, h, b);
+                const float x = float(get(k, d, h, i));
+                return double(type == GGML_TYPE_F32 ? x : ggml_fp16_to_fp32(ggml_fp32_to_fp16(x)));
+            },
+            0.0);
+        const size_t written = size_t(2 * cache->nb[3]);
+        EXPECT_EQ(0, std::memcmp(static_cast<char *>(before->data) + written,
+                                 static_cast<char *>(cache->data) + written,
+                                 ggml_nbytes(cache) - written))
+            << "blocks past the keys changed";
+    }
+}
+
 // A query's result is the same whether it came in one batch or one at a time.
 TEST_P(Ops, AttentionDoesNotDependOnTheBatch) {
     Ctx ctx;
     const int64_t hd = 32, n_head = 2, n = 11;
     ggml_tensor *q = ggml_new_tensor_3d(ctx, GGML_TYPE_F32, hd, n_head, n);
     test::fill_uniform(q, rng, -2.0f, 2.0f);
-    ggml_tensor *kv[2];
-    for (ggml_tensor *&c : kv) {
-        c = ggml_new_tensor_3d(ctx, GGML_TYPE_F16, hd, n, 1);
-        const std::vector<float> f = test::random_floats(size_t(hd * n), rng);
-        ggml_quantize_rows(GGML_TYPE_F16, f.data(), c->data, n, hd);
-    }
-    ggml_tensor *batch = ggml_attention(ctx, q, kv[0], kv[1], 0.25f, 0);
+    ggml_tensor *k = ggml_new_tensor_4d(ctx, GGML_TYPE_F16, GGML_KEY_BLOCK, hd, 1, 1);
+    ggml_tensor *v = ggml_new_tensor_3d(ctx, GGML_TYPE_F16, hd, n, 1);
+    test::fill_uniform(k, rng, -1.0f, 1.0f);
+    test::fill_uniform(v, rng, -1.0f, 1.0f);
+    ggml_tensor *batch = ggml_attention(ctx, q, k, v, 0.25f, 0);
     ggml_set_output(batch);
     Planner planner(test::compute(ctx, batch, threads()));
     ASSERT_TRUE(planner);
     for (int64_t i = 0; i < n; i++) {
         ggml_tensor *qi =
             ggml_view_3d(ctx, q, hd, n_head, 1, q->nb[1], q->nb[2], size_t(i) * q->nb[2]);
-        ggml_tensor *one = ggml_attention(ctx, qi, kv[0], kv[1], 0.25f, int(i));
+        ggml_tensor *one = ggml_attention(ctx, qi, k, v, 0.25f, int(i));
         ggml_set_output(one);
         Planner p1(test::compute(ctx, one, threads()));
         ASSERT_TRUE(p1);

@@ -152,9 +152,10 @@ enum ggml_op {
     GGML_OP_PERMUTE,
     GGML_OP_TRANSPOSE,
     /* copies and conversions */
-    GGML_OP_CPY,      /* src0 converted into the memory of src1 (a view of it) */
-    GGML_OP_CONT,     /* contiguous copy of a strided tensor */
-    GGML_OP_QUANTIZE, /* rows of an F32 tensor converted to another type */
+    GGML_OP_CPY,        /* src0 converted into the memory of src1 (a view of it) */
+    GGML_OP_CONT,       /* contiguous copy of a strided tensor */
+    GGML_OP_QUANTIZE,   /* rows of an F32 tensor converted to another type */
+    GGML_OP_STORE_KEYS, /* keys written into a cache of key blocks (ggml_store_keys) */
     /* element-wise */
     GGML_OP_ADD,
     GGML_OP_MUL,
@@ -348,13 +349,26 @@ GGML_API int64_t ggml_hadamard_factor(int64_t b);
  * conversion, and the ggml_hadamard node is then not computed. */
 GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
                                           struct ggml_tensor *b);
+/* ggml_attention reads keys in blocks of GGML_KEY_BLOCK positions, each
+ * stored element-major: a key cache is [GGML_KEY_BLOCK, hd, n_head_kv,
+ * n_blocks] (F16 or F32), element (j, d, h, b) the d-th element of head h's
+ * key at position b * GGML_KEY_BLOCK + j. A vector of keys' element d is
+ * then one load, and the scores of a query against a block are multiply-adds
+ * in lanes of keys, with no sums across lanes. */
+#define GGML_KEY_BLOCK 16
+/* Writes keys k [hd, n_head_kv, n] (F32, rows contiguous) at positions
+ * n_past .. n_past + n - 1 of such a cache, converting to its type; the
+ * result is a view of the blocks written that depends on the write. */
+GGML_API struct ggml_tensor *ggml_store_keys(struct ggml_context *ctx, struct ggml_tensor *k,
+                                             struct ggml_tensor *cache, int n_past);
 /* Causal multi-head attention, fused: for queries q [hd, n_head, n] (F32,
- * query i at position n_past + i) over keys k and values v [hd, n_kv,
- * n_head_kv] (F16 or F32, rows of hd contiguous elements, the same strides;
- * n_kv >= n_past + n), softmax(scale * q . k) . v per head, where query i
- * sees keys 0 .. n_past + i and query head h reads kv head
- * h / (n_head / n_head_kv). Result: F32 [hd, n_head, n]. Masked keys are
- * never read, and a query's result does not depend on the batch it is in. */
+ * query i at position n_past + i) over a key cache k (above) and values v
+ * [hd, n_kv, n_head_kv] (F16 or F32 like k, rows of hd contiguous elements;
+ * n_kv >= n_past + n and k's blocks cover them), softmax(scale * q . k) . v
+ * per head, where query i sees keys 0 .. n_past + i and query head h reads
+ * kv head h / (n_head / n_head_kv). Result: F32 [hd, n_head, n]. Masked
+ * keys weigh nothing (a block's keys past the last seen are read, never
+ * used), and a query's result does not depend on the batch it is in. */
 GGML_API struct ggml_tensor *ggml_attention(struct ggml_context *ctx, struct ggml_tensor *q,
                                             struct ggml_tensor *k, struct ggml_tensor *v,
                                             float scale, int n_past);

@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "walsh_hadamard.h"
 
+#include <algorithm>
 #include <new>
 
 #include <cstring>
@@ -24,6 +25,17 @@ void expect_f32(const ggml_tensor *t, const char *op) {
 void expect_rows_contiguous(const ggml_tensor *t, const char *op) {
     GGML_ASSERT(t->nb[0] == ggml_type_size(t->type) || t->ne[0] == 1,
                 "%s needs rows that are contiguous in memory ('%s')", op, t->name);
+}
+
+// A cache of key blocks of head size hd and kv heads (ggml.h): rows of
+// GGML_KEY_BLOCK elements, blocks whole.
+void expect_key_cache(const ggml_tensor *k, int64_t hd, int64_t heads, const char *op) {
+    const size_t el = ggml_type_size(k->type);
+    GGML_ASSERT(k->ne[0] == GGML_KEY_BLOCK && k->ne[1] == hd && k->ne[2] == heads &&
+                    k->nb[0] == el && k->nb[1] == GGML_KEY_BLOCK * el &&
+                    k->nb[2] == size_t(GGML_KEY_BLOCK * hd) * el,
+                "%s: '%s' must be a cache of key blocks [%d, %lld, %lld, n_blocks]", op, k->name,
+                GGML_KEY_BLOCK, (long long)hd, (long long)heads);
 }
 
 bool can_broadcast(const ggml_tensor *a, const ggml_tensor *b) {
@@ -233,6 +245,27 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     return t;
 }
 
+ggml_tensor *ggml_store_keys(ggml_context *ctx, ggml_tensor *k, ggml_tensor *cache, int n_past) {
+    expect_f32(k, "store_keys");
+    expect_rows_contiguous(k, "store_keys");
+    GGML_ASSERT(is_float(cache->type), "store_keys: '%s' must be F16 or F32", cache->name);
+    expect_key_cache(cache, k->ne[0], k->ne[1], "store_keys");
+    GGML_ASSERT(k->ne[3] == 1 && n_past >= 0 && n_past + k->ne[2] <= cache->ne[3] * GGML_KEY_BLOCK,
+                "store_keys: %d past and %lld new positions do not fit %lld keys", n_past,
+                (long long)k->ne[2], (long long)(cache->ne[3] * GGML_KEY_BLOCK));
+    // the result is the blocks written, from the one holding position n_past
+    const int64_t first = n_past / GGML_KEY_BLOCK;
+    const int64_t last = (n_past + k->ne[2] - 1) / GGML_KEY_BLOCK;
+    ggml_tensor *t =
+        ggml_view_4d(ctx, cache, cache->ne[0], cache->ne[1], cache->ne[2], last - first + 1,
+                     cache->nb[1], cache->nb[2], cache->nb[3], size_t(first) * cache->nb[3]);
+    t->op = GGML_OP_STORE_KEYS;
+    t->src[0] = k;
+    t->op_params[0] = n_past % GGML_KEY_BLOCK; // the first key's position in its block
+    ggml_format_name(t, "%s (keys from %s)", cache->name, k->name);
+    return t;
+}
+
 ggml_tensor *ggml_attention(ggml_context *ctx, ggml_tensor *q, ggml_tensor *k, ggml_tensor *v,
                             float scale, int n_past) {
     expect_f32(q, "attention");
@@ -240,18 +273,17 @@ ggml_tensor *ggml_attention(ggml_context *ctx, ggml_tensor *q, ggml_tensor *k, g
     GGML_ASSERT(is_float(k->type) && k->type == v->type,
                 "attention: keys and values must both be F16 or F32 ('%s', '%s')", k->name,
                 v->name);
-    expect_rows_contiguous(k, "attention");
     expect_rows_contiguous(v, "attention");
-    GGML_ASSERT(k->ne[0] == q->ne[0] && v->ne[0] == q->ne[0] && ggml_are_same_shape(k, v) &&
-                    k->nb[1] == v->nb[1] && k->nb[2] == v->nb[2] && k->ne[3] == 1 && q->ne[3] == 1,
-                "attention: '%s' and '%s' must be [head size, n_kv, kv heads] like the queries",
-                k->name, v->name);
-    GGML_ASSERT(k->ne[2] > 0 && q->ne[1] % k->ne[2] == 0,
+    GGML_ASSERT(v->ne[0] == q->ne[0] && v->ne[3] == 1 && q->ne[3] == 1,
+                "attention: '%s' must be [head size, n_kv, kv heads] like the queries", v->name);
+    GGML_ASSERT(v->ne[2] > 0 && q->ne[1] % v->ne[2] == 0,
                 "attention: %lld query heads do not share %lld kv heads evenly",
-                (long long)q->ne[1], (long long)k->ne[2]);
-    GGML_ASSERT(n_past >= 0 && n_past + q->ne[2] <= k->ne[1],
+                (long long)q->ne[1], (long long)v->ne[2]);
+    expect_key_cache(k, q->ne[0], v->ne[2], "attention");
+    const int64_t n_kv = std::min(v->ne[1], k->ne[3] * GGML_KEY_BLOCK);
+    GGML_ASSERT(n_past >= 0 && n_past + q->ne[2] <= n_kv,
                 "attention: %d past and %lld new positions do not fit %lld keys", n_past,
-                (long long)q->ne[2], (long long)k->ne[1]);
+                (long long)q->ne[2], (long long)n_kv);
     ggml_tensor *t = ggml_new_result(ctx, GGML_TYPE_F32, 3, q->ne, GGML_OP_ATTENTION);
     t->src[0] = q;
     t->src[1] = k;

@@ -70,21 +70,20 @@ struct builder {
         named(q, "q", il);
         named(k, "k", il);
 
-        // append k and v at positions n_past.. of the cache; the copies go
+        // append k and v at positions n_past.. of the cache; the writes go
         // into the graph first, so they run before the reads below
         ggml_tensor *k_cache = kv.k[size_t(il)], *v_cache = kv.v[size_t(il)];
-        const size_t row = k_cache->nb[1], el = ggml_type_size(k_cache->type);
-        for (auto [t, cache] : {std::pair{k, k_cache}, std::pair{v, v_cache}})
-            ggml_build_forward_expand(
-                graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, t, hp.n_embd_kv(), n),
-                                ggml_view_2d(ctx, cache, hp.n_embd_kv(), n, row, n_past * row)));
+        const size_t row = v_cache->nb[1], el = ggml_type_size(v_cache->type);
+        ggml_build_forward_expand(graph, ggml_store_keys(ctx, k, k_cache, int(n_past)));
+        ggml_build_forward_expand(
+            graph, ggml_cpy(ctx, ggml_reshape_2d(ctx, v, hp.n_embd_kv(), n),
+                            ggml_view_2d(ctx, v_cache, hp.n_embd_kv(), n, row, n_past * row)));
 
         // each query against every key so far, weighing the values: [hd, n_head, n];
         // query head h reads kv head h / (n_head / n_head_kv)
-        ggml_tensor *keys = ggml_view_3d(ctx, k_cache, hd, n_kv, hp.n_head_kv, row, hd * el, 0);
         ggml_tensor *values = ggml_view_3d(ctx, v_cache, hd, n_kv, hp.n_head_kv, row, hd * el, 0);
         ggml_tensor *out =
-            ggml_attention(ctx, q, keys, values, 1.0f / std::sqrt(float(hd)), int(n_past));
+            ggml_attention(ctx, q, k_cache, values, 1.0f / std::sqrt(float(hd)), int(n_past));
 
         // heads side by side, then the output projection
         inputs.attn_output = ggml_reshape_2d(ctx, out, hp.n_embd, n);

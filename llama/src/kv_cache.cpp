@@ -11,10 +11,16 @@ namespace {
 
 constexpr uint64_t MIB = 1 << 20;
 
+// Key blocks that hold n_ctx positions.
+uint64_t key_blocks(uint32_t n_ctx) {
+    return (uint64_t(n_ctx) + GGML_KEY_BLOCK - 1) / GGML_KEY_BLOCK;
+}
+
 // Bytes of the cache's arena, or nullopt when they overflow 64 bits.
 std::optional<uint64_t> cache_bytes(const hparams &hp, uint32_t n_ctx, ggml_type type) {
     uint64_t per_tensor = 0, per_layer = 0, total = 0;
-    if (__builtin_mul_overflow(uint64_t(hp.n_embd_kv()) * n_ctx, ggml_type_size(type),
+    const uint64_t positions = key_blocks(n_ctx) * GGML_KEY_BLOCK; // the keys' (n_ctx or more)
+    if (__builtin_mul_overflow(uint64_t(hp.n_embd_kv()) * positions, ggml_type_size(type),
                                &per_tensor) ||
         __builtin_add_overflow(2 * per_tensor, 2 * ggml_tensor_overhead() + 128, &per_layer) ||
         __builtin_mul_overflow(per_layer, uint64_t(hp.n_layer), &total) || total > SIZE_MAX)
@@ -45,7 +51,8 @@ bool kv_cache::init(const hparams &hp, uint32_t n_ctx_, ggml_type type, std::str
         return false;
     }
     for (int il = 0; il < hp.n_layer; il++) {
-        k.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx),
+        k.push_back(ggml_format_name(ggml_new_tensor_4d(ctx, type, GGML_KEY_BLOCK, hp.head_dim(),
+                                                        hp.n_head_kv, int64_t(key_blocks(n_ctx))),
                                      "cache_k.%d", il));
         v.push_back(ggml_format_name(ggml_new_tensor_2d(ctx, type, hp.n_embd_kv(), n_ctx),
                                      "cache_v.%d", il));

@@ -8,8 +8,10 @@ namespace llama {
 
 struct kv_cache {
     ggml_context *ctx = nullptr;
-    std::vector<ggml_tensor *> k; // per layer [n_embd_kv, n_ctx]: a row per position
-    std::vector<ggml_tensor *> v; // per layer [n_embd_kv, n_ctx], likewise
+    // per layer [GGML_KEY_BLOCK, head_dim, n_head_kv, n_ctx / GGML_KEY_BLOCK
+    // rounded up]: keys in blocks of positions, as ggml_attention reads them
+    std::vector<ggml_tensor *> k;
+    std::vector<ggml_tensor *> v; // per layer [n_embd_kv, n_ctx]: a row per position
     uint32_t n_ctx = 0;
     int32_t n_past = 0; // positions filled
 

@@ -13,10 +13,9 @@ void forward_attention(const compute_params &p, ggml_tensor *dst) {
     const float scale = param_f32(dst, 0);
     const int64_t n_past = dst->op_params[1];
     const int64_t hd = q->ne[0], n_head = q->ne[1], n = q->ne[2];
-    const int64_t group = n_head / k->ne[2]; // query heads per kv head
-    const attend_fn attend = hd % 8 == 0 && hd <= ATTEND_MAX_HEAD
-                                 ? kernels_of(k->type).attend
-                                 : traits_of(k->type).kernels[GGML_CPU_SCALAR]->attend;
+    const int64_t group = n_head / v->ne[2]; // query heads per kv head
+    const attend_fn attend = hd % 8 == 0 ? kernels_of(k->type).attend
+                                         : traits_of(k->type).kernels[GGML_CPU_SCALAR]->attend;
     constexpr int64_t tile = ATTEND_TILE;
     const int64_t tiles = (n + tile - 1) / tile;
     const auto [begin, end] = split_rows(n_head * tiles, p);
@@ -31,8 +30,8 @@ void forward_attention(const compute_params &p, ggml_tensor *dst) {
         }
         const int64_t hk = h / group;
         attend(hd, nq, scaled, size_t(hd), n_past + i0 + 1,
-               static_cast<const char *>(k->data) + hk * k->nb[2],
-               static_cast<const char *>(v->data) + hk * v->nb[2], k->nb[1],
+               static_cast<const char *>(k->data) + hk * k->nb[2], k->nb[3],
+               static_cast<const char *>(v->data) + hk * v->nb[2], v->nb[1],
                reinterpret_cast<float *>(static_cast<char *>(dst->data) + h * dst->nb[1] +
                                          i0 * dst->nb[2]),
                dst->nb[2] / sizeof(float));

@@ -29,6 +29,7 @@ forward_fn forward_of(ggml_op op) {
     case GGML_OP_CPY:
     case GGML_OP_CONT: return forward_copy;
     case GGML_OP_QUANTIZE: return forward_quantize;
+    case GGML_OP_STORE_KEYS: return forward_store_keys;
     case GGML_OP_ADD: return forward_add;
     case GGML_OP_MUL: return forward_mul;
     case GGML_OP_SCALE: return forward_scale;

@@ -1,6 +1,6 @@
 // Ops that move and convert data: cpy/cont between F32 and F16 with any
-// strides, activation conversion to a block format, and row and column
-// lookup.
+// strides, keys into a cache of key blocks, activation conversion to a block
+// format, and row and column lookup.
 #include "cpu/ops.h"
 #include "formats/row_groups.h"
 #include "formats/scratch.h"
@@ -64,6 +64,42 @@ void forward_copy(const compute_params &p, ggml_tensor *dst) {
             store_float(out + i * dst->nb[0], dst->type, load_float(in, src->type));
         }
     }
+}
+
+namespace {
+
+// Keys into the blocks of a key cache (ggml_store_keys), of elements T:
+// each (block, head) is one item, its keys converted by the level's kernel
+// and placed element by element, GGML_KEY_BLOCK apart.
+template <class T> void store_keys(const compute_params &p, ggml_tensor *dst) {
+    const ggml_tensor *k = dst->src[0];
+    const int64_t first = dst->op_params[0]; // position of key 0 in the first block
+    const int64_t hd = k->ne[0], heads = k->ne[1], n = k->ne[2];
+    const quantize_row_fn convert = kernels_of(dst->type).quantize_row;
+    auto *key = static_cast<T *>(kernel_scratch(size_t(hd) * sizeof(T)));
+    const auto [begin, end] = split_rows(heads * dst->ne[3], p);
+    for (int64_t item = begin; item < end; item++) {
+        const int64_t b = item / heads, h = item % heads;
+        T *block =
+            reinterpret_cast<T *>(static_cast<char *>(dst->data) + h * dst->nb[2] + b * dst->nb[3]);
+        for (int64_t j = 0; j < GGML_KEY_BLOCK; j++) {
+            const int64_t i = b * GGML_KEY_BLOCK + j - first; // the key's index in k
+            if (i < 0 || i >= n) continue;
+            convert(reinterpret_cast<const float *>(static_cast<const char *>(k->data) +
+                                                    h * k->nb[1] + i * k->nb[2]),
+                    key, hd);
+            for (int64_t d = 0; d < hd; d++) block[d * GGML_KEY_BLOCK + j] = key[d];
+        }
+    }
+}
+
+} // namespace
+
+void forward_store_keys(const compute_params &p, ggml_tensor *dst) {
+    if (dst->type == GGML_TYPE_F32)
+        store_keys<float>(p, dst);
+    else
+        store_keys<uint16_t>(p, dst);
 }
 
 void forward_quantize(const compute_params &p, ggml_tensor *dst) {

@@ -56,6 +56,7 @@ void forward_rope(const compute_params &p, ggml_tensor *dst);
 void forward_soft_max(const compute_params &p, ggml_tensor *dst);
 void forward_mul_mat(const compute_params &p, ggml_tensor *dst);
 void forward_attention(const compute_params &p, ggml_tensor *dst);
+void forward_store_keys(const compute_params &p, ggml_tensor *dst);
 void forward_mul_mat_blas(const compute_params &p, ggml_tensor *dst); // GGML_OPENBLAS builds
 
 } // namespace ggml::cpu

@@ -38,13 +38,15 @@ using gemm_fn = void (*)(int64_t n, float *s, size_t bs, const void *x, size_t b
                          const void *y, size_t by, int ny);
 
 // Causal attention of nq consecutive queries of one head over a KV cache
-// whose rows are of this format (float/attention.h): query t (hd floats at
-// q + t * q_stride, already scaled) sees keys 0 .. n_first + t - 1 (hd
-// elements each at k + j * kv_stride bytes, values likewise at v), and
-// out + t * out_stride gets softmax(q_t . k) . v.
+// whose elements are of this format (float/attention.h): query t (hd floats
+// at q + t * q_stride, already scaled) sees keys 0 .. n_first + t - 1 and
+// out + t * out_stride gets softmax(q_t . k) . v. Keys come in blocks of
+// GGML_KEY_BLOCK positions, element-major (ggml.h), block b at
+// k + b * k_stride bytes, read whole; value j is hd elements at
+// v + j * v_stride bytes.
 using attend_fn = void (*)(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                           const void *k, const void *v, size_t kv_stride, float *out,
-                           size_t out_stride);
+                           const void *k, size_t k_stride, const void *v, size_t v_stride,
+                           float *out, size_t out_stride);
 
 // out[i] = silu(x[i]) * g[i] = x[i] / (1 + e^-x[i]) * g[i], for i < n (the
 // SwiGLU gate; an F32 kernel).

@@ -56,11 +56,11 @@ void vec_dot_float(int64_t n, float *s, const void *vx, const void *vy) {
 // the batch).
 template <class T>
 void attend16(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first, const void *k,
-              const void *v, size_t kv_stride, float *out, size_t out_stride) {
+              size_t k_stride, const void *v, size_t v_stride, float *out, size_t out_stride) {
     if (hd % 16 == 0)
-        attend<vec16, T>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+        attend<vec16, T>(hd, nq, q, q_stride, n_first, k, k_stride, v, v_stride, out, out_stride);
     else
-        attend<vec8, T>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+        attend<vec8, T>(hd, nq, q, q_stride, n_first, k, k_stride, v, v_stride, out, out_stride);
 }
 
 } // namespace

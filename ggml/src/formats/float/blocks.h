@@ -28,8 +28,10 @@ void hadamard_mix_f32_ref(const float *in, float *out, const float *f, int64_t m
 void vec_dot_bf16_f32_ref(int64_t n, float *s, const void *x, const void *y);
 // format_kernels::attend of the scalar level (float/attention.h's algorithm)
 void attend_f32_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride);
+                    const void *k, size_t k_stride, const void *v, size_t v_stride, float *out,
+                    size_t out_stride);
 void attend_f16_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride);
+                    const void *k, size_t k_stride, const void *v, size_t v_stride, float *out,
+                    size_t out_stride);
 
 } // namespace ggml

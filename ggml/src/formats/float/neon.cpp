@@ -75,14 +75,6 @@ struct vec8 {
     }
     static float hmax(vec v) { return vmaxvq_f32(vmaxq_f32(v.lo, v.hi)); }
     static float hsum(vec v) { return vaddvq_f32(vaddq_f32(v.lo, v.hi)); }
-    // lane j = hsum(a[j]): each vector's halves added, then pairwise sums
-    static vec sum_lanes(const vec a[8]) {
-        float32x4_t h[8];
-        for (int j = 0; j < 8; j++) h[j] = vaddq_f32(a[j].lo, a[j].hi);
-        const float32x4_t p01 = vpaddq_f32(h[0], h[1]), p23 = vpaddq_f32(h[2], h[3]),
-                          p45 = vpaddq_f32(h[4], h[5]), p67 = vpaddq_f32(h[6], h[7]);
-        return {vpaddq_f32(p01, p23), vpaddq_f32(p45, p67)};
-    }
     static vec first(int n) {
         const int32x4_t i0 = {0, 1, 2, 3}, i1 = {4, 5, 6, 7};
         const int32x4_t nn = vdupq_n_s32(n);

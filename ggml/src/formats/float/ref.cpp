@@ -4,6 +4,7 @@
 #include "float/blocks.h"
 
 #include "fp16.h"
+#include "ggml.h"
 #include "walsh_hadamard.h"
 
 #include <algorithm>
@@ -96,11 +97,12 @@ inline float to_float(uint16_t h) { return fp16_to_fp32(h); }
 
 template <class T>
 void attend_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                const void *vk, const void *vv, size_t kv_stride, float *out, size_t out_stride) {
+                const void *vk, size_t k_stride, const void *vv, size_t v_stride, float *out,
+                size_t out_stride) {
     constexpr int64_t block = 8;
     const T *k = static_cast<const T *>(vk);
     const T *v = static_cast<const T *>(vv);
-    const size_t stride = kv_stride / sizeof(T);
+    const size_t k_block = k_stride / sizeof(T), stride = v_stride / sizeof(T);
     for (int t = 0; t < nq; t++) {
         const float *qt = q + size_t(t) * q_stride;
         float *o = out + size_t(t) * out_stride;
@@ -112,9 +114,11 @@ void attend_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_f
             float s[block];
             float mb = -INFINITY;
             for (int64_t jj = 0; jj < jn; jj++) {
-                const T *kj = k + size_t(j0 + jj) * stride;
+                // key j's element d: lane j % GGML_KEY_BLOCK of row d of its block
+                const int64_t j = j0 + jj;
+                const T *kj = k + size_t(j / GGML_KEY_BLOCK) * k_block + j % GGML_KEY_BLOCK;
                 float dot = 0.0f;
-                for (int64_t d = 0; d < hd; d++) dot += qt[d] * to_float(kj[d]);
+                for (int64_t d = 0; d < hd; d++) dot += qt[d] * to_float(kj[d * GGML_KEY_BLOCK]);
                 s[jj] = dot;
                 mb = std::max(mb, dot);
             }
@@ -138,13 +142,15 @@ void attend_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_f
 } // namespace
 
 void attend_f32_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride) {
-    attend_ref<float>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+                    const void *k, size_t k_stride, const void *v, size_t v_stride, float *out,
+                    size_t out_stride) {
+    attend_ref<float>(hd, nq, q, q_stride, n_first, k, k_stride, v, v_stride, out, out_stride);
 }
 
 void attend_f16_ref(int64_t hd, int nq, const float *q, size_t q_stride, int64_t n_first,
-                    const void *k, const void *v, size_t kv_stride, float *out, size_t out_stride) {
-    attend_ref<uint16_t>(hd, nq, q, q_stride, n_first, k, v, kv_stride, out, out_stride);
+                    const void *k, size_t k_stride, const void *v, size_t v_stride, float *out,
+                    size_t out_stride) {
+    attend_ref<uint16_t>(hd, nq, q, q_stride, n_first, k, k_stride, v, v_stride, out, out_stride);
 }
 
 } // namespace ggml

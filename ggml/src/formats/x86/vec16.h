@@ -22,28 +22,6 @@ struct vec16 {
     static vec fma(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
     static float hmax(vec v) { return _mm512_reduce_max_ps(v); }
     static float hsum(vec v) { return _mm512_reduce_add_ps(v); }
-    // lane j = hsum(a[j]): in each 128-bit quarter, pairs of vectors, then
-    // fours (unpacks), then the four quarters added across
-    static vec sum_lanes(const vec a[16]) {
-        __m512 y[4];
-        for (int g = 0; g < 4; g++) {
-            const __m512 *b = a + 4 * g;
-            const __m512 x01 =
-                _mm512_add_ps(_mm512_unpacklo_ps(b[0], b[1]), _mm512_unpackhi_ps(b[0], b[1]));
-            const __m512 x23 =
-                _mm512_add_ps(_mm512_unpacklo_ps(b[2], b[3]), _mm512_unpackhi_ps(b[2], b[3]));
-            y[g] = _mm512_add_ps(
-                _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(x01), _mm512_castps_pd(x23))),
-                _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(x01), _mm512_castps_pd(x23))));
-        }
-        // quarters (0, 2) and (1, 3) of two vectors, then again
-        const __m512 z01 = _mm512_add_ps(_mm512_shuffle_f32x4(y[0], y[1], 0x88),
-                                         _mm512_shuffle_f32x4(y[0], y[1], 0xdd));
-        const __m512 z23 = _mm512_add_ps(_mm512_shuffle_f32x4(y[2], y[3], 0x88),
-                                         _mm512_shuffle_f32x4(y[2], y[3], 0xdd));
-        return _mm512_add_ps(_mm512_shuffle_f32x4(z01, z23, 0x88),
-                             _mm512_shuffle_f32x4(z01, z23, 0xdd));
-    }
     static __mmask16 first(int n) { return n <= 0 ? 0 : __mmask16((1u << n) - 1); }
     static vec select(__mmask16 mask, vec a, vec b) { return _mm512_mask_blend_ps(mask, b, a); }
 

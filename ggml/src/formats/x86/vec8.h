@@ -24,23 +24,6 @@ struct vec8 {
     static vec fma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
     static float hmax(vec v) { return hmax_ps(v); }
     static float hsum(vec v) { return hsum_ps(v); }
-    // lane j = hsum(a[j]): pairs of vectors, then fours, in each half
-    // (unpacks), then the halves added
-    static vec sum_lanes(const vec a[8]) {
-        __m256 y[2];
-        for (int g = 0; g < 2; g++) {
-            const __m256 *b = a + 4 * g;
-            const __m256 x01 =
-                _mm256_add_ps(_mm256_unpacklo_ps(b[0], b[1]), _mm256_unpackhi_ps(b[0], b[1]));
-            const __m256 x23 =
-                _mm256_add_ps(_mm256_unpacklo_ps(b[2], b[3]), _mm256_unpackhi_ps(b[2], b[3]));
-            y[g] = _mm256_add_ps(
-                _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(x01), _mm256_castps_pd(x23))),
-                _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(x01), _mm256_castps_pd(x23))));
-        }
-        return _mm256_add_ps(_mm256_permute2f128_ps(y[0], y[1], 0x20),
-                             _mm256_permute2f128_ps(y[0], y[1], 0x31));
-    }
     static vec first(int n) {
         return _mm256_castsi256_ps(
             _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
