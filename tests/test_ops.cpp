@@ -303,6 +303,41 @@ TEST_P(Ops, CpyBetweenDifferentShapesKeepsElementOrder) {
         0.0);
 }
 
+// A product with a quantized weight gates a SwiGLU input in the conversion
+// to the activation type: the swiglu node is not read, and the result is bit
+// for bit that of the gated input computed apart.
+TEST_P(Ops, ProductGatesInTheActivationConversion) {
+    for (ggml_type type : {GGML_TYPE_Q8_0, GGML_TYPE_Q4_1, GGML_TYPE_F16}) {
+        SCOPED_TRACE(ggml_type_name(type));
+        Ctx ctx;
+        const int64_t n = 256, m = 24, tokens = 5;
+        ggml_tensor *w = ggml_new_tensor_2d(ctx, type, n, m);
+        const std::vector<float> w_values = test::random_floats(size_t(n * m), rng);
+        ggml_quantize_rows(type, w_values.data(), w->data, m, n);
+        ggml_tensor *gate = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, tokens);
+        ggml_tensor *up = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, tokens);
+        test::fill_uniform(gate, rng, -4.0f, 4.0f);
+        test::fill_uniform(up, rng);
+        ggml_tensor *fused = ggml_mul_mat(ctx, w, ggml_swiglu(ctx, gate, up));
+        ASSERT_EQ(fused->src[1]->op, GGML_OP_QUANTIZE);
+        EXPECT_EQ(fused->src[1]->src[0], gate);
+        EXPECT_EQ(fused->src[1]->src[1], up);
+        ggml_tensor *gated = ggml_swiglu(ctx, gate, up);
+        ggml_set_output(gated);
+        Planner p0(test::compute(ctx, gated, threads()));
+        ASSERT_TRUE(p0);
+        ggml_tensor *copy = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, n, tokens);
+        std::memcpy(copy->data, gated->data, ggml_nbytes(copy));
+        ggml_tensor *apart = ggml_mul_mat(ctx, w, copy);
+        ggml_set_output(fused);
+        Planner p1(test::compute(ctx, fused, threads()));
+        ASSERT_TRUE(p1);
+        Planner p2(test::compute(ctx, apart, threads()));
+        ASSERT_TRUE(p2);
+        EXPECT_EQ(0, std::memcmp(fused->data, apart->data, ggml_nbytes(fused)));
+    }
+}
+
 TEST_P(Ops, QuantizeNodeMatchesReferenceBytes) {
     for (ggml_type type : {GGML_TYPE_F16, GGML_TYPE_Q8_0, GGML_TYPE_Q8_1}) {
         Ctx ctx;

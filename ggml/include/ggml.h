@@ -345,8 +345,9 @@ GGML_API int64_t ggml_hadamard_factor(int64_t b);
  * a is broadcast over dims 2 and 3 (A2 divides B2, A3 divides B3), which is
  * how grouped-query attention shares KV heads. a may be of any type; b is F32
  * and is converted (once, by a shared ggml_quantize node) to a's
- * ggml_vec_dot_type; a b made by ggml_hadamard is rotated in that
- * conversion, and the ggml_hadamard node is then not computed. */
+ * ggml_vec_dot_type; a b made by ggml_hadamard or ggml_swiglu is rotated
+ * or gated in that conversion, and its own node is then not computed (unless
+ * something else reads it). */
 GGML_API struct ggml_tensor *ggml_mul_mat(struct ggml_context *ctx, struct ggml_tensor *a,
                                           struct ggml_tensor *b);
 /* ggml_attention reads keys in blocks of GGML_KEY_BLOCK positions, each

@@ -92,9 +92,11 @@ ggml_tensor *ggml_cont(ggml_context *ctx, ggml_tensor *a) {
 
 namespace {
 
-// The rows of a as type, each rotated first when signs is set (ggml_hadamard's
-// map); one node per (a, signs, type).
-ggml_tensor *quantize_node(ggml_context *ctx, ggml_tensor *a, ggml_tensor *signs, ggml_type type) {
+// The rows of a as type, each first mapped by the op of a node that is then
+// not computed: a ggml_hadamard (a rotated by its signs b) or a ggml_swiglu
+// (silu(a) * b); GGML_OP_NONE maps nothing. One node per (a, b, map, type).
+ggml_tensor *quantize_node(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_op map,
+                           ggml_type type) {
     GGML_ASSERT(ggml::traits_of(type).quantize_row_ref != nullptr, "quantize: %s has no quantizer",
                 ggml_type_name(type));
     expect_f32(a, "quantize");
@@ -102,12 +104,17 @@ ggml_tensor *quantize_node(ggml_context *ctx, ggml_tensor *a, ggml_tensor *signs
     GGML_ASSERT(a->ne[0] % ggml_blck_size(type) == 0, "quantize: rows of %lld do not fit %s blocks",
                 (long long)a->ne[0], ggml_type_name(type));
     for (const ggml_context::quantized_node *q = ctx->quantized; q; q = q->next)
-        if (q->tensor->src[0] == a && q->tensor->src[1] == signs && q->tensor->type == type)
+        if (q->tensor->src[0] == a && q->tensor->src[1] == b && q->tensor->op_params[0] == map &&
+            q->tensor->type == type)
             return q->tensor;
     ggml_tensor *t = result_like(ctx, a, type, GGML_OP_QUANTIZE);
     t->src[0] = a;
-    t->src[1] = signs;
-    ggml_format_name(t, signs ? "%s (rotated, %s)" : "%s (%s)", a->name, ggml_type_name(type));
+    t->src[1] = b;
+    t->op_params[0] = map;
+    ggml_format_name(t, map == GGML_OP_HADAMARD ? "%s (rotated, %s)"
+                        : map == GGML_OP_SWIGLU ? "%s (gated, %s)"
+                                                : "%s (%s)",
+                     a->name, ggml_type_name(type));
     ctx->quantized = new (ggml::arena_alloc(ctx, sizeof(ggml_context::quantized_node),
                                             alignof(ggml_context::quantized_node)))
         ggml_context::quantized_node{t, ctx->quantized};
@@ -117,7 +124,7 @@ ggml_tensor *quantize_node(ggml_context *ctx, ggml_tensor *a, ggml_tensor *signs
 } // namespace
 
 ggml_tensor *ggml_quantize(ggml_context *ctx, ggml_tensor *a, ggml_type type) {
-    return quantize_node(ctx, a, nullptr, type);
+    return quantize_node(ctx, a, nullptr, GGML_OP_NONE, type);
 }
 
 ggml_tensor *ggml_add(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
@@ -231,10 +238,12 @@ ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b) {
     expect_f32(b, "mul_mat");
     const ggml_type vec_dot_type = ggml_vec_dot_type(a->type);
     if (vec_dot_type != GGML_TYPE_F32 && !ggml::mul_mat_uses_blas(a, b)) {
-        // a rotated input is rotated as it is converted: the rotation's own
-        // node, its pass over the rows and its barrier drop out of the graph
-        b = b->op == GGML_OP_HADAMARD ? quantize_node(ctx, b->src[0], b->src[1], vec_dot_type)
-                                      : ggml_quantize(ctx, b, vec_dot_type);
+        // a rotated or gated input is rotated or gated as it is converted:
+        // that op's own node, its pass over the rows and its barrier drop out
+        // of the graph
+        b = b->op == GGML_OP_HADAMARD || b->op == GGML_OP_SWIGLU
+                ? quantize_node(ctx, b->src[0], b->src[1], b->op, vec_dot_type)
+                : ggml_quantize(ctx, b, vec_dot_type);
     } else {
         expect_rows_contiguous(b, "mul_mat");
     }

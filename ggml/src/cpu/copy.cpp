@@ -104,16 +104,21 @@ void forward_store_keys(const compute_params &p, ggml_tensor *dst) {
 
 void forward_quantize(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *src = dst->src[0];
-    const ggml_tensor *signs = dst->src[1]; // each row rotated first (mul_mat of a ggml_hadamard)
+    const ggml_tensor *b = dst->src[1]; // of the map: the signs, or swiglu's second input
+    const auto map = ggml_op(dst->op_params[0]); // each row mapped first (ops.cpp's quantize_node)
     const quantize_row_fn quantize = kernels_of(dst->type).quantize_row;
-    thread_local std::vector<float> rotated;
-    if (signs) rotated.resize(size_t(src->ne[0]));
+    const swiglu_fn swiglu = kernels_of(GGML_TYPE_F32).swiglu;
+    thread_local std::vector<float> mapped;
+    if (map != GGML_OP_NONE) mapped.resize(size_t(src->ne[0]));
     const auto [begin, end] = split_rows(ggml_nrows(dst), p);
     for (int64_t r = begin; r < end; r++) {
         const auto *row = reinterpret_cast<const float *>(row_ptr(src, r));
-        if (signs) {
-            hadamard_row(row, rotated.data(), signs, src->ne[0]);
-            row = rotated.data();
+        if (map == GGML_OP_HADAMARD) {
+            hadamard_row(row, mapped.data(), b, src->ne[0]);
+            row = mapped.data();
+        } else if (map == GGML_OP_SWIGLU) {
+            swiglu(src->ne[0], row, reinterpret_cast<const float *>(row_ptr(b, r)), mapped.data());
+            row = mapped.data();
         }
         quantize(row, row_ptr(dst, r), src->ne[0]);
     }
