@@ -111,9 +111,10 @@ ggml_tensor *quantize_node(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, gg
     t->src[0] = a;
     t->src[1] = b;
     t->op_params[0] = map;
-    ggml_format_name(t, map == GGML_OP_HADAMARD ? "%s (rotated, %s)"
-                        : map == GGML_OP_SWIGLU ? "%s (gated, %s)"
-                                                : "%s (%s)",
+    ggml_format_name(t,
+                     map == GGML_OP_HADAMARD ? "%s (rotated, %s)"
+                     : map == GGML_OP_SWIGLU ? "%s (gated, %s)"
+                                             : "%s (%s)",
                      a->name, ggml_type_name(type));
     ctx->quantized = new (ggml::arena_alloc(ctx, sizeof(ggml_context::quantized_node),
                                             alignof(ggml_context::quantized_node)))

@@ -104,7 +104,7 @@ void forward_store_keys(const compute_params &p, ggml_tensor *dst) {
 
 void forward_quantize(const compute_params &p, ggml_tensor *dst) {
     const ggml_tensor *src = dst->src[0];
-    const ggml_tensor *b = dst->src[1]; // of the map: the signs, or swiglu's second input
+    const ggml_tensor *b = dst->src[1];          // of the map: the signs, or swiglu's second input
     const auto map = ggml_op(dst->op_params[0]); // each row mapped first (ops.cpp's quantize_node)
     const quantize_row_fn quantize = kernels_of(dst->type).quantize_row;
     const swiglu_fn swiglu = kernels_of(GGML_TYPE_F32).swiglu;
