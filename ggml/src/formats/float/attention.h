@@ -11,8 +11,9 @@
 // lanes of multiply-adds of the query's element d, broadcast, in element
 // order, with nothing summed across lanes. A tile of up to ATTEND_TILE
 // queries shares each key vector loaded (and converted from F16); a tile of
-// fewer queries scores several blocks of keys together, so that eight sums
-// are always in flight. The values are weighted in lanes of d, key by key.
+// TQ < 8 queries scores 8 / TQ (rounded down) blocks of keys together, for
+// more independent sums in flight. The values are weighted in lanes of d,
+// key by key.
 //
 // Because blocks start at fixed positions and each query's arithmetic does
 // not depend on the others in its tile, a query's result is the same
