@@ -19,7 +19,9 @@ uint64_t key_blocks(uint32_t n_ctx) {
 // Bytes of the cache's arena, or nullopt when they overflow 64 bits.
 std::optional<uint64_t> cache_bytes(const hparams &hp, uint32_t n_ctx, ggml_type type) {
     uint64_t per_tensor = 0, per_layer = 0, total = 0;
-    const uint64_t positions = key_blocks(n_ctx) * GGML_KEY_BLOCK; // the keys' (n_ctx or more)
+    // both tensors counted at the keys' positions (whole blocks, n_ctx or
+    // up to 15 more): the values' an upper bound
+    const uint64_t positions = key_blocks(n_ctx) * GGML_KEY_BLOCK;
     if (__builtin_mul_overflow(uint64_t(hp.n_embd_kv()) * positions, ggml_type_size(type),
                                &per_tensor) ||
         __builtin_add_overflow(2 * per_tensor, 2 * ggml_tensor_overhead() + 128, &per_layer) ||
